@@ -1,0 +1,73 @@
+// PgConnection: one session with a PostgreSQL server, in the narrow shape the pipeline needs.
+// Not thread-safe: one thread uses a connection at a time.
+//
+// Errors are mapped from SQLSTATE and libpq connection status:
+//   connection failures, class 08, 57P01..03, 53xxx          → kUnavailable
+//   serialization failure / deadlock (40001, 40P01)           → kConflict
+//   28xxx (authentication), 3D000 (no database), 42xxx, 22xxx → kInvalidArgument
+//   42P01 (undefined table)                                   → kNotFound
+//   a COMMIT whose reply was lost                             → kOutcomeUnknown
+//   anything else                                             → kInternal
+// Messages keep the server's text and SQLSTATE.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/status.h"
+
+namespace pg2iceberg {
+
+// Rows of a query result in text format. NULL is std::nullopt.
+struct PgRows {
+  std::vector<std::string> column_names;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+// Connection parameters; rendered into a libpq conninfo by the real implementation.
+struct PgConnectParams {
+  std::string host;
+  int port = 5432;
+  std::string database;
+  std::string user;
+  std::string password;
+  std::string sslmode = "prefer";
+  std::string application_name = "pg2iceberg";
+  // A full libpq conninfo or URI; when non-empty it is used instead of the fields above.
+  std::string conninfo;
+  int connect_timeout_seconds = 10;
+};
+
+class PgConnection {
+ public:
+  virtual ~PgConnection() = default;
+
+  // Runs one or more statements without parameters; returns the rows of the last one.
+  virtual Result<PgRows> Exec(std::string_view sql) = 0;
+  // Runs one statement with text parameters ($1, $2, …); NULL parameters are std::nullopt.
+  virtual Result<PgRows> ExecParams(std::string_view sql,
+                                    const std::vector<std::optional<std::string>>& params) = 0;
+  // Runs a `COPY … TO STDOUT` statement and hands each chunk of the stream to `sink` in order.
+  // A non-OK Status from `sink` cancels the copy and is returned.
+  virtual Status CopyOut(std::string_view sql, const std::function<Status(ByteSpan)>& sink) = 0;
+  // Server version as an integer, e.g. 150018.
+  virtual int ServerVersion() const = 0;
+};
+
+class PgConnector {
+ public:
+  virtual ~PgConnector() = default;
+  virtual Result<std::unique_ptr<PgConnection>> Connect(const PgConnectParams& params) = 0;
+};
+
+// Quotes an identifier for SQL ("my table" → "\"my table\"").
+std::string QuoteIdentifier(std::string_view identifier);
+// Quotes a string literal for SQL ('it''s').
+std::string QuoteLiteral(std::string_view literal);
+
+}  // namespace pg2iceberg

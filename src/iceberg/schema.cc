@@ -1,0 +1,72 @@
+#include "iceberg/schema.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+struct NamedType {
+  std::string_view name;
+  TypeId id;
+};
+
+constexpr NamedType kPrimitiveNames[] = {
+    {"boolean", TypeId::kBoolean}, {"int", TypeId::kInt},
+    {"long", TypeId::kLong},       {"float", TypeId::kFloat},
+    {"double", TypeId::kDouble},   {"date", TypeId::kDate},
+    {"time", TypeId::kTime},       {"timestamp", TypeId::kTimestamp},
+    {"timestamptz", TypeId::kTimestampTz}, {"string", TypeId::kString},
+    {"uuid", TypeId::kUuid},       {"binary", TypeId::kBinary},
+};
+
+}  // namespace
+
+std::string Type::ToString() const {
+  if (id == TypeId::kDecimal) {
+    return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+  }
+  for (const NamedType& named : kPrimitiveNames) {
+    if (named.id == id) return std::string(named.name);
+  }
+  CHECK_MSG(false, "unnamed type id");
+  return "";
+}
+
+Result<Type> ParseType(std::string_view name) {
+  for (const NamedType& named : kPrimitiveNames) {
+    if (named.name == name) return Type::Primitive(named.id);
+  }
+  int precision = 0, scale = 0;
+  std::string text(name);
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "decimal(%d,%d%c", &precision, &scale, &tail) == 3 && tail == ')' &&
+      text.back() == ')' && precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision) {
+    return Type::Decimal(precision, scale);
+  }
+  return Status::InvalidArgument("unsupported Iceberg type \"" + std::string(name) + "\"");
+}
+
+int Schema::HighestFieldId() const {
+  int highest = 0;
+  for (const Field& f : fields) highest = std::max(highest, f.id);
+  return highest;
+}
+
+const Field* Schema::FindById(int id) const {
+  for (const Field& f : fields) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+const Field* Schema::FindByName(std::string_view name) const {
+  for (const Field& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace pg2iceberg::iceberg

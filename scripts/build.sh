@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds pg2iceberg. Usage: scripts/build.sh [release|asan]   (default: release)
+#   release → build/       (RelWithDebInfo; the binary the demo and e2e tests run)
+#   asan    → build-asan/  (Debug with AddressSanitizer + UndefinedBehaviorSanitizer)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+kind=${1:-release}
+case "$kind" in
+  release) dir="$root/build"; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
+  asan) dir="$root/build-asan"; flags=(-DCMAKE_BUILD_TYPE=Debug -DPG2ICEBERG_SANITIZE=ON) ;;
+  *) echo "usage: $0 [release|asan]" >&2; exit 2 ;;
+esac
+cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+ninja -C "$dir"

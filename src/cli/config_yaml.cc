@@ -1,0 +1,282 @@
+// yaml-cpp throws; every call into it stays in this file and exceptions become Status values.
+#include "cli/config_yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace pg2iceberg {
+namespace {
+
+// Keys pg2iceberg knows at each path ("" is the root, "tables[]" each table entry).
+// Some are read by subcommands not built yet; they are known so they never warn.
+const std::map<std::string, std::set<std::string>>& KnownKeys() {
+  static const std::map<std::string, std::set<std::string>> keys = {
+      {"", {"tables", "source", "sink", "state", "metrics_addr", "snapshot_only"}},
+      {"tables[]",
+       {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
+      {"tables[].iceberg", {"partition"}},
+      {"source", {"mode", "postgres", "logical", "query"}},
+      {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
+      {"source.logical", {"publication_name", "slot_name", "standby_interval"}},
+      {"source.query", {"poll_interval"}},
+      {"sink",
+       {"catalog_uri", "catalog_type", "catalog_name", "catalog_auth", "catalog_token",
+        "catalog_client_id", "catalog_client_secret", "catalog_props", "credential_mode",
+        "warehouse", "namespace", "s3_endpoint", "s3_access_key", "s3_secret_key", "s3_region",
+        "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
+        "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
+        "compaction_delete_files", "target_file_size", "maintenance_retention",
+        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression"}},
+      {"state", {"postgres_url", "coordinator_schema", "group"}},
+  };
+  return keys;
+}
+
+// Walks a YAML tree with the current key path, collecting unknown keys as warnings.
+class Reader {
+ public:
+  explicit Reader(std::vector<std::string>* warnings) : warnings_(warnings) {}
+
+  Status CheckKeys(const YAML::Node& map, const std::string& schema_path,
+                   const std::string& display_path) {
+    if (!map) return Status::Ok();
+    if (!map.IsMap()) return TypeError(display_path, "a mapping", map);
+    const std::set<std::string>& known = KnownKeys().at(schema_path);
+    for (const auto& kv : map) {
+      std::string key = kv.first.as<std::string>();
+      if (!known.contains(key)) {
+        warnings_->push_back("unknown config key \"" + Join(display_path, key) + "\" (ignored)");
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status String(const YAML::Node& map, const std::string& path, const char* key, std::string* out) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    if (!node.IsScalar()) return TypeError(Join(path, key), "a string", node);
+    *out = node.Scalar();
+    return Status::Ok();
+  }
+
+  Status Int(const YAML::Node& map, const std::string& path, const char* key, int64_t* out) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    int64_t value = 0;
+    if (!node.IsScalar() || !YAML::convert<int64_t>::decode(node, value)) {
+      return TypeError(Join(path, key), "an integer", node);
+    }
+    *out = value;
+    return Status::Ok();
+  }
+
+  Status Bool(const YAML::Node& map, const std::string& path, const char* key, bool* out) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+      return TypeError(Join(path, key), "true or false", node);
+    }
+    *out = value;
+    return Status::Ok();
+  }
+
+  Status StringList(const YAML::Node& map, const std::string& path, const char* key,
+                    std::vector<std::string>* out) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    if (!node.IsSequence()) return TypeError(Join(path, key), "a list of strings", node);
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return TypeError(Join(path, key), "a list of strings", node);
+      out->push_back(item.Scalar());
+    }
+    return Status::Ok();
+  }
+
+  static std::string Join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  static Status TypeError(const std::string& path, const char* expected, const YAML::Node& got) {
+    std::ostringstream text;
+    if (got.IsScalar()) {
+      text << "\"" << got.Scalar() << "\"";
+    } else {
+      text << (got.IsSequence() ? "a list" : got.IsMap() ? "a mapping" : "null");
+    }
+    return Status::InvalidArgument(path + ": expected " + expected + ", got " + text.str());
+  }
+
+ private:
+  std::vector<std::string>* warnings_;
+};
+
+Status SplitTableName(TableConfig* table) {
+  const std::string& name = table->name;
+  size_t dot = name.find('.');
+  if (name.empty() || dot == 0 || dot + 1 == name.size() ||
+      (dot != std::string::npos && name.find('.', dot + 1) != std::string::npos)) {
+    return Status::InvalidArgument("tables: invalid table name \"" + name +
+                                   "\" (expected \"schema.table\" or \"table\")");
+  }
+  table->schema_name = dot == std::string::npos ? "public" : name.substr(0, dot);
+  table->table_name = dot == std::string::npos ? name : name.substr(dot + 1);
+  return Status::Ok();
+}
+
+Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path,
+                 TableConfig* table) {
+  RETURN_IF_ERROR(reader.CheckKeys(node, "tables[]", path));
+  RETURN_IF_ERROR(reader.String(node, path, "name", &table->name));
+  if (table->name.empty()) return Status::InvalidArgument(path + ".name: required");
+  RETURN_IF_ERROR(SplitTableName(table));
+  RETURN_IF_ERROR(reader.StringList(node, path, "primary_key", &table->primary_key));
+  RETURN_IF_ERROR(reader.Bool(node, path, "skip_snapshot", &table->skip_snapshot));
+  table->has_column_overrides = node["columns"] && !node["columns"].IsNull();
+  YAML::Node iceberg = node["iceberg"];
+  RETURN_IF_ERROR(reader.CheckKeys(iceberg, "tables[].iceberg", path + ".iceberg"));
+  if (iceberg) RETURN_IF_ERROR(reader.StringList(iceberg, path + ".iceberg", "partition", &table->partition));
+  return Status::Ok();
+}
+
+Status ReadTables(Reader& reader, const YAML::Node& root, Config* config) {
+  YAML::Node tables = root["tables"];
+  if (!tables || tables.IsNull()) return Status::InvalidArgument("tables: required (a list of tables to mirror)");
+  if (!tables.IsSequence()) return Reader::TypeError("tables", "a list", tables);
+  if (tables.size() == 0) return Status::InvalidArgument("tables: the list is empty");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    TableConfig table;
+    RETURN_IF_ERROR(ReadTable(reader, tables[i], "tables[" + std::to_string(i) + "]", &table));
+    std::string qualified = table.schema_name + "." + table.table_name;
+    if (!seen.insert(qualified).second) {
+      return Status::InvalidArgument("tables: " + qualified + " is listed twice");
+    }
+    config->tables.push_back(std::move(table));
+  }
+  return Status::Ok();
+}
+
+Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) {
+  YAML::Node node = root["source"];
+  if (!node || node.IsNull()) return Status::InvalidArgument("source: required");
+  RETURN_IF_ERROR(reader.CheckKeys(node, "source", "source"));
+  RETURN_IF_ERROR(reader.String(node, "source", "mode", &source->mode));
+  if (source->mode != "logical" && source->mode != "query") {
+    return Status::InvalidArgument("source.mode: expected \"logical\" or \"query\", got \"" + source->mode + "\"");
+  }
+  YAML::Node pg = node["postgres"];
+  if (!pg || pg.IsNull()) return Status::InvalidArgument("source.postgres: required");
+  RETURN_IF_ERROR(reader.CheckKeys(pg, "source.postgres", "source.postgres"));
+  PostgresConfig& p = source->postgres;
+  const std::string path = "source.postgres";
+  RETURN_IF_ERROR(reader.String(pg, path, "host", &p.host));
+  int64_t port = p.port;
+  RETURN_IF_ERROR(reader.Int(pg, path, "port", &port));
+  if (port < 1 || port > 65535) return Status::InvalidArgument("source.postgres.port: out of range: " + std::to_string(port));
+  p.port = static_cast<int>(port);
+  RETURN_IF_ERROR(reader.String(pg, path, "database", &p.database));
+  RETURN_IF_ERROR(reader.String(pg, path, "user", &p.user));
+  RETURN_IF_ERROR(reader.String(pg, path, "password", &p.password));
+  RETURN_IF_ERROR(reader.String(pg, path, "sslmode", &p.sslmode));
+  for (auto [key, value] : {std::pair{"host", &p.host}, {"database", &p.database}, {"user", &p.user}}) {
+    if (value->empty()) return Status::InvalidArgument(path + "." + key + ": required");
+  }
+  static const std::set<std::string> kSslModes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+  if (!kSslModes.contains(p.sslmode)) return Status::InvalidArgument(path + ".sslmode: unknown mode \"" + p.sslmode + "\"");
+  YAML::Node logical = node["logical"];
+  RETURN_IF_ERROR(reader.CheckKeys(logical, "source.logical", "source.logical"));
+  if (logical) {
+    RETURN_IF_ERROR(reader.String(logical, "source.logical", "publication_name", &source->publication_name));
+    RETURN_IF_ERROR(reader.String(logical, "source.logical", "slot_name", &source->slot_name));
+  }
+  return reader.CheckKeys(node["query"], "source.query", "source.query");
+}
+
+Status ReadCatalogType(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
+  std::string type;
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_type", &type));
+  if (type.empty()) {
+    bool http = sink->catalog_uri.starts_with("http://") || sink->catalog_uri.starts_with("https://");
+    sink->catalog_type = http ? CatalogType::kRest : CatalogType::kSql;
+  } else if (type == "sql") {
+    sink->catalog_type = CatalogType::kSql;
+  } else if (type == "rest") {
+    sink->catalog_type = CatalogType::kRest;
+  } else {
+    return Status::InvalidArgument("sink.catalog_type: expected \"sql\" or \"rest\", got \"" + type + "\"");
+  }
+  if (sink->catalog_type == CatalogType::kRest && sink->catalog_uri.empty()) {
+    return Status::InvalidArgument("sink.catalog_uri: required when sink.catalog_type is rest");
+  }
+  return Status::Ok();
+}
+
+Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
+  YAML::Node node = root["sink"];
+  if (!node || node.IsNull()) return Status::InvalidArgument("sink: required");
+  RETURN_IF_ERROR(reader.CheckKeys(node, "sink", "sink"));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_uri", &sink->catalog_uri));
+  RETURN_IF_ERROR(ReadCatalogType(reader, node, sink));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_name", &sink->catalog_name));
+  if (sink->catalog_name.empty()) return Status::InvalidArgument("sink.catalog_name: must not be empty");
+  RETURN_IF_ERROR(reader.String(node, "sink", "warehouse", &sink->warehouse));
+  if (sink->warehouse.empty()) return Status::InvalidArgument("sink.warehouse: required (file:///absolute/path or s3://bucket/prefix)");
+  RETURN_IF_ERROR(reader.String(node, "sink", "namespace", &sink->namespace_name));
+  RETURN_IF_ERROR(reader.Int(node, "sink", "target_file_size", &sink->target_file_size_bytes));
+  if (sink->target_file_size_bytes < 1024 * 1024) {
+    return Status::InvalidArgument("sink.target_file_size: must be at least 1048576 bytes, got " +
+                                   std::to_string(sink->target_file_size_bytes));
+  }
+  RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
+  if (sink->compression != "zstd" && sink->compression != "snappy" && sink->compression != "none") {
+    return Status::InvalidArgument("sink.compression: expected zstd, snappy or none, got \"" + sink->compression + "\"");
+  }
+  return Status::Ok();
+}
+
+Status ReadState(Reader& reader, const YAML::Node& root, StateConfig* state) {
+  YAML::Node node = root["state"];
+  if (!node || node.IsNull()) return Status::Ok();
+  RETURN_IF_ERROR(reader.CheckKeys(node, "state", "state"));
+  RETURN_IF_ERROR(reader.String(node, "state", "postgres_url", &state->postgres_url));
+  RETURN_IF_ERROR(reader.String(node, "state", "coordinator_schema", &state->coordinator_schema));
+  return reader.String(node, "state", "group", &state->group);
+}
+
+Result<Config> ParseRoot(const YAML::Node& root, std::vector<std::string>* warnings) {
+  if (!root.IsMap()) return Status::InvalidArgument("config: expected a YAML mapping at the top level");
+  Reader reader(warnings);
+  Config config;
+  RETURN_IF_ERROR(reader.CheckKeys(root, "", ""));
+  RETURN_IF_ERROR(ReadTables(reader, root, &config));
+  RETURN_IF_ERROR(ReadSource(reader, root, &config.source));
+  RETURN_IF_ERROR(ReadSink(reader, root, &config.sink));
+  RETURN_IF_ERROR(ReadState(reader, root, &config.state));
+  return config;
+}
+
+}  // namespace
+
+Result<Config> ParseConfigYaml(std::string_view yaml_text, std::vector<std::string>* warnings) {
+  try {
+    return ParseRoot(YAML::Load(std::string(yaml_text)), warnings);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(std::string("config: not valid YAML: ") + e.what());
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument("config file " + path + ": cannot be opened");
+  std::stringstream text;
+  text << in.rdbuf();
+  Result<Config> config = ParseConfigYaml(text.str(), warnings);
+  if (!config.ok()) return config.status().WithContext("config file " + path);
+  return config;
+}
+
+}  // namespace pg2iceberg

@@ -1,0 +1,125 @@
+#include "cli/config_yaml.h"
+
+#include <gtest/gtest.h>
+
+namespace pg2iceberg {
+namespace {
+
+constexpr char kMinimal[] = R"(
+tables:
+  - name: public.orders
+  - name: customers
+source:
+  postgres:
+    host: 127.0.0.1
+    port: 5433
+    database: shop
+    user: mirror
+    password: secret
+sink:
+  warehouse: file:///tmp/wh
+)";
+
+Result<Config> Parse(const std::string& text, std::vector<std::string>* warnings = nullptr) {
+  std::vector<std::string> ignored;
+  return ParseConfigYaml(text, warnings ? warnings : &ignored);
+}
+
+TEST(ConfigYamlTest, MinimalConfigGetsDefaults) {
+  Result<Config> config = Parse(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->tables.size(), 2u);
+  EXPECT_EQ(config->tables[0].schema_name, "public");
+  EXPECT_EQ(config->tables[0].table_name, "orders");
+  EXPECT_EQ(config->tables[1].schema_name, "public");
+  EXPECT_EQ(config->tables[1].table_name, "customers");
+  EXPECT_EQ(config->source.postgres.port, 5433);
+  EXPECT_EQ(config->source.slot_name, "pg2iceberg_slot");
+  EXPECT_EQ(config->sink.catalog_type, CatalogType::kSql);
+  EXPECT_EQ(config->sink.catalog_name, "pg2iceberg");
+  EXPECT_EQ(config->sink.compression, "zstd");
+  EXPECT_EQ(config->state.coordinator_schema, "_pg2iceberg");
+}
+
+TEST(ConfigYamlTest, CatalogTypeFollowsUriWhenNotGiven) {
+  std::string text = std::string(kMinimal) + "  catalog_uri: http://localhost:8181\n";
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_type, CatalogType::kRest);
+}
+
+TEST(ConfigYamlTest, UnknownKeysWarnByPath) {
+  std::string text = std::string(kMinimal) + "  flush_rowz: 10\nextra: 1\n";
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(Parse(text, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("\"extra\""), std::string::npos);
+  EXPECT_NE(warnings[1].find("\"sink.flush_rowz\""), std::string::npos);
+}
+
+TEST(ConfigYamlTest, KnownKeysOfTheExistingToolDoNotWarn) {
+  std::string text = std::string(kMinimal) +
+                     "  flush_rows: 1000\n  flush_interval: 10s\n  s3_region: us-east-1\n"
+                     "state:\n  coordinator_schema: _p\n  group: g\n";
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(Parse(text, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(ConfigYamlTest, MissingRequiredKeyIsNamed) {
+  Result<Config> config = Parse("tables: [{name: t}]\nsource:\n  postgres: {host: h, user: u}\nsink: {warehouse: file:///w}\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message(), "source.postgres.database: required");
+}
+
+TEST(ConfigYamlTest, WrongTypeIsNamedWithTheValue) {
+  std::string text = kMinimal;
+  text.replace(text.find("5433"), 4, "abc");
+  Result<Config> config = Parse(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "source.postgres.port: expected an integer, got \"abc\"");
+}
+
+TEST(ConfigYamlTest, TablesMustBeAList) {
+  Result<Config> config = Parse("tables: public.orders\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "tables: expected a list, got \"public.orders\"");
+}
+
+TEST(ConfigYamlTest, DuplicateAndMalformedTableNames) {
+  std::string text = kMinimal;
+  text.replace(text.find("customers"), 9, "public.orders");
+  EXPECT_EQ(Parse(text).status().message(), "tables: public.orders is listed twice");
+  text = kMinimal;
+  text.replace(text.find("customers"), 9, "a.b.c");
+  EXPECT_NE(Parse(text).status().message().find("invalid table name \"a.b.c\""), std::string::npos);
+}
+
+TEST(ConfigYamlTest, InvalidYamlIsAnError) {
+  Result<Config> config = Parse("tables: [\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("not valid YAML"), std::string::npos);
+}
+
+TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
+  std::string text = std::string(kMinimal) +
+                     "  target_file_size: 8388608\n";
+  text.replace(text.find("  - name: customers"), 19,
+               "  - name: customers\n    primary_key: [id]\n    iceberg:\n      partition: [\"day(ts)\"]");
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->tables[1].primary_key, std::vector<std::string>{"id"});
+  EXPECT_EQ(config->tables[1].partition, std::vector<std::string>{"day(ts)"});
+  EXPECT_EQ(config->sink.target_file_size_bytes, 8388608);
+}
+
+TEST(ConfigYamlTest, MissingFileNamesThePath) {
+  std::vector<std::string> warnings;
+  Result<Config> config = LoadConfigFile("/nonexistent/pg2iceberg.yaml", &warnings);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "config file /nonexistent/pg2iceberg.yaml: cannot be opened");
+}
+
+}  // namespace
+}  // namespace pg2iceberg

@@ -1,0 +1,67 @@
+// The pipeline's configuration as plain values, in the shape of the pg2iceberg YAML file
+// (tables, source.*, sink.*, state.*). Parsing and validation of the YAML text live in
+// cli/config_yaml.h; this header has no YAML dependency so every pipeline can take a Config.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg2iceberg {
+
+struct TableConfig {
+  std::string name;  // as written: "schema.table" or "table" (schema public)
+  std::string schema_name;
+  std::string table_name;
+  std::vector<std::string> primary_key;      // overrides the discovered key when non-empty
+  std::vector<std::string> partition;        // iceberg.partition transforms, as written
+  bool has_column_overrides = false;         // `columns:` was given
+  bool skip_snapshot = false;
+};
+
+struct PostgresConfig {
+  std::string host;
+  int port = 5432;
+  std::string database;
+  std::string user;
+  std::string password;
+  std::string sslmode = "prefer";
+};
+
+struct SourceConfig {
+  std::string mode = "logical";  // "logical" | "query"
+  PostgresConfig postgres;
+  std::string publication_name = "pg2iceberg_pub";
+  std::string slot_name = "pg2iceberg_slot";
+};
+
+enum class CatalogType { kSql, kRest };
+
+struct SinkConfig {
+  CatalogType catalog_type = CatalogType::kSql;
+  // For the SQL catalog: a libpq URI of the database holding iceberg_tables; empty means the
+  // source database. For REST: the catalog's base URL.
+  std::string catalog_uri;
+  std::string catalog_name = "pg2iceberg";
+  std::string warehouse;  // file:///abs/path or s3://bucket/prefix
+  std::string namespace_name;  // sink.namespace; empty means the source table's schema
+  int64_t target_file_size_bytes = 128LL * 1024 * 1024;
+  std::string compression = "zstd";  // sink.compression: zstd | snappy | none
+};
+
+struct StateConfig {
+  std::string postgres_url;
+  std::string coordinator_schema = "_pg2iceberg";
+  std::string group = "default";
+};
+
+struct Config {
+  std::vector<TableConfig> tables;
+  SourceConfig source;
+  SinkConfig sink;
+  StateConfig state;
+};
+
+}  // namespace pg2iceberg

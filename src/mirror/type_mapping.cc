@@ -1,0 +1,67 @@
+#include "mirror/type_mapping.h"
+
+namespace pg2iceberg {
+namespace {
+
+using iceberg::Type;
+using iceberg::TypeId;
+using pg::PgColumn;
+using pg::TypeOid;
+
+Status Unsupported(const std::string& table, const PgColumn& column, const std::string& why) {
+  return Status::InvalidArgument("table " + table + ", column \"" + column.name + "\": type " +
+                                 column.type_name + " " + why);
+}
+
+Result<Type> MapNumeric(const std::string& table, const PgColumn& column) {
+  if (column.type_modifier < 4) {
+    return Unsupported(table, column,
+                       "has no declared precision; this version mirrors numeric(p,s) with "
+                       "p <= 38 only (declare the column as numeric(p,s))");
+  }
+  int32_t packed = column.type_modifier - 4;
+  int precision = (packed >> 16) & 0xffff;
+  int scale = packed & 0x7ff;
+  if (scale & 0x400) scale -= 0x800;  // 11-bit two's complement (negative scales, PG 15+)
+  if (precision > 38) {
+    return Unsupported(table, column, "exceeds Iceberg's maximum decimal precision 38");
+  }
+  if (scale < 0 || scale > precision) {
+    return Unsupported(table, column, "has a scale Iceberg decimals cannot represent");
+  }
+  return Type::Decimal(precision, scale);
+}
+
+}  // namespace
+
+Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column) {
+  TypeOid oid = static_cast<TypeOid>(column.type_oid);
+  TypeId id;
+  switch (oid) {
+    case TypeOid::kBool: id = TypeId::kBoolean; break;
+    case TypeOid::kInt2:
+    case TypeOid::kInt4: id = TypeId::kInt; break;
+    case TypeOid::kInt8: id = TypeId::kLong; break;
+    case TypeOid::kFloat4: id = TypeId::kFloat; break;
+    case TypeOid::kFloat8: id = TypeId::kDouble; break;
+    case TypeOid::kText:
+    case TypeOid::kVarchar:
+    case TypeOid::kBpchar:
+    case TypeOid::kJson:
+    case TypeOid::kJsonb: id = TypeId::kString; break;
+    case TypeOid::kBytea: id = TypeId::kBinary; break;
+    case TypeOid::kDate: id = TypeId::kDate; break;
+    case TypeOid::kTimestamp: id = TypeId::kTimestamp; break;
+    case TypeOid::kTimestampTz: id = TypeId::kTimestampTz; break;
+    case TypeOid::kUuid: id = TypeId::kUuid; break;
+    case TypeOid::kNumeric: {
+      ASSIGN_OR_RETURN(Type type, MapNumeric(table, column));
+      return MappedColumn{column, oid, type};
+    }
+    default:
+      return Unsupported(table, column, "is not supported yet");
+  }
+  return MappedColumn{column, oid, Type::Primitive(id)};
+}
+
+}  // namespace pg2iceberg

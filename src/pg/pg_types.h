@@ -1,0 +1,40 @@
+// Postgres column types as pg2iceberg sees them: built-in type OIDs and column descriptions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace pg2iceberg::pg {
+
+// Built-in type OIDs (pg_type.h); stable across Postgres versions.
+enum class TypeOid : uint32_t {
+  kBool = 16,
+  kBytea = 17,
+  kInt8 = 20,
+  kInt2 = 21,
+  kInt4 = 23,
+  kText = 25,
+  kJson = 114,
+  kFloat4 = 700,
+  kFloat8 = 701,
+  kBpchar = 1042,
+  kVarchar = 1043,
+  kDate = 1082,
+  kTimestamp = 1114,
+  kTimestampTz = 1184,
+  kNumeric = 1700,
+  kUuid = 2950,
+  kJsonb = 3802,
+};
+
+struct PgColumn {
+  std::string name;
+  uint32_t type_oid = 0;
+  int32_t type_modifier = -1;
+  bool not_null = false;
+  std::string type_name;  // format_type(), e.g. "numeric(10,2)", for messages
+};
+
+}  // namespace pg2iceberg::pg

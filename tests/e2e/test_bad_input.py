@@ -1,0 +1,105 @@
+"""Bad input stops the command with a message naming the problem, and creates no table."""
+import pathlib
+
+import pytest
+
+from pg_server import free_port
+
+
+def assert_fails(mirror, result, *fragments):
+    assert result.returncode != 0, f"expected failure, got success:\n{result.stderr}"
+    for fragment in fragments:
+        assert fragment in result.stderr, f"{fragment!r} not in stderr:\n{result.stderr}"
+    assert mirror.catalog_rows() == [], "a failed command left a table in the catalog"
+    files = [p for p in pathlib.Path(mirror.warehouse).rglob("*") if p.is_file()]
+    assert files == [], f"a failed command left files behind: {files}"
+
+
+@pytest.fixture
+def source(mirror):
+    mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.good SELECT g, 'v' FROM generate_series(1, 1000) g")
+    return mirror
+
+
+def test_missing_required_key(source):
+    config = source.config(["public.good"], **{"source.postgres.database": None})
+    assert_fails(source, source.run("snapshot", config), "source.postgres.database: required")
+
+
+def test_wrong_type(source):
+    config = source.config(["public.good"], **{"source.postgres.port": "not-a-port"})
+    assert_fails(source, source.run("snapshot", config),
+                 'source.postgres.port: expected an integer, got "not-a-port"')
+
+
+def test_tables_not_a_list(source):
+    text = "tables: public.good\nsource: {postgres: {host: h, database: d, user: u}}\nsink: {warehouse: file:///tmp/x}\n"
+    assert_fails(source, source.run("snapshot", text=text), "tables: expected a list")
+
+
+def test_not_yaml(source):
+    assert_fails(source, source.run("snapshot", text="tables: [\n"), "not valid YAML")
+
+
+def test_missing_config_file(source):
+    result = source.run("snapshot")  # config path never written
+    assert_fails(source, result, "cannot be opened")
+
+
+def test_unreachable_postgres(source):
+    config = source.config(["public.good"], **{"source.postgres.port": free_port()})
+    assert_fails(source, source.run("snapshot", config), "127.0.0.1", "connect")
+
+
+def test_wrong_password(source):
+    config = source.config(["public.good"], **{"source.postgres.password": "wrong-password"})
+    result = source.run("snapshot", config)
+    assert_fails(source, result, "password authentication failed")
+    assert "wrong-password" not in result.stderr
+
+
+def test_missing_database(source):
+    config = source.config(["public.good"], **{"source.postgres.database": "no_such_db"})
+    assert_fails(source, source.run("snapshot", config), "no_such_db")
+
+
+def test_missing_table_creates_no_table_at_all(source):
+    result = source.run("snapshot", source.config(["public.good", "public.missing"]))
+    assert_fails(source, result, "public.missing does not exist")
+
+
+@pytest.mark.parametrize("column_type", ["interval", "numeric", "numeric(40, 2)", "point", "int[]"])
+def test_unsupported_column_type(source, column_type):
+    source.sql(f"CREATE TABLE public.odd (id int PRIMARY KEY, c {column_type})")
+    result = source.run("snapshot", source.config(["public.good", "public.odd"]))
+    assert_fails(source, result, "public.odd", '"c"')
+
+
+@pytest.mark.parametrize("column_type,value,shown", [
+    ("timestamp", "'infinity'", "infinity"),
+    ("timestamptz", "'-infinity'", "-infinity"),
+    ("date", "'infinity'", "infinity"),
+    ("numeric(10, 2)", "'NaN'", "NaN"),
+])
+def test_value_iceberg_cannot_hold_stops_with_table_column_and_value(source, column_type, value, shown):
+    source.sql(f"CREATE TABLE public.bad (id int PRIMARY KEY, c {column_type})",
+               "INSERT INTO public.bad SELECT g, NULL FROM generate_series(1, 5000) g",
+               f"INSERT INTO public.bad VALUES (6000, {value})")
+    result = source.run("snapshot", source.config(["public.bad"]))
+    assert_fails(source, result, "public.bad", '"c"', shown)
+
+
+def test_partitioning_is_refused_until_supported(source):
+    config = source.config([{"name": "public.good", "iceberg": {"partition": ["bucket[4](id)"]}}])
+    assert_fails(source, source.run("snapshot", config), "partition")
+
+
+def test_s3_warehouse_is_refused_until_supported(source):
+    config = source.config(["public.good"], **{"sink.warehouse": "s3://bucket/prefix"})
+    assert_fails(source, source.run("snapshot", config), "s3://")
+
+
+def test_relative_warehouse_is_refused(source):
+    config = source.config(["public.good"], **{"sink.warehouse": "warehouse"})
+    assert_fails(source, source.run("snapshot", config), "sink.warehouse")

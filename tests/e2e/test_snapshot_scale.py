@@ -1,0 +1,30 @@
+"""A million rows in one table, several data files, compared row for row."""
+import glob
+
+from readers import (assert_same_rows, duckdb_rows, metadata_location, pyiceberg_rows, source_rows)
+
+ROWS = 1_000_000
+
+
+def test_million_rows_across_several_files(mirror):
+    mirror.sql("""CREATE TABLE public.big (id bigint PRIMARY KEY, n int, amount numeric(18, 4),
+                  label text, flag boolean, at timestamptz, r double precision)""",
+               f"""INSERT INTO public.big SELECT g, (g * 7919) % 100000 - 50000,
+                   (g * 31) / 10000.0, 'row ' || g || repeat('.', g % 17), g % 3 = 0,
+                   timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second',
+                   CASE WHEN g % 1000 = 0 THEN NULL ELSE g / 7.0 END
+                   FROM generate_series(1, {ROWS}) g""")
+    mirror.snapshot(["public.big"], **{"sink.target_file_size": 4 * 1024 * 1024})
+    files = glob.glob(mirror.warehouse + "/**/*.parquet", recursive=True)
+    assert len(files) >= 3, f"expected several data files, got {len(files)}"
+
+    conn = mirror.connect()
+    names, types, expected = source_rows(conn, "public.big")
+    location = metadata_location(conn, mirror.catalog_name, "public", "big")
+    conn.close()
+    assert len(expected) == ROWS
+    got_names, got = duckdb_rows(location)
+    assert got_names == names
+    assert_same_rows(expected, got, names, types, "duckdb")
+    got_names, got = pyiceberg_rows(mirror.catalog_uri(), mirror.catalog_name, "public.big")
+    assert_same_rows(expected, got, names, types, "pyiceberg")

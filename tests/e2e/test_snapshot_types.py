@@ -1,0 +1,161 @@
+"""Every supported type, at its edges, mirrored and read back by DuckDB and PyIceberg."""
+import glob
+
+import pyarrow.parquet as pq
+import pytest
+
+from readers import (assert_same_rows, duckdb_rows, metadata_location, pyiceberg_rows,
+                     pyiceberg_table, source_rows)
+
+TYPES_TABLE = """
+CREATE TABLE public.all_types (
+  id integer PRIMARY KEY,
+  c_smallint smallint, c_integer integer, c_bigint bigint,
+  c_real real, c_double double precision,
+  c_numeric numeric(38, 0), c_numeric_frac numeric(38, 38), c_money numeric(12, 2),
+  c_numeric_small numeric(4, 2),
+  c_bool boolean, c_text text, c_varchar varchar(20), c_char char(5), c_bytea bytea,
+  c_date date, c_timestamp timestamp, c_timestamptz timestamptz,
+  c_uuid uuid, c_json json, c_jsonb jsonb
+)"""
+
+ROWS = [
+    # all NULL but the key
+    "(1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+    # minimums
+    """(2, -32768, -2147483648, -9223372036854775808, '-3.4028235e38', '-1.7976931348623157e308',
+        -99999999999999999999999999999999999999, -0.99999999999999999999999999999999999999,
+        -9999999999.99, -99.99, false, '', '', '', '\\x', '0001-01-01', '0001-01-01 00:00:00',
+        '0001-01-02 00:00:00+00', '00000000-0000-0000-0000-000000000000', '{}', '{}')""",
+    # maximums
+    """(3, 32767, 2147483647, 9223372036854775807, '3.4028235e38', '1.7976931348623157e308',
+        99999999999999999999999999999999999999, 0.99999999999999999999999999999999999999,
+        9999999999.99, 99.99, true, 'z', repeat('z', 20), 'zzzzz', '\\xffffffff', '9999-12-31',
+        '9999-12-31 23:59:59.999999', '9999-12-30 23:59:59.999999+00',
+        'ffffffff-ffff-ffff-ffff-ffffffffffff', '[1, 2, 3]', '{"b": [1, 2], "a": null}')""",
+    # special floats, zero-ish values
+    """(4, 0, 0, 0, 'NaN', 'Infinity', 0, 0.00000000000000000000000000000000000001, 0, 0.01, true,
+        'NUL-free text', 'x', 'a', '\\x00', '1970-01-01', '1970-01-01 00:00:00',
+        '1970-01-01 00:00:00+00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'null', '"text"')""",
+    """(5, -1, -1, -1, '-Infinity', '-Infinity', 1, -0.5, -0.01, -0.01, false, 'ünïcödé ✓ 日本語 🎉',
+        'ascii', 'ab', '\\xdeadbeef', '1969-12-31', '1969-12-31 23:59:59.999999',
+        '1969-12-31 23:59:59.999999+00', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12', '{"k": "ü"}',
+        '{"nested": {"deep": [true, false, 1.5e300]}}')""",
+    """(6, 1, 1, 1, '-0', '-0', 12345678901234567890123456789012345678, 0.12345678901234567890123456789012345678,
+        1234.5, 0, true, 'line1
+line2	tab "quote" \\ backslash', 'ü', 'ü', '\\x0102', '1900-02-28', '1900-02-28 12:34:56.789',
+        '1900-02-28 12:34:56.789+00', 'c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', '1', '2.5')""",
+    # large values: 1 MB text and bytea
+    """(7, 7, 7, 7, 1.5, 1e-300, 7, 0.7, 7.7, 7.7, false, repeat('abcdefghij', 104858),
+        'big', 'big', decode(repeat('00ff7f80', 262144), 'hex'), '2262-04-11', '2262-04-11 23:47:16.854775',
+        '2262-04-11 23:47:16.854775+00', 'd0eebc99-9c0b-4ef8-bb6d-6bb9bd380a14', '[]', '[]')""",
+]
+
+
+@pytest.fixture
+def all_types(mirror):
+    mirror.sql(TYPES_TABLE, "INSERT INTO public.all_types VALUES " + ",\n".join(ROWS))
+    # timestamptz written under several session time zones: the instant must survive.
+    for i, (zone, literal) in enumerate([
+            ("America/New_York", "2024-03-10 01:59:59.5"), ("Asia/Kolkata", "2024-01-01 00:00:00"),
+            ("Pacific/Chatham", "1950-06-15 12:00:00"), ("UTC", "2038-01-19 03:14:08")]):
+        mirror.sql(f"SET TIME ZONE '{zone}'",
+                   f"INSERT INTO public.all_types (id, c_timestamptz, c_timestamp, c_text) "
+                   f"VALUES ({100 + i}, '{literal}', '{literal}', '{zone}')")
+    return mirror
+
+
+def check_table(mirror, table, namespace="public", name=None, timezones=("UTC",)):
+    name = name or table.split(".")[1]
+    conn = mirror.connect()
+    names, types, expected = source_rows(conn, table)
+    location = metadata_location(conn, mirror.catalog_name, namespace, name)
+    conn.close()
+    assert location, f"{namespace}.{name} is not in the catalog"
+    for tz in timezones:
+        got_names, got = duckdb_rows(location, timezone=tz)
+        assert got_names == names
+        assert_same_rows(expected, got, names, types, f"duckdb(TimeZone={tz})")
+    got_names, got = pyiceberg_rows(mirror.catalog_uri(), mirror.catalog_name, f"{namespace}.{name}")
+    assert got_names == names
+    assert_same_rows(expected, got, names, types, "pyiceberg")
+    return len(expected)
+
+
+def test_every_type_round_trips_through_duckdb_and_pyiceberg(all_types):
+    all_types.snapshot(["public.all_types"])
+    rows = check_table(all_types, "public.all_types",
+                       timezones=("UTC", "America/Los_Angeles", "Asia/Tokyo"))
+    assert rows == len(ROWS) + 4
+
+
+def test_result_does_not_depend_on_the_tools_time_zone(all_types):
+    result = all_types.run("snapshot", all_types.config(["public.all_types"]),
+                           env={"PGTZ": "Australia/Lord_Howe", "TZ": "America/St_Johns"})
+    assert result.returncode == 0, result.stderr
+    check_table(all_types, "public.all_types")
+
+
+def test_iceberg_schema_maps_types_and_key(all_types):
+    all_types.snapshot(["public.all_types"])
+    table = pyiceberg_table(all_types.catalog_uri(), all_types.catalog_name, "public.all_types")
+    types = {f.name: str(f.field_type) for f in table.schema().fields}
+    assert types == {
+        "id": "int", "c_smallint": "int", "c_integer": "int", "c_bigint": "long",
+        "c_real": "float", "c_double": "double", "c_numeric": "decimal(38, 0)",
+        "c_numeric_frac": "decimal(38, 38)", "c_money": "decimal(12, 2)",
+        "c_numeric_small": "decimal(4, 2)", "c_bool": "boolean", "c_text": "string",
+        "c_varchar": "string", "c_char": "string", "c_bytea": "binary", "c_date": "date",
+        "c_timestamp": "timestamp", "c_timestamptz": "timestamptz", "c_uuid": "uuid",
+        "c_json": "string", "c_jsonb": "string"}
+    assert table.schema().find_field("id").required
+    assert not table.schema().find_field("c_text").required
+    assert table.schema().identifier_field_names() == {"id"}
+    assert table.metadata.format_version == 2
+
+
+def test_parquet_files_carry_iceberg_field_ids(all_types):
+    all_types.snapshot(["public.all_types"])
+    table = pyiceberg_table(all_types.catalog_uri(), all_types.catalog_name, "public.all_types")
+    files = glob.glob(all_types.warehouse + "/**/*.parquet", recursive=True)
+    assert files
+    schema = pq.read_schema(files[0])
+    for field in table.schema().fields:
+        arrow_field = schema.field(field.name)
+        assert int(arrow_field.metadata[b"PARQUET:field_id"]) == field.field_id
+
+
+def test_empty_table_is_mirrored_as_empty(mirror):
+    mirror.sql("CREATE TABLE public.empty (id bigint PRIMARY KEY, v text)")
+    mirror.snapshot(["public.empty"])
+    assert check_table(mirror, "public.empty") == 0
+
+
+def test_table_without_primary_key_and_other_schema(mirror):
+    mirror.sql("CREATE SCHEMA sales", "CREATE TABLE sales.\"Order Lines\" (n int, note text)",
+               "INSERT INTO sales.\"Order Lines\" SELECT g, 'n' || g FROM generate_series(1, 100) g")
+    mirror.snapshot(["sales.Order Lines"])
+    assert check_table(mirror, "sales.\"Order Lines\"", namespace="sales", name="Order Lines") == 100
+
+
+def test_sink_namespace_overrides_schema_and_snapshot_can_rerun(mirror):
+    mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 10) g")
+    mirror.snapshot(["public.t"], **{"sink.namespace": "mirror"})
+    assert check_table(mirror, "public.t", namespace="mirror", name="t") == 10
+    mirror.sql("DELETE FROM public.t WHERE id > 5", "INSERT INTO public.t VALUES (42, 'new')")
+    mirror.snapshot(["public.t"], **{"sink.namespace": "mirror"})
+    assert check_table(mirror, "public.t", namespace="mirror", name="t") == 6
+    table = pyiceberg_table(mirror.catalog_uri(), mirror.catalog_name, "mirror.t")
+    assert len(table.history()) == 2
+
+
+@pytest.mark.parametrize("codec", ["zstd", "snappy", "none"])
+def test_every_compression_codec_reads_back(mirror, codec):
+    mirror.sql("CREATE TABLE public.c (id int PRIMARY KEY, v text, d double precision)",
+               "INSERT INTO public.c SELECT g, repeat('x', g % 50), g / 3.0 FROM generate_series(1, 5000) g")
+    mirror.snapshot(["public.c"], **{"sink.compression": codec})
+    assert check_table(mirror, "public.c") == 5000
+    files = glob.glob(mirror.warehouse + "/**/*.parquet", recursive=True)
+    expected = {"zstd": "ZSTD", "snappy": "SNAPPY", "none": "UNCOMPRESSED"}[codec]
+    assert pq.ParquetFile(files[0]).metadata.row_group(0).column(0).compression == expected

@@ -6,9 +6,11 @@
 //   serialization failure / deadlock (40001, 40P01)           → kConflict
 //   28xxx (authentication), 3D000 (no database), 42xxx, 22xxx → kInvalidArgument
 //   42P01 (undefined table)                                   → kNotFound
-//   a COMMIT whose reply was lost                             → kOutcomeUnknown
+//   a COMMIT whose reply was lost, 40003                      → kOutcomeUnknown
 //   anything else                                             → kInternal
-// Messages keep the server's text and SQLSTATE.
+// Messages keep the server's text and SQLSTATE, never the password.
+// SQL text and parameters must not contain NUL bytes (the protocol cannot carry them):
+// kInvalidArgument.
 #pragma once
 
 #include <functional>
@@ -67,7 +69,8 @@ class PgConnector {
 
 // Quotes an identifier for SQL ("my table" → "\"my table\"").
 std::string QuoteIdentifier(std::string_view identifier);
-// Quotes a string literal for SQL ('it''s').
+// Quotes a string literal for SQL ('it''s'). With a backslash present the result is an
+// escape-string literal ( E'a\\b'), correct whatever standard_conforming_strings is.
 std::string QuoteLiteral(std::string_view literal);
 
 }  // namespace pg2iceberg

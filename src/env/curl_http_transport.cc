@@ -1,0 +1,197 @@
+#include "env/curl_http_transport.h"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+
+namespace pg2iceberg {
+namespace {
+
+CURLcode GlobalInit() {
+  static std::once_flag once;
+  static CURLcode result = CURLE_OK;
+  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  return result;
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// What the callbacks fill in during one transfer.
+struct Exchange {
+  uint64_t max_body_bytes = 0;
+  bool body_too_large = false;
+  HttpResponse response;
+};
+
+std::string_view TrimSpaces(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  const size_t bytes = size * count;
+  if (exchange->response.body.size() + bytes > exchange->max_body_bytes) {
+    exchange->body_too_large = true;
+    return 0;  // makes curl stop with CURLE_WRITE_ERROR
+  }
+  const auto* begin = reinterpret_cast<const std::byte*>(data);
+  exchange->response.body.insert(exchange->response.body.end(), begin, begin + bytes);
+  return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  const size_t bytes = size * count;
+  const std::string_view line = TrimSpaces(std::string_view(data, bytes));
+  if (line.starts_with("HTTP/")) {
+    exchange->response.headers.clear();  // a new (final or interim) response begins
+    return bytes;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return bytes;  // the blank end-of-headers line
+  exchange->response.headers.emplace_back(Lowercase(TrimSpaces(line.substr(0, colon))),
+                                          std::string(TrimSpaces(line.substr(colon + 1))));
+  return bytes;
+}
+
+bool HasHeader(const HttpRequest& request, std::string_view lower_name) {
+  for (const auto& header : request.headers) {
+    if (Lowercase(header.first) == lower_name) return true;
+  }
+  return false;
+}
+
+// The request's headers, plus blanks that stop curl adding its own Expect and Content-Type.
+Slist BuildHeaders(const HttpRequest& request) {
+  curl_slist* list = nullptr;
+  const auto append = [&list](const std::string& line) {
+    curl_slist* grown = curl_slist_append(list, line.c_str());
+    if (grown != nullptr) list = grown;
+  };
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is curl's spelling for a header with an empty value ("Name:" would remove it).
+    append(value.empty() ? name + ";" : name + ": " + value);
+  }
+  if (!HasHeader(request, "expect")) append("Expect:");
+  if (!HasHeader(request, "content-type")) append("Content-Type:");
+  return Slist(list);
+}
+
+void SetMethodAndBody(CURL* curl, const HttpRequest& request) {
+  const std::string& method = request.method;
+  if (method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    return;
+  }
+  const bool sends_body = !request.body.empty() || method == "POST" || method == "PUT" ||
+                          method == "PATCH";
+  if (sends_body) {
+    static const char kEmpty[] = "";
+    const void* data = request.body.empty() ? static_cast<const void*>(kEmpty) : request.body.data();
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, data);
+  } else if (method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return;
+  }
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+}
+
+// The URL for messages: without the query string, which may hold a presigned signature.
+std::string UrlForMessages(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
+
+}  // namespace
+
+CurlHttpTransport::CurlHttpTransport(const CurlHttpTransportOptions& options) : options_(options) {
+  GlobalInit();
+}
+
+CurlHttpTransport::~CurlHttpTransport() {
+  for (void* handle : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+void* CurlHttpTransport::AcquireHandle() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_handles_.empty()) {
+      void* handle = idle_handles_.back();
+      idle_handles_.pop_back();
+      curl_easy_reset(static_cast<CURL*>(handle));  // clears options, keeps connections
+      return handle;
+    }
+  }
+  return curl_easy_init();
+}
+
+void CurlHttpTransport::ReleaseHandle(void* handle) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_handles_.size() < options_.idle_handles_max) {
+      idle_handles_.push_back(handle);
+      return;
+    }
+  }
+  curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+Result<HttpResponse> CurlHttpTransport::Send(const HttpRequest& request) {
+  const std::string where = request.method + " " + UrlForMessages(request.url);
+  if (!request.url.starts_with("http://") && !request.url.starts_with("https://")) {
+    return Status::InvalidArgument("HTTP " + where + ": only http:// and https:// URLs are supported");
+  }
+  if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
+    return Status::Unavailable("curl_global_init failed: " + std::string(curl_easy_strerror(init)));
+  }
+  CURL* curl = static_cast<CURL*>(AcquireHandle());
+  if (curl == nullptr) return Status::Unavailable("HTTP " + where + ": curl_easy_init failed");
+  Exchange exchange;
+  exchange.max_body_bytes = options_.max_response_bytes;
+  char error[CURL_ERROR_SIZE] = "";
+  const Slist headers = BuildHeaders(request);
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+  if (request.timeout_ms > 0) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
+  }
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+  SetMethodAndBody(curl, request);
+  const CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  // Detach the per-request state before the handle can be reused.
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  ReleaseHandle(curl);
+  if (exchange.body_too_large) {
+    return Status::Internal("HTTP " + where + ": response body larger than " +
+                            std::to_string(options_.max_response_bytes) + " bytes");
+  }
+  if (code != CURLE_OK) {
+    const std::string text = error[0] != '\0' ? error : curl_easy_strerror(code);
+    return Status::Unavailable("HTTP " + where + ": " + text);
+  }
+  exchange.response.status = static_cast<int>(status);
+  return std::move(exchange.response);
+}
+
+}  // namespace pg2iceberg

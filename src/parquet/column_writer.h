@@ -1,0 +1,135 @@
+// Buffers the values of one leaf column for the open row group: PLAIN-encoded values and
+// definition levels of the open data page, the finished (compressed) pages of the open column
+// chunk, and statistics per chunk and per file.
+//
+// Internal to the Parquet writer: ParquetWriter validates types, nullability and lengths
+// before calling the Append methods, which therefore cannot fail. Not thread-safe.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/status.h"
+#include "parquet/column_spec.h"
+#include "parquet/compression.h"
+#include "parquet/parquet_format.h"
+#include "parquet/statistics.h"
+
+namespace pg2iceberg::parquet {
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding copies values in host byte order");
+
+class ColumnWriter {
+ public:
+  // `page_size_bytes`: an open page is cut once its values plus levels reach this size.
+  ColumnWriter(ColumnSpec spec, size_t page_size_bytes);
+
+  const ColumnSpec& spec() const { return spec_; }
+  // Values (nulls included) appended to the open row group.
+  int64_t chunk_value_count() const { return flushed_value_count_ + page_value_count_; }
+
+  // The caller guarantees the column is optional.
+  void AppendNull() {
+    def_levels_.push_back(0);
+    ++page_value_count_;
+    chunk_stats_.AddNull();
+  }
+  void AppendBool(bool value) {
+    Define();
+    if (page_bool_count_ % 8 == 0) values_.push_back(std::byte{0});
+    values_.back() |= static_cast<std::byte>(uint8_t{value} << (page_bool_count_ % 8));
+    ++page_bool_count_;
+    chunk_stats_.AddInteger(value);
+  }
+  void AppendInt32(int32_t value) {
+    AppendFixed(value);
+    chunk_stats_.AddInteger(value);
+  }
+  void AppendInt64(int64_t value) {
+    AppendFixed(value);
+    chunk_stats_.AddInteger(value);
+  }
+  void AppendFloat(float value) {
+    AppendFixed(value);
+    chunk_stats_.AddReal(value);
+  }
+  void AppendDouble(double value) {
+    AppendFixed(value);
+    chunk_stats_.AddReal(value);
+  }
+  // BYTE_ARRAY: 4-byte little-endian length, then the bytes. The caller checked the size.
+  void AppendByteArray(ByteSpan value) {
+    AppendFixed(static_cast<uint32_t>(value.size()));
+    AppendRaw(value);
+    chunk_stats_.AddUnordered();
+  }
+  // FIXED_LEN_BYTE_ARRAY: the bytes only. The caller checked the length.
+  void AppendFixedLenByteArray(ByteSpan value) {
+    Define();
+    AppendRaw(value);
+    chunk_stats_.AddUnordered();
+  }
+
+  // Bytes held for the open row group: finished compressed pages plus the open page.
+  size_t BufferedBytes() const { return chunk_.size() + OpenPageBytes(); }
+  // Upper bound of the open page's uncompressed size; compared with the page size.
+  size_t OpenPageBytes() const { return values_.size() + def_levels_.size(); }
+  bool PageFull() const { return OpenPageBytes() >= page_size_bytes_; }
+
+  // Compresses the open page (if any) and appends it, with its header, to the open chunk.
+  // kInternal when compression fails; the writer is then unusable.
+  Status FlushPage(Compressor& compressor);
+
+  // Flushes the open page and appends the column chunk's bytes to `file`, whose current size
+  // is the chunk's file offset. Returns the chunk's metadata and resets for the next row group.
+  Result<format::ColumnChunk> FinishChunk(Compressor& compressor, ByteWriter* file);
+
+  // Totals over the chunks finished so far.
+  const ColumnStatistics& file_stats() const { return file_stats_; }
+  int64_t file_compressed_bytes() const { return file_compressed_bytes_; }
+
+ private:
+  void Define() {
+    if (!spec_.required) def_levels_.push_back(1);
+    ++page_value_count_;
+  }
+  template <typename T>
+  void AppendFixed(T value) {
+    Define();
+    const auto* p = reinterpret_cast<const std::byte*>(&value);
+    values_.insert(values_.end(), p, p + sizeof(T));
+  }
+  void AppendRaw(ByteSpan value) { values_.insert(values_.end(), value.begin(), value.end()); }
+  // The uncompressed page body: definition levels (when optional) followed by the values.
+  ByteSpan BuildPageBody();
+  void ResetPage();
+
+  ColumnSpec spec_;
+  size_t page_size_bytes_;
+
+  // Open page.
+  Bytes values_;                     // PLAIN-encoded non-null values
+  std::vector<uint8_t> def_levels_;  // one per value, optional columns only
+  int64_t page_value_count_ = 0;     // nulls included
+  int64_t page_bool_count_ = 0;      // BOOLEAN: non-null values packed into values_
+
+  // Open column chunk.
+  ByteWriter chunk_;  // page headers and compressed pages
+  int64_t flushed_value_count_ = 0;
+  int64_t chunk_uncompressed_bytes_ = 0;
+  ColumnStatistics chunk_stats_;
+
+  // Scratch buffers reused across pages.
+  ByteWriter page_body_;
+  Bytes compressed_;
+
+  // Whole file.
+  ColumnStatistics file_stats_;
+  int64_t file_compressed_bytes_ = 0;
+};
+
+}  // namespace pg2iceberg::parquet

@@ -1,0 +1,238 @@
+#include "parquet/parquet_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "parquet/test_bytes.h"
+
+namespace pg2iceberg::parquet {
+namespace {
+
+using testing::B;
+using testing::Hex;
+
+ColumnSpec Required(std::string name, int32_t id, PhysicalType type, int32_t length = 0) {
+  return ColumnSpec{std::move(name), id, true, type, length, {}};
+}
+ColumnSpec Optional(std::string name, int32_t id, PhysicalType type, int32_t length = 0) {
+  return ColumnSpec{std::move(name), id, false, type, length, {}};
+}
+
+WriterOptions Uncompressed() {
+  WriterOptions options;
+  options.codec = Codec::kUncompressed;
+  return options;
+}
+
+std::unique_ptr<ParquetWriter> MakeWriter(std::vector<ColumnSpec> columns,
+                                          WriterOptions options = Uncompressed()) {
+  auto writer = ParquetWriter::Create(std::move(columns), std::move(options));
+  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+  return std::move(writer).value();
+}
+
+uint32_t FooterLength(const Bytes& file) {
+  uint32_t length;
+  std::memcpy(&length, file.data() + file.size() - 8, 4);
+  return length;
+}
+
+TEST(ParquetWriter, FileStartsAndEndsWithMagicAroundFooter) {
+  auto writer = MakeWriter({Required("a", 1, PhysicalType::kInt32)});
+  ASSERT_TRUE(writer->AppendInt32(0, 1).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  ASSERT_TRUE(writer->AppendInt32(0, 2).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  const Bytes& bytes = file->bytes;
+  ASSERT_GT(bytes.size(), 12u);
+  EXPECT_EQ(AsStringView(ByteSpan(bytes).first(4)), "PAR1");
+  EXPECT_EQ(AsStringView(ByteSpan(bytes).last(4)), "PAR1");
+  const uint32_t footer = FooterLength(bytes);
+  ASSERT_LT(footer, bytes.size() - 12);
+  // The footer starts with FileMetaData field 1 (version 1).
+  const size_t footer_start = bytes.size() - 8 - footer;
+  EXPECT_EQ(Hex(ByteSpan(bytes).subspan(footer_start, 2)), Hex(B({0x15, 0x02})));
+  // The single data page follows the leading magic.
+  EXPECT_EQ(Hex(ByteSpan(bytes).subspan(4, footer_start - 4)),
+            Hex(B({0x15, 0x00, 0x15, 0x10, 0x15, 0x10,                    // 8-byte page
+                   0x2c, 0x15, 0x04, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06,  // 2 values
+                   0x00, 0x00,                                            //
+                   0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00})));
+  EXPECT_EQ(file->row_count, 2);
+  EXPECT_EQ(file->row_group_offsets, std::vector<int64_t>{4});
+}
+
+TEST(ParquetWriter, OptionalColumnPageHasLengthPrefixedDefinitionLevels) {
+  auto writer = MakeWriter({Optional("a", 1, PhysicalType::kInt32)});
+  ASSERT_TRUE(writer->AppendInt32(0, 7).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  ASSERT_TRUE(writer->AppendNull(0).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  // levels [1, 0] bit-packed: 4-byte length 2, header 0x03, bits 0b01.
+  EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4, 27)),
+            Hex(B({0x15, 0x00, 0x15, 0x14, 0x15, 0x14,                    // 10-byte page
+                   0x2c, 0x15, 0x04, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06,  // 2 values
+                   0x00, 0x00,                                            //
+                   0x02, 0x00, 0x00, 0x00, 0x03, 0x01,                    // levels
+                   0x07, 0x00, 0x00, 0x00})));
+}
+
+TEST(ParquetWriter, SummariesCountValuesNullsNansAndBounds) {
+  auto writer =
+      MakeWriter({Optional("i", 10, PhysicalType::kInt64), Optional("f", 11, PhysicalType::kDouble),
+                  Optional("s", 12, PhysicalType::kByteArray)});
+  const double values[] = {1.5, std::nan(""), -2.0};
+  for (int row = 0; row < 3; ++row) {
+    ASSERT_TRUE(row == 1 ? writer->AppendNull(0).ok() : writer->AppendInt64(0, row * 10).ok());
+    ASSERT_TRUE(writer->AppendDouble(1, values[row]).ok());
+    ASSERT_TRUE(writer->AppendBytes(2, AsBytes("x")).ok());
+    ASSERT_TRUE(writer->EndRow().ok());
+  }
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  ASSERT_EQ(file->columns.size(), 3u);
+  const ColumnSummary& i = file->columns[0];
+  EXPECT_EQ(i.field_id, 10);
+  EXPECT_EQ(i.value_count, 3);
+  EXPECT_EQ(i.null_count, 1);
+  EXPECT_FALSE(i.nan_count.has_value());
+  EXPECT_EQ(i.min, StatValue(int64_t{0}));
+  EXPECT_EQ(i.max, StatValue(int64_t{20}));
+  EXPECT_GT(i.compressed_size_bytes, 0);
+  const ColumnSummary& f = file->columns[1];
+  EXPECT_EQ(f.nan_count, 1);
+  EXPECT_EQ(f.min, StatValue(-2.0));
+  EXPECT_EQ(f.max, StatValue(1.5));
+  const ColumnSummary& s = file->columns[2];
+  EXPECT_EQ(s.value_count, 3);
+  EXPECT_FALSE(s.min.has_value());
+}
+
+TEST(ParquetWriter, SmallRowGroupSizeWritesSeveralRowGroups) {
+  WriterOptions options;  // zstd
+  options.row_group_size_bytes = 1000;
+  options.page_size_bytes = 100;
+  auto writer = MakeWriter({Required("a", 1, PhysicalType::kInt64)}, options);
+  for (int64_t row = 0; row < 1000; ++row) {
+    ASSERT_TRUE(writer->AppendInt64(0, row).ok());
+    ASSERT_TRUE(writer->EndRow().ok());
+  }
+  EXPECT_GT(writer->EstimatedFileSizeBytes(), 4000);
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  EXPECT_GT(file->row_group_offsets.size(), 3u);
+  for (int64_t offset : file->row_group_offsets) {
+    // Every row group starts with a DATA_PAGE header.
+    EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(offset, 2)), Hex(B({0x15, 0x00})));
+  }
+  EXPECT_EQ(file->columns[0].value_count, 1000);
+  EXPECT_EQ(file->columns[0].max, StatValue(int64_t{999}));
+}
+
+TEST(ParquetWriter, EmptyFileHasNoRowGroups) {
+  auto writer = MakeWriter({Optional("a", 1, PhysicalType::kBoolean)});
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->row_count, 0);
+  EXPECT_TRUE(file->row_group_offsets.empty());
+  EXPECT_EQ(file->columns[0].value_count, 0);
+  EXPECT_EQ(FooterLength(file->bytes) + 12, file->bytes.size());
+}
+
+TEST(ParquetWriter, NullIntoRequiredColumnIsRejected) {
+  auto writer = MakeWriter({Required("a", 1, PhysicalType::kInt32)});
+  Status status = writer->AppendNull(0);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("required"), std::string::npos);
+  // Nothing was appended: the row can still be completed.
+  ASSERT_TRUE(writer->AppendInt32(0, 1).ok());
+  EXPECT_TRUE(writer->EndRow().ok());
+}
+
+TEST(ParquetWriter, WrongFixedLengthIsRejected) {
+  auto writer = MakeWriter({Required("u", 1, PhysicalType::kFixedLenByteArray, 16)});
+  Bytes short_value(15);
+  EXPECT_EQ(writer->AppendBytes(0, short_value).code(), StatusCode::kInvalidArgument);
+  Bytes value(16);
+  EXPECT_TRUE(writer->AppendBytes(0, value).ok());
+  EXPECT_TRUE(writer->EndRow().ok());
+}
+
+TEST(ParquetWriter, WrongPhysicalTypeIsRejected) {
+  auto writer = MakeWriter({Required("a", 1, PhysicalType::kInt32)});
+  EXPECT_EQ(writer->AppendInt64(0, 1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(writer->AppendBytes(0, AsBytes("x")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(writer->AppendDouble(0, 1).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ParquetWriter, SecondValueInOneRowIsRejected) {
+  auto writer = MakeWriter({Optional("a", 1, PhysicalType::kInt32)});
+  ASSERT_TRUE(writer->AppendInt32(0, 1).ok());
+  EXPECT_EQ(writer->AppendInt32(0, 2).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(writer->AppendNull(0).code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(writer->EndRow().ok());
+}
+
+TEST(ParquetWriter, MissingValueFailsEndRowAndPartialRowFailsFinish) {
+  auto writer =
+      MakeWriter({Optional("a", 1, PhysicalType::kInt32), Optional("b", 2, PhysicalType::kInt32)});
+  ASSERT_TRUE(writer->AppendInt32(0, 1).ok());
+  Status status = writer->EndRow();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("'b'"), std::string::npos);
+  EXPECT_EQ(writer->Finish().status().code(), StatusCode::kInvalidArgument);
+  // Supplying the missing value completes the row.
+  ASSERT_TRUE(writer->AppendNull(1).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->row_count, 1);
+  EXPECT_EQ(file->columns[1].null_count, 1);
+}
+
+TEST(ParquetWriter, CreateRejectsBadOptionsAndColumns) {
+  EXPECT_EQ(ParquetWriter::Create({}, WriterOptions()).status().code(),
+            StatusCode::kInvalidArgument);
+  WriterOptions zero_page;
+  zero_page.page_size_bytes = 0;
+  EXPECT_EQ(
+      ParquetWriter::Create({Required("a", 1, PhysicalType::kInt32)}, zero_page).status().code(),
+      StatusCode::kInvalidArgument);
+  WriterOptions huge_page;
+  huge_page.page_size_bytes = kMaxPageSizeBytes + 1;
+  EXPECT_EQ(
+      ParquetWriter::Create({Required("a", 1, PhysicalType::kInt32)}, huge_page).status().code(),
+      StatusCode::kInvalidArgument);
+  WriterOptions bad_level;
+  bad_level.zstd_level = 1000;
+  EXPECT_EQ(
+      ParquetWriter::Create({Required("a", 1, PhysicalType::kInt32)}, bad_level).status().code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ParquetWriter::Create({Required("u", 1, PhysicalType::kFixedLenByteArray)}, WriterOptions())
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+}
+
+TEST(ParquetWriter, BooleansArePackedLeastSignificantBitFirst) {
+  auto writer = MakeWriter({Required("b", 1, PhysicalType::kBoolean)});
+  for (bool v : {true, false, true, true, false, false, false, false, true}) {
+    ASSERT_TRUE(writer->AppendBool(0, v).ok());
+    ASSERT_TRUE(writer->EndRow().ok());
+  }
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  // Header (17 bytes for a 2-byte page of 9 values), then 0b00001101, 0b00000001.
+  EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4 + 17, 2)), Hex(B({0x0d, 0x01})));
+  EXPECT_EQ(file->columns[0].min, StatValue(false));
+  EXPECT_EQ(file->columns[0].max, StatValue(true));
+}
+
+}  // namespace
+}  // namespace pg2iceberg::parquet

@@ -1,0 +1,72 @@
+// SqlCatalog: the Iceberg JDBC/SQL catalog kept in two Postgres tables, the same ones Java's
+// JdbcCatalog (schema V1) and PyIceberg's SqlCatalog read and write:
+//
+//   iceberg_tables(catalog_name VARCHAR(255) NOT NULL, table_namespace VARCHAR(255) NOT NULL,
+//                  table_name VARCHAR(255) NOT NULL, metadata_location VARCHAR(1000),
+//                  previous_metadata_location VARCHAR(1000), iceberg_type VARCHAR(5),
+//                  PRIMARY KEY (catalog_name, table_namespace, table_name))
+//   iceberg_namespace_properties(catalog_name VARCHAR(255) NOT NULL,
+//                  namespace VARCHAR(255) NOT NULL, property_key VARCHAR(255) NOT NULL,
+//                  property_value VARCHAR(1000),
+//                  PRIMARY KEY (catalog_name, namespace, property_key))
+//
+// Open creates them (CREATE TABLE IF NOT EXISTS, unqualified: the connection's search_path
+// decides the schema, so readers must resolve the same one). An existing iceberg_tables
+// without iceberg_type (a "V0" catalog made by older PyIceberg) is used as it is: rows are
+// inserted without the column and no row is filtered by it. Otherwise rows are written with
+// iceberg_type 'TABLE' and rows of other types (Java's views) are invisible to table calls.
+//
+// Every row carries the catalog name given to Open; readers must use the same name.
+// Namespaces are stored with their levels joined by '.'; a namespace exists when it has a row
+// in iceberg_namespace_properties (EnsureNamespace writes property 'exists' = 'true', as Java
+// and PyIceberg do) or a table in it.
+//
+// Statements run one at a time in autocommit mode, parameterised. CreateTable and CommitTable
+// report a lost connection (kUnavailable from the connection) as kOutcomeUnknown, because the
+// statement may have committed before the reply was lost.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "env/pg_connection.h"
+#include "iceberg/catalog.h"
+
+namespace pg2iceberg::iceberg {
+
+class SqlCatalog final : public Catalog {
+ public:
+  // Creates the catalog tables when missing and detects the iceberg_type column. `connection`
+  // is borrowed: it must outlive the catalog and not be inside an open transaction.
+  // kInvalidArgument for an empty or over-long catalog name.
+  static Result<std::unique_ptr<SqlCatalog>> Open(PgConnection& connection,
+                                                  std::string catalog_name);
+
+  Status EnsureNamespace(const Namespace& ns) override;
+  Result<std::vector<Namespace>> ListNamespaces() override;
+  Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) override;
+  Result<std::string> LoadTable(const TableIdentifier& ident) override;
+  Status CreateTable(const TableIdentifier& ident, std::string_view metadata_location) override;
+  Status CommitTable(const TableIdentifier& ident, std::string_view expected_metadata_location,
+                     std::string_view new_metadata_location) override;
+  Status DropTable(const TableIdentifier& ident) override;
+
+  // Whether iceberg_tables has the iceberg_type column (V1); for tests and diagnostics.
+  bool has_iceberg_type() const { return has_iceberg_type_; }
+
+ private:
+  SqlCatalog(PgConnection& connection, std::string catalog_name, bool has_iceberg_type)
+      : connection_(connection),
+        catalog_name_(std::move(catalog_name)),
+        has_iceberg_type_(has_iceberg_type) {}
+
+  // " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)" on V1 catalogs, else "".
+  std::string TableTypeFilter() const;
+  Result<bool> NamespaceExists(const std::string& ns);
+
+  PgConnection& connection_;
+  const std::string catalog_name_;
+  const bool has_iceberg_type_;
+};
+
+}  // namespace pg2iceberg::iceberg

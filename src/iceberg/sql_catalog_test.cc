@@ -1,0 +1,241 @@
+// Contract tests of SqlCatalog against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; skipped
+// when unset). Each test works in a fresh schema, so the catalog tables it creates are its own.
+#include "iceberg/sql_catalog.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "env/libpq_connection.h"
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+class NullLogger final : public Logger {
+ public:
+  void Write(LogLevel, std::string_view) override {}
+  LogLevel min_level() const override { return LogLevel::kError; }
+};
+
+const TableIdentifier kOrders{{"analytics", "pg"}, "orders"};
+constexpr std::string_view kV1 = "file:///wh/analytics/pg/orders/metadata/00000-a.metadata.json";
+constexpr std::string_view kV2 = "file:///wh/analytics/pg/orders/metadata/00001-b.metadata.json";
+
+class SqlCatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
+    if (conninfo == nullptr || *conninfo == '\0') {
+      GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+    }
+    PgConnectParams params;
+    params.conninfo = conninfo;
+    Result<std::unique_ptr<PgConnection>> connection = connector_.Connect(params);
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    pg_ = std::move(*connection);
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    schema_ = "sqlcat_" + std::to_string(getpid()) + "_" + test->name();
+    Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE; CREATE SCHEMA " +
+         QuoteIdentifier(schema_) + "; SET search_path TO " + QuoteIdentifier(schema_));
+  }
+
+  void TearDown() override {
+    if (pg_ != nullptr) Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE");
+  }
+
+  PgRows Exec(const std::string& sql) {
+    Result<PgRows> rows = pg_->Exec(sql);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    return rows.ok() ? *rows : PgRows{};
+  }
+
+  std::unique_ptr<SqlCatalog> Open(std::string name = "pg2iceberg") {
+    Result<std::unique_ptr<SqlCatalog>> catalog = SqlCatalog::Open(*pg_, std::move(name));
+    EXPECT_TRUE(catalog.ok()) << catalog.status().ToString();
+    return catalog.ok() ? std::move(*catalog) : nullptr;
+  }
+
+  NullLogger log_;
+  LibpqConnector connector_{log_};
+  std::unique_ptr<PgConnection> pg_;
+  std::string schema_;
+};
+
+TEST_F(SqlCatalogTest, OpenCreatesTheV1TablesOnceAndIsRepeatable) {
+  auto catalog = Open();
+  ASSERT_NE(catalog, nullptr);
+  EXPECT_TRUE(catalog->has_iceberg_type());
+  ASSERT_NE(Open(), nullptr);
+  const PgRows columns = Exec(
+      "SELECT table_name, column_name, is_nullable, character_maximum_length FROM "
+      "information_schema.columns WHERE table_schema = current_schema() "
+      "ORDER BY table_name, ordinal_position");
+  std::vector<std::string> described;
+  for (const auto& row : columns.rows)
+    described.push_back(*row[0] + "." + *row[1] + " " + *row[2] + " " + *row[3]);
+  EXPECT_EQ(described,
+            (std::vector<std::string>{
+                "iceberg_namespace_properties.catalog_name NO 255",
+                "iceberg_namespace_properties.namespace NO 255",
+                "iceberg_namespace_properties.property_key NO 255",
+                "iceberg_namespace_properties.property_value YES 1000",
+                "iceberg_tables.catalog_name NO 255", "iceberg_tables.table_namespace NO 255",
+                "iceberg_tables.table_name NO 255", "iceberg_tables.metadata_location YES 1000",
+                "iceberg_tables.previous_metadata_location YES 1000",
+                "iceberg_tables.iceberg_type YES 5"}));
+}
+
+TEST_F(SqlCatalogTest, EnsureNamespaceWritesTheExistsPropertyOnce) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace({"analytics", "pg"}).ok());
+  ASSERT_TRUE(catalog->EnsureNamespace({"analytics", "pg"}).ok());
+  ASSERT_TRUE(catalog->EnsureNamespace({"raw"}).ok());
+  const PgRows rows = Exec(
+      "SELECT catalog_name, namespace, property_key, property_value "
+      "FROM iceberg_namespace_properties ORDER BY namespace");
+  ASSERT_EQ(rows.rows.size(), 2u);
+  EXPECT_EQ(rows.rows[0], (std::vector<std::optional<std::string>>{"pg2iceberg", "analytics.pg",
+                                                                   "exists", "true"}));
+  Result<std::vector<Namespace>> namespaces = catalog->ListNamespaces();
+  ASSERT_TRUE(namespaces.ok()) << namespaces.status().ToString();
+  EXPECT_EQ(*namespaces, (std::vector<Namespace>{{"analytics", "pg"}, {"raw"}}));
+}
+
+TEST_F(SqlCatalogTest, CreateLoadListAndDrop) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
+  ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
+  EXPECT_EQ(*catalog->LoadTable(kOrders), kV1);
+  const PgRows row = Exec(
+      "SELECT catalog_name, table_namespace, table_name, metadata_location, "
+      "previous_metadata_location, iceberg_type FROM iceberg_tables");
+  ASSERT_EQ(row.rows.size(), 1u);
+  EXPECT_EQ(row.rows[0],
+            (std::vector<std::optional<std::string>>{"pg2iceberg", "analytics.pg", "orders",
+                                                     std::string(kV1), std::nullopt, "TABLE"}));
+  EXPECT_EQ(*catalog->ListTables(kOrders.table_namespace), (std::vector<TableIdentifier>{kOrders}));
+  EXPECT_TRUE(catalog->ListTables({"nothing"})->empty());
+
+  EXPECT_EQ(catalog->CreateTable(kOrders, kV2).code(), StatusCode::kConflict);
+  EXPECT_EQ(*catalog->LoadTable(kOrders), kV1);
+
+  ASSERT_TRUE(catalog->DropTable(kOrders).ok());
+  EXPECT_EQ(catalog->LoadTable(kOrders).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(catalog->DropTable(kOrders).code(), StatusCode::kNotFound);
+  // The namespace outlives its tables (it has its own row).
+  EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{kOrders.table_namespace}));
+}
+
+TEST_F(SqlCatalogTest, CreateTableNeedsAnExistingNamespace) {
+  auto catalog = Open();
+  EXPECT_EQ(catalog->CreateTable(kOrders, kV1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(catalog->LoadTable(kOrders).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqlCatalogTest, CommitTableIsACompareAndSwap) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
+  ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
+  ASSERT_TRUE(catalog->CommitTable(kOrders, kV1, kV2).ok());
+  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+  const PgRows row = Exec("SELECT previous_metadata_location FROM iceberg_tables");
+  EXPECT_EQ(row.rows[0][0], std::string(kV1));
+
+  const Status stale = catalog->CommitTable(kOrders, kV1, "file:///wh/x.metadata.json");
+  EXPECT_EQ(stale.code(), StatusCode::kConflict) << stale.ToString();
+  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+
+  ASSERT_TRUE(catalog->DropTable(kOrders).ok());
+  EXPECT_EQ(catalog->CommitTable(kOrders, kV2, kV1).code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqlCatalogTest, CatalogNamesAreIsolated) {
+  auto ours = Open("ours");
+  auto theirs = Open("theirs");
+  ASSERT_TRUE(ours->EnsureNamespace(kOrders.table_namespace).ok());
+  ASSERT_TRUE(ours->CreateTable(kOrders, kV1).ok());
+  EXPECT_EQ(theirs->LoadTable(kOrders).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(theirs->ListNamespaces()->empty());
+  ASSERT_TRUE(theirs->EnsureNamespace(kOrders.table_namespace).ok());
+  ASSERT_TRUE(theirs->CreateTable(kOrders, kV2).ok());
+  EXPECT_EQ(*ours->LoadTable(kOrders), kV1);
+}
+
+TEST_F(SqlCatalogTest, NamespacesOfTablesWrittenByOthersAreListed) {
+  auto catalog = Open();
+  Exec(
+      "INSERT INTO iceberg_tables VALUES ('pg2iceberg', 'legacy', 't', 'file:///m.json', NULL, "
+      "NULL)");
+  EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{{"legacy"}}));
+  EXPECT_EQ(*catalog->LoadTable({{"legacy"}, "t"}), "file:///m.json");  // NULL type = table
+  ASSERT_TRUE(catalog->CreateTable({{"legacy"}, "u"}, kV1).ok());
+}
+
+TEST_F(SqlCatalogTest, ViewsAreNotTables) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace({"ns"}).ok());
+  Exec(
+      "INSERT INTO iceberg_tables VALUES ('pg2iceberg', 'ns', 'v', 'file:///v.json', NULL, "
+      "'VIEW')");
+  EXPECT_EQ(catalog->LoadTable({{"ns"}, "v"}).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(catalog->ListTables({"ns"})->empty());
+  EXPECT_EQ(catalog->CreateTable({{"ns"}, "v"}, kV1).code(), StatusCode::kConflict);
+  EXPECT_EQ(catalog->CommitTable({{"ns"}, "v"}, "file:///v.json", kV1).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(catalog->DropTable({{"ns"}, "v"}).code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqlCatalogTest, WorksWithAV0CatalogLackingIcebergType) {
+  Exec(
+      "CREATE TABLE iceberg_tables (catalog_name VARCHAR(255) NOT NULL, "
+      "table_namespace VARCHAR(255) NOT NULL, table_name VARCHAR(255) NOT NULL, "
+      "metadata_location VARCHAR(1000), previous_metadata_location VARCHAR(1000), "
+      "PRIMARY KEY (catalog_name, table_namespace, table_name))");
+  auto catalog = Open();
+  ASSERT_NE(catalog, nullptr);
+  EXPECT_FALSE(catalog->has_iceberg_type());
+  ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
+  ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
+  ASSERT_TRUE(catalog->CommitTable(kOrders, kV1, kV2).ok());
+  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+  EXPECT_EQ(catalog->CreateTable(kOrders, kV1).code(), StatusCode::kConflict);
+  EXPECT_EQ(*catalog->ListTables(kOrders.table_namespace), (std::vector<TableIdentifier>{kOrders}));
+  ASSERT_TRUE(catalog->DropTable(kOrders).ok());
+}
+
+TEST_F(SqlCatalogTest, ARowWithoutMetadataLocationIsDataLoss) {
+  auto catalog = Open();
+  Exec("INSERT INTO iceberg_tables VALUES ('pg2iceberg', 'ns', 't', NULL, NULL, 'TABLE')");
+  EXPECT_EQ(catalog->LoadTable({{"ns"}, "t"}).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(catalog->CommitTable({{"ns"}, "t"}, kV1, kV2).code(), StatusCode::kDataLoss);
+}
+
+TEST_F(SqlCatalogTest, NamesAreParametersNotSql) {
+  auto catalog = Open("it's \"quoted\"");
+  const TableIdentifier odd{{"ns'; DROP TABLE iceberg_tables; --", "日本"}, "t\\x"};
+  ASSERT_TRUE(catalog->EnsureNamespace(odd.table_namespace).ok());
+  ASSERT_TRUE(catalog->CreateTable(odd, kV1).ok());
+  EXPECT_EQ(*catalog->LoadTable(odd), kV1);
+  EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{odd.table_namespace}));
+}
+
+TEST_F(SqlCatalogTest, RejectsIdentifiersTheTablesCannotHold) {
+  auto catalog = Open();
+  EXPECT_EQ(catalog->EnsureNamespace({}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog->EnsureNamespace({"a.b"}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog->EnsureNamespace({"a", ""}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog->EnsureNamespace({std::string(256, 'n')}).code(), StatusCode::kInvalidArgument);
+  // 255 characters of 3 bytes each fit VARCHAR(255).
+  std::string wide;
+  for (int i = 0; i < 255; ++i) wide += "語";
+  EXPECT_TRUE(catalog->EnsureNamespace({wide}).ok());
+  EXPECT_EQ(catalog->LoadTable({{"ns"}, ""}).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(catalog->EnsureNamespace({"ns"}).ok());
+  EXPECT_EQ(catalog->CreateTable({{"ns"}, "t"}, std::string(1001, 'l')).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SqlCatalog::Open(*pg_, "").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pg2iceberg::iceberg

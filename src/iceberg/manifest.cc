@@ -1,0 +1,173 @@
+#include "iceberg/manifest.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "avro/container_writer.h"
+#include "iceberg/manifest_schema.h"
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+using avro::Datum;
+
+Datum OptionalLong(std::optional<int64_t> value) {
+  return value ? Datum::Union(1, Datum::Long(*value)) : Datum::Union(0, Datum::Null());
+}
+
+// map<int, long> as the {key, value} array of manifest_schema.cc; null when empty (no metric).
+Datum LongMap(const std::map<int, int64_t>& map) {
+  if (map.empty()) return Datum::Union(0, Datum::Null());
+  std::vector<Datum> pairs;
+  for (const auto& [key, value] : map) {
+    pairs.push_back(Datum::Record({Datum::Int(key), Datum::Long(value)}));
+  }
+  return Datum::Union(1, Datum::Array(std::move(pairs)));
+}
+
+Datum BytesMap(const std::map<int, Bytes>& map) {
+  if (map.empty()) return Datum::Union(0, Datum::Null());
+  std::vector<Datum> pairs;
+  for (const auto& [key, value] : map) {
+    pairs.push_back(Datum::Record({Datum::Int(key), Datum::Bytes(value)}));
+  }
+  return Datum::Union(1, Datum::Array(std::move(pairs)));
+}
+
+Datum DataFileDatum(const DataFile& file) {
+  const Datum null_value = Datum::Union(0, Datum::Null());
+  return Datum::Record({
+      Datum::Int(static_cast<int32_t>(file.content)),
+      Datum::String(file.file_path),
+      Datum::String(file.file_format),
+      Datum::Record({}),  // partition: unpartitioned
+      Datum::Long(file.record_count),
+      Datum::Long(file.file_size_in_bytes),
+      LongMap(file.column_sizes),
+      LongMap(file.value_counts),
+      LongMap(file.null_value_counts),
+      LongMap(file.nan_value_counts),
+      BytesMap(file.lower_bounds),
+      BytesMap(file.upper_bounds),
+      null_value,  // key_metadata
+      null_value,  // split_offsets
+      null_value,  // equality_ids
+      file.sort_order_id ? Datum::Union(1, Datum::Int(int32_t(*file.sort_order_id))) : null_value,
+  });
+}
+
+Datum EntryDatum(const ManifestEntry& entry) {
+  return Datum::Record({Datum::Int(static_cast<int32_t>(entry.status)),
+                        OptionalLong(entry.snapshot_id), OptionalLong(entry.sequence_number),
+                        OptionalLong(entry.file_sequence_number), DataFileDatum(entry.file)});
+}
+
+bool IsUnpartitioned(std::string_view spec_json) {
+  std::string compact;
+  for (char c : spec_json) {
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') compact += c;
+  }
+  return compact == "[]";
+}
+
+Status CheckEntry(const ManifestEntry& entry, ManifestContent content) {
+  const DataFile& file = entry.file;
+  if ((file.content == FileContent::kData) != (content == ManifestContent::kData)) {
+    return Status::InvalidArgument("file " + file.file_path + " does not belong in a " +
+                                   (content == ManifestContent::kData ? "data" : "delete") +
+                                   " manifest");
+  }
+  if (entry.status != ManifestEntryStatus::kAdded &&
+      (!entry.snapshot_id || !entry.sequence_number || !entry.file_sequence_number)) {
+    return Status::InvalidArgument("existing or deleted entry for " + file.file_path +
+                                   " lacks its snapshot id or sequence numbers");
+  }
+  if (file.record_count < 0 || file.file_size_in_bytes < 0) {
+    return Status::InvalidArgument("negative record count or size for " + file.file_path);
+  }
+  if (file.sort_order_id &&
+      (*file.sort_order_id < 0 || *file.sort_order_id > std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument("sort_order_id out of range for " + file.file_path);
+  }
+  return Status::Ok();
+}
+
+// Adds one entry to the counts and minimum sequence number of the manifest's list entry.
+void Tally(const ManifestEntry& entry, int64_t inherited_sequence_number, ManifestFile& file,
+           std::optional<int64_t>& min_sequence_number) {
+  const int64_t rows = entry.file.record_count;
+  switch (entry.status) {
+    case ManifestEntryStatus::kAdded:
+      ++file.added_files_count;
+      file.added_rows_count += rows;
+      break;
+    case ManifestEntryStatus::kExisting:
+      ++file.existing_files_count;
+      file.existing_rows_count += rows;
+      break;
+    case ManifestEntryStatus::kDeleted:
+      ++file.deleted_files_count;
+      file.deleted_rows_count += rows;
+      return;  // deleted entries are not live: they do not bound the sequence numbers
+  }
+  const int64_t sequence = entry.sequence_number.value_or(inherited_sequence_number);
+  min_sequence_number = std::min(min_sequence_number.value_or(sequence), sequence);
+}
+
+std::map<std::string, std::string> HeaderMetadata(const ManifestWriterOptions& options) {
+  return {{"schema", options.schema_json},
+          {"schema-id", std::to_string(options.schema_id)},
+          {"partition-spec", options.partition_spec_json},
+          {"partition-spec-id", std::to_string(options.partition_spec_id)},
+          {"format-version", "2"},
+          {"content", options.content == ManifestContent::kData ? "data" : "deletes"}};
+}
+
+}  // namespace
+
+Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
+                                      std::span<const ManifestEntry> entries) {
+  if (!IsUnpartitioned(options.partition_spec_json)) {
+    return Status::InvalidArgument("partitioned manifests are not supported yet");
+  }
+  if (entries.size() > size_t(std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument("too many manifest entries");
+  }
+  avro::ContainerWriterOptions avro_options;
+  avro_options.codec = options.codec;
+  avro_options.sync_marker = options.sync_marker;
+  avro_options.metadata = HeaderMetadata(options);
+  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(ManifestEntrySchema(), avro_options));
+
+  WrittenManifest out;
+  ManifestFile& file = out.file;
+  std::optional<int64_t> min_sequence_number;
+  for (const ManifestEntry& entry : entries) {
+    RETURN_IF_ERROR(CheckEntry(entry, options.content));
+    RETURN_IF_ERROR(writer->Append(EntryDatum(entry)));
+    Tally(entry, options.sequence_number, file, min_sequence_number);
+  }
+  ASSIGN_OR_RETURN(out.bytes, writer->Finish());
+  file.manifest_path = options.manifest_path;
+  file.manifest_length = int64_t(out.bytes.size());
+  file.partition_spec_id = options.partition_spec_id;
+  file.content = options.content;
+  file.sequence_number = options.sequence_number;
+  file.min_sequence_number = min_sequence_number.value_or(options.sequence_number);
+  file.added_snapshot_id = options.added_snapshot_id;
+  return out;
+}
+
+void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries) {
+  for (ManifestEntry& entry : entries) {
+    if (!entry.snapshot_id) entry.snapshot_id = manifest.added_snapshot_id;
+    const bool inherits =
+        entry.status == ManifestEntryStatus::kAdded || manifest.sequence_number == 0;
+    if (!inherits) continue;
+    if (!entry.sequence_number) entry.sequence_number = manifest.sequence_number;
+    if (!entry.file_sequence_number) entry.file_sequence_number = manifest.sequence_number;
+  }
+}
+
+}  // namespace pg2iceberg::iceberg

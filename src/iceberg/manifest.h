@@ -1,0 +1,99 @@
+// Iceberg format-version-2 manifests and manifest lists: writers producing the Avro files the
+// spec describes (readable by Java Iceberg, PyIceberg, DuckDB), and readers for files written
+// by us or by those engines. Field mapping on read follows field ids, not positions.
+//
+// Scope today: unpartitioned specs only (data_file.partition is the empty record and the
+// manifest list's partition summaries are empty); key_metadata, split_offsets and
+// equality_ids are written as null. Readers reject files that carry what the model cannot
+// hold (partition values, encryption keys, equality ids) with kInvalidArgument instead of
+// dropping it.
+//
+// All functions are pure: files are produced and consumed as bytes; the caller stores them.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "avro/object_container.h"
+#include "base/bytes.h"
+#include "base/status.h"
+#include "iceberg/data_file.h"
+
+namespace pg2iceberg::iceberg {
+
+struct ManifestWriterOptions {
+  // Header metadata. `schema_json` is the table schema as Iceberg JSON (rendered by the
+  // caller); `partition_spec_json` the spec's fields as a JSON array ("[]": unpartitioned).
+  std::string schema_json;
+  int schema_id = 0;
+  int partition_spec_id = 0;
+  std::string partition_spec_json = "[]";
+  // kData: every entry must be a data file; kDeletes: every entry a delete file.
+  ManifestContent content = ManifestContent::kData;
+
+  // For the ManifestFile that describes the written manifest in a manifest list.
+  std::string manifest_path;  // where the caller will store the bytes
+  int64_t added_snapshot_id = 0;
+  // The sequence number of the snapshot that commits the manifest; entries with a null data
+  // sequence number inherit it (and so count for min_sequence_number with this value).
+  int64_t sequence_number = 0;
+
+  avro::Codec codec = avro::Codec::kDeflate;
+  avro::SyncMarker sync_marker{};  // from the Env's Random
+};
+
+struct WrittenManifest {
+  Bytes bytes;
+  // Complete: path, length = bytes.size(), spec id, content, sequence numbers, snapshot id and
+  // added/existing/deleted file and row counts (live entries only count toward
+  // min_sequence_number).
+  ManifestFile file;
+};
+
+// kInvalidArgument for a partitioned spec, an entry whose content does not match the manifest
+// content, an existing or deleted entry without snapshot id and sequence numbers, negative
+// counts or sizes, or a sort_order_id outside 32 bits.
+Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
+                                      std::span<const ManifestEntry> entries);
+
+struct ManifestContents {
+  std::map<std::string, std::string> metadata;  // every Avro header key, avro.* included
+  std::vector<ManifestEntry> entries;           // as written: nothing inherited yet
+};
+
+// kDataLoss for corrupt bytes or a record missing a required field; kInvalidArgument for
+// content the model cannot hold (see the header comment) or an unsupported codec.
+Result<ManifestContents> ReadManifest(ByteSpan bytes);
+
+// Applies v2 inheritance from the manifest's manifest-list entry: a null snapshot_id becomes
+// added_snapshot_id; a null data or file sequence number becomes the manifest's sequence
+// number when the entry was added (or the manifest's sequence number is 0, as for manifests
+// from format version 1).
+void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries);
+
+struct ManifestListWriterOptions {
+  int64_t snapshot_id = 0;
+  std::optional<int64_t> parent_snapshot_id;  // written as "null" when absent, as Java does
+  int64_t sequence_number = 0;
+  avro::Codec codec = avro::Codec::kDeflate;
+  avro::SyncMarker sync_marker{};  // from the Env's Random
+};
+
+// kInvalidArgument for a manifest with negative counts or length, or a min_sequence_number
+// above its sequence_number.
+Result<Bytes> WriteManifestList(const ManifestListWriterOptions& options,
+                                std::span<const ManifestFile> manifests);
+
+struct ManifestListContents {
+  std::map<std::string, std::string> metadata;
+  std::vector<ManifestFile> manifests;
+};
+
+// kDataLoss for corrupt bytes or a missing required field; kInvalidArgument for partition
+// summaries or key metadata (not held by the model) or an unsupported codec.
+Result<ManifestListContents> ReadManifestList(ByteSpan bytes);
+
+}  // namespace pg2iceberg::iceberg

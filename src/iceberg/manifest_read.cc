@@ -1,0 +1,96 @@
+// ReadManifest of manifest.h: manifest_entry records back to ManifestEntry values, by field id.
+#include <utility>
+
+#include "avro/container_reader.h"
+#include "avro/record_view.h"
+#include "iceberg/manifest.h"
+#include "iceberg/manifest_schema.h"
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+using avro::RecordView;
+namespace id = manifest_id;
+
+// Rejects the data_file fields our model cannot hold, rather than dropping them.
+Status CheckUnsupported(const RecordView& file) {
+  ASSIGN_OR_RETURN(const RecordView partition, file.RequiredRecord(id::kPartition));
+  if (partition.field_count() != 0) {
+    return Status::InvalidArgument("manifest: partitioned data files are not supported yet");
+  }
+  ASSIGN_OR_RETURN(const auto key_metadata, file.OptionalBytes(id::kKeyMetadata));
+  if (key_metadata) return Status::InvalidArgument("manifest: encrypted files are not supported");
+  ASSIGN_OR_RETURN(const auto equality_ids, file.OptionalArray(id::kEqualityIds));
+  if (equality_ids && !equality_ids->empty()) {
+    return Status::InvalidArgument("manifest: equality_ids are not supported yet");
+  }
+  return Status::Ok();
+}
+
+Result<FileContent> ReadFileContent(const RecordView& file) {
+  if (!file.HasField(id::kContent)) return FileContent::kData;  // format version 1
+  ASSIGN_OR_RETURN(const int64_t content, file.RequiredLong(id::kContent));
+  if (content < 0 || content > 2) {
+    return Status::DataLoss("manifest: data_file.content " + std::to_string(content));
+  }
+  return static_cast<FileContent>(content);
+}
+
+// The metric maps; split_offsets (a read-planning hint) is not kept.
+Status ReadMetrics(const RecordView& view, DataFile& file) {
+  ASSIGN_OR_RETURN(file.column_sizes, view.IntToLongMap(id::kColumnSizes));
+  ASSIGN_OR_RETURN(file.value_counts, view.IntToLongMap(id::kValueCounts));
+  ASSIGN_OR_RETURN(file.null_value_counts, view.IntToLongMap(id::kNullValueCounts));
+  ASSIGN_OR_RETURN(file.nan_value_counts, view.IntToLongMap(id::kNanValueCounts));
+  ASSIGN_OR_RETURN(file.lower_bounds, view.IntToBytesMap(id::kLowerBounds));
+  ASSIGN_OR_RETURN(file.upper_bounds, view.IntToBytesMap(id::kUpperBounds));
+  return Status::Ok();
+}
+
+Result<DataFile> ReadDataFile(const RecordView& view) {
+  RETURN_IF_ERROR(CheckUnsupported(view));
+  DataFile file;
+  ASSIGN_OR_RETURN(file.content, ReadFileContent(view));
+  ASSIGN_OR_RETURN(file.file_path, view.RequiredString(id::kFilePath));
+  ASSIGN_OR_RETURN(file.file_format, view.RequiredString(id::kFileFormat));
+  ASSIGN_OR_RETURN(file.record_count, view.RequiredLong(id::kRecordCount));
+  ASSIGN_OR_RETURN(file.file_size_in_bytes, view.RequiredLong(id::kFileSizeInBytes));
+  RETURN_IF_ERROR(ReadMetrics(view, file));
+  ASSIGN_OR_RETURN(file.sort_order_id, view.OptionalLong(id::kSortOrderId));
+  return file;
+}
+
+Result<ManifestEntry> ReadEntry(const avro::Schema& schema, const avro::Datum& datum) {
+  ASSIGN_OR_RETURN(const RecordView view, RecordView::Create(schema, datum));
+  ManifestEntry entry;
+  ASSIGN_OR_RETURN(const int64_t status, view.RequiredLong(id::kStatus));
+  if (status < 0 || status > 2)
+    return Status::DataLoss("manifest: status " + std::to_string(status));
+  entry.status = static_cast<ManifestEntryStatus>(status);
+  ASSIGN_OR_RETURN(entry.snapshot_id, view.OptionalLong(id::kSnapshotId));
+  ASSIGN_OR_RETURN(entry.sequence_number, view.OptionalLong(id::kSequenceNumber));
+  ASSIGN_OR_RETURN(entry.file_sequence_number, view.OptionalLong(id::kFileSequenceNumber));
+  ASSIGN_OR_RETURN(const RecordView file, view.RequiredRecord(id::kDataFile));
+  ASSIGN_OR_RETURN(entry.file, ReadDataFile(file));
+  return entry;
+}
+
+}  // namespace
+
+Result<ManifestContents> ReadManifest(ByteSpan bytes) {
+  ASSIGN_OR_RETURN(avro::ContainerReader reader, avro::ContainerReader::Open(bytes));
+  ManifestContents contents;
+  contents.metadata = reader.metadata();
+  avro::Datum datum;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, reader.Next(&datum));
+    if (!more) return contents;
+    Result<ManifestEntry> entry = ReadEntry(reader.schema(), datum);
+    if (!entry.ok())
+      return entry.status().WithContext("manifest entry " +
+                                        std::to_string(contents.entries.size()));
+    contents.entries.push_back(std::move(entry).value());
+  }
+}
+
+}  // namespace pg2iceberg::iceberg

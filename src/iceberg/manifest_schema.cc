@@ -1,0 +1,121 @@
+#include "iceberg/manifest_schema.h"
+
+#include <string>
+#include <utility>
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+using avro::Kind;
+using avro::OptionalField;
+using avro::RequiredField;
+using avro::Schema;
+
+Schema Int() { return Schema::Primitive(Kind::kInt); }
+Schema Long() { return Schema::Primitive(Kind::kLong); }
+Schema String() { return Schema::Primitive(Kind::kString); }
+Schema Bytes() { return Schema::Primitive(Kind::kBytes); }
+Schema Boolean() { return Schema::Primitive(Kind::kBoolean); }
+
+// Iceberg's map<int, V> in Avro: an array of {key, value} records named "k<key>_v<value>",
+// marked with logicalType "map" (Avro maps only allow string keys).
+Schema IntKeyedMap(int key_id, int value_id, Schema value) {
+  Schema pair = Schema::Record(
+      "k" + std::to_string(key_id) + "_v" + std::to_string(value_id),
+      {RequiredField("key", Int(), key_id), RequiredField("value", std::move(value), value_id)});
+  Schema array = Schema::Array(std::move(pair));
+  array.logical_type = "map";
+  return array;
+}
+
+// Iceberg's list<T>: an Avro array carrying the element id.
+Schema List(int element_id, Schema element) {
+  Schema array = Schema::Array(std::move(element));
+  array.element_id = element_id;
+  return array;
+}
+
+Schema DataFileSchema() {
+  namespace id = manifest_id;
+  return Schema::Record(
+      "r2",
+      {RequiredField("content", Int(), id::kContent,
+                     "Contents of the file: 0=data, 1=position deletes, 2=equality deletes"),
+       RequiredField("file_path", String(), id::kFilePath, "Location URI with FS scheme"),
+       RequiredField("file_format", String(), id::kFileFormat,
+                     "File format name: avro, orc, or parquet"),
+       RequiredField("partition", Schema::Record("r102", {}), id::kPartition,
+                     "Partition data tuple, schema based on the partition spec"),
+       RequiredField("record_count", Long(), id::kRecordCount, "Number of records in the file"),
+       RequiredField("file_size_in_bytes", Long(), id::kFileSizeInBytes,
+                     "Total file size in bytes"),
+       OptionalField("column_sizes", IntKeyedMap(117, 118, Long()), id::kColumnSizes,
+                     "Map of column id to total size on disk"),
+       OptionalField("value_counts", IntKeyedMap(119, 120, Long()), id::kValueCounts,
+                     "Map of column id to total count, including null and NaN"),
+       OptionalField("null_value_counts", IntKeyedMap(121, 122, Long()), id::kNullValueCounts,
+                     "Map of column id to null value count"),
+       OptionalField("nan_value_counts", IntKeyedMap(138, 139, Long()), id::kNanValueCounts,
+                     "Map of column id to number of NaN values in the column"),
+       OptionalField("lower_bounds", IntKeyedMap(126, 127, Bytes()), id::kLowerBounds,
+                     "Map of column id to lower bound"),
+       OptionalField("upper_bounds", IntKeyedMap(129, 130, Bytes()), id::kUpperBounds,
+                     "Map of column id to upper bound"),
+       OptionalField("key_metadata", Bytes(), id::kKeyMetadata, "Encryption key metadata blob"),
+       OptionalField("split_offsets", List(133, Long()), id::kSplitOffsets, "Splittable offsets"),
+       OptionalField("equality_ids", List(136, Int()), id::kEqualityIds,
+                     "Equality comparison field IDs"),
+       OptionalField("sort_order_id", Int(), id::kSortOrderId, "Sort order ID")});
+}
+
+Schema FieldSummarySchema() {
+  namespace id = manifest_list_id;
+  return Schema::Record("r508", {RequiredField("contains_null", Boolean(), id::kContainsNull,
+                                               "True if any file has a null partition value"),
+                                 OptionalField("contains_nan", Boolean(), id::kContainsNan,
+                                               "True if any file has a nan partition value"),
+                                 OptionalField("lower_bound", Bytes(), id::kLowerBound,
+                                               "Partition lower bound for all files"),
+                                 OptionalField("upper_bound", Bytes(), id::kUpperBound,
+                                               "Partition upper bound for all files")});
+}
+
+}  // namespace
+
+Schema ManifestEntrySchema() {
+  namespace id = manifest_id;
+  return Schema::Record("manifest_entry",
+                        {RequiredField("status", Int(), id::kStatus),
+                         OptionalField("snapshot_id", Long(), id::kSnapshotId),
+                         OptionalField("sequence_number", Long(), id::kSequenceNumber),
+                         OptionalField("file_sequence_number", Long(), id::kFileSequenceNumber),
+                         RequiredField("data_file", DataFileSchema(), id::kDataFile)});
+}
+
+Schema ManifestFileSchema() {
+  namespace id = manifest_list_id;
+  return Schema::Record(
+      "manifest_file",
+      {RequiredField("manifest_path", String(), id::kManifestPath, "Location URI with FS scheme"),
+       RequiredField("manifest_length", Long(), id::kManifestLength, "Total file size in bytes"),
+       RequiredField("partition_spec_id", Int(), id::kPartitionSpecId, "Spec ID used to write"),
+       RequiredField("content", Int(), id::kContent, "Contents of the manifest: 0=data, 1=deletes"),
+       RequiredField("sequence_number", Long(), id::kSequenceNumber,
+                     "Sequence number when the manifest was added"),
+       RequiredField("min_sequence_number", Long(), id::kMinSequenceNumber,
+                     "Lowest sequence number in the manifest"),
+       RequiredField("added_snapshot_id", Long(), id::kAddedSnapshotId,
+                     "Snapshot ID that added the manifest"),
+       RequiredField("added_files_count", Int(), id::kAddedFilesCount, "Added entry count"),
+       RequiredField("existing_files_count", Int(), id::kExistingFilesCount,
+                     "Existing entry count"),
+       RequiredField("deleted_files_count", Int(), id::kDeletedFilesCount, "Deleted entry count"),
+       RequiredField("added_rows_count", Long(), id::kAddedRowsCount, "Added rows count"),
+       RequiredField("existing_rows_count", Long(), id::kExistingRowsCount, "Existing rows count"),
+       RequiredField("deleted_rows_count", Long(), id::kDeletedRowsCount, "Deleted rows count"),
+       OptionalField("partitions", List(id::kFieldSummary, FieldSummarySchema()), id::kPartitions,
+                     "Summary for each partition"),
+       OptionalField("key_metadata", Bytes(), id::kKeyMetadata, "Encryption key metadata blob")});
+}
+
+}  // namespace pg2iceberg::iceberg

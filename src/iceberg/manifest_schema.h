@@ -1,0 +1,66 @@
+// The Avro schemas of Iceberg format-version-2 manifests (manifest_entry records) and manifest
+// lists (manifest_file records), with the field ids, names, nullability and record names of the
+// Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
+#pragma once
+
+#include "avro/schema.h"
+
+namespace pg2iceberg::iceberg {
+
+// Field ids of manifest_entry and its data_file struct.
+namespace manifest_id {
+inline constexpr int kStatus = 0;
+inline constexpr int kSnapshotId = 1;
+inline constexpr int kDataFile = 2;
+inline constexpr int kSequenceNumber = 3;
+inline constexpr int kFileSequenceNumber = 4;
+inline constexpr int kFilePath = 100;
+inline constexpr int kFileFormat = 101;
+inline constexpr int kPartition = 102;
+inline constexpr int kRecordCount = 103;
+inline constexpr int kFileSizeInBytes = 104;
+inline constexpr int kColumnSizes = 108;
+inline constexpr int kValueCounts = 109;
+inline constexpr int kNullValueCounts = 110;
+inline constexpr int kLowerBounds = 125;
+inline constexpr int kUpperBounds = 128;
+inline constexpr int kKeyMetadata = 131;
+inline constexpr int kSplitOffsets = 132;
+inline constexpr int kContent = 134;
+inline constexpr int kEqualityIds = 135;
+inline constexpr int kNanValueCounts = 137;
+inline constexpr int kSortOrderId = 140;
+}  // namespace manifest_id
+
+// Field ids of manifest_file and its field_summary struct.
+namespace manifest_list_id {
+inline constexpr int kManifestPath = 500;
+inline constexpr int kManifestLength = 501;
+inline constexpr int kPartitionSpecId = 502;
+inline constexpr int kAddedSnapshotId = 503;
+inline constexpr int kAddedFilesCount = 504;
+inline constexpr int kExistingFilesCount = 505;
+inline constexpr int kDeletedFilesCount = 506;
+inline constexpr int kPartitions = 507;
+inline constexpr int kFieldSummary = 508;
+inline constexpr int kContainsNull = 509;
+inline constexpr int kLowerBound = 510;
+inline constexpr int kUpperBound = 511;
+inline constexpr int kAddedRowsCount = 512;
+inline constexpr int kExistingRowsCount = 513;
+inline constexpr int kDeletedRowsCount = 514;
+inline constexpr int kSequenceNumber = 515;
+inline constexpr int kMinSequenceNumber = 516;
+inline constexpr int kContent = 517;
+inline constexpr int kContainsNan = 518;
+inline constexpr int kKeyMetadata = 519;
+}  // namespace manifest_list_id
+
+// manifest_entry for a table whose partition spec has no fields: data_file.partition is the
+// empty record "r102". Partitioned specs will pass their partition type here.
+avro::Schema ManifestEntrySchema();
+
+// manifest_file, the record of a v2 manifest list.
+avro::Schema ManifestFileSchema();
+
+}  // namespace pg2iceberg::iceberg

@@ -1,0 +1,262 @@
+#include "iceberg/manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "avro/container_reader.h"
+#include "avro/container_writer.h"
+#include "avro/schema_declaration.h"
+#include "iceberg/manifest_schema.h"
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+Bytes B(std::string_view s) { return Bytes(AsBytes(s).begin(), AsBytes(s).end()); }
+
+DataFile SampleFile(std::string path, int64_t rows) {
+  DataFile file;
+  file.file_path = std::move(path);
+  file.record_count = rows;
+  file.file_size_in_bytes = 1000 + rows;
+  file.column_sizes = {{1, 100}, {2, 200}};
+  file.value_counts = {{1, rows}, {2, rows}};
+  file.null_value_counts = {{1, 0}, {2, 1}};
+  file.nan_value_counts = {{3, 0}};
+  file.lower_bounds = {{1, B(std::string_view("\x01\0\0\0", 4))}, {2, B("a")}};
+  file.upper_bounds = {{1, B(std::string_view("\x09\0\0\0", 4))}, {2, B("z")}};
+  file.sort_order_id = 0;
+  return file;
+}
+
+ManifestEntry Entry(ManifestEntryStatus status, DataFile file, std::optional<int64_t> sequence) {
+  ManifestEntry entry;
+  entry.status = status;
+  entry.file = std::move(file);
+  if (status != ManifestEntryStatus::kAdded) entry.snapshot_id = 41;
+  entry.sequence_number = sequence;
+  entry.file_sequence_number = sequence;
+  return entry;
+}
+
+ManifestWriterOptions Options() {
+  ManifestWriterOptions options;
+  options.schema_json = R"({"type":"struct","schema-id":0,"fields":[]})";
+  options.manifest_path = "file:///wh/t/metadata/m0.avro";
+  options.added_snapshot_id = 42;
+  options.sequence_number = 7;
+  for (size_t i = 0; i < options.sync_marker.size(); ++i) options.sync_marker[i] = uint8_t(i * 3);
+  return options;
+}
+
+void ExpectSameEntry(const ManifestEntry& a, const ManifestEntry& b) {
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.snapshot_id, b.snapshot_id);
+  EXPECT_EQ(a.sequence_number, b.sequence_number);
+  EXPECT_EQ(a.file_sequence_number, b.file_sequence_number);
+  EXPECT_EQ(a.file.content, b.file.content);
+  EXPECT_EQ(a.file.file_path, b.file.file_path);
+  EXPECT_EQ(a.file.file_format, b.file.file_format);
+  EXPECT_EQ(a.file.record_count, b.file.record_count);
+  EXPECT_EQ(a.file.file_size_in_bytes, b.file.file_size_in_bytes);
+  EXPECT_EQ(a.file.column_sizes, b.file.column_sizes);
+  EXPECT_EQ(a.file.value_counts, b.file.value_counts);
+  EXPECT_EQ(a.file.null_value_counts, b.file.null_value_counts);
+  EXPECT_EQ(a.file.nan_value_counts, b.file.nan_value_counts);
+  EXPECT_EQ(a.file.lower_bounds, b.file.lower_bounds);
+  EXPECT_EQ(a.file.upper_bounds, b.file.upper_bounds);
+  EXPECT_EQ(a.file.sort_order_id, b.file.sort_order_id);
+}
+
+TEST(ManifestTest, EntryEncodesTheSpecV2Schema) {
+  const std::string json = avro::RenderSchemaJson(ManifestEntrySchema());
+  const std::string map_prefix = R"(["null",{"type":"array","items":{"type":"record","name":")";
+  EXPECT_NE(
+      json.find(R"({"type":"record","name":"manifest_entry","fields":[)"
+                R"({"name":"status","type":"int","field-id":0},)"
+                R"({"name":"snapshot_id","type":["null","long"],"default":null,"field-id":1},)"
+                R"({"name":"sequence_number","type":["null","long"],"default":null,"field-id":3},)"
+                R"({"name":"file_sequence_number","type":["null","long"],"default":null,)"
+                R"("field-id":4},{"name":"data_file","type":{"type":"record","name":"r2",)"),
+      std::string::npos)
+      << json;
+  for (const char* expected : {
+           R"({"name":"content","type":"int","doc":)",
+           R"("field-id":134})",
+           R"({"name":"partition","type":{"type":"record","name":"r102","fields":[]},)",
+           R"("name":"k117_v118","fields":[{"name":"key","type":"int","field-id":117},)"
+           R"({"name":"value","type":"long","field-id":118}]},"logicalType":"map"}])",
+           R"("name":"k126_v127","fields":[{"name":"key","type":"int","field-id":126},)"
+           R"({"name":"value","type":"bytes","field-id":127}]},"logicalType":"map"}])",
+           R"({"type":"array","items":"long","element-id":133}])",
+           R"({"type":"array","items":"int","element-id":136}])",
+           R"("field-id":140}]},"field-id":2}]})",
+       }) {
+    EXPECT_NE(json.find(expected), std::string::npos) << expected;
+  }
+}
+
+TEST(ManifestTest, WritesIcebergHeaderMetadata) {
+  ManifestWriterOptions options = Options();
+  options.schema_id = 3;
+  auto written = WriteManifest(options, {});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto reader = avro::ContainerReader::Open(written->bytes);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->Metadata("schema"), options.schema_json);
+  EXPECT_EQ(reader->Metadata("schema-id"), "3");
+  EXPECT_EQ(reader->Metadata("partition-spec"), "[]");
+  EXPECT_EQ(reader->Metadata("partition-spec-id"), "0");
+  EXPECT_EQ(reader->Metadata("format-version"), "2");
+  EXPECT_EQ(reader->Metadata("content"), "data");
+  EXPECT_EQ(reader->Metadata("avro.codec"), "deflate");
+  EXPECT_EQ(reader->schema(), ManifestEntrySchema());
+}
+
+TEST(ManifestTest, RoundTripsEntriesThroughTheReader) {
+  std::vector<ManifestEntry> entries = {
+      Entry(ManifestEntryStatus::kAdded, SampleFile("file:///a.parquet", 10), std::nullopt),
+      Entry(ManifestEntryStatus::kExisting, SampleFile("file:///b.parquet", 20), 3),
+      Entry(ManifestEntryStatus::kDeleted, SampleFile("file:///c.parquet", 30), 2)};
+  DataFile bare;  // no metrics at all
+  bare.file_path = "file:///a.parquet";
+  bare.record_count = 10;
+  entries[0].file = bare;
+  auto written = WriteManifest(Options(), entries);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->entries.size(), entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) ExpectSameEntry(read->entries[i], entries[i]);
+  EXPECT_EQ(read->metadata.at("format-version"), "2");
+}
+
+TEST(ManifestTest, ReportsCountsAndMinimumSequenceNumberOfLiveEntries) {
+  const std::vector<ManifestEntry> entries = {
+      Entry(ManifestEntryStatus::kAdded, SampleFile("file:///a", 10), std::nullopt),
+      Entry(ManifestEntryStatus::kAdded, SampleFile("file:///b", 5), std::nullopt),
+      Entry(ManifestEntryStatus::kExisting, SampleFile("file:///c", 20), 3),
+      Entry(ManifestEntryStatus::kDeleted, SampleFile("file:///d", 30), 1)};
+  auto written = WriteManifest(Options(), entries);
+  ASSERT_TRUE(written.ok());
+  const ManifestFile& file = written->file;
+  EXPECT_EQ(file.manifest_path, "file:///wh/t/metadata/m0.avro");
+  EXPECT_EQ(file.manifest_length, int64_t(written->bytes.size()));
+  EXPECT_EQ(file.added_snapshot_id, 42);
+  EXPECT_EQ(file.sequence_number, 7);
+  EXPECT_EQ(file.min_sequence_number, 3);  // the deleted entry's 1 does not count
+  EXPECT_EQ(file.added_files_count, 2);
+  EXPECT_EQ(file.added_rows_count, 15);
+  EXPECT_EQ(file.existing_files_count, 1);
+  EXPECT_EQ(file.existing_rows_count, 20);
+  EXPECT_EQ(file.deleted_files_count, 1);
+  EXPECT_EQ(file.deleted_rows_count, 30);
+}
+
+TEST(ManifestTest, OnlyAddedEntriesTakeTheSnapshotSequenceNumberAsMinimum) {
+  auto written = WriteManifest(
+      Options(), std::vector{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)});
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(written->file.min_sequence_number, 7);
+}
+
+TEST(ManifestTest, SameInputsGiveIdenticalBytes) {
+  const std::vector entries{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)};
+  EXPECT_EQ(WriteManifest(Options(), entries)->bytes, WriteManifest(Options(), entries)->bytes);
+}
+
+TEST(ManifestTest, RejectsEntriesTheSpecForbids) {
+  ManifestWriterOptions partitioned = Options();
+  partitioned.partition_spec_json =
+      R"([{"name":"d","transform":"day","source-id":1,"field-id":1000}])";
+  EXPECT_EQ(WriteManifest(partitioned, {}).status().code(), StatusCode::kInvalidArgument);
+
+  ManifestEntry delete_file = Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt);
+  delete_file.file.content = FileContent::kPositionDeletes;
+  EXPECT_EQ(WriteManifest(Options(), std::vector{delete_file}).status().code(),
+            StatusCode::kInvalidArgument);
+  ManifestWriterOptions deletes = Options();
+  deletes.content = ManifestContent::kDeletes;
+  EXPECT_TRUE(WriteManifest(deletes, std::vector{delete_file}).ok());
+
+  ManifestEntry existing = Entry(ManifestEntryStatus::kExisting, SampleFile("f", 1), std::nullopt);
+  EXPECT_EQ(WriteManifest(Options(), std::vector{existing}).status().code(),
+            StatusCode::kInvalidArgument);
+
+  ManifestEntry bad_sort = Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt);
+  bad_sort.file.sort_order_id = int64_t{1} << 40;
+  EXPECT_EQ(WriteManifest(Options(), std::vector{bad_sort}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(ManifestTest, InheritsSnapshotAndSequenceNumbersForAddedEntries) {
+  std::vector<ManifestEntry> entries = {
+      Entry(ManifestEntryStatus::kAdded, SampleFile("a", 1), std::nullopt),
+      Entry(ManifestEntryStatus::kExisting, SampleFile("b", 1), 3)};
+  entries[1].file_sequence_number.reset();
+  ManifestFile manifest;
+  manifest.added_snapshot_id = 42;
+  manifest.sequence_number = 7;
+  InheritFromManifestFile(manifest, entries);
+  EXPECT_EQ(entries[0].snapshot_id, 42);
+  EXPECT_EQ(entries[0].sequence_number, 7);
+  EXPECT_EQ(entries[0].file_sequence_number, 7);
+  EXPECT_EQ(entries[1].snapshot_id, 41);
+  EXPECT_EQ(entries[1].sequence_number, 3);
+  EXPECT_EQ(entries[1].file_sequence_number, std::nullopt);  // existing: never inherited
+}
+
+TEST(ManifestTest, CorruptOrTruncatedManifestIsDataLoss) {
+  auto written = WriteManifest(
+      Options(), std::vector{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)});
+  ASSERT_TRUE(written.ok());
+  const Bytes& bytes = written->bytes;
+  EXPECT_EQ(ReadManifest(ByteSpan(bytes).first(bytes.size() - 20)).status().code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(ReadManifest(ByteSpan(bytes).first(3)).status().code(), StatusCode::kDataLoss);
+}
+
+TEST(ManifestTest, RecordWithoutARequiredFieldIsDataLoss) {
+  // A manifest_entry whose schema lacks data_file.
+  avro::Schema schema = ManifestEntrySchema();
+  schema.fields.pop_back();
+  avro::ContainerWriterOptions options;
+  auto writer = avro::ContainerWriter::Create(schema, options);
+  ASSERT_TRUE(writer.ok());
+  const avro::Datum null_long = avro::Datum::Union(0, avro::Datum::Null());
+  ASSERT_TRUE(
+      (*writer)
+          ->Append(avro::Datum::Record({avro::Datum::Int(1), null_long, null_long, null_long}))
+          .ok());
+  const Bytes bytes = (*writer)->Finish().value();
+  EXPECT_EQ(ReadManifest(bytes).status().code(), StatusCode::kDataLoss);
+}
+
+// Rewrites a manifest we wrote with one extra (null) field in data_file.partition, as a writer
+// of a partitioned table would.
+Bytes WithPartitionField(const Bytes& manifest) {
+  auto reader = avro::ContainerReader::Open(manifest);
+  CHECK(reader.ok());
+  avro::Schema schema = reader->schema();
+  avro::Schema& partition = schema.fields[4].type.fields[3].type;
+  partition.fields.push_back(
+      avro::OptionalField("day", avro::Schema::Primitive(avro::Kind::kInt), 1000));
+  auto writer = avro::ContainerWriter::Create(schema, {});
+  CHECK(writer.ok());
+  avro::Datum datum;
+  while (*reader->Next(&datum)) {
+    datum.children[4].children[3].children.push_back(avro::Datum::Union(0, avro::Datum::Null()));
+    CHECK((*writer)->Append(datum).ok());
+  }
+  return (*writer)->Finish().value();
+}
+
+TEST(ManifestTest, PartitionValuesAreRejectedNotDropped) {
+  auto written = WriteManifest(
+      Options(), std::vector{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)});
+  ASSERT_TRUE(written.ok());
+  EXPECT_TRUE(ReadManifest(written->bytes).ok());
+  EXPECT_EQ(ReadManifest(WithPartitionField(written->bytes)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pg2iceberg::iceberg

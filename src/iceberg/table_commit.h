@@ -1,0 +1,48 @@
+// Committing a new snapshot of data files to a table: manifest, manifest list and metadata
+// file are written under fresh names, then the catalog pointer is swapped (or the table is
+// registered, for a table that does not exist yet). Nothing becomes visible to readers
+// before the catalog step.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "env/clock.h"
+#include "env/object_store.h"
+#include "env/random.h"
+#include "iceberg/catalog.h"
+#include "iceberg/data_file.h"
+#include "iceberg/metadata.h"
+
+namespace pg2iceberg::iceberg {
+
+// A table as last read from the catalog, or as about to be created.
+struct TableState {
+  TableIdentifier ident;
+  TableMetadata metadata;
+  // Where `metadata` is stored; empty for a table that is not in the catalog yet.
+  std::string metadata_location;
+};
+
+enum class CommitMode {
+  kAppend,     // the new snapshot holds the current files plus the new ones
+  kReplaceAll  // the new snapshot holds only the new files (a fresh copy of the source)
+};
+
+struct CommitServices {
+  ObjectStore& warehouse;
+  Catalog& catalog;
+  Random& random;
+  Clock& clock;
+};
+
+// Commits `files` as one new snapshot of `table`; `summary` entries are added to the
+// snapshot summary. Returns the table's new state. Errors: those of the object store and the
+// catalog (kConflict when another writer committed first: nothing of this commit is visible,
+// and the files it wrote are removed; kOutcomeUnknown when the catalog's reply was lost).
+Result<TableState> CommitSnapshot(CommitServices services, const TableState& table,
+                                  const std::vector<DataFile>& files, CommitMode mode,
+                                  const std::map<std::string, std::string>& summary);
+
+}  // namespace pg2iceberg::iceberg

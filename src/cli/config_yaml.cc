@@ -224,7 +224,10 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_name", &sink->catalog_name));
   if (sink->catalog_name.empty()) return Status::InvalidArgument("sink.catalog_name: must not be empty");
   RETURN_IF_ERROR(reader.String(node, "sink", "warehouse", &sink->warehouse));
-  if (sink->warehouse.empty()) return Status::InvalidArgument("sink.warehouse: required (file:///absolute/path or s3://bucket/prefix)");
+  if (!sink->warehouse.starts_with("file:///") && !sink->warehouse.starts_with("s3://")) {
+    return Status::InvalidArgument("sink.warehouse: expected file:///absolute/path or s3://bucket/prefix, got \"" +
+                                   sink->warehouse + "\"");
+  }
   RETURN_IF_ERROR(reader.String(node, "sink", "namespace", &sink->namespace_name));
   RETURN_IF_ERROR(reader.Int(node, "sink", "target_file_size", &sink->target_file_size_bytes));
   if (sink->target_file_size_bytes < 1024 * 1024) {

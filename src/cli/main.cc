@@ -1,0 +1,92 @@
+// pg2iceberg: mirrors PostgreSQL tables into Apache Iceberg tables.
+// main() builds the real Env, parses the command line and hands over to one subcommand.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+#include "env/real_env.h"
+
+namespace pg2iceberg {
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* description;
+  bool built;
+};
+
+// Every subcommand of the existing pg2iceberg, so its operators keep their scripts.
+constexpr Subcommand kSubcommands[] = {
+    {"run", "Snapshot, then stream changes and materialize them continuously", false},
+    {"snapshot", "Copy every configured table into its Iceberg table, consistently, and exit", true},
+    {"cleanup", "Drop the replication slot, publication and coordinator state", false},
+    {"compact", "Run one compaction pass over every configured table and exit", false},
+    {"maintain", "Expire old snapshots and remove orphan files, then exit", false},
+    {"verify", "Compare every configured table with its Iceberg mirror", false},
+    {"stream-only", "Capture changes into the staging log (distributed mode)", false},
+    {"materializer-only", "Materialize staged changes as worker --worker-id (distributed mode)", false},
+    {"migrate-coord", "Create or upgrade the coordinator schema and exit", false},
+    {"connect-pg", "Check the source Postgres connection and report the server", true},
+    {"connect-iceberg", "Check the Iceberg catalog connection and list namespaces", false},
+};
+
+struct Options {
+  std::string config_path = "config.yaml";
+  std::string log_level = "info";
+  std::string log_format = "text";
+  std::string worker_id;
+};
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "pg2iceberg: error: %s\n", message.c_str());
+  return 1;
+}
+
+int Dispatch(const std::string& name, const Options& options) {
+  Result<LogLevel> level = ParseLogLevel(options.log_level);
+  if (!level.ok()) return Fail(level.status().message());
+  Result<LogFormat> format = ParseLogFormat(options.log_format);
+  if (!format.ok()) return Fail(format.status().message());
+  RealEnvOptions env_options;
+  env_options.log_format = *format;
+  env_options.log_level = *level;
+  RealEnv real_env(env_options);
+  Env env = real_env.env();
+  Status status = RunCommand(name, options.config_path, options.worker_id, env);
+  if (!status.ok()) return Fail(status.ToString());
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"pg2iceberg: mirrors PostgreSQL tables into Apache Iceberg tables", "pg2iceberg"};
+  app.require_subcommand(1);
+  Options options;
+  app.add_option("--log-level", options.log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-format", options.log_format, "text or json")->capture_default_str();
+  for (const Subcommand& sub : kSubcommands) {
+    std::string description = sub.description;
+    if (!sub.built) description += " (not implemented yet)";
+    CLI::App* command = app.add_subcommand(sub.name, description);
+    command->add_option("--config", options.config_path, "YAML configuration file")->capture_default_str();
+    if (std::string(sub.name) == "materializer-only") {
+      command->add_option("--worker-id", options.worker_id, "This worker's id")->required();
+    }
+    command->fallthrough();
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (const Subcommand& sub : kSubcommands) {
+    if (app.got_subcommand(sub.name)) return Dispatch(sub.name, options);
+  }
+  return Fail("no subcommand given");
+}
+
+}  // namespace
+}  // namespace pg2iceberg
+
+int main(int argc, char** argv) { return pg2iceberg::Main(argc, argv); }

@@ -1,0 +1,20 @@
+// `snapshot`: copies every configured table into its Iceberg table from one consistent
+// point in time of the source, and exits.
+//
+// All tables are read inside one REPEATABLE READ transaction, so together they reflect one
+// moment of the source. Everything that can be checked before copying is checked for every
+// table first (tables exist, column types map exactly, existing Iceberg tables have the same
+// schema), so bad input creates nothing. A table becomes visible in the catalog only when all
+// its data files are written; a failure while copying a table removes the files it wrote.
+// Re-running replaces the Iceberg table's contents with a new snapshot of the source.
+#pragma once
+
+#include "base/status.h"
+#include "env/env.h"
+#include "mirror/config.h"
+
+namespace pg2iceberg {
+
+Status RunSnapshot(const Config& config, Env& env);
+
+}  // namespace pg2iceberg

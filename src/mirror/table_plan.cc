@@ -1,0 +1,127 @@
+#include "mirror/table_plan.h"
+
+#include <algorithm>
+
+#include "iceberg/metadata_json.h"
+
+namespace pg2iceberg {
+namespace {
+
+Status RejectUnbuiltOptions(const TableConfig& table) {
+  if (!table.partition.empty()) {
+    return Status::InvalidArgument("table " + table.name +
+                                   ": iceberg.partition is not supported yet by this version; "
+                                   "remove it to mirror the table unpartitioned");
+  }
+  if (table.has_column_overrides) {
+    return Status::InvalidArgument("table " + table.name +
+                                   ": columns overrides are not supported yet; columns are "
+                                   "discovered from the source");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> KeyColumns(const TableConfig& config, const pg::SourceTable& source) {
+  const std::vector<std::string>& key = config.primary_key.empty() ? source.primary_key : config.primary_key;
+  for (const std::string& name : key) {
+    auto column = std::find_if(source.columns.begin(), source.columns.end(),
+                               [&](const pg::PgColumn& c) { return c.name == name; });
+    if (column == source.columns.end()) {
+      return Status::InvalidArgument("table " + source.QualifiedName() + ": primary_key column \"" +
+                                     name + "\" does not exist");
+    }
+    if (!column->not_null) {
+      return Status::InvalidArgument("table " + source.QualifiedName() + ": primary_key column \"" +
+                                     name + "\" is nullable; declare it NOT NULL");
+    }
+  }
+  return key;
+}
+
+iceberg::Schema BuildSchema(const std::vector<MappedColumn>& columns,
+                            const std::vector<std::string>& key) {
+  iceberg::Schema schema;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const MappedColumn& column = columns[i];
+    int id = static_cast<int>(i) + 1;
+    schema.fields.push_back({id, column.pg.name, column.pg.not_null, column.iceberg_type, ""});
+    if (std::find(key.begin(), key.end(), column.pg.name) != key.end()) {
+      schema.identifier_field_ids.push_back(id);
+    }
+  }
+  return schema;
+}
+
+// Field ids of an existing table are kept; its columns must match the source exactly.
+Status AdoptExistingSchema(TablePlan& plan, const iceberg::Schema& existing) {
+  auto describe = [](const iceberg::Schema& s) {
+    std::string text;
+    for (const iceberg::Field& f : s.fields) {
+      text += (text.empty() ? "" : ", ") + f.name + " " + f.type.ToString() + (f.required ? " not null" : "");
+    }
+    return text;
+  };
+  bool same = existing.fields.size() == plan.schema.fields.size();
+  for (size_t i = 0; same && i < existing.fields.size(); ++i) {
+    const iceberg::Field& a = existing.fields[i];
+    const iceberg::Field& b = plan.schema.fields[i];
+    same = a.name == b.name && a.type == b.type && a.required == b.required;
+  }
+  if (!same) {
+    return Status::InvalidArgument(
+        "Iceberg table " + plan.state.ident.ToString() + " exists with columns (" + describe(existing) +
+        ") but the source has (" + describe(plan.schema) +
+        "); schema evolution is not supported yet: drop the Iceberg table or mirror into another "
+        "sink.namespace");
+  }
+  std::vector<int> identifiers = plan.schema.identifier_field_ids;
+  plan.schema = existing;
+  plan.schema.identifier_field_ids = identifiers;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& sink,
+                                  PgConnection& source) {
+  RETURN_IF_ERROR(RejectUnbuiltOptions(table));
+  TablePlan plan;
+  ASSIGN_OR_RETURN(plan.source, pg::DescribeTable(source, table.schema_name, table.table_name));
+  for (const pg::PgColumn& column : plan.source.columns) {
+    ASSIGN_OR_RETURN(MappedColumn mapped, MapColumn(plan.source.QualifiedName(), column));
+    plan.columns.push_back(std::move(mapped));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> key, KeyColumns(table, plan.source));
+  plan.schema = BuildSchema(plan.columns, key);
+  std::string ns = sink.namespace_name.empty() ? table.schema_name : sink.namespace_name;
+  plan.state.ident = iceberg::TableIdentifier{{ns}, table.table_name};
+  plan.key_prefix = ns + "/" + table.table_name;
+  return plan;
+}
+
+Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
+                           Env& env) {
+  Result<std::string> location = catalog.LoadTable(plan.state.ident);
+  if (location.status().code() == StatusCode::kNotFound) {
+    ASSIGN_OR_RETURN(plan.state.metadata,
+                     iceberg::NewTableMetadata(plan.schema, warehouse.Location(plan.key_prefix),
+                                               env.random.UuidV4String(), {},
+                                               env.clock.NowMicros() / 1000));
+    return Status::Ok();
+  }
+  if (!location.ok()) return location.status();
+  std::string context = "Iceberg table " + plan.state.ident.ToString() + " metadata " + *location;
+  ASSIGN_OR_RETURN(std::string key, warehouse.KeyForLocation(*location));
+  Result<Bytes> bytes = warehouse.Get(key);
+  if (!bytes.ok()) return bytes.status().WithContext(context);
+  Result<iceberg::TableMetadata> metadata = iceberg::TableMetadataFromJsonString(AsStringView(*bytes));
+  if (!metadata.ok()) return Status::DataLoss(context + ": " + metadata.status().message());
+  const iceberg::Schema* schema = metadata->CurrentSchema();
+  if (schema == nullptr) return Status::DataLoss(context + ": no current schema");
+  RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
+  plan.state.metadata = std::move(*metadata);
+  plan.state.metadata_location = *location;
+  return Status::Ok();
+}
+
+}  // namespace pg2iceberg

@@ -1,0 +1,38 @@
+// Everything decided about one table before any data moves: its source shape, the Iceberg
+// schema it maps to, where the Iceberg table lives, and the table's current Iceberg state.
+// Planning every table first is what lets bad input fail before anything is written.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "env/env.h"
+#include "env/object_store.h"
+#include "iceberg/catalog.h"
+#include "iceberg/schema.h"
+#include "iceberg/table_commit.h"
+#include "mirror/config.h"
+#include "mirror/type_mapping.h"
+#include "pg/table_discovery.h"
+
+namespace pg2iceberg {
+
+struct TablePlan {
+  pg::SourceTable source;
+  std::vector<MappedColumn> columns;  // in attribute order, as COPY sends them
+  iceberg::Schema schema;
+  std::string key_prefix;  // object-store key of the table root, e.g. "public/orders"
+  iceberg::TableState state;  // metadata_location empty when the Iceberg table is new
+};
+
+// Reads and maps one source table: kNotFound / kInvalidArgument naming the table (missing
+// table, unsupported type, unknown or nullable primary-key override, an option not built yet).
+Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& sink,
+                                  PgConnection& source);
+
+// Fills plan.state from the catalog: loads an existing table (whose schema must equal the
+// planned one; its field ids are kept) or prepares the metadata of a new one.
+Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
+                           Env& env);
+
+}  // namespace pg2iceberg

@@ -51,7 +51,17 @@ def test_unknown_config_keys_warn_by_name(mirror):
 
 
 def test_connect_pg_reports_server(mirror):
+    mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY)")
     result = mirror.run("connect-pg", mirror.config(["public.t"]))
     assert result.returncode == 0, result.stderr
     assert "PostgreSQL 15" in result.stdout
     assert "wal_level=logical" in result.stdout
+    assert "table public.t: 1 columns" in result.stdout
+
+
+def test_connect_pg_names_missing_tables(mirror):
+    mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY)")
+    result = mirror.run("connect-pg", mirror.config(["public.t", "public.gone"]))
+    assert result.returncode != 0
+    assert "table public.gone does not exist" in result.stderr
+    assert "1 of 2 configured tables cannot be mirrored" in result.stderr

@@ -9,7 +9,7 @@ ROWS = 1_000_000
 def test_million_rows_across_several_files(mirror):
     mirror.sql("""CREATE TABLE public.big (id bigint PRIMARY KEY, n int, amount numeric(18, 4),
                   label text, flag boolean, at timestamptz, r double precision)""",
-               f"""INSERT INTO public.big SELECT g, (g * 7919) % 100000 - 50000,
+               f"""INSERT INTO public.big SELECT g, ((g::bigint * 7919) % 100000 - 50000)::int,
                    (g * 31) / 10000.0, 'row ' || g || repeat('.', g % 17), g % 3 = 0,
                    timestamptz '2020-01-01 00:00:00+00' + g * interval '1 second',
                    CASE WHEN g % 1000 = 0 THEN NULL ELSE g / 7.0 END

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (GoogleTest under ctest, in the ASan+UBSan build, with a
+# throwaway Postgres for the tests that need one) and the end-to-end suite (pytest driving the
+# release binary against real Postgres, read back by DuckDB and PyIceberg).
+# Installs and builds what it needs first. Ends with one line: "N passed, M failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/install.sh || exit 1
+bash scripts/build.sh release || exit 1
+bash scripts/build.sh asan || exit 1
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+python=.venv/bin/python
+
+echo "== unit tests (ASan+UBSan build) =="
+(cd build-asan && "$root/$python" "$root/scripts/with_postgres.py" -- \
+   ctest --output-on-failure -j2 --output-junit "$logs/ctest.xml") | tee "$logs/ctest.log"
+unit_rc=${PIPESTATUS[0]}
+
+echo "== end-to-end tests (release build) =="
+PG2ICEBERG_BIN="$root/build/src/cli/pg2iceberg" $python -m pytest tests/e2e -q -p no:cacheprovider \
+  --junitxml="$logs/pytest.xml" "$@"
+e2e_rc=$?
+
+$python - "$logs/ctest.xml" "$logs/pytest.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except Exception:
+        failed += 1  # a runner that wrote no report did not pass
+        continue
+    for suite in ([root] if root.tag == "testsuite" else root.iter("testsuite")):
+        tests = int(suite.get("tests", 0))
+        bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skip = int(suite.get("skipped", 0) or suite.get("disabled", 0) or 0)
+        passed += tests - bad - skip
+        failed += bad
+        skipped += skip
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+if [ "$unit_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then exit 1; fi

@@ -103,3 +103,20 @@ def test_s3_warehouse_is_refused_until_supported(source):
 def test_relative_warehouse_is_refused(source):
     config = source.config(["public.good"], **{"sink.warehouse": "warehouse"})
     assert_fails(source, source.run("snapshot", config), "sink.warehouse")
+
+
+def test_changed_source_schema_is_refused_and_mirror_kept(source):
+    source.snapshot(["public.good"])
+    before = source.catalog_rows()
+    source.sql("ALTER TABLE public.good ADD COLUMN extra int")
+    result = source.run("snapshot", source.config(["public.good"]))
+    assert result.returncode != 0
+    assert "schema evolution is not supported yet" in result.stderr
+    assert "extra int" in result.stderr
+    assert source.catalog_rows() == before
+    from readers import duckdb_rows, metadata_location
+    conn = source.connect()
+    location = metadata_location(conn, source.catalog_name, "public", "good")
+    conn.close()
+    _, rows = duckdb_rows(location)
+    assert len(rows) == 1000

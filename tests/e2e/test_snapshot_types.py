@@ -159,3 +159,20 @@ def test_every_compression_codec_reads_back(mirror, codec):
     files = glob.glob(mirror.warehouse + "/**/*.parquet", recursive=True)
     expected = {"zstd": "ZSTD", "snappy": "SNAPPY", "none": "UNCOMPRESSED"}[codec]
     assert pq.ParquetFile(files[0]).metadata.row_group(0).column(0).compression == expected
+
+
+def test_catalog_in_a_separate_database(mirror):
+    from pg_server import PASSWORD, SUPERUSER
+    catalog_db = mirror.database + "_catalog"
+    mirror.pg.create_database(catalog_db)
+    mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 50) g")
+    uri = f"postgresql://{SUPERUSER}:{PASSWORD}@127.0.0.1:{mirror.pg.port}/{catalog_db}"
+    mirror.snapshot(["public.t"], **{"sink.catalog_uri": uri})
+    assert mirror.catalog_rows() == [], "the source database must not get catalog tables"
+    conn = mirror.connect()
+    names, types, expected = source_rows(conn, "public.t")
+    conn.close()
+    got_names, got = pyiceberg_rows(mirror.pg.sqlalchemy_uri(catalog_db), mirror.catalog_name, "public.t")
+    assert got_names == names
+    assert_same_rows(expected, got, names, types, "pyiceberg")

@@ -113,6 +113,14 @@ Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectSto
   std::string context = "Iceberg table " + plan.state.ident.ToString() + " metadata " + *location;
   ASSIGN_OR_RETURN(std::string key, warehouse.KeyForLocation(*location));
   Result<Bytes> bytes = warehouse.Get(key);
+  if (bytes.status().code() == StatusCode::kNotFound) {
+    return Status::DataLoss(context + " is missing from the warehouse: the catalog and the "
+                            "warehouse disagree. If the warehouse files were removed on purpose, "
+                            "drop the table from the catalog (DELETE FROM iceberg_tables WHERE "
+                            "catalog_name = '<sink.catalog_name>' AND table_namespace = '" +
+                            iceberg::NamespaceToString(plan.state.ident.table_namespace) +
+                            "' AND table_name = '" + plan.state.ident.name + "') and run snapshot again");
+  }
   if (!bytes.ok()) return bytes.status().WithContext(context);
   Result<iceberg::TableMetadata> metadata = iceberg::TableMetadataFromJsonString(AsStringView(*bytes));
   if (!metadata.ok()) return Status::DataLoss(context + ": " + metadata.status().message());

@@ -32,7 +32,7 @@ class Mirror:
         self.database = database
         self.warehouse = warehouse
         self.catalog_name = "pg2iceberg"
-        self.config_path = os.path.join(warehouse, "..", f"{database}.yaml")
+        self.config_path = os.path.join(os.path.dirname(warehouse), f"{database}.yaml")
 
     def sql(self, *statements):
         conn = self.pg.connect(self.database)

@@ -120,3 +120,14 @@ def test_changed_source_schema_is_refused_and_mirror_kept(source):
     conn.close()
     _, rows = duckdb_rows(location)
     assert len(rows) == 1000
+
+
+def test_catalog_pointing_at_missing_metadata_is_data_loss_with_a_way_out(source):
+    import shutil
+    source.snapshot(["public.good"])
+    shutil.rmtree(source.warehouse)
+    result = source.run("snapshot", source.config(["public.good"]))
+    assert result.returncode != 0
+    assert "DATA_LOSS" in result.stderr
+    assert "catalog and the warehouse disagree" in result.stderr
+    assert "DELETE FROM iceberg_tables" in result.stderr

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything pg2iceberg needs to build, run its demo and run its tests.
 # Idempotent: a second run checks and returns quickly. Used by both README commands and CI.
-#   - Debian packages: compiler toolchain, libraries, PostgreSQL 15 server
+#   - Debian packages: compiler toolchain, libraries, PostgreSQL 15 server, Java and Maven
 #   - a Python virtual environment (.venv) with the independent readers the tests use
+#   - Maven jars the tests run: Apache Iceberg's REST catalog test server and the Postgres
+#     JDBC driver it stores its catalog with (in ~/.m2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -11,6 +13,7 @@ apt_packages=(
   libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 python3-venv clang-format
+  openjdk-17-jre-headless maven
 )
 
 missing=()
@@ -35,3 +38,14 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
   echo "$want" > "$stamp"
 fi
+
+# Jars for the REST catalog test server (tests/e2e/rest_server.py finds them in ~/.m2).
+jars=(org.apache.iceberg:iceberg-open-api:1.10.1 org.postgresql:postgresql:42.7.14)
+for artifact in "${jars[@]}"; do
+  IFS=: read -r group name version <<<"$artifact"
+  jar="$HOME/.m2/repository/${group//.//}/$name/$version/$name-$version.jar"
+  if [ ! -f "$jar" ]; then
+    echo "install: maven $artifact"
+    mvn -q -B dependency:get -Dartifact="$artifact" -Dtransitive=false
+  fi
+done

@@ -215,12 +215,47 @@ Status ReadCatalogType(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   return Status::Ok();
 }
 
+// sink.catalog_auth and the credentials it needs; only the REST catalog takes them.
+Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
+  std::string auth;
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_auth", &auth));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_token", &sink->catalog_token));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_id", &sink->catalog_client_id));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_secret", &sink->catalog_client_secret));
+  if (auth.empty() || auth == "none") {
+    sink->catalog_auth = CatalogAuth::kNone;
+  } else if (auth == "bearer") {
+    sink->catalog_auth = CatalogAuth::kBearer;
+  } else if (auth == "oauth2") {
+    sink->catalog_auth = CatalogAuth::kOAuth2;
+  } else {
+    return Status::InvalidArgument("sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"" +
+                                   auth + "\"" + (auth == "sigv4" ? " (sigv4 is not supported yet)" : ""));
+  }
+  if (sink->catalog_auth != CatalogAuth::kNone && sink->catalog_type != CatalogType::kRest) {
+    return Status::InvalidArgument("sink.catalog_auth: applies only to sink.catalog_type rest");
+  }
+  if (sink->catalog_auth == CatalogAuth::kBearer && sink->catalog_token.empty()) {
+    return Status::InvalidArgument("sink.catalog_token: required when sink.catalog_auth is bearer");
+  }
+  if (sink->catalog_auth == CatalogAuth::kOAuth2) {
+    if (sink->catalog_client_id.empty()) {
+      return Status::InvalidArgument("sink.catalog_client_id: required when sink.catalog_auth is oauth2");
+    }
+    if (sink->catalog_client_secret.empty()) {
+      return Status::InvalidArgument("sink.catalog_client_secret: required when sink.catalog_auth is oauth2");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   YAML::Node node = root["sink"];
   if (!node || node.IsNull()) return Status::InvalidArgument("sink: required");
   RETURN_IF_ERROR(reader.CheckKeys(node, "sink", "sink"));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_uri", &sink->catalog_uri));
   RETURN_IF_ERROR(ReadCatalogType(reader, node, sink));
+  RETURN_IF_ERROR(ReadCatalogAuth(reader, node, sink));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_name", &sink->catalog_name));
   if (sink->catalog_name.empty()) return Status::InvalidArgument("sink.catalog_name: must not be empty");
   RETURN_IF_ERROR(reader.String(node, "sink", "warehouse", &sink->warehouse));

@@ -48,6 +48,77 @@ TEST(ConfigYamlTest, CatalogTypeFollowsUriWhenNotGiven) {
   EXPECT_EQ(config->sink.catalog_type, CatalogType::kRest);
 }
 
+TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {
+  std::string text = std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_type, CatalogType::kRest);
+  EXPECT_EQ(config->sink.catalog_uri, "http://127.0.0.1:8181");
+  EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kNone);
+  text += "  catalog_auth: none\n";
+  config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kNone);
+}
+
+TEST(ConfigYamlTest, RestCatalogNeedsAUri) {
+  Result<Config> config = Parse(std::string(kMinimal) + "  catalog_type: rest\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "sink.catalog_uri: required when sink.catalog_type is rest");
+}
+
+TEST(ConfigYamlTest, BearerAuthReadsTheToken) {
+  std::string text = std::string(kMinimal) +
+                     "  catalog_uri: https://cat.example\n  catalog_auth: bearer\n  catalog_token: t0k\n";
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kBearer);
+  EXPECT_EQ(config->sink.catalog_token, "t0k");
+}
+
+TEST(ConfigYamlTest, OAuth2ReadsClientCredentials) {
+  std::string text = std::string(kMinimal) +
+                     "  catalog_uri: https://cat.example\n  catalog_auth: oauth2\n"
+                     "  catalog_client_id: me\n  catalog_client_secret: s3cret\n";
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kOAuth2);
+  EXPECT_EQ(config->sink.catalog_client_id, "me");
+  EXPECT_EQ(config->sink.catalog_client_secret, "s3cret");
+}
+
+TEST(ConfigYamlTest, AuthWithoutItsCredentialsIsNamed) {
+  const std::string rest = std::string(kMinimal) + "  catalog_uri: https://cat.example\n";
+  struct Case {
+    std::string extra;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"  catalog_auth: bearer\n", "sink.catalog_token: required when sink.catalog_auth is bearer"},
+      {"  catalog_auth: oauth2\n  catalog_client_secret: s\n",
+       "sink.catalog_client_id: required when sink.catalog_auth is oauth2"},
+      {"  catalog_auth: oauth2\n  catalog_client_id: c\n",
+       "sink.catalog_client_secret: required when sink.catalog_auth is oauth2"},
+      {"  catalog_auth: basic\n",
+       "sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"basic\""},
+      {"  catalog_auth: sigv4\n",
+       "sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"sigv4\" (sigv4 is not "
+       "supported yet)"},
+  };
+  for (const Case& c : cases) {
+    Result<Config> config = Parse(rest + c.extra);
+    ASSERT_FALSE(config.ok()) << c.extra;
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(config.status().message(), c.message);
+  }
+}
+
+TEST(ConfigYamlTest, AuthIsRefusedForTheSqlCatalog) {
+  Result<Config> config = Parse(std::string(kMinimal) + "  catalog_auth: bearer\n  catalog_token: t\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "sink.catalog_auth: applies only to sink.catalog_type rest");
+}
+
 TEST(ConfigYamlTest, UnknownKeysWarnByPath) {
   std::string text = std::string(kMinimal) + "  flush_rowz: 10\nextra: 1\n";
   std::vector<std::string> warnings;

@@ -1,25 +1,32 @@
-// Catalog: where an Iceberg table's current metadata file is recorded. The catalog maps a
-// table identifier to a metadata location and swaps that pointer atomically; it neither reads
-// nor writes metadata files. A commit is: write the new metadata JSON to the ObjectStore under
-// a fresh name, then CommitTable(ident, old_location, new_location).
+// Catalog: where an Iceberg table's current metadata is recorded, and the one place a table
+// changes. A commit hands the catalog the metadata it built (the base plus one new snapshot);
+// how that becomes current depends on the catalog:
+//   - SqlCatalog (sql_catalog.h) stores only a pointer: it writes the new metadata file through
+//     the commit's MetadataWriter under a fresh name, then swaps the pointer (INSERT for a new
+//     table, compare-and-swap UPDATE otherwise).
+//   - RestCatalog (rest_catalog.h) sends requirements and updates to an Iceberg REST catalog,
+//     which writes the metadata file itself.
+// Either way nothing of a commit is visible to readers before the catalog step succeeds.
 //
-// Implementations: SqlCatalog (the JDBC/SQL catalog tables in Postgres, sql_catalog.h) and the
-// simulator's fake. Not thread-safe: one thread uses a catalog at a time.
+// Not thread-safe: one thread uses a catalog at a time.
 //
 // Error codes common to all methods: kUnavailable (the backing service is unreachable; retry),
-// kInvalidArgument (an identifier or location the catalog cannot store), kInternal.
+// kInvalidArgument (an identifier or location the catalog cannot store; credentials refused),
+// kInternal.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "iceberg/metadata.h"
 
 namespace pg2iceberg::iceberg {
 
 // Namespace levels, outermost first: {"analytics", "pg"}. At least one level for tables;
-// levels are non-empty and contain no '.', since catalogs join them with '.'.
+// levels are non-empty and, for the SQL catalog (which joins them with '.'), contain no '.'.
 using Namespace = std::vector<std::string>;
 
 struct TableIdentifier {
@@ -37,6 +44,32 @@ std::string NamespaceToString(const Namespace& ns);
 // The inverse of NamespaceToString ("" → no levels).
 Namespace NamespaceFromString(std::string_view text);
 
+// A table as last read from the catalog, or as about to be created.
+struct TableState {
+  TableIdentifier ident;
+  TableMetadata metadata;
+  // Where `metadata` is stored; empty for a table that is not in the catalog yet.
+  std::string metadata_location;
+};
+
+// What LoadTable knows of a table.
+struct LoadedTable {
+  std::string metadata_location;  // never empty
+  // The current metadata when the catalog serves it (REST); nullopt when the caller reads
+  // metadata_location from the warehouse itself (SQL).
+  std::optional<TableMetadata> metadata;
+};
+
+// The warehouse side of a commit, for catalogs that store only a pointer. Implemented by the
+// committer (table_commit.cc), which removes what it wrote when the commit fails.
+class MetadataWriter {
+ public:
+  virtual ~MetadataWriter() = default;
+  // Writes `metadata` as <metadata.location>/metadata/MetadataFileName(version, <fresh uuid>)
+  // without ever replacing an object; returns the file's location.
+  virtual Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) = 0;
+};
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -48,19 +81,23 @@ class Catalog {
   // The tables of `ns`, sorted by name; empty when there are none (or no such namespace).
   virtual Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) = 0;
 
-  // The current metadata location. kNotFound when the table is not registered; kDataLoss when
-  // it is registered without a metadata location (a foreign writer's broken entry).
-  virtual Result<std::string> LoadTable(const TableIdentifier& ident) = 0;
-  // Registers a new table. kConflict when it already exists; kNotFound when its namespace does
-  // not exist; kOutcomeUnknown when the reply was lost (LoadTable tells whether it happened).
-  virtual Status CreateTable(const TableIdentifier& ident, std::string_view metadata_location) = 0;
-  // Compare-and-swap of the metadata location: succeeds only while the table still points at
-  // `expected_metadata_location`. kConflict when it points elsewhere (someone else committed:
-  // reload and redo); kNotFound when the table is gone; kOutcomeUnknown when the reply was lost
-  // (LoadTable tells whether the swap happened).
-  virtual Status CommitTable(const TableIdentifier& ident,
-                             std::string_view expected_metadata_location,
-                             std::string_view new_metadata_location) = 0;
+  // The table's current metadata location (and metadata, when the catalog serves it).
+  // kNotFound when the table is not registered; kDataLoss when it is registered without a
+  // metadata location (a foreign writer's broken entry).
+  virtual Result<LoadedTable> LoadTable(const TableIdentifier& ident) = 0;
+
+  // Makes `new_metadata` current: `base.metadata` plus the one snapshot `snapshot` made head of
+  // branch "main" (AddSnapshot). A base with an empty metadata_location creates the table
+  // (its namespace must exist). Returns the table as the catalog now holds it (a REST catalog
+  // answers with its own rendering of the metadata: server-side properties, metadata log).
+  // Pointer catalogs write the metadata file through `writer`; others ignore it.
+  // Errors: kConflict when the table moved on since `base` (or exists already, for a create):
+  // nothing of this commit is visible; reload and redo. kNotFound when the table or its
+  // namespace is gone. kOutcomeUnknown when the reply was lost: LoadTable tells whether the
+  // commit happened.
+  virtual Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
+                                            const Snapshot& snapshot, MetadataWriter& writer) = 0;
+
   // Unregisters the table; its files are left alone. kNotFound when it is not registered.
   virtual Status DropTable(const TableIdentifier& ident) = 0;
 };

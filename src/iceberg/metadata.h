@@ -1,8 +1,8 @@
 // TableMetadata: the value stored in an Iceberg table metadata file (spec "Table Metadata"),
 // format version 2, plus pure builders for the two transitions the tool makes: creating a
-// table and committing a snapshot on branch "main". No I/O here: the caller serialises with
-// metadata_json.h, writes the file to the ObjectStore under MetadataFileLocation(…) and then
-// swaps the catalog pointer (catalog.h).
+// table and committing a snapshot on branch "main". No I/O here: the caller hands the result to
+// the catalog (catalog.h), which stores it (the SQL catalog serialises it with metadata_json.h
+// under MetadataFileLocation(…) and swaps its pointer; a REST catalog is sent the changes).
 //
 // Ids and timestamps come from the caller (from the Env's Random and Clock):
 //   - table uuids: Random::UuidV4String();

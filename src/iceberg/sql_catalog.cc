@@ -158,7 +158,7 @@ Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const Namespace& ns)
   return tables;
 }
 
-Result<std::string> SqlCatalog::LoadTable(const TableIdentifier& ident) {
+Result<std::string> SqlCatalog::LoadMetadataLocation(const TableIdentifier& ident) {
   ASSIGN_OR_RETURN(const Params params, IdentParams(catalog_name_, ident));
   ASSIGN_OR_RETURN(const PgRows rows,
                    connection_.ExecParams("SELECT metadata_location FROM iceberg_tables "
@@ -174,6 +174,11 @@ Result<std::string> SqlCatalog::LoadTable(const TableIdentifier& ident) {
                             " without a metadata location");
   }
   return *rows.rows[0][0];
+}
+
+Result<LoadedTable> SqlCatalog::LoadTable(const TableIdentifier& ident) {
+  ASSIGN_OR_RETURN(std::string location, LoadMetadataLocation(ident));
+  return LoadedTable{std::move(location), std::nullopt};
 }
 
 Result<bool> SqlCatalog::NamespaceExists(const std::string& ns) {
@@ -228,9 +233,25 @@ Status SqlCatalog::CommitTable(const TableIdentifier& ident,
       params);
   if (!updated.ok()) return LostReplyIsUnknown(updated.status());
   if (!updated->rows.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(const std::string current, LoadTable(ident));
+  ASSIGN_OR_RETURN(const std::string current, LoadMetadataLocation(ident));
   return Status::Conflict("table " + ident.ToString() + " points at " + current +
                           ", not the expected " + std::string(expected_metadata_location));
+}
+
+Result<TableState> SqlCatalog::CommitSnapshot(const TableState& base,
+                                              const TableMetadata& new_metadata,
+                                              const Snapshot& /*snapshot*/,
+                                              MetadataWriter& writer) {
+  const bool create = base.metadata_location.empty();
+  int64_t version = 0;
+  if (!create) {
+    ASSIGN_OR_RETURN(const int64_t base_version, ParseMetadataFileVersion(base.metadata_location));
+    version = base_version + 1;
+  }
+  ASSIGN_OR_RETURN(std::string location, writer.WriteMetadataFile(version, new_metadata));
+  RETURN_IF_ERROR(create ? CreateTable(base.ident, location)
+                         : CommitTable(base.ident, base.metadata_location, location));
+  return TableState{base.ident, new_metadata, std::move(location)};
 }
 
 Status SqlCatalog::DropTable(const TableIdentifier& ident) {

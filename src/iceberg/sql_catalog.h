@@ -21,6 +21,10 @@
 // in iceberg_namespace_properties (EnsureNamespace writes property 'exists' = 'true', as Java
 // and PyIceberg do) or a table in it.
 //
+// A snapshot commit (Catalog::CommitSnapshot) writes metadata file version 0 for a new table,
+// or the base location's version + 1, through the MetadataWriter, then registers it with
+// CreateTable or swaps it in with CommitTable.
+//
 // Statements run one at a time in autocommit mode, parameterised. CreateTable and CommitTable
 // report a lost connection (kUnavailable from the connection) as kOutcomeUnknown, because the
 // statement may have committed before the reply was lost.
@@ -45,11 +49,22 @@ class SqlCatalog final : public Catalog {
   Status EnsureNamespace(const Namespace& ns) override;
   Result<std::vector<Namespace>> ListNamespaces() override;
   Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) override;
-  Result<std::string> LoadTable(const TableIdentifier& ident) override;
-  Status CreateTable(const TableIdentifier& ident, std::string_view metadata_location) override;
-  Status CommitTable(const TableIdentifier& ident, std::string_view expected_metadata_location,
-                     std::string_view new_metadata_location) override;
+  // metadata is always nullopt: the caller reads metadata_location from the warehouse.
+  Result<LoadedTable> LoadTable(const TableIdentifier& ident) override;
+  Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
+                                    const Snapshot& snapshot, MetadataWriter& writer) override;
   Status DropTable(const TableIdentifier& ident) override;
+
+  // The pointer operations CommitSnapshot is made of.
+  // Registers a new table. kConflict when it already exists; kNotFound when its namespace does
+  // not exist; kOutcomeUnknown when the reply was lost (LoadTable tells whether it happened).
+  Status CreateTable(const TableIdentifier& ident, std::string_view metadata_location);
+  // Compare-and-swap of the metadata location: succeeds only while the table still points at
+  // `expected_metadata_location`. kConflict when it points elsewhere (someone else committed:
+  // reload and redo); kNotFound when the table is gone; kOutcomeUnknown when the reply was lost
+  // (LoadTable tells whether the swap happened).
+  Status CommitTable(const TableIdentifier& ident, std::string_view expected_metadata_location,
+                     std::string_view new_metadata_location);
 
   // Whether iceberg_tables has the iceberg_type column (V1); for tests and diagnostics.
   bool has_iceberg_type() const { return has_iceberg_type_; }
@@ -63,6 +78,7 @@ class SqlCatalog final : public Catalog {
   // " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)" on V1 catalogs, else "".
   std::string TableTypeFilter() const;
   Result<bool> NamespaceExists(const std::string& ns);
+  Result<std::string> LoadMetadataLocation(const TableIdentifier& ident);
 
   PgConnection& connection_;
   const std::string catalog_name_;

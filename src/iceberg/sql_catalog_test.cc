@@ -18,6 +18,16 @@ class NullLogger final : public Logger {
   LogLevel min_level() const override { return LogLevel::kError; }
 };
 
+// Records the metadata files a commit asks for instead of writing them.
+class RecordingMetadataWriter final : public MetadataWriter {
+ public:
+  Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) override {
+    versions.push_back(version);
+    return MetadataFileLocation(metadata.location, version, "f" + std::to_string(versions.size()));
+  }
+  std::vector<int64_t> versions;
+};
+
 const TableIdentifier kOrders{{"analytics", "pg"}, "orders"};
 constexpr std::string_view kV1 = "file:///wh/analytics/pg/orders/metadata/00000-a.metadata.json";
 constexpr std::string_view kV2 = "file:///wh/analytics/pg/orders/metadata/00001-b.metadata.json";
@@ -106,7 +116,7 @@ TEST_F(SqlCatalogTest, CreateLoadListAndDrop) {
   auto catalog = Open();
   ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
   ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
-  EXPECT_EQ(*catalog->LoadTable(kOrders), kV1);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, kV1);
   const PgRows row = Exec(
       "SELECT catalog_name, table_namespace, table_name, metadata_location, "
       "previous_metadata_location, iceberg_type FROM iceberg_tables");
@@ -118,7 +128,7 @@ TEST_F(SqlCatalogTest, CreateLoadListAndDrop) {
   EXPECT_TRUE(catalog->ListTables({"nothing"})->empty());
 
   EXPECT_EQ(catalog->CreateTable(kOrders, kV2).code(), StatusCode::kConflict);
-  EXPECT_EQ(*catalog->LoadTable(kOrders), kV1);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, kV1);
 
   ASSERT_TRUE(catalog->DropTable(kOrders).ok());
   EXPECT_EQ(catalog->LoadTable(kOrders).status().code(), StatusCode::kNotFound);
@@ -138,13 +148,13 @@ TEST_F(SqlCatalogTest, CommitTableIsACompareAndSwap) {
   ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
   ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
   ASSERT_TRUE(catalog->CommitTable(kOrders, kV1, kV2).ok());
-  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, kV2);
   const PgRows row = Exec("SELECT previous_metadata_location FROM iceberg_tables");
   EXPECT_EQ(row.rows[0][0], std::string(kV1));
 
   const Status stale = catalog->CommitTable(kOrders, kV1, "file:///wh/x.metadata.json");
   EXPECT_EQ(stale.code(), StatusCode::kConflict) << stale.ToString();
-  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, kV2);
 
   ASSERT_TRUE(catalog->DropTable(kOrders).ok());
   EXPECT_EQ(catalog->CommitTable(kOrders, kV2, kV1).code(), StatusCode::kNotFound);
@@ -159,7 +169,7 @@ TEST_F(SqlCatalogTest, CatalogNamesAreIsolated) {
   EXPECT_TRUE(theirs->ListNamespaces()->empty());
   ASSERT_TRUE(theirs->EnsureNamespace(kOrders.table_namespace).ok());
   ASSERT_TRUE(theirs->CreateTable(kOrders, kV2).ok());
-  EXPECT_EQ(*ours->LoadTable(kOrders), kV1);
+  EXPECT_EQ(ours->LoadTable(kOrders)->metadata_location, kV1);
 }
 
 TEST_F(SqlCatalogTest, NamespacesOfTablesWrittenByOthersAreListed) {
@@ -168,7 +178,7 @@ TEST_F(SqlCatalogTest, NamespacesOfTablesWrittenByOthersAreListed) {
       "INSERT INTO iceberg_tables VALUES ('pg2iceberg', 'legacy', 't', 'file:///m.json', NULL, "
       "NULL)");
   EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{{"legacy"}}));
-  EXPECT_EQ(*catalog->LoadTable({{"legacy"}, "t"}), "file:///m.json");  // NULL type = table
+  EXPECT_EQ(catalog->LoadTable({{"legacy"}, "t"})->metadata_location, "file:///m.json");  // NULL type = table
   ASSERT_TRUE(catalog->CreateTable({{"legacy"}, "u"}, kV1).ok());
 }
 
@@ -198,7 +208,7 @@ TEST_F(SqlCatalogTest, WorksWithAV0CatalogLackingIcebergType) {
   ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
   ASSERT_TRUE(catalog->CreateTable(kOrders, kV1).ok());
   ASSERT_TRUE(catalog->CommitTable(kOrders, kV1, kV2).ok());
-  EXPECT_EQ(*catalog->LoadTable(kOrders), kV2);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, kV2);
   EXPECT_EQ(catalog->CreateTable(kOrders, kV1).code(), StatusCode::kConflict);
   EXPECT_EQ(*catalog->ListTables(kOrders.table_namespace), (std::vector<TableIdentifier>{kOrders}));
   ASSERT_TRUE(catalog->DropTable(kOrders).ok());
@@ -216,7 +226,7 @@ TEST_F(SqlCatalogTest, NamesAreParametersNotSql) {
   const TableIdentifier odd{{"ns'; DROP TABLE iceberg_tables; --", "日本"}, "t\\x"};
   ASSERT_TRUE(catalog->EnsureNamespace(odd.table_namespace).ok());
   ASSERT_TRUE(catalog->CreateTable(odd, kV1).ok());
-  EXPECT_EQ(*catalog->LoadTable(odd), kV1);
+  EXPECT_EQ(catalog->LoadTable(odd)->metadata_location, kV1);
   EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{odd.table_namespace}));
 }
 
@@ -235,6 +245,51 @@ TEST_F(SqlCatalogTest, RejectsIdentifiersTheTablesCannotHold) {
   EXPECT_EQ(catalog->CreateTable({{"ns"}, "t"}, std::string(1001, 'l')).code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(SqlCatalog::Open(*pg_, "").status().code(), StatusCode::kInvalidArgument);
+}
+
+// The metadata of `table` plus one snapshot with `id`.
+TableMetadata WithSnapshot(const TableMetadata& table, int64_t id) {
+  Snapshot snapshot;
+  snapshot.snapshot_id = id;
+  snapshot.parent_snapshot_id = table.current_snapshot_id;
+  snapshot.sequence_number = table.NextSequenceNumber();
+  snapshot.timestamp_ms = table.last_updated_ms;
+  snapshot.manifest_list = table.location + "/metadata/snap-" + std::to_string(id) + ".avro";
+  Result<TableMetadata> next = AddSnapshot(table, snapshot, "", table.last_updated_ms);
+  EXPECT_TRUE(next.ok()) << next.status().ToString();
+  return next.ok() ? *next : table;
+}
+
+TEST_F(SqlCatalogTest, CommitSnapshotWritesTheNextVersionAndSwaps) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
+  Schema schema;
+  schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
+  Result<TableMetadata> empty =
+      NewTableMetadata(schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+  ASSERT_TRUE(empty.ok());
+  RecordingMetadataWriter writer;
+  const TableState fresh{kOrders, *empty, ""};
+  const TableMetadata first = WithSnapshot(*empty, 11);
+  Result<TableState> created = catalog->CommitSnapshot(fresh, first, first.snapshots.back(), writer);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->metadata, first);
+  EXPECT_EQ(created->metadata_location, "file:///wh/analytics/pg/orders/metadata/00000-f1.metadata.json");
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, created->metadata_location);
+
+  const TableMetadata second = WithSnapshot(first, 12);
+  Result<TableState> next = catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->metadata_location, "file:///wh/analytics/pg/orders/metadata/00001-f2.metadata.json");
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, next->metadata_location);
+
+  // A commit built on a base that is no longer current, or a second create, loses.
+  EXPECT_EQ(catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer).status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(catalog->CommitSnapshot(fresh, first, first.snapshots.back(), writer).status().code(),
+            StatusCode::kConflict);
+  EXPECT_EQ(writer.versions, (std::vector<int64_t>{0, 1, 1, 0}));
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, next->metadata_location);
 }
 
 }  // namespace

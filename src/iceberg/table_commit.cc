@@ -8,10 +8,9 @@ namespace pg2iceberg::iceberg {
 namespace {
 
 // Collects what one commit writes, so a failed commit can remove it.
-struct CommitWriter {
-  CommitServices services;
-  std::string metadata_key_prefix;  // "<table key>/metadata/"
-  std::vector<std::string> written_keys;
+struct CommitWriter final : MetadataWriter {
+  CommitWriter(CommitServices services, std::string metadata_key_prefix)
+      : services(services), metadata_key_prefix(std::move(metadata_key_prefix)) {}
 
   Result<std::string> Put(const std::string& name, ByteSpan bytes) {
     std::string key = metadata_key_prefix + name;
@@ -20,6 +19,16 @@ struct CommitWriter {
     return services.warehouse.Location(key);
   }
   void RemoveWritten() { services.warehouse.Delete(written_keys).IgnoreError(); }
+
+  // Metadata files go where the table's manifests go: <table location>/metadata/.
+  Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) override {
+    std::string name = MetadataFileName(version, services.random.UuidV4String());
+    return Put(name, AsBytes(TableMetadataToJsonString(metadata)));
+  }
+
+  CommitServices services;
+  std::string metadata_key_prefix;  // "<table key>/metadata/"
+  std::vector<std::string> written_keys;
 };
 
 avro::SyncMarker NewSyncMarker(Random& random) {
@@ -154,14 +163,8 @@ Result<std::string> WriteManifestListFile(CommitWriter& writer, const TableMetad
   return writer.Put(name, bytes);
 }
 
-Result<int64_t> NextMetadataVersion(const TableState& table) {
-  if (table.metadata_location.empty()) return 0;
-  ASSIGN_OR_RETURN(int64_t version, ParseMetadataFileVersion(table.metadata_location));
-  return version + 1;
-}
-
-Result<TableState> WriteAndSwap(CommitWriter& writer, const TableState& table, const SnapshotDraft& draft,
-                                CommitMode mode) {
+Result<TableState> WriteAndCommit(CommitWriter& writer, const TableState& table, const SnapshotDraft& draft,
+                                  CommitMode mode) {
   const TableMetadata& base = table.metadata;
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
   int64_t now_ms = MonotonicTimestampMs(base, writer.services.clock.NowMicros() / 1000);
@@ -169,14 +172,7 @@ Result<TableState> WriteAndSwap(CommitWriter& writer, const TableState& table, c
                     manifest_list, mode == CommitMode::kAppend ? "append" : "overwrite",
                     draft.summary, base.current_schema_id};
   ASSIGN_OR_RETURN(TableMetadata metadata, AddSnapshot(base, snapshot, table.metadata_location, now_ms));
-  ASSIGN_OR_RETURN(int64_t version, NextMetadataVersion(table));
-  std::string name = MetadataFileName(version, writer.services.random.UuidV4String());
-  ASSIGN_OR_RETURN(std::string location, writer.Put(name, AsBytes(TableMetadataToJsonString(metadata))));
-  Status swapped = table.metadata_location.empty()
-                       ? writer.services.catalog.CreateTable(table.ident, location)
-                       : writer.services.catalog.CommitTable(table.ident, table.metadata_location, location);
-  if (!swapped.ok()) return swapped;
-  return TableState{table.ident, std::move(metadata), location};
+  return writer.services.catalog.CommitSnapshot(table, metadata, snapshot, writer);
 }
 
 }  // namespace
@@ -185,14 +181,14 @@ Result<TableState> CommitSnapshot(CommitServices services, const TableState& tab
                                   const std::vector<DataFile>& files, CommitMode mode,
                                   const std::map<std::string, std::string>& summary) {
   ASSIGN_OR_RETURN(std::string table_key, services.warehouse.KeyForLocation(table.metadata.location));
-  CommitWriter writer{services, table_key + "/metadata/", {}};
+  CommitWriter writer(services, table_key + "/metadata/");
   SnapshotDraft draft;
   draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
   draft.sequence_number = table.metadata.NextSequenceNumber();
   Result<TableState> committed = [&]() -> Result<TableState> {
     RETURN_IF_ERROR(DraftManifests(writer, table.metadata, files, mode, draft));
     for (const auto& [key, value] : summary) draft.summary[key] = value;
-    return WriteAndSwap(writer, table, draft, mode);
+    return WriteAndCommit(writer, table, draft, mode);
   }();
   // A lost catalog reply may still have committed: the files must stay.
   if (!committed.ok() && committed.status().code() != StatusCode::kOutcomeUnknown) writer.RemoveWritten();

@@ -1,6 +1,7 @@
-// Committing a new snapshot of data files to a table: manifest, manifest list and metadata
-// file are written under fresh names, then the catalog pointer is swapped (or the table is
-// registered, for a table that does not exist yet). Nothing becomes visible to readers
+// Committing a new snapshot of data files to a table: manifests and the manifest list are
+// written under fresh names, then the catalog makes the new metadata current
+// (Catalog::CommitSnapshot: the SQL catalog writes the metadata file through this commit and
+// swaps its pointer; a REST catalog is sent the changes). Nothing becomes visible to readers
 // before the catalog step.
 #pragma once
 
@@ -17,14 +18,6 @@
 
 namespace pg2iceberg::iceberg {
 
-// A table as last read from the catalog, or as about to be created.
-struct TableState {
-  TableIdentifier ident;
-  TableMetadata metadata;
-  // Where `metadata` is stored; empty for a table that is not in the catalog yet.
-  std::string metadata_location;
-};
-
 enum class CommitMode {
   kAppend,     // the new snapshot holds the current files plus the new ones
   kReplaceAll  // the new snapshot holds only the new files (a fresh copy of the source)
@@ -38,7 +31,7 @@ struct CommitServices {
 };
 
 // Commits `files` as one new snapshot of `table`; `summary` entries are added to the
-// snapshot summary. Returns the table's new state. Errors: those of the object store and the
+// snapshot summary. Returns the table's new state, as the catalog now holds it. Errors: those of the object store and the
 // catalog (kConflict when another writer committed first: nothing of this commit is visible,
 // and the files it wrote are removed; kOutcomeUnknown when the catalog's reply was lost).
 Result<TableState> CommitSnapshot(CommitServices services, const TableState& table,

@@ -39,12 +39,24 @@ struct SourceConfig {
 
 enum class CatalogType { kSql, kRest };
 
+// How pg2iceberg authenticates to a REST catalog (sink.catalog_auth).
+enum class CatalogAuth {
+  kNone,    // "" or "none"
+  kBearer,  // "bearer": sink.catalog_token as a bearer token
+  kOAuth2,  // "oauth2": client credentials exchanged at {catalog_uri}/v1/oauth/tokens
+};
+
 struct SinkConfig {
   CatalogType catalog_type = CatalogType::kSql;
   // For the SQL catalog: a libpq URI of the database holding iceberg_tables; empty means the
   // source database. For REST: the catalog's base URL.
   std::string catalog_uri;
   std::string catalog_name = "pg2iceberg";
+  // REST only. Secrets are never printed.
+  CatalogAuth catalog_auth = CatalogAuth::kNone;
+  std::string catalog_token;          // kBearer
+  std::string catalog_client_id;      // kOAuth2
+  std::string catalog_client_secret;  // kOAuth2
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;

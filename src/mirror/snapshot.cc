@@ -3,7 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "iceberg/sql_catalog.h"
+#include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
 #include "mirror/row_encoder.h"
 #include "mirror/source_connection.h"
@@ -12,23 +12,6 @@
 
 namespace pg2iceberg {
 namespace {
-
-Status RejectUnbuiltSink(const SinkConfig& sink) {
-  if (sink.catalog_type == CatalogType::kRest) {
-    return Status::InvalidArgument("sink.catalog_type rest is not supported yet by this version; "
-                                   "use the SQL catalog (omit sink.catalog_uri, or give a postgresql:// URI)");
-  }
-  return Status::Ok();
-}
-
-Result<std::unique_ptr<PgConnection>> ConnectCatalog(const Config& config, Env& env) {
-  if (config.sink.catalog_uri.empty()) return ConnectSource(config.source.postgres, env);
-  PgConnectParams params;
-  params.conninfo = config.sink.catalog_uri;
-  Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(params);
-  if (!connection.ok()) return connection.status().WithContext("SQL catalog sink.catalog_uri");
-  return connection;
-}
 
 parquet::WriterOptions ParquetOptions(const SinkConfig& sink) {
   parquet::WriterOptions options;
@@ -115,19 +98,17 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 }  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
-  RETURN_IF_ERROR(RejectUnbuiltSink(config.sink));
   Result<std::unique_ptr<ObjectStore>> warehouse = env.object_stores.Open(config.sink.warehouse);
   if (!warehouse.ok()) return warehouse.status().WithContext("sink.warehouse");
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans, PlanTables(config, *source));
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> catalog_connection, ConnectCatalog(config, env));
-  ASSIGN_OR_RETURN(std::unique_ptr<iceberg::SqlCatalog> catalog,
-                   iceberg::SqlCatalog::Open(*catalog_connection, config.sink.catalog_name));
-  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, *catalog, **warehouse, env));
+  ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
+  iceberg::Catalog& catalog = *opened.catalog;
+  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, **warehouse, env));
   for (TablePlan& plan : plans) {
-    RETURN_IF_ERROR(SnapshotTable(plan, *source, **warehouse, *catalog, config.sink, env));
+    RETURN_IF_ERROR(SnapshotTable(plan, *source, **warehouse, catalog, config.sink, env));
   }
   return source->Exec("COMMIT").status();
 }

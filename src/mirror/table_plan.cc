@@ -99,19 +99,13 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
   return plan;
 }
 
-Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
-                           Env& env) {
-  Result<std::string> location = catalog.LoadTable(plan.state.ident);
-  if (location.status().code() == StatusCode::kNotFound) {
-    ASSIGN_OR_RETURN(plan.state.metadata,
-                     iceberg::NewTableMetadata(plan.schema, warehouse.Location(plan.key_prefix),
-                                               env.random.UuidV4String(), {},
-                                               env.clock.NowMicros() / 1000));
-    return Status::Ok();
-  }
-  if (!location.ok()) return location.status();
-  std::string context = "Iceberg table " + plan.state.ident.ToString() + " metadata " + *location;
-  ASSIGN_OR_RETURN(std::string key, warehouse.KeyForLocation(*location));
+namespace {
+
+// The metadata at `location`, read from the warehouse (for catalogs that store only a pointer).
+Result<iceberg::TableMetadata> ReadMetadataFile(const TablePlan& plan, const std::string& location,
+                                                ObjectStore& warehouse) {
+  std::string context = "Iceberg table " + plan.state.ident.ToString() + " metadata " + location;
+  ASSIGN_OR_RETURN(std::string key, warehouse.KeyForLocation(location));
   Result<Bytes> bytes = warehouse.Get(key);
   if (bytes.status().code() == StatusCode::kNotFound) {
     return Status::DataLoss(context + " is missing from the warehouse: the catalog and the "
@@ -124,11 +118,33 @@ Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectSto
   if (!bytes.ok()) return bytes.status().WithContext(context);
   Result<iceberg::TableMetadata> metadata = iceberg::TableMetadataFromJsonString(AsStringView(*bytes));
   if (!metadata.ok()) return Status::DataLoss(context + ": " + metadata.status().message());
-  const iceberg::Schema* schema = metadata->CurrentSchema();
-  if (schema == nullptr) return Status::DataLoss(context + ": no current schema");
+  return metadata;
+}
+
+}  // namespace
+
+Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
+                           Env& env) {
+  Result<iceberg::LoadedTable> loaded = catalog.LoadTable(plan.state.ident);
+  if (loaded.status().code() == StatusCode::kNotFound) {
+    ASSIGN_OR_RETURN(plan.state.metadata,
+                     iceberg::NewTableMetadata(plan.schema, warehouse.Location(plan.key_prefix),
+                                               env.random.UuidV4String(), {},
+                                               env.clock.NowMicros() / 1000));
+    return Status::Ok();
+  }
+  if (!loaded.ok()) return loaded.status();
+  if (!loaded->metadata) {
+    ASSIGN_OR_RETURN(loaded->metadata, ReadMetadataFile(plan, loaded->metadata_location, warehouse));
+  }
+  const iceberg::Schema* schema = loaded->metadata->CurrentSchema();
+  if (schema == nullptr) {
+    return Status::DataLoss("Iceberg table " + plan.state.ident.ToString() + " metadata " +
+                            loaded->metadata_location + ": no current schema");
+  }
   RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
-  plan.state.metadata = std::move(*metadata);
-  plan.state.metadata_location = *location;
+  plan.state.metadata = std::move(*loaded->metadata);
+  plan.state.metadata_location = std::move(loaded->metadata_location);
   return Status::Ok();
 }
 

@@ -1,0 +1,86 @@
+// RestCatalog: a client of the Iceberg REST catalog API (the Iceberg project's
+// open-api/rest-catalog-open-api.yaml), over the Env's HttpTransport. docs/rest-catalog.md
+// describes what is implemented; in short:
+//
+//   Open            GET  /v1/config?warehouse=W           prefix from overrides, then defaults
+//   EnsureNamespace POST /v1/{p}/namespaces               409 (exists) is success; a 404
+//                                                         (parent missing) creates the parent
+//   ListNamespaces  GET  /v1/{p}/namespaces[?parent=]     walked level by level, all pages
+//   ListTables      GET  /v1/{p}/namespaces/{ns}/tables   all pages; 404 → empty
+//   LoadTable       GET  /v1/{p}/namespaces/{ns}/tables/{t}   metadata-location + metadata
+//   CommitSnapshot  new table: POST …/{ns}/tables with stage-create (nothing is created),
+//                   then POST …/tables/{t} with [assert-create] and every update that builds
+//                   the table with its first snapshot — the table appears in one commit;
+//                   existing table: POST …/tables/{t} with [assert-table-uuid,
+//                   assert-ref-snapshot-id main] and [add-snapshot, set-snapshot-ref main].
+//                   The catalog writes the metadata file; the MetadataWriter is not used.
+//   DropTable       DELETE /v1/{p}/namespaces/{ns}/tables/{t}   (files kept: no purge)
+//
+// Errors map as in rest_errors.h (409 → kConflict, 5xx or no answer on a commit →
+// kOutcomeUnknown, 401/403 → kInvalidArgument, …); answers that do not parse are kInternal
+// (kOutcomeUnknown for a commit). Not thread-safe. Borrows `http` and `clock`, which must
+// outlive the catalog.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "env/clock.h"
+#include "env/http_transport.h"
+#include "iceberg/catalog.h"
+#include "iceberg/rest_auth.h"
+#include "iceberg/rest_client.h"
+#include "iceberg/rest_paths.h"
+#include "iceberg/rest_responses.h"
+
+namespace pg2iceberg::iceberg {
+
+struct RestCatalogOptions {
+  std::string uri;        // the catalog's base URL, http:// or https://
+  std::string warehouse;  // sent to GET /v1/config as ?warehouse=; empty: not sent
+  RestAuthOptions auth;   // auth.token_url empty: OAuthTokensUrl(uri)
+  int64_t request_timeout_ms = 30000;
+  // Limits on listing: pages read per list call, namespaces visited by ListNamespaces.
+  int list_pages_max = 1000;
+  int namespaces_max = 10000;
+};
+
+class RestCatalog final : public Catalog {
+ public:
+  // Asks GET /v1/config, so an unreachable catalog or refused credentials fail here.
+  // kInvalidArgument for a URI that is not http(s) or auth options missing what they need.
+  static Result<std::unique_ptr<RestCatalog>> Open(RestCatalogOptions options, HttpTransport& http,
+                                                   Clock& clock);
+
+  Status EnsureNamespace(const Namespace& ns) override;
+  Result<std::vector<Namespace>> ListNamespaces() override;
+  Result<std::vector<TableIdentifier>> ListTables(const Namespace& ns) override;
+  Result<LoadedTable> LoadTable(const TableIdentifier& ident) override;
+  Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
+                                    const Snapshot& snapshot, MetadataWriter& writer) override;
+  Status DropTable(const TableIdentifier& ident) override;
+
+  // The path prefix the catalog's configuration gave ("" for none).
+  const std::string& prefix() const { return paths_.prefix(); }
+
+ private:
+  RestCatalog(RestCatalogOptions options, RestPaths paths, RestClient client)
+      : options_(std::move(options)), paths_(std::move(paths)), client_(std::move(client)) {}
+
+  Status CreateNamespace(const Namespace& ns);
+  Result<NamespacePage> ListNamespacePage(const Namespace& parent, const std::string& token);
+  Result<TableState> CreateTable(const TableState& base, const TableMetadata& new_metadata,
+                                 const Snapshot& snapshot);
+  Result<TableState> AddSnapshot(const TableState& base, const TableMetadata& new_metadata,
+                                 const Snapshot& snapshot);
+  Result<std::map<std::string, std::string>> StageCreate(const TableState& base);
+
+  RestCatalogOptions options_;
+  RestPaths paths_;
+  RestClient client_;
+};
+
+}  // namespace pg2iceberg::iceberg

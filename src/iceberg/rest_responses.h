@@ -1,0 +1,63 @@
+// Response bodies of the Iceberg REST catalog API, parsed without trusting them: every
+// malformed body is kInvalidArgument naming the member (callers re-code it, e.g. to
+// kInternal "the catalog answered …"). Unknown members are ignored.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "iceberg/catalog.h"
+#include "iceberg/json_util.h"
+#include "iceberg/metadata.h"
+
+namespace pg2iceberg::iceberg {
+
+// GET /v1/config: {"defaults": {…}, "overrides": {…}, "endpoints": […]}.
+struct RestConfigResponse {
+  std::map<std::string, std::string> defaults;
+  std::map<std::string, std::string> overrides;
+
+  // overrides[key], else defaults[key], else "".
+  std::string Value(const std::string& key) const;
+};
+Result<RestConfigResponse> RestConfigResponseFromJson(const Json& json);
+
+// LoadTableResult / CommitTableResponse: {"metadata-location": …, "metadata": {…},
+// "config": {…}}. metadata-location is absent for a staged create.
+struct RestTableResponse {
+  std::string metadata_location;  // "" when absent
+  TableMetadata metadata;
+  std::map<std::string, std::string> config;
+};
+Result<RestTableResponse> RestTableResponseFromJson(const Json& json);
+
+// ListNamespacesResponse / ListTablesResponse pages.
+struct NamespacePage {
+  std::vector<Namespace> namespaces;
+  std::string next_page_token;  // "" on the last page
+};
+Result<NamespacePage> NamespacePageFromJson(const Json& json);
+
+struct TablePage {
+  std::vector<TableIdentifier> tables;
+  std::string next_page_token;  // "" on the last page
+};
+Result<TablePage> TablePageFromJson(const Json& json);
+
+// The OAuth2 token endpoint's answer: {"access_token", "token_type", "expires_in"?, …}.
+struct OAuthTokenResponse {
+  std::string access_token;
+  std::optional<int64_t> expires_in_s;
+};
+Result<OAuthTokenResponse> OAuthTokenResponseFromJson(const Json& json);
+
+// What an error body says, best effort, for messages: the REST ErrorModel
+// {"error": {"message", "type", "code"}} as "Type: message", an OAuth2 error
+// {"error": "invalid_client", "error_description": …} as "invalid_client: description",
+// otherwise the body's first 300 bytes ("" for an empty body).
+std::string DescribeErrorBody(std::string_view body);
+
+}  // namespace pg2iceberg::iceberg

@@ -1,0 +1,64 @@
+#include "mirror/catalog_factory.h"
+
+#include "iceberg/rest_catalog.h"
+#include "iceberg/sql_catalog.h"
+#include "mirror/source_connection.h"
+
+namespace pg2iceberg {
+namespace {
+
+Result<std::unique_ptr<PgConnection>> ConnectSqlCatalog(const Config& config, Env& env) {
+  if (config.sink.catalog_uri.empty()) return ConnectSource(config.source.postgres, env);
+  PgConnectParams params;
+  params.conninfo = config.sink.catalog_uri;
+  Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(params);
+  if (!connection.ok()) return connection.status().WithContext("SQL catalog sink.catalog_uri");
+  return connection;
+}
+
+Result<OpenedCatalog> OpenSqlCatalog(const Config& config, Env& env) {
+  OpenedCatalog opened;
+  ASSIGN_OR_RETURN(opened.connection, ConnectSqlCatalog(config, env));
+  ASSIGN_OR_RETURN(opened.catalog,
+                   iceberg::SqlCatalog::Open(*opened.connection, config.sink.catalog_name));
+  return opened;
+}
+
+iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
+  iceberg::RestAuthOptions auth;
+  switch (sink.catalog_auth) {
+    case CatalogAuth::kNone:
+      auth.type = iceberg::RestAuthType::kNone;
+      break;
+    case CatalogAuth::kBearer:
+      auth.type = iceberg::RestAuthType::kBearer;
+      auth.token = sink.catalog_token;
+      break;
+    case CatalogAuth::kOAuth2:
+      auth.type = iceberg::RestAuthType::kOAuth2;
+      auth.client_id = sink.catalog_client_id;
+      auth.client_secret = sink.catalog_client_secret;
+      break;
+  }
+  return auth;
+}
+
+Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
+  iceberg::RestCatalogOptions options;
+  options.uri = sink.catalog_uri;
+  options.warehouse = sink.warehouse;
+  options.auth = RestAuthFromConfig(sink);
+  Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
+      iceberg::RestCatalog::Open(std::move(options), env.http, env.clock);
+  if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");
+  return OpenedCatalog{nullptr, std::move(*catalog)};
+}
+
+}  // namespace
+
+Result<OpenedCatalog> OpenCatalog(const Config& config, Env& env) {
+  if (config.sink.catalog_type == CatalogType::kRest) return OpenRestCatalog(config.sink, env);
+  return OpenSqlCatalog(config, env);
+}
+
+}  // namespace pg2iceberg

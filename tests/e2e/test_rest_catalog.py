@@ -1,0 +1,276 @@
+"""`snapshot` committing through an Iceberg REST catalog (Apache Iceberg's REST test server over
+a JDBC catalog in Postgres), read back through that catalog by PyIceberg and DuckDB.
+
+The server is started once for this module and stopped by PID. Skipped, with the reason, when
+java or the server's jars are missing (scripts/install.sh fetches them)."""
+import http.server
+import json
+import os
+import pathlib
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import duckdb_extensions
+import pytest
+from pyiceberg.catalog.rest import RestCatalog
+
+from pg_server import PASSWORD, SUPERUSER
+from readers import assert_same_rows, duckdb_connection, source_rows
+from rest_server import BACKEND_CATALOG_NAME, RestCatalogServer, missing_reason
+
+SOURCE_TABLE = """CREATE TABLE public.orders (
+  id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12, 2), placed timestamptz,
+  shipped date, rush boolean, ref uuid, score double precision)"""
+SOURCE_ROWS = """INSERT INTO public.orders
+  SELECT g, 'customer ' || (g % 97), (g * 7.31)::numeric(12, 2),
+         '2024-01-01 00:00:00+00'::timestamptz + g * interval '37 minutes',
+         CASE WHEN g % 5 = 0 THEN NULL ELSE '2024-02-01'::date + g % 300 END,
+         g % 3 = 0, md5(g::text)::uuid, CASE WHEN g % 11 = 0 THEN NULL ELSE g / 7.0 END
+  FROM generate_series(1, 3000) g"""
+
+
+@pytest.fixture(scope="module")
+def rest(pg):
+    reason = missing_reason()
+    if reason:
+        # scripts/install.sh provides java and the jars: their absence is a failure, not a skip.
+        pytest.fail(f"REST catalog server unavailable: {reason}")
+    database = f"rest_catalog_{os.getpid()}"
+    pg.create_database(database)
+    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database)
+    server.database = database
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def rest_config(mirror, uri, tables, **overrides):
+    namespace = overrides.pop("namespace", mirror.database)
+    return mirror.config(tables, **{"sink.catalog_type": "rest", "sink.catalog_uri": uri,
+                                    "sink.namespace": namespace, **overrides})
+
+
+def snapshot(mirror, uri, tables, **overrides):
+    result = mirror.run("snapshot", rest_config(mirror, uri, tables, **overrides))
+    assert result.returncode == 0, f"snapshot failed ({result.returncode}):\n{result.stderr}"
+    return result
+
+
+def pyiceberg_catalog(uri):
+    return RestCatalog("rest", uri=uri)
+
+
+def rows_of(arrow):
+    columns = [arrow.column(i).to_pylist() for i in range(arrow.num_columns)]
+    return list(zip(*columns)) if columns else []
+
+
+def assert_reads_back(mirror, uri, namespace, table="orders"):
+    """The Iceberg table equals the source, through PyIceberg and through DuckDB."""
+    conn = mirror.connect()
+    names, types, expected = source_rows(conn, f"public.{table}")
+    conn.close()
+    loaded = pyiceberg_catalog(uri).load_table(f"{namespace}.{table}")
+    arrow = loaded.scan().to_arrow()
+    assert arrow.column_names == names
+    assert_same_rows(expected, rows_of(arrow), names, types, "pyiceberg rest")
+    con = duckdb_connection()
+    try:
+        duckdb_extensions.import_extension("httpfs", con=con)  # DuckDB speaks to the catalog with it
+        con.execute("LOAD httpfs")
+        con.execute(f"ATTACH '' AS r (TYPE ICEBERG, ENDPOINT '{uri}', AUTHORIZATION_TYPE 'none')")
+        got = con.execute(f'SELECT * FROM r."{namespace}"."{table}"').fetchall()
+    finally:
+        con.close()
+    assert_same_rows(expected, got, names, types, "duckdb rest")
+    return loaded
+
+
+def catalog_tables(uri, namespace):
+    catalog = pyiceberg_catalog(uri)
+    if (namespace,) not in catalog.list_namespaces():
+        return []
+    return catalog.list_tables(namespace)
+
+
+def warehouse_files(mirror):
+    return [p for p in pathlib.Path(mirror.warehouse).rglob("*") if p.is_file()]
+
+
+def test_snapshot_commits_through_the_rest_catalog(mirror, rest):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS)
+    snapshot(mirror, rest.uri, ["public.orders"])
+    table = assert_reads_back(mirror, rest.uri, mirror.database)
+    assert len(table.metadata.snapshots) == 1
+    assert table.metadata.location == f"file://{mirror.warehouse}/{mirror.database}/orders"
+    assert table.metadata.current_snapshot().summary["pg2iceberg.operation"] == "snapshot"
+    # The catalog wrote the metadata file itself, next to the manifests pg2iceberg wrote.
+    assert "/orders/metadata/00000-" in table.metadata_location
+    # The JDBC catalog behind the server holds the same pointer a SQL-catalog reader would see.
+    conn = mirror.pg.connect(rest.database)
+    with conn.cursor() as cur:
+        cur.execute("SELECT metadata_location FROM iceberg_tables WHERE catalog_name = %s "
+                    "AND table_namespace = %s AND table_name = 'orders'",
+                    (BACKEND_CATALOG_NAME, mirror.database))
+        assert cur.fetchall() == [(table.metadata_location,)]
+    conn.close()
+
+
+def test_rerun_replaces_the_contents(mirror, rest):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS)
+    snapshot(mirror, rest.uri, ["public.orders"])
+    mirror.sql("DELETE FROM public.orders WHERE id % 4 = 0",
+               "UPDATE public.orders SET customer = 'changed' WHERE id % 9 = 0",
+               "INSERT INTO public.orders (id, customer) SELECT g, 'new' FROM generate_series(5001, 5100) g")
+    snapshot(mirror, rest.uri, ["public.orders"])
+    table = assert_reads_back(mirror, rest.uri, mirror.database)
+    history = table.metadata.snapshots
+    assert len(history) == 2
+    assert history[1].parent_snapshot_id == history[0].snapshot_id
+    assert history[1].summary.operation.value == "overwrite"
+    assert table.metadata.current_snapshot_id == history[1].snapshot_id
+    assert "/orders/metadata/00001-" in table.metadata_location
+
+
+def test_several_tables_in_a_configured_namespace(mirror, rest):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS,
+               "CREATE TABLE public.small (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.small VALUES (1, 'a'), (2, NULL)")
+    namespace = f"{mirror.database}_n"
+    snapshot(mirror, rest.uri, ["public.orders", "public.small"], namespace=namespace)
+    assert sorted(catalog_tables(rest.uri, namespace)) == [(namespace, "orders"), (namespace, "small")]
+    assert_reads_back(mirror, rest.uri, namespace, "small")
+
+
+def test_missing_table_creates_nothing_in_the_catalog(mirror, rest):
+    mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.good VALUES (1, 'x')")
+    result = mirror.run("snapshot", rest_config(mirror, rest.uri, ["public.good", "public.missing"]))
+    assert result.returncode != 0
+    assert "public.missing does not exist" in result.stderr, result.stderr
+    assert catalog_tables(rest.uri, mirror.database) == []
+    assert warehouse_files(mirror) == []
+
+
+def test_unsupported_type_creates_nothing_in_the_catalog(mirror, rest):
+    mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY, v text)",
+               "CREATE TABLE public.odd (id int PRIMARY KEY, c interval)")
+    result = mirror.run("snapshot", rest_config(mirror, rest.uri, ["public.good", "public.odd"]))
+    assert result.returncode != 0
+    assert "public.odd" in result.stderr and '"c"' in result.stderr, result.stderr
+    assert catalog_tables(rest.uri, mirror.database) == []
+    assert warehouse_files(mirror) == []
+
+
+def test_unreachable_catalog_is_named(mirror, rest):
+    mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY)")
+    from pg_server import free_port
+    uri = f"http://127.0.0.1:{free_port()}"
+    result = mirror.run("snapshot", rest_config(mirror, uri, ["public.good"]))
+    assert result.returncode != 0
+    assert "UNAVAILABLE" in result.stderr and "/v1/config" in result.stderr, result.stderr
+    assert warehouse_files(mirror) == []
+
+
+class AuthProxy:
+    """Forwards to the REST server only requests carrying `Bearer <token>`; answers others 401
+    as a REST catalog does, and issues that token at /v1/oauth/tokens for one client."""
+
+    def __init__(self, upstream, token, client_id, client_secret):
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                proxy.handle(self)
+
+            do_POST = do_DELETE = do_HEAD = do_GET
+
+        self.upstream, self.token = upstream, token
+        self.client = (client_id, client_secret)
+        self.token_requests = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+    @staticmethod
+    def reply(handler, status, body):
+        data = json.dumps(body).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def handle(self, handler):
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        if handler.path.startswith("/v1/oauth/tokens"):
+            form = urllib.parse.parse_qs(body.decode())
+            self.token_requests += 1
+            if (form.get("client_id", [""])[0], form.get("client_secret", [""])[0]) != self.client:
+                return self.reply(handler, 401, {"error": "invalid_client", "error_description": "unknown client"})
+            return self.reply(handler, 200, {"access_token": self.token, "token_type": "bearer",
+                                             "expires_in": 3600})
+        if handler.headers.get("Authorization") != f"Bearer {self.token}":
+            return self.reply(handler, 401, {"error": {"message": "Not authorized: bad token",
+                                                       "type": "NotAuthorizedException", "code": 401}})
+        request = urllib.request.Request(self.upstream + handler.path, data=body or None,
+                                         method=handler.command,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, data = response.status, response.read()
+        except urllib.error.HTTPError as e:
+            status, data = e.code, e.read()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+
+def test_wrong_bearer_token_is_refused_and_the_right_one_commits(mirror, rest):
+    mirror.sql("CREATE TABLE public.orders (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.orders VALUES (1, 'a'), (2, 'b')")
+    with AuthProxy(rest.uri, "right-token", "pg2iceberg", "client-secret") as proxy:
+        result = mirror.run("snapshot", rest_config(mirror, proxy.uri, ["public.orders"], **{
+            "sink.catalog_auth": "bearer", "sink.catalog_token": "wrong-token"}))
+        assert result.returncode != 0
+        assert "Not authorized: bad token" in result.stderr, result.stderr
+        assert "wrong-token" not in result.stderr
+        assert warehouse_files(mirror) == []
+        snapshot(mirror, proxy.uri, ["public.orders"], **{
+            "sink.catalog_auth": "bearer", "sink.catalog_token": "right-token"})
+    assert_reads_back(mirror, rest.uri, mirror.database)
+
+
+def test_oauth2_client_credentials(mirror, rest):
+    mirror.sql("CREATE TABLE public.orders (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.orders VALUES (1, 'a'), (2, 'b')")
+    with AuthProxy(rest.uri, "issued-token", "pg2iceberg", "client-secret") as proxy:
+        result = mirror.run("snapshot", rest_config(mirror, proxy.uri, ["public.orders"], **{
+            "sink.catalog_auth": "oauth2", "sink.catalog_client_id": "pg2iceberg",
+            "sink.catalog_client_secret": "not-the-secret"}))
+        assert result.returncode != 0
+        assert "invalid_client: unknown client" in result.stderr, result.stderr
+        assert "not-the-secret" not in result.stderr
+        snapshot(mirror, proxy.uri, ["public.orders"], **{
+            "sink.catalog_auth": "oauth2", "sink.catalog_client_id": "pg2iceberg",
+            "sink.catalog_client_secret": "client-secret"})
+        assert proxy.token_requests == 2  # one refused, then one token for the whole run
+    assert_reads_back(mirror, rest.uri, mirror.database)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (GoogleTest under ctest, in the ASan+UBSan build, with a
-# throwaway Postgres and Iceberg REST catalog for the tests that need them) and the end-to-end suite (pytest driving the
+# throwaway Postgres, Iceberg REST catalog and S3 server (moto) for the tests that need
+# them) and the end-to-end suite (pytest driving the
 # release binary against real Postgres, read back by DuckDB and PyIceberg).
 # Installs and builds what it needs first. Ends with one line: "N passed, M failed".
 set -uo pipefail
@@ -17,6 +18,7 @@ python=.venv/bin/python
 echo "== unit tests (ASan+UBSan build) =="
 (cd build-asan && "$root/$python" "$root/scripts/with_postgres.py" -- \
    "$root/$python" "$root/scripts/with_rest_catalog.py" -- \
+   "$root/$python" "$root/scripts/with_moto.py" -- \
    ctest --output-on-failure -j2 --output-junit "$logs/ctest.xml") | tee "$logs/ctest.log"
 unit_rc=${PIPESTATUS[0]}
 

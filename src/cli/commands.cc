@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/config_yaml.h"
 #include "mirror/connect_check.h"
@@ -18,10 +19,25 @@ Result<LogLevel> ParseLogLevel(const std::string& name) {
 
 namespace {
 
+// The standard AWS environment variables fill S3 settings the file leaves empty.
+void ApplyAwsEnvironment(S3Config& s3) {
+  auto fill = [](std::string& field, const char* variable) {
+    const char* value = std::getenv(variable);
+    if (field.empty() && value != nullptr) field = value;
+  };
+  fill(s3.access_key, "AWS_ACCESS_KEY_ID");
+  fill(s3.secret_key, "AWS_SECRET_ACCESS_KEY");
+  fill(s3.session_token, "AWS_SESSION_TOKEN");
+  fill(s3.region, "AWS_REGION");
+  fill(s3.region, "AWS_DEFAULT_REGION");
+  if (s3.region.empty()) s3.region = "us-east-1";
+}
+
 Result<Config> LoadConfig(const std::string& path, Env& env) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile(path, &warnings);
   for (const std::string& warning : warnings) env.log.Warn(warning);
+  if (config.ok()) ApplyAwsEnvironment(config->sink.s3);
   return config;
 }
 

@@ -29,7 +29,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
         "compaction_delete_files", "target_file_size", "maintenance_retention",
-        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression"}},
+        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
+        "s3_path_style"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
   };
   return keys;
@@ -249,6 +250,24 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   return Status::Ok();
 }
 
+Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
+  S3Config& s3 = sink->s3;
+  RETURN_IF_ERROR(reader.String(node, "sink", "s3_endpoint", &s3.endpoint));
+  RETURN_IF_ERROR(reader.String(node, "sink", "s3_region", &s3.region));
+  RETURN_IF_ERROR(reader.String(node, "sink", "s3_access_key", &s3.access_key));
+  RETURN_IF_ERROR(reader.String(node, "sink", "s3_secret_key", &s3.secret_key));
+  s3.path_style = !s3.endpoint.empty();
+  RETURN_IF_ERROR(reader.Bool(node, "sink", "s3_path_style", &s3.path_style));
+  std::string mode = "static";
+  RETURN_IF_ERROR(reader.String(node, "sink", "credential_mode", &mode));
+  if (mode != "static") {
+    return Status::InvalidArgument("sink.credential_mode: \"" + mode +
+                                   "\" is not supported yet; use static (keys from sink.s3_access_key/"
+                                   "s3_secret_key or the AWS_* environment variables)");
+  }
+  return Status::Ok();
+}
+
 Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   YAML::Node node = root["sink"];
   if (!node || node.IsNull()) return Status::InvalidArgument("sink: required");
@@ -263,6 +282,7 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
     return Status::InvalidArgument("sink.warehouse: expected file:///absolute/path or s3://bucket/prefix, got \"" +
                                    sink->warehouse + "\"");
   }
+  RETURN_IF_ERROR(ReadS3(reader, node, sink));
   RETURN_IF_ERROR(reader.String(node, "sink", "namespace", &sink->namespace_name));
   RETURN_IF_ERROR(reader.Int(node, "sink", "target_file_size", &sink->target_file_size_bytes));
   if (sink->target_file_size_bytes < 1024 * 1024) {

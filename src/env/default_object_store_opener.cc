@@ -9,8 +9,8 @@ namespace pg2iceberg {
 Result<std::unique_ptr<ObjectStore>> DefaultObjectStoreOpener::Open(std::string_view uri) {
   if (uri.starts_with("s3://")) {
     return Status::InvalidArgument(
-        "s3:// warehouses are not supported yet (local file:// only in this build): " +
-        std::string(uri));
+        "this opener serves local file:// stores; s3:// stores are opened with the S3 client "
+        "(mirror/warehouse.h): " + std::string(uri));
   }
   if (!uri.starts_with("file://")) {
     return Status::InvalidArgument("unsupported warehouse URI \"" + std::string(uri) +

@@ -46,6 +46,18 @@ enum class CatalogAuth {
   kOAuth2,  // "oauth2": client credentials exchanged at {catalog_uri}/v1/oauth/tokens
 };
 
+// Where and how an s3:// warehouse is reached (sink.s3_*). Credentials left empty in the file
+// are taken from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN / AWS_REGION by
+// the command line. Secrets are never printed.
+struct S3Config {
+  std::string endpoint;  // empty: AWS, https://s3.<region>.amazonaws.com
+  std::string region;    // empty: AWS_REGION, else us-east-1
+  std::string access_key;
+  std::string secret_key;
+  std::string session_token;
+  bool path_style = false;  // sink.s3_path_style; default true when an endpoint is given
+};
+
 struct SinkConfig {
   CatalogType catalog_type = CatalogType::kSql;
   // For the SQL catalog: a libpq URI of the database holding iceberg_tables; empty means the
@@ -58,6 +70,7 @@ struct SinkConfig {
   std::string catalog_client_id;      // kOAuth2
   std::string catalog_client_secret;  // kOAuth2
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
+  S3Config s3;            // for s3:// warehouses
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   std::string compression = "zstd";  // sink.compression: zstd | snappy | none

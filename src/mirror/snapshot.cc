@@ -8,6 +8,7 @@
 #include "mirror/row_encoder.h"
 #include "mirror/source_connection.h"
 #include "mirror/table_plan.h"
+#include "mirror/warehouse.h"
 #include "pg/copy_binary.h"
 
 namespace pg2iceberg {
@@ -98,8 +99,8 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 }  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
-  Result<std::unique_ptr<ObjectStore>> warehouse = env.object_stores.Open(config.sink.warehouse);
-  if (!warehouse.ok()) return warehouse.status().WithContext("sink.warehouse");
+  Result<std::unique_ptr<ObjectStore>> warehouse = OpenWarehouse(config.sink, env);
+  if (!warehouse.ok()) return warehouse.status();
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());

@@ -95,11 +95,6 @@ def test_partitioning_is_refused_until_supported(source):
     assert_fails(source, source.run("snapshot", config), "partition")
 
 
-def test_s3_warehouse_is_refused_until_supported(source):
-    config = source.config(["public.good"], **{"sink.warehouse": "s3://bucket/prefix"})
-    assert_fails(source, source.run("snapshot", config), "s3://")
-
-
 def test_relative_warehouse_is_refused(source):
     config = source.config(["public.good"], **{"sink.warehouse": "warehouse"})
     assert_fails(source, source.run("snapshot", config), "sink.warehouse")

@@ -1,0 +1,39 @@
+#include "mirror/warehouse.h"
+
+#include "s3/s3_object_store.h"
+
+namespace pg2iceberg {
+namespace {
+
+S3Options S3OptionsFor(const S3Config& config) {
+  S3Options options;
+  options.endpoint = config.endpoint.empty() ? "https://s3." + config.region + ".amazonaws.com"
+                                             : config.endpoint;
+  options.region = config.region;
+  options.access_key_id = config.access_key;
+  options.secret_access_key = config.secret_key;
+  options.session_token = config.session_token;
+  options.path_style = config.path_style;
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ObjectStore>> OpenWarehouse(const SinkConfig& sink, Env& env) {
+  const std::string context = "sink.warehouse " + sink.warehouse;
+  if (!sink.warehouse.starts_with("s3://")) {
+    Result<std::unique_ptr<ObjectStore>> store = env.object_stores.Open(sink.warehouse);
+    if (!store.ok()) return store.status().WithContext(context);
+    return store;
+  }
+  if (sink.s3.access_key.empty() || sink.s3.secret_key.empty()) {
+    return Status::InvalidArgument(context + ": no S3 credentials; set sink.s3_access_key and "
+                                   "sink.s3_secret_key or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  }
+  Result<std::unique_ptr<S3ObjectStore>> store =
+      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3), env.http, env.clock, env.random);
+  if (!store.ok()) return store.status().WithContext(context);
+  return std::unique_ptr<ObjectStore>(std::move(*store));
+}
+
+}  // namespace pg2iceberg

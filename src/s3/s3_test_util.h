@@ -1,0 +1,78 @@
+// Test doubles for S3 client tests: a scripted HttpTransport and a manual Clock.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "env/clock.h"
+#include "env/http_transport.h"
+
+namespace pg2iceberg::testing {
+
+// Records every request and answers with `handler`.
+class FakeHttpTransport final : public HttpTransport {
+ public:
+  using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;
+  explicit FakeHttpTransport(Handler handler) : handler_(std::move(handler)) {}
+
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    requests.push_back(request);
+    return handler_(request);
+  }
+
+  std::vector<HttpRequest> requests;
+
+ private:
+  Handler handler_;
+};
+
+// Time moves only when someone sleeps or calls Advance.
+class FakeClock final : public Clock {
+ public:
+  int64_t NowMicros() override { return kStartUnixMicros + monotonic_; }
+  int64_t MonotonicMicros() override { return monotonic_; }
+  void SleepMicros(int64_t micros) override {
+    sleeps.push_back(micros);
+    monotonic_ += micros;
+  }
+  void Advance(int64_t micros) { monotonic_ += micros; }
+
+  static constexpr int64_t kStartUnixMicros = int64_t{1369353600} * 1000000;  // 2013-05-24
+  std::vector<int64_t> sleeps;
+
+ private:
+  int64_t monotonic_ = 0;
+};
+
+inline HttpResponse MakeResponse(int status, std::string_view body = "",
+                                 std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse response;
+  response.status = status;
+  response.headers = std::move(headers);
+  response.body.assign(reinterpret_cast<const std::byte*>(body.data()),
+                       reinterpret_cast<const std::byte*>(body.data()) + body.size());
+  return response;
+}
+
+inline std::string ErrorXml(std::string_view code, std::string_view message = "details") {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + std::string(code) +
+         "</Code><Message>" + std::string(message) +
+         "</Message><RequestId>REQ1</RequestId></Error>";
+}
+
+// "METHOD /path?query" of a request, for routing and assertions.
+inline std::string RouteOf(const HttpRequest& request) {
+  const size_t scheme_end = request.url.find("://");
+  const size_t path = request.url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  return request.method + " " + (path == std::string::npos ? "/" : request.url.substr(path));
+}
+
+inline std::string HeaderOf(const HttpRequest& request, std::string_view name) {
+  for (const auto& [header, value] : request.headers) {
+    if (header == name) return value;
+  }
+  return "";
+}
+
+}  // namespace pg2iceberg::testing

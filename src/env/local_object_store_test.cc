@@ -275,7 +275,7 @@ TEST(DefaultObjectStoreOpenerTest, RejectsS3AndOtherSchemes) {
   DefaultObjectStoreOpener opener(random);
   const Status s3 = opener.Open("s3://bucket/wh").status();
   EXPECT_EQ(s3.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s3.message().find("s3:// warehouses are not supported yet"), std::string::npos);
+  EXPECT_NE(s3.message().find("s3:// stores are opened with the S3 client"), std::string::npos);
   const Status other = opener.Open("gs://bucket/wh").status();
   EXPECT_EQ(other.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(other.message().find("gs://bucket/wh"), std::string::npos);

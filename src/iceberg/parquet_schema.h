@@ -21,7 +21,11 @@ std::vector<parquet::ColumnSpec> ParquetColumnsFor(const Schema& schema);
 
 // The data-file entry for a finished Parquet file stored at `location`: record count, size,
 // and per-field metrics (column sizes, value/null/NaN counts, and lower/upper bounds in
-// Iceberg's single-value serialisation where the writer computed them).
+// Iceberg's single-value serialisation where the writer computed them). Bounds follow the
+// default metrics mode truncate(16): a string bound keeps at most 16 code points and a binary
+// bound 16 bytes (a shortened upper bound has its last code point or byte that can grow
+// incremented, and is left out when none can); a decimal bound is the unscaled value as
+// big-endian two's complement in the fewest bytes; a uuid bound its 16 bytes.
 DataFile DataFileFor(const std::string& location, const parquet::ParquetFile& file,
                      const Schema& schema);
 

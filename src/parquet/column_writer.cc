@@ -37,8 +37,14 @@ int32_t PageSize(size_t bytes) {
 
 }  // namespace
 
-ColumnWriter::ColumnWriter(ColumnSpec spec, size_t page_size_bytes)
-    : spec_(std::move(spec)), page_size_bytes_(page_size_bytes) {
+ColumnWriter::ColumnWriter(ColumnSpec spec, size_t page_size_bytes,
+                           size_t statistics_bound_bytes_max)
+    : spec_(std::move(spec)),
+      page_size_bytes_(page_size_bytes),
+      statistics_bound_bytes_max_(statistics_bound_bytes_max),
+      bytes_order_(BytesOrderFor(spec_)),
+      chunk_stats_(bytes_order_),
+      file_stats_(bytes_order_) {
   values_.reserve(std::min(page_size_bytes_, kInitialPageCapacityBytes));
 }
 
@@ -98,7 +104,7 @@ Result<format::ColumnChunk> ColumnWriter::FinishChunk(Compressor& compressor, By
   meta.total_uncompressed_size = chunk_uncompressed_bytes_;
   meta.total_compressed_size = static_cast<int64_t>(chunk_.size());
   meta.data_page_offset = static_cast<int64_t>(file->size());
-  meta.statistics = chunk_stats_.ToFormat(spec_.physical_type);
+  meta.statistics = chunk_stats_.ToFormat(spec_.physical_type, statistics_bound_bytes_max_);
 
   file->Append(chunk_.bytes());
   file_stats_.Merge(chunk_stats_);
@@ -106,7 +112,7 @@ Result<format::ColumnChunk> ColumnWriter::FinishChunk(Compressor& compressor, By
   chunk_.Clear();
   flushed_value_count_ = 0;
   chunk_uncompressed_bytes_ = 0;
-  chunk_stats_ = ColumnStatistics();
+  chunk_stats_ = ColumnStatistics(bytes_order_);
 
   format::ColumnChunk chunk;
   // Deprecated field; like parquet-mr we point it at the chunk's first page.

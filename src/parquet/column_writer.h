@@ -26,7 +26,9 @@ static_assert(std::endian::native == std::endian::little,
 class ColumnWriter {
  public:
   // `page_size_bytes`: an open page is cut once its values plus levels reach this size.
-  ColumnWriter(ColumnSpec spec, size_t page_size_bytes);
+  // `statistics_bound_bytes_max`: cap on byte-array min/max in chunk statistics (see
+  // ColumnStatistics::ToFormat).
+  ColumnWriter(ColumnSpec spec, size_t page_size_bytes, size_t statistics_bound_bytes_max);
 
   const ColumnSpec& spec() const { return spec_; }
   // Values (nulls included) appended to the open row group.
@@ -65,13 +67,13 @@ class ColumnWriter {
   void AppendByteArray(ByteSpan value) {
     AppendFixed(static_cast<uint32_t>(value.size()));
     AppendRaw(value);
-    chunk_stats_.AddUnordered();
+    chunk_stats_.AddBytes(value);
   }
   // FIXED_LEN_BYTE_ARRAY: the bytes only. The caller checked the length.
   void AppendFixedLenByteArray(ByteSpan value) {
     Define();
     AppendRaw(value);
-    chunk_stats_.AddUnordered();
+    chunk_stats_.AddBytes(value);
   }
 
   // Bytes held for the open row group: finished compressed pages plus the open page.
@@ -110,6 +112,8 @@ class ColumnWriter {
 
   ColumnSpec spec_;
   size_t page_size_bytes_;
+  size_t statistics_bound_bytes_max_;
+  BytesOrder bytes_order_;
 
   // Open page.
   Bytes values_;                     // PLAIN-encoded non-null values

@@ -35,6 +35,9 @@ Status ValidateOptions(const WriterOptions& options) {
     return Status::InvalidArgument("parquet page_size_bytes must be in 1.." +
                                    std::to_string(kMaxPageSizeBytes));
   }
+  if (options.statistics_bound_bytes_max == 0) {
+    return Status::InvalidArgument("parquet statistics_bound_bytes_max must be positive");
+  }
   if (options.row_group_size_bytes == 0) {
     return Status::InvalidArgument("parquet row_group_size_bytes must be positive");
   }
@@ -59,7 +62,10 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Create(std::vector<ColumnS
                    Compressor::Create(options.codec, options.zstd_level));
   std::vector<ColumnWriter> writers;
   writers.reserve(columns.size());
-  for (ColumnSpec& spec : columns) writers.emplace_back(std::move(spec), options.page_size_bytes);
+  for (ColumnSpec& spec : columns) {
+    writers.emplace_back(std::move(spec), options.page_size_bytes,
+                         options.statistics_bound_bytes_max);
+  }
   return std::unique_ptr<ParquetWriter>(
       new ParquetWriter(std::move(writers), std::move(options), std::move(compressor)));
 }

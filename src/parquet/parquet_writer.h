@@ -4,8 +4,9 @@
 // per column made of v1 data pages (PLAIN values; definition levels RLE/bit-packed hybrid with
 // a 4-byte length prefix for optional columns; each page compressed with the codec), then the
 // FileMetaData footer (Thrift compact), its 4-byte little-endian length and "PAR1".
-// Every column chunk carries Statistics: null_count, and min_value/max_value for BOOLEAN,
-// INT32, INT64, FLOAT and DOUBLE (see statistics.h). Schema leaves carry Iceberg field ids.
+// Every column chunk carries Statistics: null_count, and min_value/max_value in the column's
+// type-defined order (see statistics.h), byte-array bounds shortened to at most
+// WriterOptions::statistics_bound_bytes_max bytes. Schema leaves carry Iceberg field ids.
 //
 // Usage:
 //   ASSIGN_OR_RETURN(auto writer, ParquetWriter::Create(columns, options));
@@ -64,6 +65,9 @@ struct WriterOptions {
   // A data page is closed after the row that brings its uncompressed values plus one byte per
   // definition level to at least this size. 1..kMaxPageSizeBytes. Default: 1 MiB.
   size_t page_size_bytes = size_t{1} << 20;
+  // Longest byte-array min_value/max_value written to chunk statistics; a longer min is cut
+  // to a prefix and a longer max to an incremented prefix (or left out). At least 1.
+  size_t statistics_bound_bytes_max = kDefaultStatisticsBoundBytesMax;
   std::string created_by = kDefaultCreatedBy;
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
@@ -75,9 +79,9 @@ struct ColumnSummary {
   int64_t value_count = 0;            // nulls (and NaNs) included
   int64_t null_count = 0;
   std::optional<int64_t> nan_count;  // FLOAT and DOUBLE columns only
-  // Typed bounds (see StatValue) for BOOLEAN, INT32, INT64, FLOAT and DOUBLE columns with at
-  // least one non-null, non-NaN value; nullopt otherwise (byte arrays have none yet). A float
-  // bound of zero is -0.0 for min and +0.0 for max.
+  // Typed bounds (see StatValue) for columns with at least one non-null, non-NaN value;
+  // nullopt otherwise. A float bound of zero is -0.0 for min and +0.0 for max. Byte-array
+  // bounds are the whole min and max values (never shortened), in the column's order.
   std::optional<StatValue> min;
   std::optional<StatValue> max;
 };

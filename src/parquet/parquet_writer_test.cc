@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include "parquet/test_bytes.h"
 
@@ -110,7 +112,30 @@ TEST(ParquetWriter, SummariesCountValuesNullsNansAndBounds) {
   EXPECT_EQ(f.max, StatValue(1.5));
   const ColumnSummary& s = file->columns[2];
   EXPECT_EQ(s.value_count, 3);
-  EXPECT_FALSE(s.min.has_value());
+  EXPECT_EQ(s.min, StatValue(Bytes{std::byte{'x'}}));
+  EXPECT_EQ(s.max, StatValue(Bytes{std::byte{'x'}}));
+}
+
+TEST(ParquetWriter, ByteArrayChunkBoundsAreCappedButSummariesWhole) {
+  WriterOptions options = Uncompressed();
+  options.statistics_bound_bytes_max = 8;
+  auto writer = MakeWriter({Required("s", 1, PhysicalType::kByteArray)}, options);
+  const std::string longest(100, 'q');
+  for (const std::string& value : {std::string("b"), longest}) {
+    ASSERT_TRUE(writer->AppendBytes(0, AsBytes(value)).ok());
+    ASSERT_TRUE(writer->EndRow().ok());
+  }
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->columns[0].max,
+            StatValue(Bytes(AsBytes(longest).begin(), AsBytes(longest).end())));
+  const std::string_view footer =
+      AsStringView(ByteSpan(file->bytes).last(FooterLength(file->bytes) + 8));
+  // Statistics field 5 (max_value: delta 2 from null_count, binary, 8 bytes), then field 6.
+  std::string statistics = "\x28\x08qqqqqqqr\x18\x01";
+  statistics += 'b';
+  EXPECT_NE(footer.find(statistics), std::string_view::npos);
+  EXPECT_EQ(footer.find("qqqqqqqqq"), std::string_view::npos);
 }
 
 TEST(ParquetWriter, SmallRowGroupSizeWritesSeveralRowGroups) {
@@ -207,6 +232,11 @@ TEST(ParquetWriter, CreateRejectsBadOptionsAndColumns) {
   huge_page.page_size_bytes = kMaxPageSizeBytes + 1;
   EXPECT_EQ(
       ParquetWriter::Create({Required("a", 1, PhysicalType::kInt32)}, huge_page).status().code(),
+      StatusCode::kInvalidArgument);
+  WriterOptions zero_bound;
+  zero_bound.statistics_bound_bytes_max = 0;
+  EXPECT_EQ(
+      ParquetWriter::Create({Required("a", 1, PhysicalType::kInt32)}, zero_bound).status().code(),
       StatusCode::kInvalidArgument);
   WriterOptions bad_level;
   bad_level.zstd_level = 1000;

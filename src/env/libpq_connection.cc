@@ -45,14 +45,16 @@ ConnectKeywords KeywordsFor(const PgConnectParams& params) {
   out.Add("client_encoding", "UTF8");
   if (!params.conninfo.empty()) {
     out.Add("dbname", params.conninfo);
-    return out;
+  } else {
+    out.Add("host", params.host);
+    out.Add("port", std::to_string(params.port));
+    out.Add("dbname", params.database);
+    out.Add("user", params.user);
+    out.Add("password", params.password);
+    out.Add("sslmode", params.sslmode);
   }
-  out.Add("host", params.host);
-  out.Add("port", std::to_string(params.port));
-  out.Add("dbname", params.database);
-  out.Add("user", params.user);
-  out.Add("password", params.password);
-  out.Add("sslmode", params.sslmode);
+  // After "dbname", so it also wins over a `replication` setting inside a conninfo.
+  if (params.replication) out.Add("replication", "database");
   return out;
 }
 
@@ -120,7 +122,7 @@ Result<std::unique_ptr<PgConnection>> LibpqConnector::Connect(const PgConnectPar
     PQfinish(conn);
     return StatusForConnectFailure(message, target);
   }
-  return std::unique_ptr<PgConnection>(new LibpqSession(conn, log_));
+  return std::unique_ptr<PgConnection>(new LibpqSession(conn, log_, params.replication));
 }
 
 }  // namespace pg2iceberg

@@ -4,7 +4,8 @@
 // dbname, user, password, sslmode, application_name, connect_timeout, and client_encoding=UTF8
 // (so text values arrive as UTF-8 whatever the database encoding). When
 // PgConnectParams::conninfo is set it is expanded instead of the fields; its own settings win
-// over application_name, connect_timeout and client_encoding.
+// over application_name, connect_timeout and client_encoding. PgConnectParams::replication
+// adds replication=database after either form, so it always wins.
 // Connection failures map as in pg_errors.h (StatusForConnectFailure), naming host:port.
 // Server notices (NOTICE, WARNING) go to the Logger: WARNING as Warn, the rest as Debug.
 // Thread-safe; each connection it returns is for one thread at a time.

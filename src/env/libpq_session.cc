@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "env/libpq_replication_stream.h"
 #include "env/pg_errors.h"
 
 namespace pg2iceberg {
@@ -71,7 +72,8 @@ void ReceiveNotice(void* logger, const PGresult* notice) {
 
 }  // namespace
 
-LibpqSession::LibpqSession(PGconn* conn, Logger& log) : conn_(conn), log_(log) {
+LibpqSession::LibpqSession(PGconn* conn, Logger& log, bool replication)
+    : conn_(conn), log_(log), replication_(replication) {
   PQsetNoticeReceiver(conn_, ReceiveNotice, &log_);
 }
 
@@ -132,6 +134,10 @@ Result<PgRows> LibpqSession::ExecParams(std::string_view sql,
                                         const std::vector<std::optional<std::string>>& params) {
   RETURN_IF_ERROR(CheckNoNul(sql, "SQL text"));
   if (params.size() > kMaxParams) return Status::InvalidArgument("more than 65535 parameters");
+  if (replication_) {
+    return Status::InvalidArgument("a replication connection cannot run parameterized "
+                                   "statements (no extended query protocol); use Exec");
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const std::optional<std::string>& param : params) {
@@ -162,6 +168,31 @@ Status LibpqSession::CopyOut(std::string_view sql, const std::function<Status(By
   const Status final_status = DrainResults(sql);
   // After a sink failure the server reports the cancellation (57014); the sink's reason wins.
   return sink_status.ok() ? final_status : sink_status;
+}
+
+Result<std::unique_ptr<ReplicationStream>> LibpqSession::StartReplication(
+    std::string_view command) {
+  RETURN_IF_ERROR(CheckNoNul(command, "replication command"));
+  if (replication_started_) {
+    // The walsender of PostgreSQL up to 17 (BUG #18754) ends a second logical stream on the
+    // same connection at once, so a second stream is refused here rather than seen to fail.
+    return Status::InvalidArgument("this connection has already streamed replication data; "
+                                   "open a new replication connection for the next stream");
+  }
+  const std::string text(command);
+  ResultHandle start(PQexec(conn_, text.c_str()));
+  if (start == nullptr) return StatusForFailure(nullptr, command);
+  const ExecStatusType status = PQresultStatus(start.get());
+  if (status == PGRES_COPY_BOTH) {
+    replication_started_ = true;
+    return std::unique_ptr<ReplicationStream>(new LibpqReplicationStream(conn_));
+  }
+  if (status == PGRES_COPY_OUT || status == PGRES_COPY_IN) AbandonCopy(status);
+  if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE) {
+    return StatusForFailure(start.get(), command);
+  }
+  return Status::InvalidArgument("StartReplication needs a START_REPLICATION command on a "
+                                 "replication connection");
 }
 
 Status LibpqSession::PumpCopyData(const std::function<Status(ByteSpan)>& sink) {

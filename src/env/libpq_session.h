@@ -12,7 +12,8 @@ namespace pg2iceberg {
 class LibpqSession final : public PgConnection {
  public:
   // Takes ownership of `conn`, which must be connected. `log` must outlive the session.
-  LibpqSession(PGconn* conn, Logger& log);
+  // `replication`: `conn` is a replication connection (no extended query protocol).
+  LibpqSession(PGconn* conn, Logger& log, bool replication = false);
   ~LibpqSession() override;
   LibpqSession(const LibpqSession&) = delete;
   LibpqSession& operator=(const LibpqSession&) = delete;
@@ -21,6 +22,7 @@ class LibpqSession final : public PgConnection {
   Result<PgRows> ExecParams(std::string_view sql,
                             const std::vector<std::optional<std::string>>& params) override;
   Status CopyOut(std::string_view sql, const std::function<Status(ByteSpan)>& sink) override;
+  Result<std::unique_ptr<ReplicationStream>> StartReplication(std::string_view command) override;
   int ServerVersion() const override;
 
  private:
@@ -38,6 +40,8 @@ class LibpqSession final : public PgConnection {
 
   PGconn* const conn_;
   Logger& log_;
+  const bool replication_;
+  bool replication_started_ = false;  // StartReplication has returned a stream
 };
 
 }  // namespace pg2iceberg

@@ -22,6 +22,7 @@
 
 #include "base/bytes.h"
 #include "base/status.h"
+#include "env/replication_stream.h"
 
 namespace pg2iceberg {
 
@@ -43,6 +44,11 @@ struct PgConnectParams {
   // A full libpq conninfo or URI; when non-empty it is used instead of the fields above.
   std::string conninfo;
   int connect_timeout_seconds = 10;
+  // Opens a logical replication connection (libpq `replication=database`, also added to a
+  // `conninfo`): it accepts the walsender commands (IDENTIFY_SYSTEM, CREATE_REPLICATION_SLOT,
+  // START_REPLICATION, …) through Exec and StartReplication, plus SQL through Exec. ExecParams
+  // needs the extended query protocol, which the server refuses there: kInvalidArgument.
+  bool replication = false;
 };
 
 class PgConnection {
@@ -57,6 +63,13 @@ class PgConnection {
   // Runs a `COPY … TO STDOUT` statement and hands each chunk of the stream to `sink` in order.
   // A non-OK Status from `sink` cancels the copy and is returned.
   virtual Status CopyOut(std::string_view sql, const std::function<Status(ByteSpan)>& sink) = 0;
+  // Runs a START_REPLICATION command on a replication connection and returns its stream.
+  // The stream borrows this connection: the connection must outlive it and cannot run other
+  // commands while it lives (see replication_stream.h for what happens when it ends).
+  // One stream per connection: once a stream has started, later calls are kInvalidArgument
+  // (PostgreSQL up to 17 ends a second logical stream on a connection at once, BUG #18754).
+  // Errors as for Exec; kInvalidArgument when `command` does not start a CopyBoth stream.
+  virtual Result<std::unique_ptr<ReplicationStream>> StartReplication(std::string_view command) = 0;
   // Server version as an integer, e.g. 150018.
   virtual int ServerVersion() const = 0;
 };

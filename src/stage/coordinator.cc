@@ -1,0 +1,195 @@
+#include "stage/coordinator.h"
+
+#include "stage/row_checksum.h"
+
+namespace pg2iceberg::stage {
+namespace {
+
+using change::FormatLsn;
+using change::Lsn;
+
+std::string CaptureChecksum(const std::string& group, const CaptureState& s) {
+  return ChecksumText({group, s.system_identifier, s.database, s.slot_name, s.publication_name,
+                       FormatLsn(s.slot_created_lsn), FormatLsn(s.flushed_lsn)});
+}
+
+std::string TableChecksum(const std::string& group, const TableState& t) {
+  return ChecksumText({group, std::to_string(t.table_id), t.schema_name, t.table_name, std::to_string(t.relid),
+                       std::to_string(t.next_offset)});
+}
+
+// The text of a NOT NULL column (the schema guarantees it; a NULL means an outside edit).
+Result<std::string> Field(const PgRows& rows, size_t row, size_t column) {
+  const auto& cell = rows.rows[row][column];
+  if (!cell) return Status::DataLoss("coordinator column " + rows.column_names[column] + " is NULL");
+  return *cell;
+}
+
+Status ChecksumMismatch(const std::string& what) {
+  return Status::DataLoss("coordinator row " + what +
+                          " fails its checksum: it was changed outside pg2iceberg, so the capture state "
+                          "cannot be trusted. Restore the schema from a backup, or drop the coordinator "
+                          "schema, the replication slot and the mirrored Iceberg tables and mirror afresh "
+                          "(pg2iceberg cleanup)");
+}
+
+Result<int64_t> ParseInt(const std::string& text) {
+  try {
+    size_t used = 0;
+    long long value = std::stoll(text, &used);
+    if (used == text.size()) return static_cast<int64_t>(value);
+  } catch (...) {
+  }
+  return Status::DataLoss("coordinator value \"" + text + "\" is not an integer");
+}
+
+}  // namespace
+
+Coordinator::Coordinator(PgConnection& connection, std::string schema, std::string group)
+    : connection_(connection), schema_(std::move(schema)), group_(std::move(group)) {}
+
+Result<std::unique_ptr<Coordinator>> Coordinator::Open(PgConnection& connection, std::string schema,
+                                                       std::string group) {
+  RETURN_IF_ERROR(MigrateCoordinator(connection, schema).status());
+  return std::unique_ptr<Coordinator>(new Coordinator(connection, std::move(schema), std::move(group)));
+}
+
+std::string Coordinator::Table(std::string_view name) const {
+  return QuoteIdentifier(schema_) + "." + std::string(name);
+}
+
+Result<std::optional<CaptureState>> Coordinator::LoadCapture() {
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams("SELECT system_identifier, database_name, slot_name, publication_name, "
+                                          "slot_created_lsn, flushed_lsn, checksum FROM " +
+                                              Table("capture") + " WHERE group_name = $1",
+                                          {group_}));
+  if (rows.rows.empty()) return std::optional<CaptureState>();
+  CaptureState s;
+  ASSIGN_OR_RETURN(s.system_identifier, Field(rows, 0, 0));
+  ASSIGN_OR_RETURN(s.database, Field(rows, 0, 1));
+  ASSIGN_OR_RETURN(s.slot_name, Field(rows, 0, 2));
+  ASSIGN_OR_RETURN(s.publication_name, Field(rows, 0, 3));
+  ASSIGN_OR_RETURN(std::string created, Field(rows, 0, 4));
+  ASSIGN_OR_RETURN(std::string flushed, Field(rows, 0, 5));
+  ASSIGN_OR_RETURN(std::string checksum, Field(rows, 0, 6));
+  ASSIGN_OR_RETURN(s.slot_created_lsn, change::ParseLsn(created));
+  ASSIGN_OR_RETURN(s.flushed_lsn, change::ParseLsn(flushed));
+  if (checksum != CaptureChecksum(group_, s)) return ChecksumMismatch(Table("capture") + " (group " + group_ + ")");
+  return std::optional<CaptureState>(std::move(s));
+}
+
+Status Coordinator::CreateCapture(const CaptureState& s) {
+  Result<PgRows> inserted = connection_.ExecParams(
+      "INSERT INTO " + Table("capture") +
+          " (group_name, system_identifier, database_name, slot_name, publication_name, slot_created_lsn,"
+          " flushed_lsn, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1",
+      {group_, s.system_identifier, s.database, s.slot_name, s.publication_name, FormatLsn(s.slot_created_lsn),
+       FormatLsn(s.flushed_lsn), CaptureChecksum(group_, s)});
+  RETURN_IF_ERROR(inserted.status());
+  if (inserted->rows.empty()) return Status::Conflict("group " + group_ + " already has capture state");
+  return Status::Ok();
+}
+
+Result<std::vector<TableState>> Coordinator::LoadTables() {
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT table_id, schema_name, table_name, relid, next_offset, "
+                                                       "checksum FROM " + Table("tables") +
+                                                           " WHERE group_name = $1 ORDER BY table_id",
+                                                       {group_}));
+  std::vector<TableState> tables;
+  for (size_t i = 0; i < rows.rows.size(); ++i) {
+    TableState t;
+    ASSIGN_OR_RETURN(std::string id, Field(rows, i, 0));
+    ASSIGN_OR_RETURN(t.schema_name, Field(rows, i, 1));
+    ASSIGN_OR_RETURN(t.table_name, Field(rows, i, 2));
+    ASSIGN_OR_RETURN(std::string relid, Field(rows, i, 3));
+    ASSIGN_OR_RETURN(std::string next, Field(rows, i, 4));
+    ASSIGN_OR_RETURN(std::string checksum, Field(rows, i, 5));
+    ASSIGN_OR_RETURN(t.table_id, ParseInt(id));
+    ASSIGN_OR_RETURN(int64_t relid_value, ParseInt(relid));
+    t.relid = static_cast<uint32_t>(relid_value);
+    ASSIGN_OR_RETURN(t.next_offset, ParseInt(next));
+    if (checksum != TableChecksum(group_, t)) {
+      return ChecksumMismatch(Table("tables") + " (table " + t.QualifiedName() + ")");
+    }
+    tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+Result<TableState> Coordinator::RegisterTable(const std::string& schema_name, const std::string& table_name,
+                                              uint32_t relid) {
+  TableState t{.schema_name = schema_name, .table_name = table_name, .relid = relid, .next_offset = 0};
+  ASSIGN_OR_RETURN(PgRows id, connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
+                                                     {Table("tables")}));
+  ASSIGN_OR_RETURN(std::string id_text, Field(id, 0, 0));
+  ASSIGN_OR_RETURN(t.table_id, ParseInt(id_text));
+  Result<PgRows> inserted = connection_.ExecParams(
+      "INSERT INTO " + Table("tables") +
+          " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum)"
+          " VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (group_name, schema_name, table_name) DO NOTHING RETURNING 1",
+      {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid), TableChecksum(group_, t)});
+  RETURN_IF_ERROR(inserted.status());
+  if (inserted->rows.empty()) return Status::Conflict("table " + t.QualifiedName() + " is registered already");
+  return t;
+}
+
+Result<RecordedLsn> Coordinator::AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed) {
+  RETURN_IF_ERROR(InTransaction([&] { return UpdateFlushed(expected_flushed.lsn(), new_flushed); }));
+  return RecordedLsn(new_flushed);
+}
+
+Result<RecordedLsn> Coordinator::RecordedFlushed() {
+  ASSIGN_OR_RETURN(std::optional<CaptureState> state, LoadCapture());
+  if (!state) return Status::NotFound("group " + group_ + " has no capture state");
+  return RecordedLsn(state->flushed_lsn);
+}
+
+Status Coordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed) {
+  ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture());
+  if (!current) return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
+  if (current->flushed_lsn != expected_flushed) {
+    return Status::Conflict("coordinator flushed_lsn is " + FormatLsn(current->flushed_lsn) + ", expected " +
+                            FormatLsn(expected_flushed) + ": another pg2iceberg streams group " + group_ +
+                            " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
+  }
+  CHECK_MSG(new_flushed >= expected_flushed, "flushed LSN moving backwards");
+  current->flushed_lsn = new_flushed;
+  return connection_
+      .ExecParams("UPDATE " + Table("capture") +
+                      " SET flushed_lsn = $2, checksum = $3, updated_at = now() WHERE group_name = $1",
+                  {group_, FormatLsn(new_flushed), CaptureChecksum(group_, *current)})
+      .status();
+}
+
+Status Coordinator::InTransaction(const std::function<Status()>& body) {
+  RETURN_IF_ERROR(connection_.Exec("BEGIN").status());
+  Status status = body();
+  if (!status.ok()) {
+    connection_.Exec("ROLLBACK").status().IgnoreError();
+    return status;
+  }
+  return connection_.Exec("COMMIT").status();
+}
+
+Status Coordinator::ClaimOffsets(TableState& table, int64_t count) {
+  TableState next = table;
+  next.next_offset += count;
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams("UPDATE " + Table("tables") +
+                                              " SET next_offset = $3, checksum = $4 WHERE table_id = $1 AND "
+                                              "next_offset = $2 AND checksum = $5 RETURNING 1",
+                                          {std::to_string(table.table_id), std::to_string(table.next_offset),
+                                           std::to_string(next.next_offset), TableChecksum(group_, next),
+                                           TableChecksum(group_, table)}));
+  if (rows.rows.empty()) {
+    return Status::Conflict("coordinator row of table " + table.QualifiedName() + " no longer has next_offset " +
+                            std::to_string(table.next_offset) + " and the checksum pg2iceberg wrote: another "
+                            "pg2iceberg streams group " + group_ + " (stop it), or the row was edited outside "
+                            "pg2iceberg (a restart verifies it)");
+  }
+  table = next;
+  return Status::Ok();
+}
+
+}  // namespace pg2iceberg::stage

@@ -1,0 +1,182 @@
+// Coordinator: pg2iceberg's own state in Postgres (the `_pg2iceberg` schema by default), the
+// single source of truth for what has been captured. docs/coordinator.md describes every table.
+//
+//   capture        one row per group: the cluster and slot the log belongs to, and flushed_lsn —
+//                  every source transaction ending at or below it is in the staging log, indexed.
+//   tables         one row per mirrored table: its pg_class oid and next_offset, the next free
+//                  position of its gapless change sequence.
+//   segments       one row per durable segment object in the staging log.
+//   segment_blocks one row per (segment, table) block: the offsets [first_offset,
+//                  first_offset + change_count) of that table's changes and where the block sits.
+//   cursors        how far each consumer (a materializer) has read a table.
+//
+// Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
+// outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
+// segments and segment_blocks; each write states the value it expects to replace, so a second
+// streamer or an outside edit is detected (kConflict) instead of silently overwritten.
+//
+// Not thread-safe. Borrows the connection, which must outlive the Coordinator.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "change/change.h"
+#include "env/pg_connection.h"
+
+namespace pg2iceberg::stage {
+
+// The schema version this build writes. Migrations bring older schemas up to it.
+inline constexpr int kCoordinatorSchemaVersion = 1;
+
+// Creates or upgrades the coordinator schema `schema` to kCoordinatorSchemaVersion, idempotently
+// and safely when several processes run it at once. Returns the version found before migrating
+// (0 for a new schema). kDataLoss when the schema is newer than this build understands.
+Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema);
+
+struct CaptureState {
+  std::string system_identifier;  // IDENTIFY_SYSTEM's systemid of the source cluster
+  std::string database;
+  std::string slot_name;
+  std::string publication_name;
+  change::Lsn slot_created_lsn = 0;  // the slot's consistent point when pg2iceberg created it
+  change::Lsn flushed_lsn = 0;
+};
+
+struct TableState {
+  int64_t table_id = 0;
+  std::string schema_name;
+  std::string table_name;
+  uint32_t relid = 0;  // pg_class.oid when the table was registered
+  int64_t next_offset = 0;
+  std::string QualifiedName() const { return schema_name + "." + table_name; }
+};
+
+// One table's block of a segment, as the segment's directory describes it.
+struct BlockToIndex {
+  int64_t table_id = 0;
+  uint64_t block_offset = 0;
+  uint64_t block_length = 0;
+  int64_t change_count = 0;
+  change::Lsn first_commit_lsn = 0;
+  change::Lsn last_commit_lsn = 0;
+};
+
+// A durable segment object to index.
+struct SegmentToIndex {
+  std::string object_key;
+  uint64_t size_bytes = 0;
+  change::Lsn first_commit_lsn = 0;
+  change::Lsn last_commit_lsn = 0;
+  std::vector<BlockToIndex> blocks;
+};
+
+// An indexed block, as readers of the staging log see it.
+struct IndexedBlock {
+  int64_t segment_id = 0;
+  std::string object_key;
+  int64_t table_id = 0;
+  int64_t first_offset = 0;
+  int64_t change_count = 0;
+  uint64_t block_offset = 0;
+  uint64_t block_length = 0;
+  change::Lsn first_commit_lsn = 0;
+  change::Lsn last_commit_lsn = 0;
+};
+
+// A flushed LSN that the coordinator has committed. Only the Coordinator makes one, and the slot
+// is acknowledged only with one (capture/slot_feedback.h), so the acknowledgement can never run
+// ahead of the recorded state: durable segment → index commit → recorded LSN → slot ack.
+class RecordedLsn {
+ public:
+  change::Lsn lsn() const { return lsn_; }
+
+ private:
+  friend class Coordinator;
+  explicit RecordedLsn(change::Lsn lsn) : lsn_(lsn) {}
+  change::Lsn lsn_;
+};
+
+class DurableSegment;  // stage/segment_upload.h
+
+struct IndexedSegment {
+  int64_t segment_id = 0;
+  std::string object_key;
+};
+
+class Coordinator {
+ public:
+  // Migrates the schema (see MigrateCoordinator) and returns a coordinator for `group`.
+  static Result<std::unique_ptr<Coordinator>> Open(PgConnection& connection, std::string schema,
+                                                   std::string group);
+
+  // The group's capture row; nullopt before the first run. kDataLoss when it fails its checksum.
+  Result<std::optional<CaptureState>> LoadCapture();
+  // Inserts the group's capture row. kConflict when one exists already.
+  Status CreateCapture(const CaptureState& state);
+
+  // Every registered table of the group, verified. kDataLoss naming a row that fails its checksum.
+  Result<std::vector<TableState>> LoadTables();
+  // Registers a table at offset 0. kConflict when the group has it already.
+  Result<TableState> RegisterTable(const std::string& schema_name, const std::string& table_name,
+                                   uint32_t relid);
+
+  // In one Postgres transaction: claims each block's offsets from its table's next_offset (which
+  // must still equal `tables`' value), indexes the segments, and moves flushed_lsn from
+  // `expected_flushed` to `new_flushed`. On success `tables` holds the new next_offsets.
+  // kConflict when any expected value differs (another streamer, or an outside edit);
+  // kOutcomeUnknown when the COMMIT's reply was lost (reload and compare before going on).
+  Result<RecordedLsn> CommitFlush(const std::vector<DurableSegment>& segments, const RecordedLsn& expected_flushed,
+                                  change::Lsn new_flushed, std::vector<TableState>& tables);
+  // Moves flushed_lsn forward with nothing to index (the slot's idle advancement).
+  Result<RecordedLsn> AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed);
+  // The group's flushed_lsn as recorded now. kNotFound without capture state.
+  Result<RecordedLsn> RecordedFlushed();
+
+  // Indexed blocks of a table whose offsets end after `from_offset`, in offset order, verified.
+  Result<std::vector<IndexedBlock>> BlocksFrom(int64_t table_id, int64_t from_offset, int limit);
+  // The indexed blocks of one segment, in file order, verified.
+  Result<std::vector<IndexedBlock>> BlocksOfSegment(int64_t segment_id);
+  // The group's most recently indexed segment; nullopt when there is none.
+  Result<std::optional<IndexedSegment>> NewestSegment();
+  // Every indexed segment of the group, oldest first.
+  Result<std::vector<IndexedSegment>> Segments();
+
+  // Records that `consumer` has read `table_id` up to (excluding) `next_offset`. Creates the
+  // cursor on first use; a cursor never moves backwards (kConflict).
+  Status SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset);
+  // Segments every block of which every cursor on its table has passed (tables without cursors
+  // hold their segments). Oldest first.
+  Result<std::vector<IndexedSegment>> SegmentsPassedByCursors();
+  // Removes the index rows of segments (in one transaction).
+  Status ForgetSegments(const std::vector<int64_t>& segment_ids);
+
+  // Deletes every row of the group (capture, tables, segments, blocks, cursors) in one
+  // transaction. Returns the object keys of the segments it forgot.
+  Result<std::vector<std::string>> DeleteGroup();
+
+  const std::string& schema() const { return schema_; }
+  const std::string& group() const { return group_; }
+
+ private:
+  Coordinator(PgConnection& connection, std::string schema, std::string group);
+  // "schema.table", quoted.
+  std::string Table(std::string_view name) const;
+  Status IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables);
+  Status ClaimOffsets(TableState& table, int64_t count);
+  Status UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed);
+  Status InTransaction(const std::function<Status()>& body);
+  Result<std::vector<IndexedBlock>> QueryBlocks(const std::string& condition,
+                                                const std::vector<std::optional<std::string>>& params);
+
+  PgConnection& connection_;
+  std::string schema_;
+  std::string group_;
+};
+
+}  // namespace pg2iceberg::stage

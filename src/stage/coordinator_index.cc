@@ -1,0 +1,210 @@
+// The staging-log index: flush commits, block lookups, cursors and segment retirement.
+#include "stage/coordinator.h"
+#include "stage/row_checksum.h"
+#include "stage/segment_upload.h"
+
+#include <algorithm>
+
+namespace pg2iceberg::stage {
+namespace {
+
+using change::FormatLsn;
+
+std::string SegmentChecksum(const std::string& group, const SegmentToIndex& s) {
+  return ChecksumText({group, s.object_key, std::to_string(s.size_bytes), FormatLsn(s.first_commit_lsn),
+                       FormatLsn(s.last_commit_lsn)});
+}
+
+std::string BlockChecksum(int64_t segment_id, int64_t first_offset, const BlockToIndex& b) {
+  return ChecksumText({std::to_string(segment_id), std::to_string(b.table_id), std::to_string(first_offset),
+                       std::to_string(b.change_count), std::to_string(b.block_offset),
+                       std::to_string(b.block_length), FormatLsn(b.first_commit_lsn), FormatLsn(b.last_commit_lsn)});
+}
+
+std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_t next_offset) {
+  return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
+}
+
+int64_t ToInt(const std::optional<std::string>& cell) { return cell ? std::stoll(*cell) : -1; }
+
+Result<change::Lsn> ToLsn(const std::optional<std::string>& cell) {
+  if (!cell) return Status::DataLoss("coordinator LSN column is NULL");
+  return change::ParseLsn(*cell);
+}
+
+}  // namespace
+
+Result<RecordedLsn> Coordinator::CommitFlush(const std::vector<DurableSegment>& segments,
+                                             const RecordedLsn& expected_flushed, change::Lsn new_flushed,
+                                             std::vector<TableState>& tables) {
+  std::vector<TableState> working = tables;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    for (const DurableSegment& segment : segments) RETURN_IF_ERROR(IndexSegment(segment.index(), working));
+    return UpdateFlushed(expected_flushed.lsn(), new_flushed);
+  }));
+  tables = std::move(working);
+  return RecordedLsn(new_flushed);
+}
+
+Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables) {
+  ASSIGN_OR_RETURN(PgRows inserted,
+                   connection_.ExecParams("INSERT INTO " + Table("segments") +
+                                              " (group_name, object_key, size_bytes, first_commit_lsn, last_commit_lsn,"
+                                              " checksum) VALUES ($1, $2, $3, $4, $5, $6) RETURNING segment_id",
+                                          {group_, segment.object_key, std::to_string(segment.size_bytes),
+                                           FormatLsn(segment.first_commit_lsn), FormatLsn(segment.last_commit_lsn),
+                                           SegmentChecksum(group_, segment)}));
+  const int64_t segment_id = ToInt(inserted.rows.at(0).at(0));
+  for (const BlockToIndex& block : segment.blocks) {
+    auto table = std::find_if(tables.begin(), tables.end(), [&](const TableState& t) { return t.table_id == block.table_id; });
+    CHECK_MSG(table != tables.end(), "block of an unregistered table");
+    const int64_t first_offset = table->next_offset;
+    RETURN_IF_ERROR(ClaimOffsets(*table, block.change_count));
+    RETURN_IF_ERROR(connection_
+                        .ExecParams("INSERT INTO " + Table("segment_blocks") +
+                                        " (segment_id, table_id, first_offset, change_count, block_offset, block_length,"
+                                        " first_commit_lsn, last_commit_lsn, checksum)"
+                                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                    {std::to_string(segment_id), std::to_string(block.table_id),
+                                     std::to_string(first_offset), std::to_string(block.change_count),
+                                     std::to_string(block.block_offset), std::to_string(block.block_length),
+                                     FormatLsn(block.first_commit_lsn), FormatLsn(block.last_commit_lsn),
+                                     BlockChecksum(segment_id, first_offset, block)})
+                        .status());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<IndexedBlock>> Coordinator::BlocksFrom(int64_t table_id, int64_t from_offset, int limit) {
+  return QueryBlocks("b.table_id = $1 AND b.first_offset + b.change_count > $2 ORDER BY b.first_offset LIMIT $3",
+                     {std::to_string(table_id), std::to_string(from_offset), std::to_string(limit)});
+}
+
+Result<std::vector<IndexedBlock>> Coordinator::BlocksOfSegment(int64_t segment_id) {
+  return QueryBlocks("b.segment_id = $1 ORDER BY b.block_offset", {std::to_string(segment_id)});
+}
+
+Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& condition,
+                                                           const std::vector<std::optional<std::string>>& params) {
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams(
+                       "SELECT b.segment_id, s.object_key, b.table_id, b.first_offset, b.change_count, b.block_offset,"
+                       " b.block_length, b.first_commit_lsn, b.last_commit_lsn, b.checksum FROM " +
+                           Table("segment_blocks") + " b JOIN " + Table("segments") + " s USING (segment_id) WHERE " +
+                           condition,
+                       params));
+  std::vector<IndexedBlock> blocks;
+  for (const auto& row : rows.rows) {
+    IndexedBlock b{.segment_id = ToInt(row[0]), .object_key = row[1].value_or(""), .table_id = ToInt(row[2]),
+                   .first_offset = ToInt(row[3]), .change_count = ToInt(row[4]),
+                   .block_offset = static_cast<uint64_t>(ToInt(row[5])),
+                   .block_length = static_cast<uint64_t>(ToInt(row[6]))};
+    ASSIGN_OR_RETURN(b.first_commit_lsn, ToLsn(row[7]));
+    ASSIGN_OR_RETURN(b.last_commit_lsn, ToLsn(row[8]));
+    BlockToIndex as_indexed{.table_id = b.table_id, .block_offset = b.block_offset, .block_length = b.block_length,
+                            .change_count = b.change_count, .first_commit_lsn = b.first_commit_lsn,
+                            .last_commit_lsn = b.last_commit_lsn};
+    if (row[9].value_or("") != BlockChecksum(b.segment_id, b.first_offset, as_indexed)) {
+      return Status::DataLoss("coordinator row " + Table("segment_blocks") + " (table_id " +
+                              std::to_string(b.table_id) + ", first_offset " + std::to_string(b.first_offset) +
+                              ") fails its checksum: it was changed outside pg2iceberg; restore the coordinator "
+                              "schema from a backup or mirror afresh (pg2iceberg cleanup)");
+    }
+    blocks.push_back(std::move(b));
+  }
+  return blocks;
+}
+
+Result<std::vector<IndexedSegment>> Coordinator::Segments() {
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key FROM " + Table("segments") +
+                                                           " WHERE group_name = $1 ORDER BY segment_id",
+                                                       {group_}));
+  std::vector<IndexedSegment> segments;
+  for (const auto& row : rows.rows) segments.push_back({ToInt(row[0]), row[1].value_or("")});
+  return segments;
+}
+
+Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key FROM " + Table("segments") +
+                                                           " WHERE group_name = $1 ORDER BY segment_id DESC LIMIT 1",
+                                                       {group_}));
+  if (rows.rows.empty()) return std::optional<IndexedSegment>();
+  return std::optional<IndexedSegment>(IndexedSegment{ToInt(rows.rows[0][0]), rows.rows[0][1].value_or("")});
+}
+
+Status Coordinator::SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset) {
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams(
+                       "INSERT INTO " + Table("cursors") +
+                           " AS c (table_id, consumer, next_offset, checksum) VALUES ($1, $2, $3, $4)"
+                           " ON CONFLICT (table_id, consumer) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
+                           " checksum = EXCLUDED.checksum, updated_at = now()"
+                           " WHERE c.next_offset <= EXCLUDED.next_offset RETURNING 1",
+                       {std::to_string(table_id), consumer, std::to_string(next_offset),
+                        CursorChecksum(table_id, consumer, next_offset)}));
+  if (rows.rows.empty()) {
+    return Status::Conflict("cursor of " + consumer + " on table_id " + std::to_string(table_id) +
+                            " is past offset " + std::to_string(next_offset) + "; cursors never move backwards");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
+  ASSIGN_OR_RETURN(PgRows cursors, connection_.ExecParams("SELECT c.table_id, c.consumer, c.next_offset, c.checksum FROM " +
+                                                              Table("cursors") + " c JOIN " + Table("tables") +
+                                                              " t USING (table_id) WHERE t.group_name = $1",
+                                                          {group_}));
+  for (const auto& row : cursors.rows) {
+    if (row[3].value_or("") != CursorChecksum(ToInt(row[0]), row[1].value_or(""), ToInt(row[2]))) {
+      return Status::DataLoss("coordinator row " + Table("cursors") + " (table_id " + row[0].value_or("") +
+                              ", consumer " + row[1].value_or("") + ") fails its checksum: it was changed outside "
+                              "pg2iceberg; restore the coordinator schema from a backup or mirror afresh");
+    }
+  }
+  // A segment is passed when no block of it has a table without cursors or a cursor short of its end.
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams(
+                       "SELECT s.segment_id, s.object_key FROM " + Table("segments") +
+                           " s WHERE s.group_name = $1 AND NOT EXISTS (SELECT 1 FROM " + Table("segment_blocks") +
+                           " b WHERE b.segment_id = s.segment_id AND (NOT EXISTS (SELECT 1 FROM " + Table("cursors") +
+                           " c WHERE c.table_id = b.table_id) OR EXISTS (SELECT 1 FROM " + Table("cursors") +
+                           " c WHERE c.table_id = b.table_id AND c.next_offset < b.first_offset + b.change_count)))"
+                           " ORDER BY s.segment_id",
+                       {group_}));
+  std::vector<IndexedSegment> segments;
+  for (const auto& row : rows.rows) segments.push_back({ToInt(row[0]), row[1].value_or("")});
+  return segments;
+}
+
+Result<std::vector<std::string>> Coordinator::DeleteGroup() {
+  ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, Segments());
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    const std::string group_tables = "(SELECT table_id FROM " + Table("tables") + " WHERE group_name = $1)";
+    for (const std::string& sql :
+         {"DELETE FROM " + Table("cursors") + " WHERE table_id IN " + group_tables,
+          "DELETE FROM " + Table("segment_blocks") + " WHERE table_id IN " + group_tables,
+          "DELETE FROM " + Table("segments") + " WHERE group_name = $1",
+          "DELETE FROM " + Table("tables") + " WHERE group_name = $1",
+          "DELETE FROM " + Table("capture") + " WHERE group_name = $1"}) {
+      RETURN_IF_ERROR(connection_.ExecParams(sql, {group_}).status());
+    }
+    return Status::Ok();
+  }));
+  std::vector<std::string> keys;
+  for (const IndexedSegment& segment : segments) keys.push_back(segment.object_key);
+  return keys;
+}
+
+Status Coordinator::ForgetSegments(const std::vector<int64_t>& segment_ids) {
+  return InTransaction([&]() -> Status {
+    for (int64_t id : segment_ids) {
+      RETURN_IF_ERROR(connection_
+                          .ExecParams("DELETE FROM " + Table("segments") + " WHERE segment_id = $1 AND group_name = $2",
+                                      {std::to_string(id), group_})
+                          .status());
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace pg2iceberg::stage

@@ -1,0 +1,134 @@
+// The coordinator schema's migrations. Each entry brings the schema from version i to i + 1;
+// entries are never edited once released, only appended.
+#include <string>
+#include <vector>
+
+#include "stage/coordinator.h"
+
+namespace pg2iceberg::stage {
+namespace {
+
+// `{s}` stands for the quoted schema name.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 0 → 1: the capture state and the staging-log index.
+      R"sql(
+CREATE TABLE {s}.capture (
+  group_name        text PRIMARY KEY,
+  system_identifier text NOT NULL,
+  database_name     text NOT NULL,
+  slot_name         text NOT NULL,
+  publication_name  text NOT NULL,
+  slot_created_lsn  pg_lsn NOT NULL,
+  flushed_lsn       pg_lsn NOT NULL,
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  checksum          bigint NOT NULL);
+CREATE TABLE {s}.tables (
+  table_id     bigserial PRIMARY KEY,
+  group_name   text NOT NULL,
+  schema_name  text NOT NULL,
+  table_name   text NOT NULL,
+  relid        oid NOT NULL,
+  next_offset  bigint NOT NULL CHECK (next_offset >= 0),
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  checksum     bigint NOT NULL,
+  UNIQUE (group_name, schema_name, table_name));
+CREATE TABLE {s}.segments (
+  segment_id        bigserial PRIMARY KEY,
+  group_name        text NOT NULL,
+  object_key        text NOT NULL UNIQUE,
+  size_bytes        bigint NOT NULL,
+  first_commit_lsn  pg_lsn NOT NULL,
+  last_commit_lsn   pg_lsn NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  checksum          bigint NOT NULL);
+CREATE TABLE {s}.segment_blocks (
+  segment_id        bigint NOT NULL REFERENCES {s}.segments ON DELETE CASCADE,
+  table_id          bigint NOT NULL REFERENCES {s}.tables,
+  first_offset      bigint NOT NULL,
+  change_count      bigint NOT NULL CHECK (change_count > 0),
+  block_offset      bigint NOT NULL,
+  block_length      bigint NOT NULL,
+  first_commit_lsn  pg_lsn NOT NULL,
+  last_commit_lsn   pg_lsn NOT NULL,
+  checksum          bigint NOT NULL,
+  PRIMARY KEY (table_id, first_offset));
+CREATE INDEX ON {s}.segment_blocks (segment_id);
+CREATE TABLE {s}.cursors (
+  table_id     bigint NOT NULL REFERENCES {s}.tables,
+  consumer     text NOT NULL,
+  next_offset  bigint NOT NULL CHECK (next_offset >= 0),
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  checksum     bigint NOT NULL,
+  PRIMARY KEY (table_id, consumer));
+)sql",
+  };
+  return kMigrations;
+}
+
+std::string Expand(const std::string& sql, const std::string& quoted_schema) {
+  std::string out;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    if (sql.compare(i, 3, "{s}") == 0) {
+      out += quoted_schema;
+      i += 2;
+    } else {
+      out += sql[i];
+    }
+  }
+  return out;
+}
+
+Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_schema) {
+  ASSIGN_OR_RETURN(PgRows rows, connection.Exec("SELECT version FROM " + quoted_schema + ".schema_version"));
+  if (rows.rows.size() != 1 || !rows.rows[0][0]) {
+    return Status::DataLoss(quoted_schema + ".schema_version must hold exactly one row; it holds " +
+                            std::to_string(rows.rows.size()) + " (edited outside pg2iceberg?)");
+  }
+  return std::stoi(*rows.rows[0][0]);
+}
+
+Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
+  RETURN_IF_ERROR(connection.Exec("CREATE SCHEMA IF NOT EXISTS " + q).status());
+  RETURN_IF_ERROR(connection
+                      .Exec("CREATE TABLE IF NOT EXISTS " + q +
+                            ".schema_version (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),"
+                            " version integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());"
+                            "INSERT INTO " + q + ".schema_version (version) VALUES (0) ON CONFLICT DO NOTHING")
+                      .status());
+  ASSIGN_OR_RETURN(int found, CurrentVersion(connection, q));
+  const auto& migrations = Migrations();
+  if (found > static_cast<int>(migrations.size())) {
+    return Status::DataLoss("coordinator schema " + q + " is at version " + std::to_string(found) +
+                            ", newer than this pg2iceberg understands (" + std::to_string(migrations.size()) +
+                            "); run the newer pg2iceberg that wrote it");
+  }
+  for (size_t v = static_cast<size_t>(found); v < migrations.size(); ++v) {
+    RETURN_IF_ERROR(connection.Exec(Expand(migrations[v], q)).status().WithContext(
+        "migrating coordinator schema " + q + " to version " + std::to_string(v + 1)));
+  }
+  RETURN_IF_ERROR(connection
+                      .Exec("UPDATE " + q + ".schema_version SET version = " + std::to_string(migrations.size()) +
+                            ", updated_at = now()")
+                      .status());
+  return found;
+}
+
+}  // namespace
+
+Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema) {
+  static_assert(kCoordinatorSchemaVersion == 1, "append a migration when the version grows");
+  const std::string q = QuoteIdentifier(schema);
+  RETURN_IF_ERROR(connection.Exec("BEGIN").status());
+  // Serializes concurrent migrations of the same schema (released at COMMIT or ROLLBACK).
+  Result<PgRows> lock = connection.ExecParams("SELECT pg_advisory_xact_lock(hashtext($1))", {"pg2iceberg:" + schema});
+  Result<int> found = lock.ok() ? MigrateLocked(connection, q) : Result<int>(lock.status());
+  if (!found.ok()) {
+    connection.Exec("ROLLBACK").status().IgnoreError();
+    return found.status();
+  }
+  RETURN_IF_ERROR(connection.Exec("COMMIT").status());
+  return found;
+}
+
+}  // namespace pg2iceberg::stage

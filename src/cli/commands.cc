@@ -4,8 +4,12 @@
 #include <cstdlib>
 
 #include "cli/config_yaml.h"
+#include "mirror/cleanup.h"
 #include "mirror/connect_check.h"
 #include "mirror/snapshot.h"
+#include "mirror/source_connection.h"
+#include "mirror/stream_only.h"
+#include "stage/coordinator.h"
 
 namespace pg2iceberg {
 
@@ -37,21 +41,43 @@ Result<Config> LoadConfig(const std::string& path, Env& env) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile(path, &warnings);
   for (const std::string& warning : warnings) env.log.Warn(warning);
-  if (config.ok()) ApplyAwsEnvironment(config->sink.s3);
+  if (!config.ok()) return config;
+  ApplyAwsEnvironment(config->sink.s3);
+  if (config->source.spill_dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    config->source.spill_dir = std::string(tmp != nullptr && tmp[0] == '/' ? tmp : "/tmp") + "/pg2iceberg-spill-" +
+                               config->state.group;
+  }
   return config;
+}
+
+Status MigrateCoordinatorCommand(const Config& config, Env& env) {
+  Result<std::unique_ptr<PgConnection>> connection =
+      config.state.postgres_url.empty() ? ConnectSource(config.source.postgres, env)
+                                        : env.pg.Connect(PgConnectParams{.conninfo = config.state.postgres_url});
+  RETURN_IF_ERROR(connection.status().WithContext(config.state.postgres_url.empty() ? "source postgres"
+                                                                                    : "state.postgres_url"));
+  ASSIGN_OR_RETURN(int found, stage::MigrateCoordinator(**connection, config.state.coordinator_schema));
+  std::printf("coordinator schema %s: version %d (was %d)\n", config.state.coordinator_schema.c_str(),
+              stage::kCoordinatorSchemaVersion, found);
+  return Status::Ok();
 }
 
 }  // namespace
 
 Status RunCommand(const std::string& name, const std::string& config_path,
-                  const std::string& worker_id, Env& env) {
+                  const std::string& worker_id, Env& env, const std::atomic<bool>& stop) {
   (void)worker_id;  // used by materializer-only once it exists
-  if (name != "snapshot" && name != "connect-pg") {
+  if (name != "snapshot" && name != "connect-pg" && name != "stream-only" && name != "migrate-coord" &&
+      name != "cleanup") {
     return Status::InvalidArgument("subcommand \"" + name +
                                    "\" is not implemented yet in this version of pg2iceberg");
   }
   ASSIGN_OR_RETURN(Config config, LoadConfig(config_path, env));
   if (name == "snapshot") return RunSnapshot(config, env);
+  if (name == "stream-only") return RunStreamOnly(config, env, stop);
+  if (name == "migrate-coord") return MigrateCoordinatorCommand(config, env);
+  if (name == "cleanup") return RunCleanup(config, env);
   ASSIGN_OR_RETURN(std::string report, CheckPostgresConnection(config, env));
   std::fputs(report.c_str(), stdout);
   return Status::Ok();

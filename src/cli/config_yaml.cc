@@ -4,8 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+
+#include "cli/config_units.h"
 
 namespace pg2iceberg {
 namespace {
@@ -20,7 +23,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"tables[].iceberg", {"partition"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
-      {"source.logical", {"publication_name", "slot_name", "standby_interval"}},
+      {"source.logical",
+       {"publication_name", "slot_name", "standby_interval", "binary", "transaction_buffer_bytes", "spill_dir"}},
       {"source.query", {"poll_interval"}},
       {"sink",
        {"catalog_uri", "catalog_type", "catalog_name", "catalog_auth", "catalog_token",
@@ -82,6 +86,26 @@ class Reader {
       return TypeError(Join(path, key), "true or false", node);
     }
     *out = value;
+    return Status::Ok();
+  }
+
+  // A Go-style duration ("250ms", "10s", "1m30s", "2h") or a bare number of seconds.
+  Status Duration(const YAML::Node& map, const std::string& path, const char* key, int64_t* out_ms) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    std::optional<int64_t> ms = node.IsScalar() ? ParseDurationMs(node.Scalar()) : std::nullopt;
+    if (!ms || *ms <= 0) return TypeError(Join(path, key), "a positive duration such as \"500ms\", \"10s\" or \"1m\"", node);
+    *out_ms = *ms;
+    return Status::Ok();
+  }
+
+  // A byte count: an integer, optionally with a unit (KB, MB, GB = powers of 1000; KiB, MiB, GiB).
+  Status Size(const YAML::Node& map, const std::string& path, const char* key, int64_t* out) {
+    YAML::Node node = map[key];
+    if (!node || node.IsNull()) return Status::Ok();
+    std::optional<int64_t> bytes = node.IsScalar() ? ParseSizeBytes(node.Scalar()) : std::nullopt;
+    if (!bytes || *bytes <= 0) return TypeError(Join(path, key), "a positive size such as 67108864 or \"64MiB\"", node);
+    *out = *bytes;
     return Status::Ok();
   }
 
@@ -193,6 +217,17 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
   if (logical) {
     RETURN_IF_ERROR(reader.String(logical, "source.logical", "publication_name", &source->publication_name));
     RETURN_IF_ERROR(reader.String(logical, "source.logical", "slot_name", &source->slot_name));
+    RETURN_IF_ERROR(reader.Duration(logical, "source.logical", "standby_interval", &source->standby_interval_ms));
+    RETURN_IF_ERROR(reader.Bool(logical, "source.logical", "binary", &source->binary));
+    RETURN_IF_ERROR(reader.Size(logical, "source.logical", "transaction_buffer_bytes", &source->transaction_buffer_bytes));
+    RETURN_IF_ERROR(reader.String(logical, "source.logical", "spill_dir", &source->spill_dir));
+    if (source->transaction_buffer_bytes < 1024 * 1024) {
+      return Status::InvalidArgument("source.logical.transaction_buffer_bytes: must be at least 1048576 bytes, got " +
+                                     std::to_string(source->transaction_buffer_bytes));
+    }
+    if (!source->spill_dir.empty() && source->spill_dir[0] != '/') {
+      return Status::InvalidArgument("source.logical.spill_dir: must be an absolute path, got \"" + source->spill_dir + "\"");
+    }
   }
   return reader.CheckKeys(node["query"], "source.query", "source.query");
 }
@@ -290,6 +325,12 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
                                    std::to_string(sink->target_file_size_bytes));
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
+  RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
+  RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
+  RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
+  if (sink->flush_rows <= 0) {
+    return Status::InvalidArgument("sink.flush_rows: must be positive, got " + std::to_string(sink->flush_rows));
+  }
   if (sink->compression != "zstd" && sink->compression != "snappy" && sink->compression != "none") {
     return Status::InvalidArgument("sink.compression: expected zstd, snappy or none, got \"" + sink->compression + "\"");
   }

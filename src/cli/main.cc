@@ -2,6 +2,8 @@
 // main() builds the real Env, parses the command line and hands over to one subcommand.
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -10,6 +12,19 @@
 
 namespace pg2iceberg {
 namespace {
+
+// Set by SIGINT and SIGTERM; long-running subcommands poll it and stop cleanly.
+std::atomic<bool> stop_requested{false};
+
+extern "C" void OnStopSignal(int) { stop_requested.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 struct Subcommand {
   const char* name;
@@ -21,13 +36,13 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"run", "Snapshot, then stream changes and materialize them continuously", false},
     {"snapshot", "Copy every configured table into its Iceberg table, consistently, and exit", true},
-    {"cleanup", "Drop the replication slot, publication and coordinator state", false},
+    {"cleanup", "Drop the replication slot, publication and coordinator state", true},
     {"compact", "Run one compaction pass over every configured table and exit", false},
     {"maintain", "Expire old snapshots and remove orphan files, then exit", false},
     {"verify", "Compare every configured table with its Iceberg mirror", false},
-    {"stream-only", "Capture changes into the staging log (distributed mode)", false},
+    {"stream-only", "Capture changes into the staging log (distributed mode)", true},
     {"materializer-only", "Materialize staged changes as worker --worker-id (distributed mode)", false},
-    {"migrate-coord", "Create or upgrade the coordinator schema and exit", false},
+    {"migrate-coord", "Create or upgrade the coordinator schema and exit", true},
     {"connect-pg", "Check the source Postgres connection and report the server", true},
     {"connect-iceberg", "Check the Iceberg catalog connection and list namespaces", false},
 };
@@ -54,7 +69,8 @@ int Dispatch(const std::string& name, const Options& options) {
   env_options.log_level = *level;
   RealEnv real_env(env_options);
   Env env = real_env.env();
-  Status status = RunCommand(name, options.config_path, options.worker_id, env);
+  InstallStopHandlers();
+  Status status = RunCommand(name, options.config_path, options.worker_id, env, stop_requested);
   if (!status.ok()) return Fail(status.ToString());
   return 0;
 }

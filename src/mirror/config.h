@@ -35,6 +35,15 @@ struct SourceConfig {
   PostgresConfig postgres;
   std::string publication_name = "pg2iceberg_pub";
   std::string slot_name = "pg2iceberg_slot";
+  // source.logical.standby_interval: how often the slot is told how far pg2iceberg has read and
+  // made durable (also the cadence of the running fail-fast checks).
+  int64_t standby_interval_ms = 10'000;
+  // source.logical.binary: ask pgoutput for binary values (text where a type has no binary form).
+  bool binary = true;
+  // source.logical.transaction_buffer_bytes: memory for transactions not yet committed; beyond
+  // it their changes spill to source.logical.spill_dir (default: $TMPDIR/pg2iceberg-spill-<group>).
+  int64_t transaction_buffer_bytes = 256LL * 1024 * 1024;
+  std::string spill_dir;
 };
 
 enum class CatalogType { kSql, kRest };
@@ -74,6 +83,13 @@ struct SinkConfig {
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   std::string compression = "zstd";  // sink.compression: zstd | snappy | none
+  // When captured changes are written to the staging log: whichever limit is reached first.
+  int64_t flush_interval_ms = 1'000;         // sink.flush_interval ("500ms", "10s", "1m")
+  int64_t flush_rows = 100'000;              // sink.flush_rows
+  // sink.flush_bytes: encoded change bytes per segment. A segment is held in memory about four
+  // times over while it is compressed and written, so this bounds capture memory with the
+  // transaction buffer.
+  int64_t flush_bytes = 16LL * 1024 * 1024;
 };
 
 struct StateConfig {

@@ -1,0 +1,43 @@
+// Start-up of capture: creates the publication, slot and coordinator state on the first run,
+// and on every later run proves that the state still matches the source before streaming
+// (docs/capture.md lists the checks). Also the checks repeated while streaming.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/log.h"
+#include "base/status.h"
+#include "capture/replication_setup.h"
+#include "env/object_store.h"
+#include "stage/coordinator.h"
+
+namespace pg2iceberg::capture {
+
+struct CaptureTarget {
+  std::string publication;
+  std::string slot_name;
+  std::vector<TableName> tables;  // the mirrored tables, as configured
+};
+
+struct PreparedCapture {
+  stage::CaptureState state;
+  std::vector<stage::TableState> tables;  // registered, in configuration order
+};
+
+// First run: creates the publication and the slot and records them with the tables. Later
+// runs: verifies cluster, slot, tables and publication (kDataLoss naming the cause and the way
+// out). `sql` is a normal connection to the source database, `replication` a replication one.
+Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
+                                       stage::Coordinator& coordinator, Logger& log);
+
+// The newest indexed segment exists and passes every checksum: the staging log was not damaged
+// where a restart resumes it.
+Status CheckNewestSegment(stage::Coordinator& coordinator, ObjectStore& staging);
+
+// The checks repeated while streaming: the slot is not lost or moved, tables not recreated,
+// all still published.
+Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& prepared, PgConnection& sql,
+                           stage::Coordinator& coordinator);
+
+}  // namespace pg2iceberg::capture

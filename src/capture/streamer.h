@@ -1,0 +1,71 @@
+// Streamer: the capture loop. Reads the replication stream, hands pgoutput messages to the
+// ChangeAssembler, flushes committed transactions to the staging log when a flush limit is
+// reached, acknowledges the slot only with recorded positions, answers keepalives, advances the
+// slot while the mirrored tables are idle, and runs the fail-fast checks on a timer.
+//
+// Composes the parts; contains none of them. Not thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "base/log.h"
+#include "capture/change_assembler.h"
+#include "capture/slot_feedback.h"
+#include "capture/staging_flusher.h"
+#include "env/clock.h"
+#include "env/replication_stream.h"
+
+namespace pg2iceberg::capture {
+
+struct StreamerOptions {
+  int64_t standby_interval_ms = 10'000;
+  // Longest single wait for the server, so a stop request is noticed promptly.
+  int64_t max_wait_ms = 500;
+};
+
+struct StreamerStats {
+  int64_t messages = 0;
+  int64_t transactions_skipped = 0;  // already in the staging log (replayed after a restart)
+  int64_t idle_advances = 0;
+};
+
+class Streamer final : public CommittedSink {
+ public:
+  // `periodic_check` runs every standby interval (the running fail-fast guards); a non-OK
+  // result stops the loop. Every reference must outlive the Streamer.
+  Streamer(StreamerOptions options, ReplicationStream& stream, StagingFlusher& flusher, SlotFeedback& feedback,
+           Clock& clock, Logger& log, std::function<Status()> periodic_check);
+
+  // Runs until `stop` becomes true (then flushes what is complete and returns OK) or an error.
+  // `assembler` must have been built with this Streamer as its sink.
+  Status Run(ChangeAssembler& assembler, const std::atomic<bool>& stop);
+
+  // CommittedSink: transactions at or below the recorded LSN are in the log already; skip them.
+  Status Change(const change::CommitInfo& commit, const change::RowChange& change) override;
+  Status Commit(const change::CommitInfo& commit, int64_t change_count) override;
+
+  const StreamerStats& stats() const { return stats_; }
+
+ private:
+  Status HandleMessage(ChangeAssembler& assembler, ByteSpan bytes);
+  Status OnTimer(ChangeAssembler& assembler);
+  Status FlushIfDue(ChangeAssembler& assembler);
+  int64_t WaitMicros() const;
+
+  StreamerOptions options_;
+  ReplicationStream& stream_;
+  StagingFlusher& flusher_;
+  SlotFeedback& feedback_;
+  Clock& clock_;
+  Logger& log_;
+  std::function<Status()> periodic_check_;
+  int64_t next_check_micros_ = 0;
+  // The last keepalive's WAL end, taken while no transaction was open: safe to confirm once
+  // everything received before it is indexed.
+  change::Lsn idle_candidate_ = 0;
+  StreamerStats stats_;
+};
+
+}  // namespace pg2iceberg::capture

@@ -107,3 +107,24 @@ def mirror(pg):
         yield Mirror(pg, database, warehouse)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def streams(mirror):
+    """Starts `pg2iceberg stream-only` processes for a test: streams(config) → StreamProcess.
+    Every process is killed and every replication slot of the test's database dropped at the end."""
+    from capture_util import StreamProcess, drop_slots
+
+    started = []
+
+    def start(config, **kwargs):
+        process = StreamProcess(mirror, config, **kwargs)
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.close()
+        drop_slots(mirror)

@@ -7,8 +7,7 @@ from conftest import BINARY
 
 SUBCOMMANDS = ["run", "snapshot", "cleanup", "compact", "maintain", "verify", "stream-only",
                "materializer-only", "migrate-coord", "connect-pg", "connect-iceberg"]
-NOT_BUILT = ["run", "cleanup", "compact", "maintain", "verify", "stream-only", "migrate-coord",
-             "connect-iceberg"]
+NOT_BUILT = ["run", "compact", "maintain", "verify", "connect-iceberg"]
 
 
 def run(*args):

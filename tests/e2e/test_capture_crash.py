@@ -104,9 +104,9 @@ class Workload(threading.Thread):
     def one_transaction(self, cur):
         r = self.random.random()
         if r < 0.02:
-            self.batch(cur, 3000)  # several segments' worth; streamed by the server; spilled by us
+            self.batch(cur, 1500)  # several segments' worth; streamed by the server; spilled by us
         elif r < 0.10:
-            self.batch(cur, 200)
+            self.batch(cur, 100)
         elif r < 0.15:
             cur.execute("INSERT INTO noise SELECT generate_series(1, 500)")
         elif r < 0.20:
@@ -121,7 +121,7 @@ class Workload(threading.Thread):
     def batch(self, cur, rows):
         first = self.next_id
         self.next_id += rows
-        big = self.random.random() < 0.3
+        big = self.random.random() < 0.15
         cur.execute("INSERT INTO accounts SELECT g, %s, CASE WHEN %s THEN repeat(md5(g::text), 120) ELSE 'p' || g END,"
                     " g * 1.25 FROM generate_series(%s, %s) g", (first, big, first, first + rows - 1))
         cur.execute("INSERT INTO events (note) SELECT 'n' || g FROM generate_series(1, %s) g", (max(1, rows // 4),))

@@ -2,7 +2,8 @@
 // Not thread-safe: one thread uses a connection at a time.
 //
 // Errors are mapped from SQLSTATE and libpq connection status:
-//   connection failures, class 08, 57P01..03, 53xxx          → kUnavailable
+//   connection failures, class 08, 57P01..03, 53xxx, 55006 (object in use), 55P03 (lock not
+//   available)                                                 → kUnavailable
 //   serialization failure / deadlock (40001, 40P01)           → kConflict
 //   28xxx (authentication), 3D000 (no database), 42xxx, 22xxx → kInvalidArgument
 //   42P01 (undefined table)                                   → kNotFound

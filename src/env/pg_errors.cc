@@ -56,6 +56,8 @@ StatusCode StatusCodeForSqlState(std::string_view sqlstate) {
   if (sqlstate == "40001" || sqlstate == "40P01") return StatusCode::kConflict;
   if (sqlstate == "40003") return StatusCode::kOutcomeUnknown;
   if (sql_class == "08" || sql_class == "53") return StatusCode::kUnavailable;
+  // Object in use (a replication slot a departing walsender still holds), lock not available.
+  if (sqlstate == "55006" || sqlstate == "55P03") return StatusCode::kUnavailable;
   if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") {
     return StatusCode::kUnavailable;
   }

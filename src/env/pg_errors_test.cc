@@ -28,6 +28,8 @@ TEST(QuoteTest, LiteralWithBackslashUsesEscapeStringForm) {
 TEST(SqlStateTest, MapsClassesPerTheContract) {
   EXPECT_EQ(StatusCodeForSqlState("08006"), StatusCode::kUnavailable);
   EXPECT_EQ(StatusCodeForSqlState("57P01"), StatusCode::kUnavailable);
+  EXPECT_EQ(StatusCodeForSqlState("55006"), StatusCode::kUnavailable);
+  EXPECT_EQ(StatusCodeForSqlState("55P03"), StatusCode::kUnavailable);
   EXPECT_EQ(StatusCodeForSqlState("57P03"), StatusCode::kUnavailable);
   EXPECT_EQ(StatusCodeForSqlState("53300"), StatusCode::kUnavailable);
   EXPECT_EQ(StatusCodeForSqlState("40001"), StatusCode::kConflict);

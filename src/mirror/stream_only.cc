@@ -64,10 +64,10 @@ std::vector<capture::MirroredTable> MirroredTables(const std::vector<stage::Tabl
 
 std::string StagingPrefix(const std::string& group) { return "_pg2iceberg/stage/" + group + "/"; }
 
-Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& stop) {
-  if (config.source.mode != "logical") {
-    return Status::InvalidArgument("stream-only needs source.mode: logical (got \"" + config.source.mode + "\")");
-  }
+namespace {
+
+// One capture session: connect, prove the state, stream until stopped or an error.
+Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, env));
@@ -106,6 +106,47 @@ Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& st
                " transaction(s) in " + std::to_string(stats.segments) + " segment(s), " +
                std::to_string(stats.segment_bytes) + " bytes");
   return status;
+}
+
+// Whether a failed session may be retried: a lost connection, an unavailable service, or a
+// coordinator commit whose outcome is unknown (the next session reloads the recorded state, so
+// nothing is applied twice). Everything else needs a person.
+bool Retryable(const Status& status) {
+  return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
+}
+
+// Sleeps `micros` in short steps, returning early when `stop` is set.
+void SleepUnlessStopped(Env& env, int64_t micros, const std::atomic<bool>& stop) {
+  const int64_t until = env.clock.MonotonicMicros() + micros;
+  while (!stop.load() && env.clock.MonotonicMicros() < until) env.clock.SleepMicros(100'000);
+}
+
+}  // namespace
+
+Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& stop) {
+  if (config.source.mode != "logical") {
+    return Status::InvalidArgument("stream-only needs source.mode: logical (got \"" + config.source.mode + "\")");
+  }
+  constexpr int kMaxConsecutiveFailures = 10;
+  constexpr int64_t kMaxBackoffMicros = 30'000'000;
+  constexpr int64_t kHealthySessionMicros = 60'000'000;  // a session this long resets the count
+  int failures = 0;
+  while (true) {
+    const int64_t started = env.clock.MonotonicMicros();
+    Status status = CaptureOnce(config, env, stop);
+    if (status.ok() || stop.load() || !Retryable(status)) return status;
+    if (env.clock.MonotonicMicros() - started >= kHealthySessionMicros) failures = 0;
+    if (++failures > kMaxConsecutiveFailures) {
+      return status.WithContext("giving up after " + std::to_string(kMaxConsecutiveFailures) + " attempts");
+    }
+    const int64_t backoff = std::min<int64_t>(kMaxBackoffMicros, 1'000'000LL << std::min(failures - 1, 5));
+    const int64_t sleep = backoff / 2 + static_cast<int64_t>(env.random.Uniform(static_cast<uint64_t>(backoff / 2)));
+    env.log.Warn("capture interrupted (" + status.ToString() + "); resuming from the recorded position in " +
+                 std::to_string(sleep / 1000) + " ms (attempt " + std::to_string(failures) + " of " +
+                 std::to_string(kMaxConsecutiveFailures) + ")");
+    SleepUnlessStopped(env, sleep, stop);
+    if (stop.load()) return Status::Ok();
+  }
 }
 
 }  // namespace pg2iceberg

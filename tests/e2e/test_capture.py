@@ -218,3 +218,22 @@ def test_cleanup_removes_slot_publication_state_and_staging_log(mirror, streams)
     wait_captured(mirror, again)
     assert again.stop() == 0
     assert [c.new_row for _, c in staged(mirror)["public.t"]] == [[1000]]
+
+
+def test_a_lost_replication_connection_is_resumed_without_loss_or_duplicates(mirror, streams):
+    mirror.sql("CREATE TABLE t (id int PRIMARY KEY)")
+    config = capture_config(mirror, ["public.t"])
+    slot = config["source"]["logical"]["slot_name"]
+    process = streams(config)
+    wait_captured(mirror, process, timeout=60)
+    for round_number in range(3):
+        first = round_number * 1000 + 1
+        mirror.sql(f"INSERT INTO t SELECT generate_series({first}, {first + 999})")
+        # Cut the walsender off mid-stream; capture reconnects and resumes from the recorded LSN.
+        query(mirror, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = %s", slot)
+        wait_captured(mirror, process, timeout=90)
+    assert process.running()
+    assert process.stop() == 0, process.log()
+    assert "capture interrupted" in process.log()
+    ids = [c.new_row[0] for _, c in staged(mirror)["public.t"]]
+    assert ids == list(range(1, 3001))

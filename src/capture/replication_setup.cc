@@ -92,6 +92,15 @@ Status EnsurePublication(PgConnection& sql, const std::string& publication, cons
         .status()
         .WithContext("creating publication " + publication);
   }
+  ASSIGN_OR_RETURN(PgRows via_root, sql.ExecParams("SELECT pubviaroot::text FROM pg_publication WHERE pubname = $1",
+                                                   {publication}));
+  if (via_root.rows.at(0).at(0) != std::optional<std::string>("true")) {
+    // Without it, changes of a partitioned table arrive under each partition's name.
+    RETURN_IF_ERROR(sql.Exec("ALTER PUBLICATION " + QuoteIdentifier(publication) +
+                             " SET (publish_via_partition_root = true)")
+                        .status()
+                        .WithContext("setting publish_via_partition_root on publication " + publication));
+  }
   if (exists.rows[0][0] == std::optional<std::string>("true")) return Status::Ok();
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, publication));
   for (const TableName& table : tables) {
@@ -129,6 +138,13 @@ std::string StartReplicationCommand(const std::string& slot_name, change::Lsn st
   return "START_REPLICATION SLOT " + QuoteIdentifier(slot_name) + " LOGICAL " + change::FormatLsn(start) +
          " (proto_version '2', publication_names " + QuoteLiteral(QuoteIdentifier(publication)) +
          ", streaming 'on', messages 'true', binary '" + (binary ? "true" : "false") + "')";
+}
+
+Status CheckServerVersion(int server_version) {
+  if (server_version >= 140000) return Status::Ok();
+  return Status::InvalidArgument("capture needs PostgreSQL 14 or later (pgoutput protocol 2: large transactions "
+                                 "streamed, binary values); the source runs " +
+                                 std::to_string(server_version / 10000) + "." + std::to_string(server_version % 10000));
 }
 
 }  // namespace pg2iceberg::capture

@@ -64,9 +64,12 @@ Result<std::vector<TableName>> PublishedTables(PgConnection& sql, const std::str
 // pg_class.oid of each table, in order; 0 for a table that does not exist.
 Result<std::vector<uint32_t>> TableOids(PgConnection& sql, const std::vector<TableName>& tables);
 
-// The START_REPLICATION command for pgoutput protocol 2 with streaming of large transactions,
-// logical messages, and binary values when `binary`.
+// The START_REPLICATION command: pgoutput protocol 2 with streaming of large transactions,
+// logical messages, and binary values when `binary` (PostgreSQL 14 and later).
 std::string StartReplicationCommand(const std::string& slot_name, change::Lsn start,
                                     const std::string& publication, bool binary);
+
+// kInvalidArgument unless `server_version` (e.g. 150004) is PostgreSQL 14 or later.
+Status CheckServerVersion(int server_version);
 
 }  // namespace pg2iceberg::capture

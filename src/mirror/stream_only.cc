@@ -71,6 +71,7 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, env));
+  RETURN_IF_ERROR(capture::CheckServerVersion(replication->ServerVersion()));
   ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
   const capture::CaptureTarget target = TargetOf(config);

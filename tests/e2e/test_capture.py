@@ -237,3 +237,18 @@ def test_a_lost_replication_connection_is_resumed_without_loss_or_duplicates(mir
     assert "capture interrupted" in process.log()
     ids = [c.new_row[0] for _, c in staged(mirror)["public.t"]]
     assert ids == list(range(1, 3001))
+
+
+def test_an_existing_publication_is_made_to_publish_partitions_under_their_root(mirror, streams):
+    mirror.sql("CREATE TABLE m (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+               "CREATE TABLE m_eu PARTITION OF m FOR VALUES IN ('eu')")
+    config = capture_config(mirror, ["public.m"])
+    publication = config["source"]["logical"]["publication_name"]
+    mirror.sql(f"CREATE PUBLICATION {publication} FOR TABLE m")  # publish_via_partition_root = false
+    process = streams(config)
+    wait_captured(mirror, process, timeout=60)
+    mirror.sql("INSERT INTO m VALUES (1, 'eu')")
+    wait_captured(mirror, process)
+    assert process.stop() == 0, process.log()
+    assert query(mirror, "SELECT pubviaroot FROM pg_publication WHERE pubname = %s", publication) == [(True,)]
+    assert [c.new_row for _, c in staged(mirror)["public.m"]] == [[1, "eu"]]

@@ -16,9 +16,18 @@ constexpr uint64_t kChangeOverheadBytes = 32;
 constexpr size_t kChunkChecksumBytes = 4;
 constexpr size_t kMinEncodedChangeBytes = 3;  // kind, schema index, old row kind
 
+// A value's heap bytes beyond sizeof(Value): its string and, for a list, its elements.
+uint64_t EstimateHeapBytes(const change::Value& value) {
+  uint64_t bytes = value.bytes.size();
+  for (const change::Value& element : value.elements) {
+    bytes += sizeof(change::Value) + EstimateHeapBytes(element);
+  }
+  return bytes;
+}
+
 uint64_t EstimateRowBytes(const change::Row& row) {
   uint64_t bytes = 0;
-  for (const change::Value& value : row) bytes += sizeof(change::Value) + value.bytes.size();
+  for (const change::Value& value : row) bytes += sizeof(change::Value) + EstimateHeapBytes(value);
   return bytes;
 }
 

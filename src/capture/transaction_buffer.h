@@ -7,7 +7,8 @@
 //
 // Memory estimate (memory_bytes): per change sizeof(RowChange) + 32 (container slot and
 // bookkeeping), per value of its rows sizeof(Value) plus the length of its string, binary or
-// uuid payload. Table schemas are shared with the capture side and not counted.
+// uuid payload, and for a list the same for each element, recursively. Table schemas are
+// shared with the capture side and not counted.
 //
 // Spill objects live under kSpillPrefix in the store, named "<prefix><xid>-<sequence>.chunk"
 // with a per-buffer counter, written if-none-match so a leftover of an earlier run is never

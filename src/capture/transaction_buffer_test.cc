@@ -86,6 +86,14 @@ std::vector<int64_t> Range(int64_t first, int64_t end) {
   return ids;
 }
 
+TEST(TransactionBufferEstimateTest, ListsCountEveryElementRecursively) {
+  const RowChange flat = Insert(0, 0);
+  RowChange listed = flat;
+  listed.new_row[1] = Value::List({Value::String("abc"), Value::List({Value::Null()})});
+  EXPECT_EQ(EstimateChangeMemoryBytes(listed) - EstimateChangeMemoryBytes(flat),
+            3 * sizeof(Value) + 3);
+}
+
 TEST_F(TransactionBufferTest, SmallTransactionStaysInMemory) {
   AddIds(5, 5, 0, 10);
   EXPECT_EQ(buffer_->open_transactions(), 1u);

@@ -8,7 +8,7 @@ namespace pg2iceberg::change {
 
 std::string FormatLsn(Lsn lsn) {
   char text[24];
-  std::snprintf(text, sizeof text, "%" PRIX32 "/%08" PRIX32, static_cast<uint32_t>(lsn >> 32),
+  std::snprintf(text, sizeof text, "%" PRIX32 "/%" PRIX32, static_cast<uint32_t>(lsn >> 32),
                 static_cast<uint32_t>(lsn));
   return text;
 }
@@ -58,6 +58,7 @@ std::string_view ValueKindName(ValueKind kind) {
     case ValueKind::kTimestamp: return "timestamp";
     case ValueKind::kTimestampTz: return "timestamptz";
     case ValueKind::kUuid: return "uuid";
+    case ValueKind::kList: return "list";
   }
   return "unknown";
 }
@@ -87,6 +88,8 @@ bool Value::operator==(const Value& other) const {
     case ValueKind::kBinary:
     case ValueKind::kUuid:
       return bytes == other.bytes;
+    case ValueKind::kList:
+      return elements == other.elements;
     default:
       return int_value == other.int_value;
   }

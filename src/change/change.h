@@ -19,7 +19,8 @@ namespace pg2iceberg::change {
 // A WAL position (pg_lsn). 0 is "invalid / none".
 using Lsn = uint64_t;
 
-// "X/XXXXXXXX" as Postgres prints pg_lsn (upper 32 bits, slash, lower 32 bits, hex upper case).
+// As Postgres prints pg_lsn: upper 32 bits, slash, lower 32 bits, in upper-case hex without
+// leading zeros ("0/16B3748").
 std::string FormatLsn(Lsn lsn);
 // Parses Postgres' pg_lsn text form; kInvalidArgument for anything else.
 Result<Lsn> ParseLsn(std::string_view text);
@@ -41,9 +42,13 @@ enum class ValueKind : uint8_t {
   kTimestamp = 12,      // int_value: microseconds since 1970-01-01 00:00:00 (no zone)
   kTimestampTz = 13,    // int_value: microseconds since 1970-01-01 00:00:00 UTC
   kUuid = 14,           // bytes: 16 bytes, network order
+  kList = 15,           // elements: a Postgres array (see Value::List)
 };
 
 std::string_view ValueKindName(ValueKind kind);
+
+// How deep lists may nest (a list of lists is depth 2): Postgres' limit on array dimensions.
+inline constexpr int kMaxListDepth = 6;
 
 struct Value {
   ValueKind kind = ValueKind::kNull;
@@ -51,6 +56,7 @@ struct Value {
   double float_value = 0;
   __int128 decimal_unscaled = 0;
   std::string bytes;
+  std::vector<Value> elements;  // kList only
 
   static Value Null() { return {}; }
   static Value UnchangedToast() { return Of(ValueKind::kUnchangedToast); }
@@ -71,8 +77,18 @@ struct Value {
   static Value Timestamp(int64_t micros) { return OfInt(ValueKind::kTimestamp, micros); }
   static Value TimestampTz(int64_t micros) { return OfInt(ValueKind::kTimestampTz, micros); }
   static Value Uuid(std::string sixteen_bytes) { return OfBytes(ValueKind::kUuid, std::move(sixteen_bytes)); }
+  // A Postgres array as a list: NULL elements are Null values; the other elements share one
+  // kind (a scalar kind, or kList for the rows of a multi-dimensional array, which becomes a
+  // list of lists dimension by dimension, at most kMaxListDepth deep). Never UnchangedToast.
+  // Lower bounds other than 1 are not kept: '[0:1]={7,8}' becomes the list [7, 8].
+  static Value List(std::vector<Value> elements) {
+    Value value = Of(ValueKind::kList);
+    value.elements = std::move(elements);
+    return value;
+  }
 
-  // Same kind and same payload; floats compare by bit pattern (NaN == NaN, -0 != +0).
+  // Same kind and same payload; floats compare by bit pattern (NaN == NaN, -0 != +0); lists
+  // compare element by element.
   bool operator==(const Value& other) const;
 
  private:

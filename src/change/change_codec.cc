@@ -41,9 +41,26 @@ void EncodeRowFor(const Row& row, const TableSchema& schema, std::string_view wh
   EncodeRow(row, out);
 }
 
-}  // namespace
+// `depth`: how many lists enclose `value` (0 for a row's values).
+void EncodeValueAt(const Value& value, int depth, ByteWriter* out);
 
-void EncodeValue(const Value& value, ByteWriter* out) {
+// A list's elements share one kind or are null (a capture bug otherwise).
+void EncodeList(const Value& list, int depth, ByteWriter* out) {
+  CHECK_MSG(depth < kMaxListDepth, "list nested deeper than kMaxListDepth");
+  ValueKind shared = ValueKind::kNull;
+  out->AppendVarint(list.elements.size());
+  for (const Value& element : list.elements) {
+    CHECK_MSG(element.kind != ValueKind::kUnchangedToast, "unchanged-toast inside a list");
+    if (element.kind != ValueKind::kNull) {
+      CHECK_MSG(shared == ValueKind::kNull || shared == element.kind,
+                "list elements of different kinds");
+      shared = element.kind;
+    }
+    EncodeValueAt(element, depth + 1, out);
+  }
+}
+
+void EncodeValueAt(const Value& value, int depth, ByteWriter* out) {
   out->AppendByte(static_cast<uint8_t>(value.kind));
   switch (value.kind) {
     case ValueKind::kNull:
@@ -77,9 +94,16 @@ void EncodeValue(const Value& value, ByteWriter* out) {
     case ValueKind::kTimestampTz:
       out->AppendZigZag(value.int_value);
       return;
+    case ValueKind::kList:
+      EncodeList(value, depth, out);
+      return;
   }
   CHECK_MSG(false, "value with an unknown kind");
 }
+
+}  // namespace
+
+void EncodeValue(const Value& value, ByteWriter* out) { EncodeValueAt(value, 0, out); }
 
 void EncodeRow(const Row& row, ByteWriter* out) {
   out->AppendVarint(row.size());

@@ -11,7 +11,9 @@
 //                  int32, int64, date, time, timestamp, timestamptz: zigzag;
 //                  float32: u32 bits of the float; float64: u64 bits of the double;
 //                  decimal: u8 n (1..16), then n bytes of big-endian two's complement, the
-//                    fewest that hold the value; string, binary: string; uuid: 16 bytes.
+//                    fewest that hold the value; string, binary: string; uuid: 16 bytes;
+//                  list: varint count, then count Values — null or all of one kind, never
+//                    unchanged-toast; lists nest at most kMaxListDepth deep.
 //   Row          varint count, then count Values.
 //   TableSchema  u32 relid, string schema_name, string table_name, u8 replica_identity,
 //                varint column count, per column: string name, u32 type_oid,
@@ -20,8 +22,8 @@
 //                u8 old_kind, old Row when old_kind != none, new Row for insert and update.
 //   CommitInfo   varint xid, varint commit_lsn, varint end_lsn, zigzag commit_time_micros.
 //
-// Decoders never trust their input: truncated or malformed bytes yield kDataLoss naming what
-// was being read and the byte position; they never crash and never allocate more than the
+// Decoders never trust their input: truncated or malformed bytes (including a list that breaks
+// the rules above) yield kDataLoss naming what was being read and the byte position; they never crash and never allocate more than the
 // input could describe.
 #pragma once
 

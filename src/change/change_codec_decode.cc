@@ -1,4 +1,5 @@
-// The decoding half of change_codec.h: CodecReader and the Decode* functions.
+// The decoding half of change_codec.h: the Decode* functions (CodecReader is in
+// change_codec_reader.cc).
 #include <cstring>
 #include <limits>
 
@@ -9,7 +10,6 @@ namespace {
 
 constexpr size_t kUuidBytes = 16;
 constexpr size_t kMaxDecimalBytes = 16;
-constexpr size_t kMaxVarintBytes = 10;
 // The smallest encodings, bounding counts read from untrusted input.
 constexpr size_t kMinValueBytes = 1;               // a tag
 constexpr size_t kMinColumnBytes = 1 + 4 + 1 + 1;  // empty name, oid, modifier, key
@@ -42,7 +42,33 @@ Result<int64_t> DecodeInt32Range(CodecReader& reader, std::string_view what) {
   return value;
 }
 
-Result<Value> DecodePayload(CodecReader& reader, ValueKind kind) {
+Result<Value> DecodeValueAt(CodecReader& reader, int depth);
+
+// `depth`: how many lists enclose the list (0 for a row's values).
+Result<Value> DecodeList(CodecReader& reader, int depth) {
+  if (depth >= kMaxListDepth) {
+    return reader.Corrupt("list nested deeper than " + std::to_string(kMaxListDepth));
+  }
+  ASSIGN_OR_RETURN(uint64_t count, reader.ReadCount("list element count", kMinValueBytes));
+  Value list = Value::List({});
+  list.elements.reserve(count);
+  ValueKind shared = ValueKind::kNull;
+  for (uint64_t i = 0; i < count; ++i) {
+    ASSIGN_OR_RETURN(Value element, DecodeValueAt(reader, depth + 1));
+    if (element.kind == ValueKind::kUnchangedToast) {
+      return reader.Corrupt("unchanged-toast inside a list");
+    }
+    if (element.kind != ValueKind::kNull && shared != ValueKind::kNull && element.kind != shared) {
+      return reader.Corrupt("list mixes " + std::string(ValueKindName(shared)) + " and " +
+                            std::string(ValueKindName(element.kind)) + " elements");
+    }
+    if (element.kind != ValueKind::kNull) shared = element.kind;
+    list.elements.push_back(std::move(element));
+  }
+  return list;
+}
+
+Result<Value> DecodePayload(CodecReader& reader, ValueKind kind, int depth) {
   Value value;
   value.kind = kind;
   switch (kind) {
@@ -93,8 +119,18 @@ Result<Value> DecodePayload(CodecReader& reader, ValueKind kind) {
       value.bytes = std::string(AsStringView(bytes));
       return value;
     }
+    case ValueKind::kList:
+      return DecodeList(reader, depth);
   }
   return reader.Corrupt("unknown value tag " + std::to_string(static_cast<int>(kind)));
+}
+
+Result<Value> DecodeValueAt(CodecReader& reader, int depth) {
+  ASSIGN_OR_RETURN(uint8_t tag, reader.ReadU8("value tag"));
+  if (tag > static_cast<uint8_t>(ValueKind::kList)) {
+    return reader.Corrupt("unknown value tag " + std::to_string(tag));
+  }
+  return DecodePayload(reader, static_cast<ValueKind>(tag), depth);
 }
 
 Result<Row> DecodeRowFor(CodecReader& reader, const TableSchema& schema, std::string_view which) {
@@ -109,83 +145,7 @@ Result<Row> DecodeRowFor(CodecReader& reader, const TableSchema& schema, std::st
 
 }  // namespace
 
-Status CodecReader::Corrupt(std::string_view message) const {
-  return Status::DataLoss(context_ + ": " + std::string(message) + " at byte " +
-                          std::to_string(position_));
-}
-
-Result<ByteSpan> CodecReader::ReadBytes(size_t n, std::string_view what) {
-  if (remaining() < n) {
-    return Corrupt("truncated " + std::string(what) + " (needs " + std::to_string(n) + " bytes, " +
-                   std::to_string(remaining()) + " left)");
-  }
-  ByteSpan out = data_.subspan(position_, n);
-  position_ += n;
-  return out;
-}
-
-Result<uint64_t> CodecReader::ReadLittleEndian(size_t width, std::string_view what) {
-  ASSIGN_OR_RETURN(ByteSpan bytes, ReadBytes(width, what));
-  uint64_t value = 0;
-  for (size_t i = width; i > 0; --i) value = (value << 8) | static_cast<uint8_t>(bytes[i - 1]);
-  return value;
-}
-
-Result<uint8_t> CodecReader::ReadU8(std::string_view what) {
-  ASSIGN_OR_RETURN(uint64_t value, ReadLittleEndian(1, what));
-  return static_cast<uint8_t>(value);
-}
-Result<uint16_t> CodecReader::ReadU16(std::string_view what) {
-  ASSIGN_OR_RETURN(uint64_t value, ReadLittleEndian(2, what));
-  return static_cast<uint16_t>(value);
-}
-Result<uint32_t> CodecReader::ReadU32(std::string_view what) {
-  ASSIGN_OR_RETURN(uint64_t value, ReadLittleEndian(4, what));
-  return static_cast<uint32_t>(value);
-}
-Result<uint64_t> CodecReader::ReadU64(std::string_view what) { return ReadLittleEndian(8, what); }
-
-Result<uint64_t> CodecReader::ReadVarint(std::string_view what) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < kMaxVarintBytes; ++i) {
-    if (position_ >= data_.size()) return Corrupt("truncated " + std::string(what));
-    const auto byte = static_cast<uint8_t>(data_[position_++]);
-    if (i == kMaxVarintBytes - 1 && byte > 1) {
-      return Corrupt(std::string(what) + " varint overflows 64 bits");
-    }
-    value |= static_cast<uint64_t>(byte & 0x7F) << (7 * i);
-    if ((byte & 0x80) == 0) return value;
-  }
-  return Corrupt(std::string(what) + " varint longer than 10 bytes");
-}
-
-Result<int64_t> CodecReader::ReadZigZag(std::string_view what) {
-  ASSIGN_OR_RETURN(uint64_t encoded, ReadVarint(what));
-  return static_cast<int64_t>((encoded >> 1) ^ (~(encoded & 1) + 1));
-}
-
-Result<std::string> CodecReader::ReadString(std::string_view what) {
-  ASSIGN_OR_RETURN(uint64_t length, ReadCount(std::string(what) + " length", 1));
-  ASSIGN_OR_RETURN(ByteSpan bytes, ReadBytes(length, what));
-  return std::string(AsStringView(bytes));
-}
-
-Result<uint64_t> CodecReader::ReadCount(std::string_view what, size_t min_item_bytes) {
-  ASSIGN_OR_RETURN(uint64_t count, ReadVarint(what));
-  if (count > remaining() / min_item_bytes) {
-    return Corrupt(std::string(what) + " " + std::to_string(count) + " exceeds the " +
-                   std::to_string(remaining()) + " bytes left");
-  }
-  return count;
-}
-
-Result<Value> DecodeValue(CodecReader& reader) {
-  ASSIGN_OR_RETURN(uint8_t tag, reader.ReadU8("value tag"));
-  if (tag > static_cast<uint8_t>(ValueKind::kUuid)) {
-    return reader.Corrupt("unknown value tag " + std::to_string(tag));
-  }
-  return DecodePayload(reader, static_cast<ValueKind>(tag));
-}
+Result<Value> DecodeValue(CodecReader& reader) { return DecodeValueAt(reader, 0); }
 
 Result<Row> DecodeRow(CodecReader& reader) {
   ASSIGN_OR_RETURN(uint64_t count, reader.ReadCount("row value count", kMinValueBytes));

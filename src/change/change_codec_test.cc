@@ -72,6 +72,8 @@ TEST(ChangeCodecTest, ValueGoldenBytesForEveryKind) {
   std::vector<int> expected_uuid = {14};
   for (int i = 0; i < 16; ++i) expected_uuid.push_back(i);
   EXPECT_EQ(ValueBytes(Value::Uuid(uuid)), expected_uuid);
+  EXPECT_EQ(ValueBytes(Value::List({Value::Int32(1), Value::Null(), Value::Int32(-2)})),
+            (std::vector<int>{15, 3, 3, 2, 0, 3, 3}));
 }
 
 TEST(ChangeCodecTest, DecimalUsesTheFewestTwosComplementBytes) {
@@ -119,6 +121,45 @@ TEST(ChangeCodecTest, EveryValueKindRoundTrips) {
     ASSERT_TRUE(decoded.ok()) << ValueKindName(value.kind) << ": " << decoded.status().ToString();
     EXPECT_TRUE(*decoded == value) << ValueKindName(value.kind);
   }
+}
+
+TEST(ChangeCodecTest, NestedListGoldenBytes) {
+  const Value nested =
+      Value::List({Value::List({Value::String("a")}), Value::List({}), Value::Null()});
+  EXPECT_EQ(ValueBytes(nested), (std::vector<int>{15, 3, 15, 1, 8, 1, 'a', 15, 0, 0}));
+  EXPECT_EQ(ValueBytes(Value::List({})), (std::vector<int>{15, 0}));
+}
+
+// A list nested `depth` deep around one int32.
+Value Nested(int depth) {
+  Value value = Value::Int32(7);
+  for (int i = 0; i < depth; ++i) value = Value::List({value});
+  return value;
+}
+
+TEST(ChangeCodecTest, ListsRoundTripUpToTheDepthLimit) {
+  const std::vector<Value> lists = {
+      Value::List({}),
+      Value::List({Value::Null(), Value::Null()}),
+      Value::List({Value::Decimal(-5), Value::Null(), Value::Decimal(1)}),
+      Value::List({Value::List({Value::Int64(1), Value::Int64(2)}),
+                   Value::List({Value::Null(), Value::Int64(4)})}),
+      Value::List({Value::Uuid(std::string(16, 'u')), Value::Uuid(std::string(16, 'v'))}),
+      Nested(kMaxListDepth)};
+  for (const Value& value : lists) {
+    ByteWriter writer;
+    EncodeValue(value, &writer);
+    auto decoded = DecodeOne(writer.bytes());
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_TRUE(*decoded == value);
+  }
+}
+
+TEST(ChangeCodecTest, ListEqualityComparesElements) {
+  EXPECT_EQ(Value::List({Value::Int32(1)}), Value::List({Value::Int32(1)}));
+  EXPECT_FALSE(Value::List({Value::Int32(1)}) == Value::List({Value::Int32(2)}));
+  EXPECT_FALSE(Value::List({Value::Int32(1)}) == Value::List({Value::Int32(1), Value::Null()}));
+  EXPECT_FALSE(Value::List({}) == Value::Null());
 }
 
 TEST(ChangeCodecTest, TableSchemaGoldenBytesAndRoundTrip) {
@@ -190,7 +231,7 @@ void ExpectDataLoss(const std::vector<int>& bytes, std::string_view fragment) {
 }
 
 TEST(ChangeCodecTest, MalformedValuesAreDataLossNamingTheProblem) {
-  ExpectDataLoss({15}, "unknown value tag 15");
+  ExpectDataLoss({16}, "unknown value tag 16");
   ExpectDataLoss({0xff}, "unknown value tag 255");
   ExpectDataLoss({2, 2}, "bool value 2");
   ExpectDataLoss({3, 0x80, 0x80, 0x80, 0x80, 0x10}, "outside int32");
@@ -203,6 +244,18 @@ TEST(ChangeCodecTest, MalformedValuesAreDataLossNamingTheProblem) {
   ExpectDataLoss({8, 5, 'a'}, "string length 5 exceeds");
   ExpectDataLoss({14, 1, 2, 3}, "truncated uuid");
   ExpectDataLoss({}, "truncated value tag");
+}
+
+TEST(ChangeCodecTest, MalformedListsAreDataLoss) {
+  ExpectDataLoss({15, 2, 3, 2, 4, 2}, "list mixes int32 and int64 elements");
+  ExpectDataLoss({15, 3, 8, 0, 0, 3, 2}, "list mixes string and int32");
+  ExpectDataLoss({15, 1, 1}, "unchanged-toast inside a list");
+  ExpectDataLoss({15, 5, 0, 0}, "list element count 5 exceeds");
+  ExpectDataLoss({15, 2, 3, 2}, "truncated value tag");
+  std::vector<int> too_deep;
+  for (int i = 0; i <= kMaxListDepth; ++i) too_deep.insert(too_deep.end(), {15, 1});
+  too_deep.insert(too_deep.end(), {3, 14});
+  ExpectDataLoss(too_deep, "list nested deeper than 6");
 }
 
 TEST(ChangeCodecTest, MalformedRowChangesAreDataLoss) {

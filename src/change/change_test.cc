@@ -8,9 +8,9 @@ namespace pg2iceberg::change {
 namespace {
 
 TEST(LsnTest, FormatsLikePostgres) {
-  EXPECT_EQ(FormatLsn(0), "0/00000000");
-  EXPECT_EQ(FormatLsn(0x16B3748), "0/016B3748");
-  EXPECT_EQ(FormatLsn(0x1234ABCD00000010ULL), "1234ABCD/00000010");
+  EXPECT_EQ(FormatLsn(0), "0/0");
+  EXPECT_EQ(FormatLsn(0x16B3748), "0/16B3748");
+  EXPECT_EQ(FormatLsn(0x1234ABCD00000010ULL), "1234ABCD/10");
 }
 
 TEST(LsnTest, ParsesPostgresText) {

@@ -221,7 +221,8 @@ def _timestamp(micros, tz):
     return value.replace(tzinfo=datetime.timezone.utc) if tz else value
 
 
-# Value tag -> reader of its payload (docs/staging-segment.md, "Value").
+# Value tag -> reader of its payload (docs/staging-segment.md, "Value"); lists (tag 15) are
+# read by _list, into Python lists whose decimals take the scale of the array column.
 _VALUES = {
     0: lambda r, column: None,
     1: lambda r, column: UNCHANGED_TOAST,
@@ -241,11 +242,37 @@ _VALUES = {
 }
 
 
-def _value(r, column):
-    tag = r.u8()
+_LIST_TAG = 15
+_MAX_LIST_DEPTH = 6
+
+
+def _list(r, column, depth):
+    """A list (a Postgres array) as a Python list; `depth` lists enclose it."""
+    if depth >= _MAX_LIST_DEPTH:
+        r.fail(f"list nested deeper than {_MAX_LIST_DEPTH}")
+    out, kind = [], None
+    for _ in range(r.count(1, "list element")):
+        tag = r.u8()
+        if tag == 1:
+            r.fail("unchanged TOAST inside a list")
+        if tag != 0:
+            if kind is not None and tag != kind:
+                r.fail(f"list mixes value tags {kind} and {tag}")
+            kind = tag
+        out.append(_tagged(r, tag, column, depth + 1))
+    return out
+
+
+def _tagged(r, tag, column, depth):
+    if tag == _LIST_TAG:
+        return _list(r, column, depth)
     if tag not in _VALUES:
         r.fail(f"unknown value tag {tag}")
     return _VALUES[tag](r, column)
+
+
+def _value(r, column):
+    return _tagged(r, r.u8(), column, 0)
 
 
 def _row(r, schema):

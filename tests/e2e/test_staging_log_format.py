@@ -145,10 +145,31 @@ def test_hand_built_zstd_block_with_update_and_delete_decodes():
         ("delete", 901, 0x200, [2, None, None], None)
 
 
+def test_hand_built_lists_decode_to_python_lists():
+    columns = [("id", 23, -1, 1), ("ns", 1231, NUMERIC_10_2, 0), ("grid", 1007, -1, 0),
+               ("tags", 1009, -1, 0)]
+    numbers = b"\x0f\x03" + b"\x07\x02\x30\x39" + b"\x00" + b"\x07\x01\xff"
+    grid = b"\x0f\x02" + b"\x0f\x02\x03\x02\x03\x04" + b"\x0f\x02\x03\x06\x00"
+    tags = b"\x0f\x00"
+    deepest = b"\x0f\x01" * 6 + b"\x03\x0e"
+    payload = (varint(1) + schema_bytes(columns=columns) + varint(2) + commit(1, 16, 24, 0)
+               + b"\x01\x00\x00" + row(b"\x03\x02", numbers, grid, tags)
+               + b"\x00" + b"\x01\x00\x00" + row(b"\x03\x04", b"\x00", deepest, b"\x0f\x01\x08\x01,"))
+    [block] = staging_log.read_segment(segment([("public.w", 42, 2, 16, 16, payload, 0)]))
+    first, second = block.changes
+    assert first.new_row == [1, [decimal.Decimal("123.45"), None, decimal.Decimal("-0.01")],
+                             [[1, 2], [3, None]], []]
+    assert second.new_row == [2, None, [[[[[[7]]]]]], [","]]
+
+
 @pytest.mark.parametrize("payload_tail, error", [
     (b"\x07\x02\x00\x05", "not minimal"),
     (b"\x02\x02", "bool"),
-    (b"\x0f", "unknown value tag"),
+    (b"\x10", "unknown value tag"),
+    (b"\x0f\x02\x03\x02\x04\x02", "list mixes value tags 3 and 4"),
+    (b"\x0f\x01\x01", "unchanged TOAST inside a list"),
+    (b"\x0f\x05\x00", "list element count 5"),
+    (b"\x0f\x01" * 7 + b"\x03\x02", "nested deeper than 6"),
     (b"\x08\x01\xff", "UTF-8"),
     (b"\x03" + zigzag(1 << 31), "out of range"),
 ])

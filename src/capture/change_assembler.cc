@@ -4,9 +4,9 @@
 
 namespace pg2iceberg::capture {
 
-ChangeAssembler::ChangeAssembler(std::vector<MirroredTable> tables, TransactionBuffer& buffer, CommittedSink& sink,
-                                 Logger& log)
-    : buffer_(buffer), sink_(sink), log_(log) {
+ChangeAssembler::ChangeAssembler(std::vector<MirroredTable> tables, TypeResolver& types, TransactionBuffer& buffer,
+                                 CommittedSink& sink, Logger& log)
+    : types_(types), buffer_(buffer), sink_(sink), log_(log) {
   for (MirroredTable& table : tables) mirrored_[table.relid] = std::move(table);
 }
 
@@ -65,6 +65,14 @@ Status ChangeAssembler::OnRelation(const pg::RelationMessage& relation) {
   schema->table_name = relation.table_name;
   schema->replica_identity = relation.replica_identity;
   schema->columns = relation.columns;
+  for (change::ColumnSchema& column : schema->columns) {
+    Result<ResolvedType> type = types_.Resolve(column.type_oid, column.type_modifier);
+    if (!type.ok()) {
+      return type.status().WithContext("table " + schema->QualifiedName() + ", column \"" + column.name + "\"");
+    }
+    column.type_oid = type->type_oid;
+    column.type_modifier = type->type_modifier;
+  }
   auto known = schemas_.find(relation.relid);
   if (known == schemas_.end() || !(*known->second == *schema)) {
     log_.Debug("relation " + schema->QualifiedName() + " (oid " + std::to_string(relation.relid) +

@@ -1,12 +1,14 @@
 // ChangeAssembler: pgoutput messages in, committed transactions of the mirrored tables out.
 //
-// It tracks Relation messages (one schema per relid, replaced when the table's shape changes),
+// It tracks Relation messages (one schema per relid, replaced when the table's shape changes;
+// each column's type resolved to the built-in type it is decoded as — a domain's base type,
+// text for an enum — so the staged schema names that type),
 // decodes tuple values into change::Values, keeps the changes of open transactions in the
 // TransactionBuffer (streamed in-progress transactions interleave with ordinary ones), applies
 // subtransaction and transaction aborts, and on commit hands the transaction's changes, in
 // order, to a CommittedSink. Changes of tables it does not mirror are dropped.
 //
-// Not thread-safe. Borrows the buffer and sink, which must outlive it.
+// Not thread-safe. Borrows the resolver, buffer and sink, which must outlive it.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@
 
 #include "base/log.h"
 #include "capture/transaction_buffer.h"
+#include "capture/type_resolver.h"
 #include "change/change.h"
 #include "pg/pgoutput.h"
 
@@ -40,11 +43,14 @@ struct MirroredTable {
 
 class ChangeAssembler {
  public:
-  ChangeAssembler(std::vector<MirroredTable> tables, TransactionBuffer& buffer, CommittedSink& sink, Logger& log);
+  // `types` resolves the column types of Relation messages (see type_resolver.h).
+  ChangeAssembler(std::vector<MirroredTable> tables, TypeResolver& types, TransactionBuffer& buffer,
+                  CommittedSink& sink, Logger& log);
 
   // Handles one decoded message. kDataLoss for a protocol violation (a change outside a
   // transaction, a Relation of a mirrored table's name under a new relid — the table was
-  // dropped and recreated); kInvalidArgument for a value Iceberg cannot hold exactly.
+  // dropped and recreated); kInvalidArgument for a value Iceberg cannot hold exactly or a
+  // column type capture cannot decode; the resolver's lookup errors.
   Status Handle(const pg::PgoutputMessage& message);
 
   // Between Begin and Commit of an ordinary transaction.
@@ -66,6 +72,7 @@ class ChangeAssembler {
   Result<std::pair<uint32_t, uint32_t>> Owner(uint32_t stream_xid) const;
 
   std::map<uint32_t, MirroredTable> mirrored_;  // by relid
+  TypeResolver& types_;
   std::map<uint32_t, std::shared_ptr<const change::TableSchema>> schemas_;  // by relid
   TransactionBuffer& buffer_;
   CommittedSink& sink_;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "env/local_object_store.h"
 #include "env/random.h"
@@ -20,10 +21,26 @@ class NullLogger final : public Logger {
   LogLevel min_level() const override { return LogLevel::kError; }
 };
 
+// Resolves the types it was told about; built-in OIDs (< 10000) as themselves; the rest are
+// refused. Counts lookups of non-built-in types.
+class FakeTypeResolver final : public TypeResolver {
+ public:
+  Result<ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
+    if (type_oid < 10000) return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
+    ++lookups;
+    auto known = types.find(type_oid);
+    if (known == types.end()) return Status::InvalidArgument("column type public.widget is not supported");
+    return known->second;
+  }
+  std::map<uint32_t, ResolvedType> types;
+  int lookups = 0;
+};
+
 struct Recorded {
   change::CommitInfo commit;
   ChangeKind kind;
   std::string table;
+  std::shared_ptr<const change::TableSchema> schema;
   change::Row new_row;
   change::Row old_row;
 };
@@ -31,7 +48,8 @@ struct Recorded {
 class RecordingSink final : public CommittedSink {
  public:
   Status Change(const change::CommitInfo& commit, const change::RowChange& change) override {
-    changes.push_back({commit, change.kind, change.table->QualifiedName(), change.new_row, change.old_row});
+    changes.push_back(
+        {commit, change.kind, change.table->QualifiedName(), change.table, change.new_row, change.old_row});
     return Status::Ok();
   }
   Status Commit(const change::CommitInfo& commit, int64_t change_count) override {
@@ -50,7 +68,7 @@ class ChangeAssemblerTest : public ::testing::Test {
     dir_ = ::testing::TempDir() + "assembler_" + std::to_string(getpid());
     store_ = std::move(LocalObjectStore::Open(dir_, random_).value());
     buffer_ = std::make_unique<TransactionBuffer>(TransactionBufferOptions{}, *store_);
-    assembler_ = std::make_unique<ChangeAssembler>(std::vector<MirroredTable>{{16384, "public", "t"}}, *buffer_,
+    assembler_ = std::make_unique<ChangeAssembler>(std::vector<MirroredTable>{{16384, "public", "t"}}, types_, *buffer_,
                                                    sink_, log_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -63,6 +81,7 @@ class ChangeAssemblerTest : public ::testing::Test {
   }
 
   NullLogger log_;
+  FakeTypeResolver types_;
   SeededRandom random_{1};
   std::string dir_;
   std::unique_ptr<LocalObjectStore> store_;
@@ -174,6 +193,47 @@ TEST_F(ChangeAssemblerTest, AValueThatCannotBeStoredExactlyNamesTheTable) {
   Status status = Handle(pg::InsertMessage{.relid = 16384, .new_tuple = {Text("99999999999"), Text("a")}});
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("public.t"), std::string::npos) << status.ToString();
+}
+
+TEST_F(ChangeAssemblerTest, ColumnsOfDomainsAndEnumsAreStagedAsTheirBaseType) {
+  constexpr int32_t kNumeric10x2 = ((10 << 16) | 2) + 4;
+  types_.types[50000] = {.type_oid = 1700, .type_modifier = kNumeric10x2, .declared_name = "public.price"};
+  types_.types[50001] = {.type_oid = 25, .declared_name = "public.mood"};
+  pg::RelationMessage relation = Relation();
+  relation.columns.push_back({.name = "price", .type_oid = 50000});
+  relation.columns.push_back({.name = "mood", .type_oid = 50001});
+  ASSERT_TRUE(Handle(pg::BeginMessage{.final_lsn = 0x200, .xid = 7}).ok());
+  ASSERT_TRUE(Handle(relation).ok());
+  ASSERT_TRUE(Handle(relation).ok());  // described again: the same schema
+  ASSERT_TRUE(Handle(pg::InsertMessage{.relid = 16384, .new_tuple = {Text("1"), Text("a"), Text("12.34"), Text("happy")}})
+                  .ok());
+  ASSERT_TRUE(Handle(pg::CommitMessage{.commit_lsn = 0x200, .end_lsn = 0x228}).ok());
+  ASSERT_EQ(sink_.changes.size(), 1u);
+  EXPECT_EQ(sink_.changes[0].new_row,
+            (change::Row{Value::Int32(1), Value::String("a"), Value::Decimal(1234), Value::String("happy")}));
+  const std::vector<change::ColumnSchema>& columns = sink_.changes[0].schema->columns;
+  ASSERT_EQ(columns.size(), 4u);
+  EXPECT_EQ(columns[2], (change::ColumnSchema{.name = "price", .type_oid = 1700, .type_modifier = kNumeric10x2}));
+  EXPECT_EQ(columns[3], (change::ColumnSchema{.name = "mood", .type_oid = 25, .type_modifier = -1}));
+}
+
+TEST_F(ChangeAssemblerTest, AColumnTypeCaptureCannotDecodeFailsItsRelationNamingTheColumn) {
+  pg::RelationMessage relation = Relation();
+  relation.columns.push_back({.name = "w", .type_oid = 60000});
+  ASSERT_TRUE(Handle(pg::BeginMessage{.final_lsn = 0x200, .xid = 7}).ok());
+  Status status = Handle(relation);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("table public.t, column \"w\""), std::string::npos) << status.ToString();
+  EXPECT_NE(status.message().find("public.widget"), std::string::npos) << status.ToString();
+}
+
+TEST_F(ChangeAssemblerTest, TablesThatAreNotMirroredAreNotResolved) {
+  pg::RelationMessage other = Relation(99);
+  other.table_name = "other";
+  other.columns.push_back({.name = "w", .type_oid = 60000});
+  ASSERT_TRUE(Handle(pg::BeginMessage{.final_lsn = 0x200, .xid = 7}).ok());
+  EXPECT_TRUE(Handle(other).ok());
+  EXPECT_EQ(types_.lookups, 0);
 }
 
 }  // namespace

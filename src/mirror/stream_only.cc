@@ -14,10 +14,12 @@
 namespace pg2iceberg {
 namespace {
 
-// Text values arrive in exactly the forms pg/text_values.h parses.
+// Text values arrive in exactly the forms pg/text_values.h parses (and money in the form
+// pg/mapped_values.h expects: lc_monetary C prints two fractional digits).
 constexpr std::string_view kReplicationSessionSettings =
     "SET client_encoding = 'UTF8'; SET datestyle = 'ISO, YMD'; SET timezone = 'UTC';"
-    " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET intervalstyle = 'postgres'";
+    " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET intervalstyle = 'postgres';"
+    " SET lc_monetary = 'C'";
 
 Result<std::unique_ptr<PgConnection>> ConnectReplication(const PostgresConfig& config, Env& env) {
   PgConnectParams params = SourceConnectParams(config);
@@ -100,7 +102,8 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                                RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
                                return stage::RetirePassedSegments(*coordinator, *warehouse).status();
                              });
-  capture::ChangeAssembler assembler(MirroredTables(prepared.tables), buffer, streamer, env.log);
+  capture::PgTypeResolver types(*sql);
+  capture::ChangeAssembler assembler(MirroredTables(prepared.tables), types, buffer, streamer, env.log);
   Status status = streamer.Run(assembler, stop);
   const capture::FlushStats& stats = flusher.stats();
   env.log.Info("staged " + std::to_string(stats.changes) + " change(s) of " + std::to_string(stats.transactions) +

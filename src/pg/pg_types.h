@@ -32,6 +32,24 @@ enum class TypeOid : uint32_t {
   kNumeric = 1700,
   kUuid = 2950,
   kJsonb = 3802,
+  // Mapped onto another Value kind by capture (pg/mapped_values.h): timetz → Time, the rest
+  // → String holding Postgres' text output.
+  kXml = 142,
+  kCidr = 650,
+  kMacaddr8 = 774,
+  kMoney = 790,
+  kMacaddr = 829,
+  kInet = 869,
+  kInterval = 1186,
+  kBit = 1560,
+  kVarbit = 1562,
+  kPgLsn = 3220,
+  kInt4Range = 3904,
+  kNumRange = 3906,
+  kTsRange = 3908,
+  kTsTzRange = 3910,
+  kDateRange = 3912,
+  kInt8Range = 3926,
 };
 
 struct PgColumn {

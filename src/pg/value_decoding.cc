@@ -4,7 +4,9 @@
 #include <limits>
 #include <string>
 
+#include "pg/array_values.h"
 #include "pg/binary_values.h"
+#include "pg/mapped_values.h"
 #include "pg/pg_types.h"
 #include "pg/replication_protocol.h"
 #include "pg/text_values.h"
@@ -176,6 +178,10 @@ Result<Value> DecodePresent(const ColumnSchema& column, ByteSpan data, bool bina
     case TypeOid::kNumeric:
       return DecodeNumericValue(column, data, binary);
     default:
+      if (IsMappedType(column.type_oid)) return DecodeMappedValue(column.type_oid, data, binary);
+      if (ArrayElementTypeOid(column.type_oid).has_value()) {
+        return DecodeArrayValue(column, data, binary, DecodePresent);
+      }
       return Status::InvalidArgument("type oid " + std::to_string(column.type_oid) +
                                      " is not supported yet");
   }

@@ -6,7 +6,10 @@
 //     bool → Bool; int2, int4 → Int32; int8, oid → Int64; float4 → Float32; float8 → Float64;
 //     numeric(p,s) with p <= 38 → Decimal (unscaled at scale s);
 //     text, varchar, bpchar, name, json, jsonb → String; bytea → Binary; date → Date;
-//     time → Time; timestamp → Timestamp; timestamptz → TimestampTz; uuid → Uuid.
+//     time → Time; timestamp → Timestamp; timestamptz → TimestampTz; uuid → Uuid;
+//     arrays of those types → List (array_values.h);
+//     timetz → Time (in UTC) and interval, money, inet, cidr, macaddr[8], bit, varbit, xml,
+//     pg_lsn and the built-in ranges → String, as mapped_values.h describes.
 // Text forms are parsed as text_values.h describes (the session settings it names are required);
 // binary forms as binary_values.h. NaN floats become the one canonical quiet NaN.
 //

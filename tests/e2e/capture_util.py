@@ -139,3 +139,14 @@ def drop_slots(mirror):
                 break
             except Exception:  # still active for a moment after the terminate
                 time.sleep(0.1)
+
+
+def staged(mirror, group="default"):
+    """The group's staging log, read by tests/e2e/staging_log.py: {"schema.table": [(offset, change)]}."""
+    from staging_log import staged_changes
+
+    conn = mirror.connect()
+    try:
+        return staged_changes(conn, mirror.warehouse, group=group)
+    finally:
+        conn.close()

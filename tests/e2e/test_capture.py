@@ -1,20 +1,9 @@
 """stream-only end to end: what reaches the staging log, when it is flushed, how the slot moves,
 and how much memory a huge transaction costs."""
 import os
-import time
 
-from capture_util import (capture_config, current_wal_lsn, flushed_lsn, query, slot_confirmed_lsn, wait_captured,
-                          wait_until)
-from conftest import BINARY
-from staging_log import staged_changes
-
-
-def staged(mirror):
-    conn = mirror.connect()
-    try:
-        return staged_changes(conn, mirror.warehouse)
-    finally:
-        conn.close()
+from capture_util import (capture_config, current_wal_lsn, flushed_lsn, query, slot_confirmed_lsn, staged,
+                          wait_captured, wait_until)
 
 
 def segment_rows(mirror):

@@ -393,7 +393,7 @@ def test_stops_when_a_table_row_is_edited_while_running(mirror, streams):
     insert_items(mirror, 21)  # its flush claims offsets from the edited row
 
     output = exits_while_running(process)
-    assert_says(output, "pg2iceberg: error: ", "public.items", "the state was edited")
+    assert_says(output, "pg2iceberg: error: ", "public.items", "edited outside pg2iceberg")
     recorded = flushed_lsn(mirror)
     assert_nothing_acknowledged(mirror, slot, recorded)
     # The way out is named once capture starts again: the edited row fails its checksum.

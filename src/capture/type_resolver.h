@@ -1,0 +1,57 @@
+// TypeResolver: the built-in type capture decodes a column as, for the type OID a Relation
+// message declares. pgoutput names a column's own type — an enum's or a domain's OID, an
+// extension type's — while the decoders (pg/value_decoding.h) know built-in types only:
+//
+//   built-in types (OID < 10000)  → themselves, unchanged (unsupported ones are refused later
+//                                   by the decoder, when a value arrives);
+//   enums                         → text (enum_send and enum_out both give the label);
+//   citext (the extension)        → text (its send form is text's);
+//   domains                       → their base type, following domains over domains, with
+//                                   the domain's type modifier (numeric(10,2), varchar(20))
+//                                   when the column has none of its own;
+//   any other non-built-in type   → kInvalidArgument naming the type.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "base/status.h"
+#include "env/pg_connection.h"
+
+namespace pg2iceberg::capture {
+
+struct ResolvedType {
+  uint32_t type_oid = 0;       // a built-in type
+  int32_t type_modifier = -1;  // its modifier (-1: none)
+  std::string declared_name;   // "schema.name" of a non-built-in declared type; else empty
+  bool operator==(const ResolvedType&) const = default;
+};
+
+class TypeResolver {
+ public:
+  virtual ~TypeResolver() = default;
+  // `type_modifier` is the column's own (pg_attribute.atttypmod). Errors: kInvalidArgument
+  // for a type capture cannot decode; lookup failures as the connection reports them.
+  virtual Result<ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) = 0;
+};
+
+// Resolves through pg_type on a SQL connection, caching each non-built-in type's resolution
+// for the resolver's lifetime (a type's kind and a domain's base type cannot change).
+// Borrows `sql`, which must outlive it. Not thread-safe.
+class PgTypeResolver final : public TypeResolver {
+ public:
+  explicit PgTypeResolver(PgConnection& sql) : sql_(sql) {}
+
+  Result<ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override;
+
+ private:
+  // What a non-built-in type decodes as, whatever the column's own modifier.
+  Result<ResolvedType> ResolveDeclared(uint32_t type_oid);
+  Result<ResolvedType> ResolveArray(uint32_t element_oid, const ResolvedType& declared);
+
+  PgConnection& sql_;
+  std::map<uint32_t, ResolvedType> cache_;  // by declared type OID
+};
+
+}  // namespace pg2iceberg::capture

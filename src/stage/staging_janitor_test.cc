@@ -1,0 +1,109 @@
+// RetirePassedSegments and RemoveUnindexedSegments against a real Postgres
+// (PG2ICEBERG_TEST_PG_CONNINFO; skipped when unset) and a local object store.
+#include "stage/staging_janitor.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "env/libpq_connection.h"
+#include "env/local_object_store.h"
+#include "env/random.h"
+#include "stage/segment_upload.h"
+
+namespace pg2iceberg::stage {
+namespace {
+
+class NullLogger final : public Logger {
+ public:
+  void Write(LogLevel, std::string_view) override {}
+  LogLevel min_level() const override { return LogLevel::kError; }
+};
+
+class StagingJanitorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
+    if (conninfo == nullptr || *conninfo == '\0') GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+    pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
+    schema_ = "janitor_" + std::to_string(getpid()) + "_" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    ASSERT_TRUE(pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").ok());
+    dir_ = ::testing::TempDir() + schema_;
+    store_ = std::move(LocalObjectStore::Open(dir_, random_).value());
+    coordinator_ = std::move(Coordinator::Open(*pg_, schema_, "default").value());
+    ASSERT_TRUE(coordinator_->CreateCapture({.system_identifier = "1", .database = "db", .slot_name = "s",
+                                             .publication_name = "p", .slot_created_lsn = 1, .flushed_lsn = 1})
+                    .ok());
+    table_ = coordinator_->RegisterTable("public", "t", 42).value();
+  }
+  void TearDown() override {
+    if (pg_ != nullptr) pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").status().IgnoreError();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  // Indexes a segment of `count` inserts committed at `lsn`.
+  void Flush(const std::string& key, int count, change::Lsn lsn) {
+    auto schema = std::make_shared<change::TableSchema>(change::TableSchema{
+        .relid = 42, .schema_name = "public", .table_name = "t", .columns = {{.name = "id", .type_oid = 23}}});
+    SegmentWriter writer(0);
+    for (int i = 0; i < count; ++i) {
+      writer.Append({.xid = 1, .commit_lsn = lsn, .end_lsn = lsn + 1},
+                    {.kind = change::ChangeKind::kInsert, .table = schema, .new_row = {change::Value::Int32(i)}});
+    }
+    DurableSegment segment =
+        UploadSegment(*store_, key, writer.Finish().value(), [&](uint32_t) { return table_.table_id; }).value();
+    std::vector<TableState> tables = {table_};
+    ASSERT_TRUE(coordinator_->CommitFlush({segment}, coordinator_->RecordedFlushed().value(), lsn + 1, tables).ok());
+    table_ = tables[0];
+  }
+
+  std::vector<std::string> Keys() {
+    std::vector<std::string> keys;
+    const std::vector<ObjectInfo> objects = store_->List("stage/").value();
+    for (const ObjectInfo& object : objects) keys.push_back(object.key);
+    return keys;
+  }
+
+  NullLogger log_;
+  LibpqConnector connector_{log_};
+  SeededRandom random_{3};
+  std::unique_ptr<PgConnection> pg_;
+  std::string schema_;
+  std::string dir_;
+  std::unique_ptr<LocalObjectStore> store_;
+  std::unique_ptr<Coordinator> coordinator_;
+  TableState table_;
+};
+
+TEST_F(StagingJanitorTest, RetiresOnlySegmentsEveryCursorHasPassed) {
+  Flush("stage/a.seg", 3, 0x100);
+  Flush("stage/b.seg", 2, 0x200);
+  EXPECT_EQ(RetirePassedSegments(*coordinator_, *store_).value(), 0);  // no cursor: kept
+  ASSERT_TRUE(coordinator_->SetCursor(table_.table_id, "m1", 3).ok());
+  ASSERT_TRUE(coordinator_->SetCursor(table_.table_id, "m2", 4).ok());
+  EXPECT_EQ(RetirePassedSegments(*coordinator_, *store_).value(), 1);
+  EXPECT_EQ(Keys(), std::vector<std::string>{"stage/b.seg"});
+  EXPECT_EQ(coordinator_->Segments().value().size(), 1u);
+  EXPECT_EQ(coordinator_->BlocksFrom(table_.table_id, 0, 10).value().at(0).first_offset, 3);
+  ASSERT_TRUE(coordinator_->SetCursor(table_.table_id, "m1", 5).ok());
+  EXPECT_EQ(RetirePassedSegments(*coordinator_, *store_).value(), 0);  // m2 still at 4
+  ASSERT_TRUE(coordinator_->SetCursor(table_.table_id, "m2", 5).ok());
+  EXPECT_EQ(RetirePassedSegments(*coordinator_, *store_).value(), 1);
+  EXPECT_TRUE(Keys().empty());
+}
+
+TEST_F(StagingJanitorTest, RemovesOnlyObjectsNoIndexRowNames) {
+  Flush("stage/indexed.seg", 1, 0x100);
+  ASSERT_TRUE(store_->Put("stage/orphan.seg", AsBytes("left by a crash"), {}).ok());
+  ASSERT_TRUE(store_->Put("elsewhere/keep", AsBytes("not staging"), {}).ok());
+  EXPECT_EQ(RemoveUnindexedSegments(*coordinator_, *store_, "stage/").value(), 1);
+  EXPECT_EQ(Keys(), std::vector<std::string>{"stage/indexed.seg"});
+  EXPECT_TRUE(store_->Head("elsewhere/keep").ok());
+  EXPECT_EQ(RemoveUnindexedSegments(*coordinator_, *store_, "stage/").value(), 0);
+}
+
+}  // namespace
+}  // namespace pg2iceberg::stage

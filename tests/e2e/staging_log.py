@@ -455,14 +455,17 @@ def _index_rows(conn, schema, group):
 class _SegmentFiles:
     """Segment files of a warehouse, each read and its directory checked once."""
 
-    def __init__(self, warehouse_dir):
-        self.root = warehouse_dir.removeprefix("file://")
+    def __init__(self, warehouse):
+        if callable(warehouse):
+            self.read = warehouse
+        else:
+            root = warehouse.removeprefix("file://")
+            self.read = lambda key: open(os.path.join(root, key), "rb").read()
         self.cache = {}
 
     def get(self, key, size):
         if key not in self.cache:
-            with open(os.path.join(self.root, key), "rb") as f:
-                data = f.read()
+            data = self.read(key)
             if len(data) != size:
                 raise SegmentError(f"{key}: {len(data)} bytes, the index says {size}")
             self.cache[key] = (data, {b.offset: b for b in read_directory(data)})
@@ -470,7 +473,8 @@ class _SegmentFiles:
 
 
 def staged_changes(conn, warehouse_dir, schema="_pg2iceberg", group="default"):
-    """{"schema.table": [(offset, StagedChange)]} for every table of `group`, from the index."""
+    """{"schema.table": [(offset, StagedChange)]} for every table of `group`, from the index.
+    `warehouse_dir` is a local warehouse directory, or a function from object key to bytes."""
     files, result, ends = _SegmentFiles(warehouse_dir), {}, {}
     for row in _index_rows(conn, schema, group):
         (schema_name, table_name, relid, next_offset, first_offset, count, block_offset, block_length,

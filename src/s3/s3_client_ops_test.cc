@@ -36,24 +36,18 @@ size_t Count(std::string_view text, std::string_view needle) {
   return count;
 }
 
-class S3ClientOpsTest : public ::testing::Test {
+class S3ClientOpsTest : public testing::S3ClientFixture {
  protected:
+  S3ClientOpsTest() : S3ClientFixture(7) {}
   std::unique_ptr<S3Client> MakeClient(FakeHttpTransport::Handler handler,
                                        S3Options options = TestOptions()) {
-    http_ = std::make_unique<FakeHttpTransport>(std::move(handler));
-    auto client = S3Client::Create(std::move(options), *http_, clock_, random_);
-    EXPECT_TRUE(client.ok()) << client.status().ToString();
-    return client.ok() ? std::move(*client) : nullptr;
+    return MakeClientWith(std::move(handler), std::move(options));
   }
   std::vector<std::string> Routes() const {
     std::vector<std::string> routes;
     for (const HttpRequest& request : http_->requests) routes.push_back(RouteOf(request));
     return routes;
   }
-
-  FakeClock clock_;
-  SeededRandom random_{7};
-  std::unique_ptr<FakeHttpTransport> http_;
 };
 
 TEST_F(S3ClientOpsTest, RangeReadsSendARangeAndHandleTheEnd) {

@@ -29,19 +29,13 @@ S3Options TestOptions() {
   return options;
 }
 
-class S3ClientTest : public ::testing::Test {
+class S3ClientTest : public testing::S3ClientFixture {
  protected:
+  S3ClientTest() : S3ClientFixture(42) {}
   std::unique_ptr<S3Client> MakeClient(FakeHttpTransport::Handler handler,
                                        S3Options options = TestOptions()) {
-    http_ = std::make_unique<FakeHttpTransport>(std::move(handler));
-    auto client = S3Client::Create(std::move(options), *http_, clock_, random_);
-    EXPECT_TRUE(client.ok()) << client.status().ToString();
-    return client.ok() ? std::move(*client) : nullptr;
+    return MakeClientWith(std::move(handler), std::move(options));
   }
-
-  FakeClock clock_;
-  SeededRandom random_{42};
-  std::unique_ptr<FakeHttpTransport> http_;
 };
 
 TEST_F(S3ClientTest, SignsPathStyleRequests) {

@@ -5,8 +5,14 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <memory>
+
 #include "env/clock.h"
 #include "env/http_transport.h"
+#include "env/random.h"
+#include "s3/s3_client.h"
 
 namespace pg2iceberg::testing {
 
@@ -74,5 +80,22 @@ inline std::string HeaderOf(const HttpRequest& request, std::string_view name) {
   }
   return "";
 }
+
+// A fixture that builds S3Clients on a FakeHttpTransport, a FakeClock and a seeded Random.
+class S3ClientFixture : public ::testing::Test {
+ protected:
+  explicit S3ClientFixture(uint64_t seed) : random_(seed) {}
+
+  std::unique_ptr<S3Client> MakeClientWith(FakeHttpTransport::Handler handler, S3Options options) {
+    http_ = std::make_unique<FakeHttpTransport>(std::move(handler));
+    auto client = S3Client::Create(std::move(options), *http_, clock_, random_);
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    return client.ok() ? std::move(*client) : nullptr;
+  }
+
+  FakeClock clock_;
+  SeededRandom random_;
+  std::unique_ptr<FakeHttpTransport> http_;
+};
 
 }  // namespace pg2iceberg::testing

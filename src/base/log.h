@@ -28,4 +28,11 @@ class Logger {
   }
 };
 
+// Drops every line: for tests and tools that have nothing to report.
+class NullLogger final : public Logger {
+ public:
+  void Write(LogLevel, std::string_view) override {}
+  LogLevel min_level() const override { return LogLevel::kError; }
+};
+
 }  // namespace pg2iceberg

@@ -15,11 +15,6 @@ namespace {
 using change::ChangeKind;
 using change::Value;
 
-class NullLogger final : public Logger {
- public:
-  void Write(LogLevel, std::string_view) override {}
-  LogLevel min_level() const override { return LogLevel::kError; }
-};
 
 // Resolves the types it was told about; built-in OIDs (< 10000) as themselves; the rest are
 // refused. Counts lookups of non-built-in types.

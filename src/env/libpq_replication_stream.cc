@@ -7,23 +7,14 @@
 #include <memory>
 #include <string>
 
+#include "env/libpq_result.h"
 #include "env/pg_errors.h"
 
 namespace pg2iceberg {
 namespace {
 
-struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using ResultHandle = std::unique_ptr<PGresult, ResultDeleter>;
-
 // Results to inspect when the stream ends; the server sends at most a handful.
 constexpr int kMaxEndResults = 8;
-
-std::string_view ErrorField(const PGresult* result, int field) {
-  const char* value = PQresultErrorField(result, field);
-  return value != nullptr ? value : "";
-}
 
 // The server's reason in one line, with its SQLSTATE when it sent one.
 std::string FailureText(const PGresult* result) {

@@ -4,23 +4,14 @@
 #include <string>
 
 #include "env/libpq_replication_stream.h"
+#include "env/libpq_result.h"
 #include "env/pg_errors.h"
 
 namespace pg2iceberg {
 namespace {
 
-struct ResultDeleter {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using ResultHandle = std::unique_ptr<PGresult, ResultDeleter>;
-
 // The protocol's parameter count is a 16-bit field.
 constexpr size_t kMaxParams = 65535;
-
-std::string_view ErrorField(const PGresult* result, int field) {
-  const char* value = result != nullptr ? PQresultErrorField(result, field) : nullptr;
-  return value != nullptr ? value : "";
-}
 
 std::string Trimmed(const char* text) {
   std::string out = text != nullptr ? text : "";

@@ -12,11 +12,6 @@
 namespace pg2iceberg::iceberg {
 namespace {
 
-class NullLogger final : public Logger {
- public:
-  void Write(LogLevel, std::string_view) override {}
-  LogLevel min_level() const override { return LogLevel::kError; }
-};
 
 // Records the metadata files a commit asks for instead of writing them.
 class RecordingMetadataWriter final : public MetadataWriter {

@@ -23,11 +23,6 @@ namespace {
 using change::Row;
 using change::Value;
 
-class QuietLogger final : public Logger {
- public:
-  void Write(LogLevel, std::string_view) override {}
-  LogLevel min_level() const override { return LogLevel::kWarn; }
-};
 
 const char* const kSetupSql = R"sql(
 SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 3;
@@ -222,7 +217,7 @@ class ArrayValuesLiveTest : public ::testing::Test {
     }
   }
 
-  QuietLogger log_;
+  NullLogger log_;
   LibpqConnector connector_{log_};
   std::unique_ptr<PgConnection> sql_;
 };

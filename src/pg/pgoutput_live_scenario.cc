@@ -287,7 +287,7 @@ Result<Workload> RunWorkload(PgConnection& sql) {
 }  // namespace
 
 Result<Observations> RunScenario(const std::string& conninfo) {
-  QuietLogger log;
+  NullLogger log;
   RealClock clock;
   LibpqConnector connector(log);
   PgConnectParams params;

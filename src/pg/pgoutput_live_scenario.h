@@ -26,11 +26,6 @@ namespace pg2iceberg::pg::live {
 // Rows the large transaction inserts before its savepoint (and again inside it).
 inline constexpr int kBulkRows = 3000;
 
-class QuietLogger final : public Logger {
- public:
-  void Write(LogLevel, std::string_view) override {}
-  LogLevel min_level() const override { return LogLevel::kWarn; }
-};
 
 // What the large transaction left to look for.
 struct Workload {

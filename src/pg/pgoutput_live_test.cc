@@ -220,7 +220,7 @@ TEST(ReplicationConnectionLiveTest, RunsWalsenderCommandsAndRefusesNonStreamingS
   const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
   if (conninfo == nullptr || *conninfo == '\0')
     GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
-  QuietLogger log;
+  NullLogger log;
   LibpqConnector connector(log);
   PgConnectParams params;
   params.conninfo = std::string(conninfo) + " replication=false";  // the flag must win

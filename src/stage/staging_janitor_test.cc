@@ -16,11 +16,6 @@
 namespace pg2iceberg::stage {
 namespace {
 
-class NullLogger final : public Logger {
- public:
-  void Write(LogLevel, std::string_view) override {}
-  LogLevel min_level() const override { return LogLevel::kError; }
-};
 
 class StagingJanitorTest : public ::testing::Test {
  protected:

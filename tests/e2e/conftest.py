@@ -128,3 +128,15 @@ def streams(mirror):
         for process in started:
             process.close()
         drop_slots(mirror)
+
+
+@pytest.fixture(scope="module")
+def s3():
+    """A moto S3 server for the module's tests, stopped by PID at the end."""
+    from moto_server import MotoServer
+
+    server = MotoServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,19 +1,8 @@
 """stream-only with an s3:// warehouse (moto): the staging log goes through our S3 client, and
 the segments read back from the bucket hold every change exactly once."""
-import pytest
-
 from capture_util import capture_config, query, wait_captured
-from moto_server import ACCESS_KEY, REGION, SECRET_KEY, MotoServer
+from moto_server import ACCESS_KEY, REGION, SECRET_KEY
 from staging_log import staged_changes
-
-
-@pytest.fixture(scope="module")
-def s3():
-    server = MotoServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_capture_stages_segments_on_s3(mirror, streams, s3):

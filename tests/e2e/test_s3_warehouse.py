@@ -2,19 +2,10 @@
 and PyIceberg (pyarrow's S3 filesystem)."""
 import pytest
 
-from moto_server import ACCESS_KEY, REGION, SECRET_KEY, MotoServer
+from moto_server import ACCESS_KEY, REGION, SECRET_KEY
 from readers import assert_same_rows, duckdb_connection, metadata_location, source_rows
 from pyiceberg.catalog.sql import SqlCatalog
 from test_snapshot_types import ROWS, TYPES_TABLE
-
-
-@pytest.fixture(scope="module")
-def s3():
-    server = MotoServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

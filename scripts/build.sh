@@ -10,5 +10,8 @@ case "$kind" in
   asan) dir="$root/build-asan"; flags=(-DCMAKE_BUILD_TYPE=Debug -DPG2ICEBERG_SANITIZE=ON) ;;
   *) echo "usage: $0 [release|asan]" >&2; exit 2 ;;
 esac
+# ccache (when installed) shares objects between checkouts: paths inside the checkout are hashed
+# relative to it, and the build directory's name is left out of the hash.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
 ninja -C "$dir"

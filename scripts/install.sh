@@ -13,7 +13,7 @@ apt_packages=(
   libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 python3-venv clang-format
-  openjdk-17-jre-headless maven
+  openjdk-17-jre-headless maven ccache
 )
 
 missing=()

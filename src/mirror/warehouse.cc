@@ -14,6 +14,10 @@ S3Options S3OptionsFor(const S3Config& config) {
   options.secret_access_key = config.secret_key;
   options.session_token = config.session_token;
   options.path_style = config.path_style;
+  options.ca_file = config.ca_file;
+  options.multipart_concurrency = config.upload_concurrency;
+  options.multipart_part_size_bytes = static_cast<uint64_t>(config.part_size_bytes);
+  options.multipart_threshold_bytes = static_cast<uint64_t>(config.multipart_threshold_bytes);
   return options;
 }
 

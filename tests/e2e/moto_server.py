@@ -6,7 +6,7 @@ import sys
 import time
 import urllib.request
 
-from pg_server import free_port
+from pg_server import free_port, stop_process
 
 ACCESS_KEY = "pg2iceberg-test-key"
 SECRET_KEY = "pg2iceberg-test-secret"
@@ -42,10 +42,4 @@ class MotoServer:
                             aws_secret_access_key=SECRET_KEY, region_name=REGION)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)

@@ -5,8 +5,9 @@
 namespace pg2iceberg {
 namespace {
 
-S3Options S3OptionsFor(const S3Config& config) {
+S3Options S3OptionsFor(const S3Config& config, Logger& log) {
   S3Options options;
+  options.retry.log = &log;
   options.endpoint = config.endpoint.empty() ? "https://s3." + config.region + ".amazonaws.com"
                                              : config.endpoint;
   options.region = config.region;
@@ -35,7 +36,7 @@ Result<std::unique_ptr<ObjectStore>> OpenWarehouse(const SinkConfig& sink, Env& 
                                    "sink.s3_secret_key or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   }
   Result<std::unique_ptr<S3ObjectStore>> store =
-      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3), env.http, env.clock, env.random);
+      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3, env.log), env.http, env.clock, env.random);
   if (!store.ok()) return store.status().WithContext(context);
   return std::unique_ptr<ObjectStore>(std::move(*store));
 }

@@ -121,6 +121,10 @@ Result<HttpResponse> S3Client::Execute(const Call& call, int* attempts) {
     if (attempt >= options_.retry.max_attempts) break;
     const int64_t sleep = BackoffMicros(attempt);
     if (clock_.MonotonicMicros() + sleep >= deadline) break;
+    if (options_.retry.log != nullptr) {
+      options_.retry.log->Warn(last.message() + "; attempt " + std::to_string(attempt + 1) + " in " +
+                               std::to_string(sleep / 1000) + " ms");
+    }
     clock_.SleepMicros(sleep);
   }
   return Status::Unavailable(GaveUp(last, attempt, clock_.MonotonicMicros() - start));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/log.h"
 #include "base/status.h"
 
 namespace pg2iceberg {
@@ -21,6 +22,9 @@ struct S3RetryOptions {
   // initial_backoff_ms · 2^(n-1))] ("full jitter"). Defaults: 100 ms and 10 s.
   int64_t initial_backoff_ms = 100;
   int64_t max_backoff_ms = 10000;
+  // Where each retry is reported (warn level: the request, the cause, the wait); not owned,
+  // must outlive the client. Null: retries are silent.
+  Logger* log = nullptr;
 };
 
 struct S3Options {

@@ -34,7 +34,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
         "compaction_delete_files", "target_file_size", "maintenance_retention",
         "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
-        "s3_path_style"}},
+        "s3_path_style",
+        "catalog_retry_deadline"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
   };
   return keys;
@@ -326,6 +327,8 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
+  RETURN_IF_ERROR(
+      reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));
   RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
   RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
   if (sink->flush_rows <= 0) {

@@ -38,10 +38,12 @@ ReconciledTable ClassifyTable(const TableState& base, const Snapshot& snapshot,
     return {CommitOutcome::kAtBase, {}, ""};
   }
   if (!same_table) {
-    return {CommitOutcome::kMoved, {},
+    return {CommitOutcome::kMoved,
+            {},
             "the table now has uuid " + now.table_uuid + ", not " + base.metadata.table_uuid};
   }
-  return {CommitOutcome::kMoved, {},
+  return {CommitOutcome::kMoved,
+          {},
           "main is at snapshot " + SnapshotText(now.current_snapshot_id) + ", neither the base " +
               SnapshotText(base.metadata.current_snapshot_id) + " nor the committed " +
               std::to_string(snapshot.snapshot_id)};
@@ -53,8 +55,8 @@ Result<ReconciledTable> ReconcileTable(Catalog& catalog, const TableState& base,
   if (loaded.status().code() == StatusCode::kNotFound) {
     ReconciledTable found = ClassifyTable(base, snapshot, std::nullopt);
     if (found.outcome == CommitOutcome::kMoved) {
-      return Status::NotFound(unknown.message() + "; then the table was not found: " +
-                              loaded.status().message());
+      return Status::NotFound(unknown.message() +
+                              "; then the table was not found: " + loaded.status().message());
     }
     return found;
   }
@@ -64,9 +66,9 @@ Result<ReconciledTable> ReconcileTable(Catalog& catalog, const TableState& base,
     return Status::OutcomeUnknown(unknown.message() + "; reloading " + base.ident.ToString() +
                                   " to reconcile failed: " + why);
   }
-  return ClassifyTable(base, snapshot,
-                       TableState{base.ident, std::move(*loaded->metadata),
-                                  std::move(loaded->metadata_location)});
+  return ClassifyTable(
+      base, snapshot,
+      TableState{base.ident, std::move(*loaded->metadata), std::move(loaded->metadata_location)});
 }
 
 }  // namespace pg2iceberg::iceberg

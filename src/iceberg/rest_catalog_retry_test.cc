@@ -128,7 +128,8 @@ TEST_F(RestCatalogRetryTest, ALostCommitThatHappenedIsNotSentAgain) {
   Result<TableState> committed = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_);
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
   EXPECT_EQ(committed->metadata.current_snapshot_id, 6);
-  EXPECT_EQ(committed->metadata_location, "file:///wh/public/orders/metadata/00002-b.metadata.json");
+  EXPECT_EQ(committed->metadata_location,
+            "file:///wh/public/orders/metadata/00002-b.metadata.json");
   EXPECT_EQ(Commits(), 1);
   EXPECT_TRUE(http_.Exhausted());
 }
@@ -196,7 +197,8 @@ TEST_F(RestCatalogRetryTest, ALostCreateIsResentWithoutStagingAgain) {
   http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
   http_.Answer(500, "");  // the resend's answer is lost too…
   http_.Answer(200, TableBody(first, "file:///wh/public/orders/metadata/00000-c.metadata.json"));
-  Result<TableState> created = catalog->CommitSnapshot({kOrders, empty, ""}, first, snapshot, writer_);
+  Result<TableState> created =
+      catalog->CommitSnapshot({kOrders, empty, ""}, first, snapshot, writer_);
   ASSERT_TRUE(created.ok()) << created.status().ToString();  // …but the reload shows it
   EXPECT_EQ(created->metadata.current_snapshot_id, 7);
   EXPECT_EQ(http_.Line(1), "POST http://cat:8181/v1/namespaces/public/tables");
@@ -221,8 +223,8 @@ TEST_F(RestCatalogRetryTest, TransactionsAreOfferedOnlyWhenListed) {
   EXPECT_TRUE(with->CanCommitAtomically(both));
   // A new table cannot be part of a transaction; nor can a table appear twice.
   const TableMetadata empty = EmptyTestTable("file:///wh/public/new");
-  EXPECT_FALSE(with->CanCommitAtomically(
-      {{a.base, a.next, a.snapshot, &writer_}, {{{{"public"}, "new"}, empty, ""}, {}, {}, &writer_}}));
+  EXPECT_FALSE(with->CanCommitAtomically({{a.base, a.next, a.snapshot, &writer_},
+                                          {{{{"public"}, "new"}, empty, ""}, {}, {}, &writer_}}));
   EXPECT_FALSE(with->CanCommitAtomically(
       {{a.base, a.next, a.snapshot, &writer_}, {a.base, a.next, a.snapshot, &writer_}}));
   EXPECT_TRUE(http_.Exhausted());
@@ -313,8 +315,9 @@ TEST_F(RestTransactionTest, ALostReplyWhereNothingCommittedIsSentOnceMore) {
 TEST_F(RestTransactionTest, ALostReplyWhereATableMovedIsAConflict) {
   http_.Answer(503, "");
   http_.Answer(200, AtBase(a_));
-  http_.Answer(200, TableBody(WithSnapshot(b_.base.metadata, NextTestSnapshot(b_.base.metadata, 99)),
-                              "file:///wh/x.json"));
+  http_.Answer(200,
+               TableBody(WithSnapshot(b_.base.metadata, NextTestSnapshot(b_.base.metadata, 99)),
+                         "file:///wh/x.json"));
   const Status status = catalog_->CommitSnapshots(Both()).status();
   EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
   EXPECT_NE(status.message().find("public.items"), std::string::npos) << status.message();

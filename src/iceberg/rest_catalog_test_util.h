@@ -21,8 +21,7 @@ namespace pg2iceberg::iceberg {
 inline constexpr std::string_view kTestUuid = "9c12d441-03fe-4693-9a96-a0705ddf69c1";
 
 // An empty table at `location` with one long column and uuid kTestUuid.
-inline TableMetadata EmptyTestTable(std::string_view location,
-                                    std::string_view uuid = kTestUuid) {
+inline TableMetadata EmptyTestTable(std::string_view location, std::string_view uuid = kTestUuid) {
   Schema schema;
   schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
   Result<TableMetadata> metadata = NewTableMetadata(schema, location, uuid, {}, 1000);

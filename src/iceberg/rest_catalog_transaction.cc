@@ -44,12 +44,11 @@ Result<ReconciledTransaction> ReconcileTransaction(Catalog& catalog,
       result.detail += (result.detail.empty() ? "" : "; ") + name + ": " + why;
     }
   }
-  if (not_committed.empty()) return ReconciledTransaction{CommitOutcome::kCommitted,
-                                                          std::move(result.states), ""};
+  if (not_committed.empty())
+    return ReconciledTransaction{CommitOutcome::kCommitted, std::move(result.states), ""};
   if (!committed.empty()) {
     return Status::DataLoss(unknown.message() + "; reloading shows tables " +
-                            JoinTables(committed) + " committed but " +
-                            JoinTables(not_committed) +
+                            JoinTables(committed) + " committed but " + JoinTables(not_committed) +
                             " not, which an atomic multi-table commit must never show");
   }
   result.states.clear();
@@ -86,8 +85,8 @@ Result<std::vector<TableState>> RestCatalog::CommitSnapshots(
   const Json request = CommitTransactionRequestJson(std::move(changes));
   Status unknown = Status::Ok();
   for (int sends = 0; sends < kCommitSendsMax; ++sends) {
-    Result<Json> answer = client_.Call("POST", paths_.TransactionsCommit(), &request,
-                                       RestCallKind::kCommit, what);
+    Result<Json> answer =
+        client_.Call("POST", paths_.TransactionsCommit(), &request, RestCallKind::kCommit, what);
     if (!answer.ok() && answer.status().code() != StatusCode::kOutcomeUnknown) {
       return answer.status();
     }

@@ -67,8 +67,8 @@ Result<Json> RestClient::Call(std::string_view method, const std::string& url, c
   return result;
 }
 
-Result<Json> RestClient::CallOnce(std::string_view method, const std::string& url,
-                                  const Json* body, RestCallKind kind, std::string_view what) {
+Result<Json> RestClient::CallOnce(std::string_view method, const std::string& url, const Json* body,
+                                  RestCallKind kind, std::string_view what) {
   Result<HttpResponse> response = Exchange(method, url, body, kind, what);
   // 401: the request was refused before anything happened, so asking again is safe.
   if (response.ok() && response->status == 401 && auth_.ForgetToken()) {

@@ -48,8 +48,8 @@ struct RestRetryServices {
 class RestClient {
  public:
   // Without `retry` services every request is tried once (the policy is ignored).
-  RestClient(HttpTransport& http, RestAuth auth, int64_t request_timeout_ms,
-             RestRetryPolicy policy, std::optional<RestRetryServices> retry)
+  RestClient(HttpTransport& http, RestAuth auth, int64_t request_timeout_ms, RestRetryPolicy policy,
+             std::optional<RestRetryServices> retry)
       : http_(&http),
         auth_(std::move(auth)),
         request_timeout_ms_(request_timeout_ms),

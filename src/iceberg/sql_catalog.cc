@@ -294,7 +294,9 @@ Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(
     if (!swapped.ok()) {
       connection_.Exec("ROLLBACK").status().IgnoreError();
       // A lost connection before COMMIT aborts the transaction: nothing happened.
-      if (swapped.code() == StatusCode::kOutcomeUnknown) return Status::Unavailable(swapped.message());
+      if (swapped.code() == StatusCode::kOutcomeUnknown) {
+        return Status::Unavailable(swapped.message());
+      }
       return swapped;
     }
   }

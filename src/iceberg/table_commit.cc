@@ -275,7 +275,9 @@ std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (results[i].ok()) continue;
     // A lost catalog reply may still have committed: the files must stay.
-    if (results[i].status().code() != StatusCode::kOutcomeUnknown) prepared[i].writer->RemoveWritten();
+    if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
+      prepared[i].writer->RemoveWritten();
+    }
     results[i] = results[i].status().WithContext("commit to " + inputs[i].table.ident.ToString());
   }
   return results;

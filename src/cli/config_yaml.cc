@@ -35,7 +35,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "compaction_delete_files", "target_file_size", "maintenance_retention",
         "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
         "s3_path_style", "s3_ca_file", "s3_upload_concurrency",
-        "s3_part_size", "s3_multipart_threshold"}},
+        "s3_part_size", "s3_multipart_threshold", "catalog_retry_deadline"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
   };
   return keys;
@@ -346,6 +346,8 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
+  RETURN_IF_ERROR(
+      reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));
   RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
   RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
   if (sink->flush_rows <= 0) {

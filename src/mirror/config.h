@@ -82,6 +82,9 @@ struct SinkConfig {
   std::string catalog_token;          // kBearer
   std::string catalog_client_id;      // kOAuth2
   std::string catalog_client_secret;  // kOAuth2
+  // REST: how long one catalog request may keep being retried while the catalog is
+  // unavailable (sink.catalog_retry_deadline, a positive duration).
+  int64_t catalog_retry_deadline_ms = 300000;
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
   S3Config s3;            // for s3:// warehouses
   std::string namespace_name;  // sink.namespace; empty means the source table's schema

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from pyiceberg.catalog.rest import RestCatalog
 
+from http_proxy import DROP, ForwardingProxy
 from capture_util import capture_config, current_wal_lsn, flushed_lsn, wait_captured, wait_until
 from conftest import BINARY
 from moto_server import REGION, MotoServer, enable_auth
@@ -183,6 +184,7 @@ def test_snapshot_survives_a_30_second_outage_mid_copy(faulty):
             proxy.enable()
     code, log = finish(process, timeout=600)
     assert code == 0, log
+    assert "; attempt " in log  # the S3 client reported its retries
     faulty.assert_mirror_equals_source("big")
 
 
@@ -292,3 +294,55 @@ def test_capture_into_a_missing_bucket_stops_with_a_clear_message(faulty, stream
     process = capture(faulty, streams, **{"sink.warehouse": "s3://no-such-bucket-here/warehouse"})
     assert process.wait_exit(timeout=120) != 0
     assert "no-such-bucket-here" in process.log() and "does not exist" in process.log(), process.log()
+
+
+# --- a commit whose answer is lost -------------------------------------------------------------
+
+def is_commit(request):
+    """POST …/namespaces/{ns}/tables/{t} (a table commit) or …/transactions/commit."""
+    parts = request.path.split("?")[0].rstrip("/").split("/")
+    return request.method == "POST" and (
+        (len(parts) >= 5 and parts[-2] == "tables" and parts[-4] == "namespaces")
+        or parts[-2:] == ["transactions", "commit"])
+
+
+class LoseCommitAnswers:
+    """Lets the first `count` commits reach the catalog, then hangs up instead of answering."""
+
+    def __init__(self, count):
+        self.left = count
+        self.lost = []
+
+    def __call__(self, request, response):
+        if is_commit(request) and self.left > 0 and response.status < 300:
+            self.left -= 1
+            self.lost.append(request.path)
+            return DROP
+        return response
+
+
+def snapshot_ids(faulty, table):
+    catalog = RestCatalog("rest", uri=faulty.rest.uri, **{
+        "s3.endpoint": faulty.s3.endpoint, "s3.access-key-id": faulty.s3.keys[0],
+        "s3.secret-access-key": faulty.s3.keys[1], "s3.region": REGION})
+    return [s.snapshot_id for s in catalog.load_table(f"{faulty.namespace}.{table}").metadata.snapshots]
+
+
+@pytest.mark.parametrize("tables", [1, 2])
+def test_lost_commit_answers_are_reconciled_not_repeated(faulty, tables):
+    names = [f"t{i}" for i in range(tables)]
+    for name in names:
+        faulty.mirror.sql(f"CREATE TABLE public.{name} (id int PRIMARY KEY, v text)",
+                          f"INSERT INTO public.{name} SELECT g, 'v' || g FROM generate_series(1, 1000) g")
+    # First run creates the tables, second replaces their contents: both lose every commit answer.
+    for run in range(2):
+        lose = LoseCommitAnswers(count=tables)
+        with ForwardingProxy(faulty.rest.uri, on_response=lose) as proxy:
+            faulty.mirror.snapshot([f"public.{n}" for n in names], **faulty.sink(**{"sink.catalog_uri": proxy.uri}))
+            commits = [r.path for r in proxy.requests if is_commit(r)]
+        assert lose.lost, "no commit answer was lost: the test did not test anything"
+        assert commits == lose.lost, f"a commit was sent again after its answer was lost: {commits}"
+        for name in names:
+            assert len(snapshot_ids(faulty, name)) == run + 1
+            faulty.assert_mirror_equals_source(name)
+            faulty.mirror.sql(f"UPDATE public.{name} SET v = v || '+' WHERE id % 3 = {run}")

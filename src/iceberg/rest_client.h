@@ -1,12 +1,14 @@
 // RestClient: one JSON exchange with an Iceberg REST catalog through the Env's HttpTransport —
-// the Authorization header from RestAuth, a JSON body, a timeout, error mapping
-// (rest_errors.h), and one repeat with a fresh OAuth2 token when the catalog answers 401.
-// Not thread-safe; borrows `http`, which must outlive it.
+// authentication by RestAuth (a header, or a SigV4 signature), a JSON body, a timeout, error
+// mapping (rest_errors.h), and one repeat with a fresh OAuth2 token when the catalog answers
+// 401. Not thread-safe; borrows `http`, which must outlive it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "env/http_transport.h"
@@ -15,6 +17,9 @@
 #include "iceberg/rest_errors.h"
 
 namespace pg2iceberg::iceberg {
+
+// Headers a call adds to the usual ones (e.g. X-Iceberg-Access-Delegation).
+using RestHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class RestClient {
  public:
@@ -27,12 +32,16 @@ class RestClient {
   // (kOutcomeUnknown for a commit: the catalog did answer success, but not readably).
   Result<Json> Call(std::string_view method, const std::string& url, const Json* body,
                     RestCallKind kind, std::string_view what);
+  // The same, sending `extra_headers` as well.
+  Result<Json> Call(std::string_view method, const std::string& url, const Json* body,
+                    const RestHeaders& extra_headers, RestCallKind kind, std::string_view what);
 
  private:
   // The answer, or why there is none (auth errors as RestAuth gives them, transport failures
   // mapped by kind).
   Result<HttpResponse> Exchange(std::string_view method, const std::string& url, const Json* body,
-                                RestCallKind kind, std::string_view what);
+                                const RestHeaders& extra_headers, RestCallKind kind,
+                                std::string_view what);
 
   HttpTransport* http_;
   RestAuth auth_;

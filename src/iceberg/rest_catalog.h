@@ -15,6 +15,12 @@
 //                   assert-ref-snapshot-id main] and [add-snapshot, set-snapshot-ref main].
 //                   The catalog writes the metadata file; the MetadataWriter is not used.
 //   DropTable       DELETE /v1/{p}/namespaces/{ns}/tables/{t}   (files kept: no purge)
+//   NewTableStorageConfig   POST …/{ns}/tables with stage-create (nothing is created), for
+//                   the storage settings the catalog vends for the new table.
+//
+// With access_delegation, LoadTable and NewTableStorageConfig send
+// "X-Iceberg-Access-Delegation: vended-credentials" and return the answer's storage settings
+// for the table's location (StorageConfigFor in rest_responses.h).
 //
 // Errors map as in rest_errors.h (409 → kConflict, 5xx or no answer on a commit →
 // kOutcomeUnknown, 401/403 → kInvalidArgument, …); answers that do not parse are kInternal
@@ -42,6 +48,8 @@ struct RestCatalogOptions {
   std::string uri;        // the catalog's base URL, http:// or https://
   std::string warehouse;  // sent to GET /v1/config as ?warehouse=; empty: not sent
   RestAuthOptions auth;   // auth.token_url empty: OAuthTokensUrl(uri)
+  // Ask for vended storage credentials on load and staged create.
+  bool access_delegation = false;
   int64_t request_timeout_ms = 30000;
   // Limits on listing: pages read per list call, namespaces visited by ListNamespaces.
   int list_pages_max = 1000;
@@ -62,6 +70,7 @@ class RestCatalog final : public Catalog {
   Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                     const Snapshot& snapshot, MetadataWriter& writer) override;
   Status DropTable(const TableIdentifier& ident) override;
+  Result<StorageConfig> NewTableStorageConfig(const TableState& new_table) override;
 
   // The path prefix the catalog's configuration gave ("" for none).
   const std::string& prefix() const { return paths_.prefix(); }
@@ -77,6 +86,8 @@ class RestCatalog final : public Catalog {
   Result<TableState> AddSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                  const Snapshot& snapshot);
   Result<std::map<std::string, std::string>> StageCreate(const TableState& base);
+  // The headers of calls that may return vended credentials.
+  RestHeaders DelegationHeaders() const;
 
   RestCatalogOptions options_;
   RestPaths paths_;

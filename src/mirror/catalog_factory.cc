@@ -39,6 +39,13 @@ iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
       auth.client_id = sink.catalog_client_id;
       auth.client_secret = sink.catalog_client_secret;
       break;
+    case CatalogAuth::kSigV4:
+      auth.type = iceberg::RestAuthType::kSigV4;
+      auth.sigv4.credentials = {sink.s3.access_key, sink.s3.secret_key, sink.s3.session_token};
+      auth.sigv4.region = sink.catalog_sigv4_region.empty() ? sink.s3.region : sink.catalog_sigv4_region;
+      if (auth.sigv4.region.empty()) auth.sigv4.region = "us-east-1";
+      auth.sigv4.service = sink.catalog_sigv4_service;
+      break;
   }
   return auth;
 }
@@ -48,6 +55,7 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   options.uri = sink.catalog_uri;
   options.warehouse = sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
+  options.access_delegation = sink.credential_mode != CredentialMode::kStatic;
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
       iceberg::RestCatalog::Open(std::move(options), env.http, env.clock);
   if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");

@@ -8,7 +8,7 @@
 #include "mirror/row_encoder.h"
 #include "mirror/source_connection.h"
 #include "mirror/table_plan.h"
-#include "mirror/warehouse.h"
+#include "mirror/table_stores.h"
 #include "pg/copy_binary.h"
 
 namespace pg2iceberg {
@@ -60,8 +60,9 @@ Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, Objec
   return CopiedTable{std::move(*files), sink_files.written_keys()};
 }
 
-Status SnapshotTable(TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
-                     iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
+Status SnapshotTable(TablePlan& plan, PgConnection& source, iceberg::Catalog& catalog,
+                     const SinkConfig& sink, Env& env) {
+  ObjectStore& warehouse = *plan.store;
   int64_t start = env.clock.MonotonicMicros();
   ASSIGN_OR_RETURN(CopiedTable copied, CopyTable(plan, source, warehouse, sink, env));
   const std::vector<iceberg::DataFile>& files = copied.files;
@@ -99,17 +100,22 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 }  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
-  Result<std::unique_ptr<ObjectStore>> warehouse = OpenWarehouse(config.sink, env);
-  if (!warehouse.ok()) return warehouse.status();
+  TableStores stores(config.sink, env);
+  // Unless a REST catalog may vend credentials for an s3:// warehouse, every table is written
+  // with the sink's own settings: check them before anything else.
+  const bool may_vend = config.sink.catalog_type == CatalogType::kRest &&
+                        config.sink.credential_mode != CredentialMode::kStatic &&
+                        config.sink.warehouse.starts_with("s3://");
+  if (!may_vend) RETURN_IF_ERROR(stores.Own().status());
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans, PlanTables(config, *source));
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
-  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, **warehouse, env));
+  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, stores, env));
   for (TablePlan& plan : plans) {
-    RETURN_IF_ERROR(SnapshotTable(plan, *source, **warehouse, catalog, config.sink, env));
+    RETURN_IF_ERROR(SnapshotTable(plan, *source, catalog, config.sink, env));
   }
   return source->Exec("COMMIT").status();
 }

@@ -36,10 +36,29 @@ class MotoServer:
                     raise
                 time.sleep(0.1)
 
-    def client(self):
+    def client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
         import boto3
-        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY,
-                            aws_secret_access_key=SECRET_KEY, region_name=REGION)
+        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=access_key,
+                            aws_secret_access_key=secret_key, region_name=REGION)
+
+    def require_auth(self):
+        """Creates an IAM user allowed s3:* and turns on moto's request authentication: from
+        then on every request must be signed with that user's keys, which are returned
+        (access key id, secret). Other keys, or wrong signatures, are refused (403)."""
+        import json
+        import boto3
+        iam = boto3.client("iam", endpoint_url=self.endpoint, region_name=REGION,
+                           aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+        iam.create_user(UserName="pg2iceberg-test")
+        policy = {"Version": "2012-10-17",
+                  "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        iam.put_user_policy(UserName="pg2iceberg-test", PolicyName="s3-all",
+                            PolicyDocument=json.dumps(policy))
+        key = iam.create_access_key(UserName="pg2iceberg-test")["AccessKey"]
+        request = urllib.request.Request(self.endpoint + "/moto-api/reset-auth", data=b"0",
+                                         method="POST", headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(request, timeout=10).close()
+        return key["AccessKeyId"], key["SecretAccessKey"]
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -42,7 +42,7 @@ def missing_reason():
 class RestCatalogServer:
     """The REST test server over the JDBC catalog in database `dbname` of a Postgres server."""
 
-    def __init__(self, pg_host, pg_port, pg_user, pg_password, dbname):
+    def __init__(self, pg_host, pg_port, pg_user, pg_password, dbname, extra_env=None):
         self.port = free_port()
         self.uri = f"http://127.0.0.1:{self.port}"
         self.workdir = tempfile.mkdtemp(prefix="pg2iceberg-rest-")
@@ -53,11 +53,14 @@ class RestCatalogServer:
         self._jdbc_password = pg_password
         self.process = None
         self.log = None
+        # More CATALOG_* properties (e.g. CATALOG_IO__IMPL for S3FileIO) or AWS_* variables.
+        self.extra_env = dict(extra_env or {})
 
     def start(self, timeout_s=60):
         env = dict(os.environ, CATALOG_URI=self.jdbc_uri, CATALOG_JDBC_USER=self._jdbc_user,
                    CATALOG_JDBC_PASSWORD=self._jdbc_password,
-                   CATALOG_WAREHOUSE="file://" + self.warehouse, CATALOG_REST_PORT=str(self.port))
+                   CATALOG_WAREHOUSE="file://" + self.warehouse, CATALOG_REST_PORT=str(self.port),
+                   **self.extra_env)
         self.log = open(os.path.join(self.workdir, "server.log"), "wb")
         self.process = subprocess.Popen(
             ["java", "-cp", f"{OPEN_API_JAR}:{POSTGRES_JAR}", MAIN_CLASS], env=env,

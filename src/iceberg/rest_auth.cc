@@ -64,7 +64,9 @@ Status RestAuth::Authorize(HttpRequest& request) {
     return SignRestRequest(options_.sigv4, clock_->NowMicros(), request);
   }
   ASSIGN_OR_RETURN(std::string authorization, AuthorizationHeader());
-  if (!authorization.empty()) request.headers.emplace_back("Authorization", std::move(authorization));
+  if (!authorization.empty()) {
+    request.headers.emplace_back("Authorization", std::move(authorization));
+  }
   return Status::Ok();
 }
 

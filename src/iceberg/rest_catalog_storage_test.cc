@@ -74,10 +74,10 @@ TEST(RestStorageCredentialsTest, LongestMatchingPrefixWinsOverConfig) {
 }
 
 TEST(RestStorageCredentialsTest, MalformedEntriesAreRefused) {
-  for (const char* bad : {R"({"storage-credentials": {}})",
-                          R"({"storage-credentials": [{"config": {}}]})",
-                          R"({"storage-credentials": [{"prefix": "s3://b/", "config": {"k": 1}}]})",
-                          R"({"storage-credentials": ["s3://b/"]})"}) {
+  for (const char* bad :
+       {R"({"storage-credentials": {}})", R"({"storage-credentials": [{"config": {}}]})",
+        R"({"storage-credentials": [{"prefix": "s3://b/", "config": {"k": 1}}]})",
+        R"({"storage-credentials": ["s3://b/"]})"}) {
     Result<RestTableResponse> table = Parse(Answer("m", Json::parse(bad)));
     EXPECT_EQ(table.status().code(), StatusCode::kInvalidArgument) << bad;
   }
@@ -86,7 +86,8 @@ TEST(RestStorageCredentialsTest, MalformedEntriesAreRefused) {
   EXPECT_TRUE(StorageConfigFor(*none, kLocation).empty());
 }
 
-std::unique_ptr<RestCatalog> Open(ScriptedHttpTransport& http, ManualClock& clock, bool delegation) {
+std::unique_ptr<RestCatalog> Open(ScriptedHttpTransport& http, ManualClock& clock,
+                                  bool delegation) {
   RestCatalogOptions options;
   options.uri = "http://cat";
   options.access_delegation = delegation;
@@ -117,8 +118,8 @@ TEST(RestStorageCredentialsTest, WithoutDelegationNothingIsAskedFor) {
   ScriptedHttpTransport http;
   ManualClock clock;
   std::unique_ptr<RestCatalog> catalog = Open(http, clock, false);
-  http.Answer(200, Answer("s3://bucket/wh/public/orders/metadata/00000-a.metadata.json",
-                          Json::object()));
+  http.Answer(
+      200, Answer("s3://bucket/wh/public/orders/metadata/00000-a.metadata.json", Json::object()));
   Result<LoadedTable> loaded = catalog->LoadTable(kOrders);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(http.Header(1, "X-Iceberg-Access-Delegation"), "(none)");

@@ -21,9 +21,11 @@ Result<SplitUrl> Split(std::string_view url) {
   const size_t path_at = rest.find_first_of("/?#");
   SplitUrl split;
   split.authority = std::string(rest.substr(0, path_at));
-  if (split.authority.empty()) return Status::InvalidArgument("REST catalog SigV4: URL has no host");
+  if (split.authority.empty())
+    return Status::InvalidArgument("REST catalog SigV4: URL has no host");
   std::string_view tail = path_at == std::string_view::npos ? "" : rest.substr(path_at);
-  if (const size_t hash = tail.find('#'); hash != std::string_view::npos) tail = tail.substr(0, hash);
+  if (const size_t hash = tail.find('#'); hash != std::string_view::npos)
+    tail = tail.substr(0, hash);
   const size_t query_at = tail.find('?');
   split.path = std::string(tail.substr(0, query_at));
   if (query_at != std::string_view::npos) split.query = std::string(tail.substr(query_at + 1));
@@ -71,7 +73,8 @@ s3::HeaderList QueryParameters(std::string_view query) {
 bool EqualsIgnoringCase(std::string_view name, std::string_view lower_name) {
   if (name.size() != lower_name.size()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
+    const char c =
+        name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
     if (c != lower_name[i]) return false;
   }
   return true;
@@ -93,7 +96,8 @@ Status CheckRestSigV4Options(const RestSigV4Options& options) {
         "REST catalog sigv4 auth needs AWS credentials (sink.s3_access_key and sink.s3_secret_key, "
         "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
   }
-  if (options.region.empty()) return Status::InvalidArgument("REST catalog sigv4 auth needs a region");
+  if (options.region.empty())
+    return Status::InvalidArgument("REST catalog sigv4 auth needs a region");
   if (options.service.empty()) {
     return Status::InvalidArgument("REST catalog sigv4 auth needs a signing name (service)");
   }
@@ -105,12 +109,12 @@ std::string RestSigV4CanonicalUri(std::string_view sent_path) {
   return s3::UriEncode(sent_path, /*keep_slash=*/true);
 }
 
-Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros,
-                       HttpRequest& request) {
+Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros, HttpRequest& request) {
   for (std::string_view name :
        {"host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"}) {
     if (HeaderValue(request, name) != nullptr) {
-      return Status::Internal("REST catalog SigV4: the request already carries " + std::string(name));
+      return Status::Internal("REST catalog SigV4: the request already carries " +
+                              std::string(name));
     }
   }
   ASSIGN_OR_RETURN(const SplitUrl url, Split(request.url));

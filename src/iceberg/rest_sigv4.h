@@ -39,7 +39,6 @@ std::string RestSigV4CanonicalUri(std::string_view sent_path);
 // Adds host, x-amz-date, x-amz-content-sha256, x-amz-security-token (temporary credentials
 // only) and Authorization to `request` for the UTC time `unix_micros`. The request must not
 // already carry any of them. kInvalidArgument for a URL that is not http(s)://authority/….
-Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros,
-                       HttpRequest& request);
+Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros, HttpRequest& request);
 
 }  // namespace pg2iceberg::iceberg

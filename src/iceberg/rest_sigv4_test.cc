@@ -49,19 +49,19 @@ TEST(RestSigV4Test, PathsAreEncodedASecondTime) {
 }
 
 TEST(RestSigV4Test, PostWithJsonBodyMatchesBotocore) {
-  HttpRequest request = Request("POST", "http://127.0.0.1:8181/v1/namespaces/a%1Fb/tables",
-                                R"({"name":"t"})");
+  HttpRequest request =
+      Request("POST", "http://127.0.0.1:8181/v1/namespaces/a%1Fb/tables", R"({"name":"t"})");
   request.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
   ASSERT_TRUE(SignRestRequest(Options(), kTime, request).ok());
   // What botocore builds for the same request.
   s3::SigV4Request canonical;
   canonical.method = "POST";
   canonical.canonical_uri = RestSigV4CanonicalUri("/v1/namespaces/a%1Fb/tables");
-  canonical.headers = {{"content-type", "application/json"},
-                       {"host", "127.0.0.1:8181"},
-                       {"x-amz-content-sha256",
-                        "3647a67649228b62fe3d139c47f7a3c673c31ce57da824082b6654fc0b15751f"},
-                       {"x-amz-date", "20240102T030405Z"}};
+  canonical.headers = {
+      {"content-type", "application/json"},
+      {"host", "127.0.0.1:8181"},
+      {"x-amz-content-sha256", "3647a67649228b62fe3d139c47f7a3c673c31ce57da824082b6654fc0b15751f"},
+      {"x-amz-date", "20240102T030405Z"}};
   canonical.payload_sha256_hex = "3647a67649228b62fe3d139c47f7a3c673c31ce57da824082b6654fc0b15751f";
   EXPECT_EQ(s3::CanonicalRequest(canonical),
             "POST\n/v1/namespaces/a%251Fb/tables\n\ncontent-type:application/json\n"
@@ -81,10 +81,11 @@ TEST(RestSigV4Test, PostWithJsonBodyMatchesBotocore) {
 }
 
 TEST(RestSigV4Test, QueryAndSessionTokenMatchBotocore) {
-  HttpRequest request =
-      Request("GET", "https://glue.eu-west-1.amazonaws.com/iceberg/v1/config?warehouse=s3%3A%2F%2Fb%2Fw");
+  HttpRequest request = Request(
+      "GET", "https://glue.eu-west-1.amazonaws.com/iceberg/v1/config?warehouse=s3%3A%2F%2Fb%2Fw");
   ASSERT_TRUE(
-      SignRestRequest(Options("eu-west-1", "glue", "FQoGZXIvYXdzEXAMPLETOKEN"), kTime, request).ok());
+      SignRestRequest(Options("eu-west-1", "glue", "FQoGZXIvYXdzEXAMPLETOKEN"), kTime, request)
+          .ok());
   EXPECT_EQ(HeaderOf(request, "Host"), "glue.eu-west-1.amazonaws.com");
   EXPECT_EQ(HeaderOf(request, "x-amz-content-sha256"), s3::kEmptyPayloadSha256);
   EXPECT_EQ(HeaderOf(request, "x-amz-security-token"), "FQoGZXIvYXdzEXAMPLETOKEN");
@@ -138,8 +139,10 @@ TEST(RestSigV4Test, CatalogSignsEveryRequest) {
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(http.Header(i, "Host"), "127.0.0.1:8181");
     EXPECT_EQ(http.Header(i, "x-amz-date"), "20240102T030405Z");
-    EXPECT_TRUE(http.Header(i, "authorization").starts_with(
-        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/glue/aws4_request,"));
+    EXPECT_TRUE(
+        http.Header(i, "authorization")
+            .starts_with(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/glue/aws4_request,"));
     for (const auto& [name, value] : http.requests[i].headers) {
       EXPECT_EQ(value.find(kSecret), std::string::npos) << name;
     }

@@ -42,7 +42,8 @@ iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
     case CatalogAuth::kSigV4:
       auth.type = iceberg::RestAuthType::kSigV4;
       auth.sigv4.credentials = {sink.s3.access_key, sink.s3.secret_key, sink.s3.session_token};
-      auth.sigv4.region = sink.catalog_sigv4_region.empty() ? sink.s3.region : sink.catalog_sigv4_region;
+      auth.sigv4.region =
+          sink.catalog_sigv4_region.empty() ? sink.s3.region : sink.catalog_sigv4_region;
       if (auth.sigv4.region.empty()) auth.sigv4.region = "us-east-1";
       auth.sigv4.service = sink.catalog_sigv4_service;
       break;
@@ -55,7 +56,9 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   options.uri = sink.catalog_uri;
   options.warehouse = sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
-  options.access_delegation = sink.credential_mode != CredentialMode::kStatic;
+  // Vended credentials are S3 credentials: asked for only for an s3:// warehouse.
+  options.access_delegation = sink.credential_mode != CredentialMode::kStatic &&
+                              sink.warehouse.starts_with("s3://");
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
       iceberg::RestCatalog::Open(std::move(options), env.http, env.clock);
   if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");

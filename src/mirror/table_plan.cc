@@ -139,7 +139,8 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
   if (!loaded.ok()) return loaded.status();
   if (!loaded->metadata) {
     ASSIGN_OR_RETURN(ObjectStore * warehouse, stores.Own());
-    ASSIGN_OR_RETURN(loaded->metadata, ReadMetadataFile(plan, loaded->metadata_location, *warehouse));
+    ASSIGN_OR_RETURN(loaded->metadata,
+                     ReadMetadataFile(plan, loaded->metadata_location, *warehouse));
   }
   const iceberg::Schema* schema = loaded->metadata->CurrentSchema();
   if (schema == nullptr) {

@@ -4,6 +4,7 @@ server recomputes every request's signature with botocore from what it received 
 query, signed headers, body) and answers 403 to unsigned requests, wrong signatures, unknown
 keys, a body that does not match x-amz-content-sha256, or the wrong region or signing name."""
 import hashlib
+import os
 import re
 
 import pytest
@@ -11,8 +12,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from pg_server import PASSWORD, SUPERUSER
 from rest_proxy import RestProxy
-from test_rest_catalog import assert_reads_back, catalog_tables, rest, rest_config, warehouse_files  # noqa: F401
+from rest_server import RestCatalogServer, missing_reason
+from test_rest_catalog import assert_reads_back, catalog_tables, rest_config, warehouse_files
 
 ACCESS_KEY = "AKIDPG2ICEBERGTEST"
 SECRET_KEY = "sigv4-test-secret/K7MDENG+bPxRfiCY"
@@ -60,6 +63,21 @@ class SigV4Proxy(RestProxy):
             return 403, REFUSED
         self.verified += 1
         return None
+
+
+@pytest.fixture(scope="module")
+def rest(pg):
+    reason = missing_reason()
+    if reason:
+        pytest.fail(f"REST catalog server unavailable: {reason}")
+    database = f"rest_sigv4_{os.getpid()}"
+    pg.create_database(database)
+    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 #include "iceberg/rest_catalog.h"
 #include "iceberg/sql_catalog.h"
 #include "mirror/source_connection.h"
+#include "mirror/warehouse.h"
 
 namespace pg2iceberg {
 namespace {
@@ -56,9 +57,7 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   options.uri = sink.catalog_uri;
   options.warehouse = sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
-  // Vended credentials are S3 credentials: asked for only for an s3:// warehouse.
-  options.access_delegation = sink.credential_mode != CredentialMode::kStatic &&
-                              sink.warehouse.starts_with("s3://");
+  options.access_delegation = AsksForVendedCredentials(sink);
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
       iceberg::RestCatalog::Open(std::move(options), env.http, env.clock);
   if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");

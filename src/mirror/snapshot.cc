@@ -9,6 +9,7 @@
 #include "mirror/source_connection.h"
 #include "mirror/table_plan.h"
 #include "mirror/table_stores.h"
+#include "mirror/warehouse.h"
 #include "pg/copy_binary.h"
 
 namespace pg2iceberg {
@@ -101,12 +102,9 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 
 Status RunSnapshot(const Config& config, Env& env) {
   TableStores stores(config.sink, env);
-  // Unless a REST catalog may vend credentials for an s3:// warehouse, every table is written
-  // with the sink's own settings: check them before anything else.
-  const bool may_vend = config.sink.catalog_type == CatalogType::kRest &&
-                        config.sink.credential_mode != CredentialMode::kStatic &&
-                        config.sink.warehouse.starts_with("s3://");
-  if (!may_vend) RETURN_IF_ERROR(stores.Own().status());
+  // Without vended credentials every table is written with the sink's own settings: check
+  // them before anything else.
+  if (!AsksForVendedCredentials(config.sink)) RETURN_IF_ERROR(stores.Own().status());
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());

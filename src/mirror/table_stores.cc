@@ -24,9 +24,7 @@ Result<ObjectStore*> TableStores::Own() {
 
 Result<ObjectStore*> TableStores::ForTable(const std::string& table,
                                            const iceberg::StorageConfig& vended) {
-  const bool use_vended = sink_->credential_mode != CredentialMode::kStatic &&
-                          sink_->warehouse.starts_with("s3://") && HasVendedS3Credentials(vended);
-  if (use_vended) {
+  if (AsksForVendedCredentials(*sink_) && HasVendedS3Credentials(vended)) {
     Result<std::unique_ptr<ObjectStore>> store = OpenVendedWarehouse(*sink_, vended, *env_);
     if (!store.ok()) return store.status().WithContext("Iceberg table " + table);
     vended_.push_back(std::move(*store));

@@ -40,6 +40,11 @@ S3Config VendedS3Config(S3Config s3, const iceberg::StorageConfig& vended) {
 
 }  // namespace
 
+bool AsksForVendedCredentials(const SinkConfig& sink) {
+  return sink.catalog_type == CatalogType::kRest &&
+         sink.credential_mode != CredentialMode::kStatic && sink.warehouse.starts_with("s3://");
+}
+
 bool HasVendedS3Credentials(const iceberg::StorageConfig& vended) {
   return !Setting(vended, "s3.access-key-id").empty() &&
          !Setting(vended, "s3.secret-access-key").empty();

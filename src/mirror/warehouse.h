@@ -14,6 +14,10 @@ namespace pg2iceberg {
 // Errors carry "sink.warehouse <uri>" as context; credentials never appear in them.
 Result<std::unique_ptr<ObjectStore>> OpenWarehouse(const SinkConfig& sink, Env& env);
 
+// True when pg2iceberg asks the catalog for vended credentials: a REST catalog, an s3://
+// warehouse, and sink.credential_mode not static.
+bool AsksForVendedCredentials(const SinkConfig& sink);
+
 // True when catalog-vended storage settings carry S3 keys (s3.access-key-id and
 // s3.secret-access-key).
 bool HasVendedS3Credentials(const iceberg::StorageConfig& vended);

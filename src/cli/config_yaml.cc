@@ -28,7 +28,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"source.query", {"poll_interval"}},
       {"sink",
        {"catalog_uri", "catalog_type", "catalog_name", "catalog_auth", "catalog_token",
-        "catalog_client_id", "catalog_client_secret", "catalog_props", "credential_mode",
+        "catalog_client_id", "catalog_client_secret", "catalog_sigv4_region",
+        "catalog_sigv4_service", "catalog_props", "credential_mode",
         "warehouse", "namespace", "s3_endpoint", "s3_access_key", "s3_secret_key", "s3_region",
         "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
@@ -259,15 +260,22 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_token", &sink->catalog_token));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_id", &sink->catalog_client_id));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_secret", &sink->catalog_client_secret));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_region", &sink->catalog_sigv4_region));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_service", &sink->catalog_sigv4_service));
   if (auth.empty() || auth == "none") {
     sink->catalog_auth = CatalogAuth::kNone;
   } else if (auth == "bearer") {
     sink->catalog_auth = CatalogAuth::kBearer;
   } else if (auth == "oauth2") {
     sink->catalog_auth = CatalogAuth::kOAuth2;
+  } else if (auth == "sigv4") {
+    sink->catalog_auth = CatalogAuth::kSigV4;
   } else {
-    return Status::InvalidArgument("sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"" +
-                                   auth + "\"" + (auth == "sigv4" ? " (sigv4 is not supported yet)" : ""));
+    return Status::InvalidArgument(
+        "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got \"" + auth + "\"");
+  }
+  if (sink->catalog_sigv4_service.empty()) {
+    return Status::InvalidArgument("sink.catalog_sigv4_service: must not be empty");
   }
   if (sink->catalog_auth != CatalogAuth::kNone && sink->catalog_type != CatalogType::kRest) {
     return Status::InvalidArgument("sink.catalog_auth: applies only to sink.catalog_type rest");
@@ -313,12 +321,23 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   if (s3.multipart_threshold_bytes < s3.part_size_bytes) {
     return Status::InvalidArgument("sink.s3_multipart_threshold: must be at least sink.s3_part_size");
   }
-  std::string mode = "static";
+  std::string mode;
   RETURN_IF_ERROR(reader.String(node, "sink", "credential_mode", &mode));
-  if (mode != "static") {
-    return Status::InvalidArgument("sink.credential_mode: \"" + mode +
-                                   "\" is not supported yet; use static (keys from sink.s3_access_key/"
-                                   "s3_secret_key or the AWS_* environment variables)");
+  if (mode.empty()) {
+    sink->credential_mode = CredentialMode::kDefault;
+  } else if (mode == "static") {
+    sink->credential_mode = CredentialMode::kStatic;
+  } else if (mode == "vended") {
+    sink->credential_mode = CredentialMode::kVended;
+  } else {
+    return Status::InvalidArgument("sink.credential_mode: expected static or vended, got \"" + mode + "\"" +
+                                   (mode == "iam" ? " (iam is not supported yet)" : ""));
+  }
+  if (sink->credential_mode == CredentialMode::kVended && sink->catalog_type != CatalogType::kRest) {
+    return Status::InvalidArgument("sink.credential_mode: vended applies only to sink.catalog_type rest");
+  }
+  if (sink->credential_mode == CredentialMode::kVended && !sink->warehouse.starts_with("s3://")) {
+    return Status::InvalidArgument("sink.credential_mode: vended needs an s3:// sink.warehouse");
   }
   return Status::Ok();
 }

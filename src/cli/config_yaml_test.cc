@@ -102,6 +102,39 @@ TEST(ConfigYamlTest, OAuth2ReadsClientCredentials) {
   EXPECT_EQ(config->sink.catalog_client_secret, "s3cret");
 }
 
+TEST(ConfigYamlTest, SigV4ReadsRegionAndSigningName) {
+  const std::string rest = std::string(kMinimal) + "  catalog_uri: https://glue.eu-west-1.amazonaws.com/iceberg\n";
+  Result<Config> config = Parse(rest + "  catalog_auth: sigv4\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kSigV4);
+  EXPECT_EQ(config->sink.catalog_sigv4_region, "");
+  EXPECT_EQ(config->sink.catalog_sigv4_service, "glue");
+  config = Parse(rest + "  catalog_auth: sigv4\n  catalog_sigv4_region: eu-west-1\n"
+                        "  catalog_sigv4_service: s3tables\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_sigv4_region, "eu-west-1");
+  EXPECT_EQ(config->sink.catalog_sigv4_service, "s3tables");
+}
+
+TEST(ConfigYamlTest, CredentialModes) {
+  const std::string rest = "tables:\n  - name: public.orders\nsource:\n  postgres:\n    host: h\n"
+                           "    database: d\n    user: u\nsink:\n  warehouse: s3://b/w\n"
+                           "  catalog_uri: http://cat:8181\n";
+  Result<Config> config = Parse(rest);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.credential_mode, CredentialMode::kDefault);
+  config = Parse(rest + "  credential_mode: vended\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.credential_mode, CredentialMode::kVended);
+  config = Parse(rest + "  credential_mode: static\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.credential_mode, CredentialMode::kStatic);
+  EXPECT_EQ(Parse(rest + "  credential_mode: iam\n").status().message(),
+            "sink.credential_mode: expected static or vended, got \"iam\" (iam is not supported yet)");
+  EXPECT_EQ(Parse(std::string(kMinimal) + "  credential_mode: vended\n").status().message(),
+            "sink.credential_mode: vended applies only to sink.catalog_type rest");
+}
+
 TEST(ConfigYamlTest, AuthWithoutItsCredentialsIsNamed) {
   const std::string rest = std::string(kMinimal) + "  catalog_uri: https://cat.example\n";
   struct Case {
@@ -115,10 +148,9 @@ TEST(ConfigYamlTest, AuthWithoutItsCredentialsIsNamed) {
       {"  catalog_auth: oauth2\n  catalog_client_id: c\n",
        "sink.catalog_client_secret: required when sink.catalog_auth is oauth2"},
       {"  catalog_auth: basic\n",
-       "sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"basic\""},
-      {"  catalog_auth: sigv4\n",
-       "sink.catalog_auth: expected \"\", \"none\", \"bearer\" or \"oauth2\", got \"sigv4\" (sigv4 is not "
-       "supported yet)"},
+       "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got \"basic\""},
+      {"  catalog_auth: sigv4\n  catalog_sigv4_service: \"\"\n",
+       "sink.catalog_sigv4_service: must not be empty"},
   };
   for (const Case& c : cases) {
     Result<Config> config = Parse(rest + c.extra);

@@ -15,6 +15,7 @@
 // kInternal.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,12 +53,20 @@ struct TableState {
   std::string metadata_location;
 };
 
+// Storage settings a catalog hands out for a table's files ("vended credentials" of a REST
+// catalog), in the Iceberg property names: s3.access-key-id, s3.secret-access-key,
+// s3.session-token, s3.endpoint, s3.path-style-access, client.region, …
+using StorageConfig = std::map<std::string, std::string>;
+
 // What LoadTable knows of a table.
 struct LoadedTable {
   std::string metadata_location;  // never empty
   // The current metadata when the catalog serves it (REST); nullopt when the caller reads
   // metadata_location from the warehouse itself (SQL).
   std::optional<TableMetadata> metadata;
+  // What the catalog hands out for the table's location (REST with access delegation);
+  // empty otherwise.
+  StorageConfig storage_config = {};
 };
 
 // The warehouse side of a commit, for catalogs that store only a pointer. Implemented by the
@@ -124,6 +133,13 @@ class Catalog {
 
   // Unregisters the table; its files are left alone. kNotFound when it is not registered.
   virtual Status DropTable(const TableIdentifier& ident) = 0;
+
+  // The storage settings the catalog would hand out for `new_table` (not in the catalog yet),
+  // so its files can be written before it is created; creates nothing. Empty for catalogs
+  // that hand out none (the default).
+  virtual Result<StorageConfig> NewTableStorageConfig(const TableState& /*new_table*/) {
+    return StorageConfig{};
+  }
 };
 
 }  // namespace pg2iceberg::iceberg

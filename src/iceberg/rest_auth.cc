@@ -26,6 +26,7 @@ Status CheckOptions(const RestAuthOptions& options) {
   if (options.type == RestAuthType::kOAuth2 && options.token_url.empty()) {
     return Status::InvalidArgument("REST catalog oauth2 auth needs a token endpoint URL");
   }
+  if (options.type == RestAuthType::kSigV4) return CheckRestSigV4Options(options.sigv4);
   return Status::Ok();
 }
 
@@ -52,8 +53,21 @@ Result<std::string> RestAuth::AuthorizationHeader() {
     case RestAuthType::kOAuth2:
       if (!TokenIsFresh()) RETURN_IF_ERROR(FetchToken());
       return "Bearer " + token_;
+    case RestAuthType::kSigV4:
+      return Status::Internal("REST catalog sigv4 auth signs whole requests");
   }
   return Status::Internal("unknown REST auth type");
+}
+
+Status RestAuth::Authorize(HttpRequest& request) {
+  if (options_.type == RestAuthType::kSigV4) {
+    return SignRestRequest(options_.sigv4, clock_->NowMicros(), request);
+  }
+  ASSIGN_OR_RETURN(std::string authorization, AuthorizationHeader());
+  if (!authorization.empty()) {
+    request.headers.emplace_back("Authorization", std::move(authorization));
+  }
+  return Status::Ok();
 }
 
 bool RestAuth::ForgetToken() {

@@ -8,6 +8,8 @@
 //            answer {"access_token", "expires_in"?}; the token is cached and fetched again
 //            `refresh_margin_ms` before it expires (never, without expires_in) or after the
 //            catalog answered 401 (ForgetToken).
+//   kSigV4   AWS Signature Version 4 over the whole request (rest_sigv4.h): for catalogs behind
+//            AWS authentication (Glue, S3 Tables). Signed at the Clock's wall time.
 //
 // Secrets never appear in messages. Time comes from the Clock (monotonic), requests go
 // through the HttpTransport. Not thread-safe; borrows `http` and `clock`, which must outlive it.
@@ -20,10 +22,11 @@
 #include "base/status.h"
 #include "env/clock.h"
 #include "env/http_transport.h"
+#include "iceberg/rest_sigv4.h"
 
 namespace pg2iceberg::iceberg {
 
-enum class RestAuthType { kNone, kBearer, kOAuth2 };
+enum class RestAuthType { kNone, kBearer, kOAuth2, kSigV4 };
 
 struct RestAuthOptions {
   RestAuthType type = RestAuthType::kNone;
@@ -33,6 +36,7 @@ struct RestAuthOptions {
   std::string scope = "PRINCIPAL_ROLE:ALL";
   std::string token_url;  // kOAuth2; must be set (RestCatalog::Open defaults it)
   int64_t refresh_margin_ms = 60000;
+  RestSigV4Options sigv4;  // kSigV4
   int64_t request_timeout_ms = 30000;
 };
 
@@ -46,7 +50,12 @@ class RestAuth {
   // cached or the cached one is about to expire. Errors of the token request: credentials
   // refused (4xx) → kInvalidArgument with the endpoint's words; no answer or 5xx →
   // kUnavailable; a malformed answer → kInternal.
+  // kSigV4 has no header of its own: kInternal (use Authorize).
   Result<std::string> AuthorizationHeader();
+
+  // Authenticates `request`, which must be complete (URL, headers, body): adds the
+  // Authorization header, or for SigV4 signs it (rest_sigv4.h). Errors as AuthorizationHeader.
+  Status Authorize(HttpRequest& request);
 
   // Called after the catalog answered 401: forgets a cached OAuth2 token. True when asking
   // again with a fresh token may succeed (OAuth2 only).

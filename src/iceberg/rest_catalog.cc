@@ -145,14 +145,16 @@ Result<std::vector<TableIdentifier>> RestCatalog::ListTables(const Namespace& ns
 Result<LoadedTable> RestCatalog::LoadTable(const TableIdentifier& ident) {
   RETURN_IF_ERROR(ValidateRestIdentifier(ident));
   const std::string what = "REST catalog: loading table " + ident.ToString();
-  ASSIGN_OR_RETURN(Json json,
-                   client_.Call("GET", paths_.Table(ident), nullptr, RestCallKind::kRead, what));
+  ASSIGN_OR_RETURN(Json json, client_.Call("GET", paths_.Table(ident), nullptr,
+                                           DelegationHeaders(), RestCallKind::kRead, what));
   Result<RestTableResponse> table = RestTableResponseFromJson(json);
   if (!table.ok()) return Malformed(what, table.status());
   if (table->metadata_location.empty()) {
     return Status::DataLoss(what + ": the catalog lists the table without a metadata location");
   }
-  return LoadedTable{std::move(table->metadata_location), std::move(table->metadata)};
+  StorageConfig storage = StorageConfigFor(*table, table->metadata.location);
+  return LoadedTable{std::move(table->metadata_location), std::move(table->metadata),
+                     std::move(storage)};
 }
 
 Status RestCatalog::DropTable(const TableIdentifier& ident) {

@@ -20,6 +20,12 @@
 //                   that does not exist yet cannot be part of one); 204, then each table is
 //                   loaded for its new state.
 //   DropTable       DELETE /v1/{p}/namespaces/{ns}/tables/{t}   (files kept: no purge)
+//   NewTableStorageConfig   POST …/{ns}/tables with stage-create (nothing is created), for
+//                   the storage settings the catalog vends for the new table.
+//
+// With access_delegation, LoadTable and NewTableStorageConfig send
+// "X-Iceberg-Access-Delegation: vended-credentials" and return the answer's storage settings
+// for the table's location (StorageConfigFor in rest_responses.h).
 //
 // Errors map as in rest_errors.h (409 → kConflict, 5xx or no answer on a commit →
 // kOutcomeUnknown, 401/403 → kInvalidArgument, …); answers that do not parse are kInternal
@@ -66,6 +72,8 @@ struct RestCatalogOptions {
   std::string uri;        // the catalog's base URL, http:// or https://
   std::string warehouse;  // sent to GET /v1/config as ?warehouse=; empty: not sent
   RestAuthOptions auth;   // auth.token_url empty: OAuthTokensUrl(uri)
+  // Ask for vended storage credentials on load and staged create.
+  bool access_delegation = false;
   int64_t request_timeout_ms = 30000;
   // Retries of requests that end kUnavailable (rest_client.h); deadline_ms 0: none.
   RestRetryPolicy retry;
@@ -101,6 +109,7 @@ class RestCatalog final : public Catalog {
   Result<std::vector<TableState>> CommitSnapshots(
       const std::vector<SnapshotCommit>& commits) override;
   Status DropTable(const TableIdentifier& ident) override;
+  Result<StorageConfig> NewTableStorageConfig(const TableState& new_table) override;
 
   // The path prefix the catalog's configuration gave ("" for none).
   const std::string& prefix() const { return paths_.prefix(); }
@@ -129,6 +138,8 @@ class RestCatalog final : public Catalog {
   // Sends a single-table commit `request` and reconciles an unknown outcome (see above).
   Result<TableState> SendCommit(const TableState& base, const Json& request,
                                 const Snapshot& snapshot, const std::string& what);
+  // The headers of calls that may return vended credentials.
+  RestHeaders DelegationHeaders() const;
 
   RestCatalogOptions options_;
   RestPaths paths_;

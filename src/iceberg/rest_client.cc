@@ -8,15 +8,14 @@ namespace pg2iceberg::iceberg {
 namespace {
 
 HttpRequest BuildRequest(std::string_view method, const std::string& url, const Json* body,
-                         std::string authorization, int64_t timeout_ms) {
+                         const RestHeaders& extra_headers, int64_t timeout_ms) {
   HttpRequest request;
   request.method = std::string(method);
   request.url = url;
   request.timeout_ms = timeout_ms;
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("User-Agent", "pg2iceberg");
-  if (!authorization.empty())
-    request.headers.emplace_back("Authorization", std::move(authorization));
+  request.headers.insert(request.headers.end(), extra_headers.begin(), extra_headers.end());
   if (body != nullptr) {
     request.headers.emplace_back("Content-Type", "application/json");
     const std::string text = DumpJson(*body);
@@ -28,12 +27,12 @@ HttpRequest BuildRequest(std::string_view method, const std::string& url, const 
 }  // namespace
 
 Result<HttpResponse> RestClient::Exchange(std::string_view method, const std::string& url,
-                                          const Json* body, RestCallKind kind,
-                                          std::string_view what) {
+                                          const Json* body, const RestHeaders& extra_headers,
+                                          RestCallKind kind, std::string_view what) {
+  HttpRequest request = BuildRequest(method, url, body, extra_headers, request_timeout_ms_);
   // An auth failure happens before anything is sent: its status stands as it is.
-  ASSIGN_OR_RETURN(std::string authorization, auth_.AuthorizationHeader());
-  Result<HttpResponse> response =
-      http_->Send(BuildRequest(method, url, body, std::move(authorization), request_timeout_ms_));
+  RETURN_IF_ERROR(auth_.Authorize(request));
+  Result<HttpResponse> response = http_->Send(request);
   if (!response.ok()) return StatusFromTransportFailure(response.status(), what, kind);
   return response;
 }
@@ -47,7 +46,13 @@ int64_t RestClient::BackoffMicros(int attempt) {
 
 Result<Json> RestClient::Call(std::string_view method, const std::string& url, const Json* body,
                               RestCallKind kind, std::string_view what) {
-  Result<Json> result = CallOnce(method, url, body, kind, what);
+  return Call(method, url, body, RestHeaders{}, kind, what);
+}
+
+Result<Json> RestClient::Call(std::string_view method, const std::string& url, const Json* body,
+                              const RestHeaders& extra_headers, RestCallKind kind,
+                              std::string_view what) {
+  Result<Json> result = CallOnce(method, url, body, extra_headers, kind, what);
   if (!retry_.has_value() || policy_.deadline_ms <= 0) return result;
   Clock& clock = retry_->clock;
   const int64_t deadline_us = clock.MonotonicMicros() + policy_.deadline_ms * 1000;
@@ -62,17 +67,18 @@ Result<Json> RestClient::Call(std::string_view method, const std::string& url, c
                      " ms (attempt " + std::to_string(attempt + 2) +
                      "): " + result.status().message());
     clock.SleepMicros(sleep_us);
-    result = CallOnce(method, url, body, kind, what);
+    result = CallOnce(method, url, body, extra_headers, kind, what);
   }
   return result;
 }
 
 Result<Json> RestClient::CallOnce(std::string_view method, const std::string& url, const Json* body,
-                                  RestCallKind kind, std::string_view what) {
-  Result<HttpResponse> response = Exchange(method, url, body, kind, what);
+                                  const RestHeaders& extra_headers, RestCallKind kind,
+                                  std::string_view what) {
+  Result<HttpResponse> response = Exchange(method, url, body, extra_headers, kind, what);
   // 401: the request was refused before anything happened, so asking again is safe.
   if (response.ok() && response->status == 401 && auth_.ForgetToken()) {
-    response = Exchange(method, url, body, kind, what);
+    response = Exchange(method, url, body, extra_headers, kind, what);
   }
   if (!response.ok()) return response.status();
   if (response->status < 200 || response->status > 299) {

@@ -1,7 +1,7 @@
 // RestClient: one JSON exchange with an Iceberg REST catalog through the Env's HttpTransport —
-// the Authorization header from RestAuth, a JSON body, a timeout, error mapping
-// (rest_errors.h), one repeat with a fresh OAuth2 token when the catalog answers 401, and
-// retries of requests that end kUnavailable.
+// authentication by RestAuth (a header, or a SigV4 signature), a JSON body, a timeout, error
+// mapping (rest_errors.h), one repeat with a fresh OAuth2 token when the catalog answers 401,
+// and retries of requests that end kUnavailable.
 //
 // Retries: an exchange whose status is kUnavailable (no answer to a read, 5xx to a read, 429,
 // a token endpoint that is down) did nothing on the server, so it is sent again after a
@@ -19,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/log.h"
 #include "base/status.h"
@@ -45,6 +47,9 @@ struct RestRetryServices {
   Logger& log;
 };
 
+// Headers a call adds to the usual ones (e.g. X-Iceberg-Access-Delegation).
+using RestHeaders = std::vector<std::pair<std::string, std::string>>;
+
 class RestClient {
  public:
   // Without `retry` services every request is tried once (the policy is ignored).
@@ -63,15 +68,19 @@ class RestClient {
   // kUnavailable only once the retry deadline is spent (or without retry services).
   Result<Json> Call(std::string_view method, const std::string& url, const Json* body,
                     RestCallKind kind, std::string_view what);
+  // The same, sending `extra_headers` as well.
+  Result<Json> Call(std::string_view method, const std::string& url, const Json* body,
+                    const RestHeaders& extra_headers, RestCallKind kind, std::string_view what);
 
  private:
   // One attempt (with its 401 repeat).
   Result<Json> CallOnce(std::string_view method, const std::string& url, const Json* body,
-                        RestCallKind kind, std::string_view what);
+                        const RestHeaders& extra_headers, RestCallKind kind, std::string_view what);
   // The answer, or why there is none (auth errors as RestAuth gives them, transport failures
   // mapped by kind).
   Result<HttpResponse> Exchange(std::string_view method, const std::string& url, const Json* body,
-                                RestCallKind kind, std::string_view what);
+                                const RestHeaders& extra_headers, RestCallKind kind,
+                                std::string_view what);
   // The back-off before retry number `attempt` (0-based), in microseconds.
   int64_t BackoffMicros(int attempt);
 

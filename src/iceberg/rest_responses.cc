@@ -36,6 +36,20 @@ Result<std::string> NextPageToken(const Json& json) {
   return token.value_or("");
 }
 
+Result<std::vector<RestStorageCredential>> StorageCredentialsFromJson(const Json& json) {
+  ASSIGN_OR_RETURN(const Json* list, GetOptionalArray(json, "storage-credentials"));
+  std::vector<RestStorageCredential> credentials;
+  if (list == nullptr) return credentials;
+  for (const Json& entry : *list) {
+    RETURN_IF_ERROR(ExpectObject(entry, "storage-credentials entry"));
+    RestStorageCredential credential;
+    ASSIGN_OR_RETURN(credential.prefix, GetString(entry, "prefix"));
+    ASSIGN_OR_RETURN(credential.config, GetOptionalStringMap(entry, "config"));
+    credentials.push_back(std::move(credential));
+  }
+  return credentials;
+}
+
 std::string Truncated(std::string_view body) {
   if (body.size() <= kErrorBodyMaxBytes) return std::string(body);
   return std::string(body.substr(0, kErrorBodyMaxBytes)) + "…";
@@ -81,7 +95,22 @@ Result<RestTableResponse> RestTableResponseFromJson(const Json& json) {
   if (!parsed.ok()) return parsed.status().WithContext("metadata");
   response.metadata = std::move(parsed).value();
   ASSIGN_OR_RETURN(response.config, GetOptionalStringMap(json, "config"));
+  Result<std::vector<RestStorageCredential>> credentials = StorageCredentialsFromJson(json);
+  if (!credentials.ok()) return credentials.status().WithContext("storage-credentials");
+  response.storage_credentials = std::move(credentials).value();
   return response;
+}
+
+StorageConfig StorageConfigFor(const RestTableResponse& table, std::string_view location) {
+  const RestStorageCredential* best = nullptr;
+  for (const RestStorageCredential& credential : table.storage_credentials) {
+    if (!location.starts_with(credential.prefix)) continue;
+    if (best == nullptr || credential.prefix.size() > best->prefix.size()) best = &credential;
+  }
+  StorageConfig config = table.config;
+  if (best == nullptr) return config;
+  for (const auto& [key, value] : best->config) config[key] = value;
+  return config;
 }
 
 Result<NamespacePage> NamespacePageFromJson(const Json& json) {

@@ -31,14 +31,28 @@ struct RestConfigResponse {
 };
 Result<RestConfigResponse> RestConfigResponseFromJson(const Json& json);
 
+// One entry of a load answer's "storage-credentials": settings (s3.access-key-id, …) for
+// files whose location starts with `prefix`.
+struct RestStorageCredential {
+  std::string prefix;
+  std::map<std::string, std::string> config;
+};
+
 // LoadTableResult / CommitTableResponse: {"metadata-location": …, "metadata": {…},
-// "config": {…}}. metadata-location is absent for a staged create.
+// "config": {…}, "storage-credentials": [{"prefix", "config"}, …]}. metadata-location is
+// absent for a staged create.
 struct RestTableResponse {
   std::string metadata_location;  // "" when absent
   TableMetadata metadata;
   std::map<std::string, std::string> config;
+  std::vector<RestStorageCredential> storage_credentials;
 };
 Result<RestTableResponse> RestTableResponseFromJson(const Json& json);
+
+// The storage settings for files under `location` (vended credentials): the answer's
+// `config`, overlaid with the `config` of the storage-credentials entry with the longest
+// prefix that `location` starts with (none: `config` alone).
+StorageConfig StorageConfigFor(const RestTableResponse& table, std::string_view location);
 
 // ListNamespacesResponse / ListTablesResponse pages.
 struct NamespacePage {

@@ -185,7 +185,9 @@ Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& tab
 }
 
 // Writes the manifests and manifest list of `input`'s new snapshot; on error removes them.
-Result<Prepared> Prepare(CommitServices services, const TableCommitInput& input) {
+Result<Prepared> Prepare(CommitServices shared, const TableCommitInput& input) {
+  const CommitServices services{input.store != nullptr ? *input.store : shared.warehouse,
+                                shared.catalog, shared.random, shared.clock};
   const TableState& table = input.table;
   ASSIGN_OR_RETURN(std::string table_key, services.warehouse.KeyForLocation(table.metadata.location));
   auto writer = std::make_unique<CommitWriter>(services, table_key + "/metadata/");

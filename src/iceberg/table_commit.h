@@ -44,6 +44,9 @@ struct TableCommitInput {
   std::vector<DataFile> files;
   CommitMode mode = CommitMode::kAppend;
   std::map<std::string, std::string> summary;
+  // Where this table's manifests and manifest list are written (e.g. a store opened with the
+  // catalog's vended credentials for it); null: CommitServices::warehouse.
+  ObjectStore* store = nullptr;
 };
 
 // Commits one new snapshot per table (distinct tables), together where the catalog can: first

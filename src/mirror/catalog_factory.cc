@@ -3,6 +3,7 @@
 #include "iceberg/rest_catalog.h"
 #include "iceberg/sql_catalog.h"
 #include "mirror/source_connection.h"
+#include "mirror/warehouse.h"
 
 namespace pg2iceberg {
 namespace {
@@ -39,6 +40,14 @@ iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
       auth.client_id = sink.catalog_client_id;
       auth.client_secret = sink.catalog_client_secret;
       break;
+    case CatalogAuth::kSigV4:
+      auth.type = iceberg::RestAuthType::kSigV4;
+      auth.sigv4.credentials = {sink.s3.access_key, sink.s3.secret_key, sink.s3.session_token};
+      auth.sigv4.region =
+          sink.catalog_sigv4_region.empty() ? sink.s3.region : sink.catalog_sigv4_region;
+      if (auth.sigv4.region.empty()) auth.sigv4.region = "us-east-1";
+      auth.sigv4.service = sink.catalog_sigv4_service;
+      break;
   }
   return auth;
 }
@@ -49,6 +58,7 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   options.warehouse = sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
   options.retry.deadline_ms = sink.catalog_retry_deadline_ms;
+  options.access_delegation = AsksForVendedCredentials(sink);
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
       iceberg::RestCatalog::Open(std::move(options), env.http, env.clock, env.random, env.log);
   if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");

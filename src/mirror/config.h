@@ -53,6 +53,15 @@ enum class CatalogAuth {
   kNone,    // "" or "none"
   kBearer,  // "bearer": sink.catalog_token as a bearer token
   kOAuth2,  // "oauth2": client credentials exchanged at {catalog_uri}/v1/oauth/tokens
+  kSigV4,   // "sigv4": AWS Signature Version 4 with the sink's AWS credentials (Glue, S3 Tables)
+};
+
+// Which storage credentials write a table's files (sink.credential_mode).
+enum class CredentialMode {
+  kDefault,  // unset: REST catalogs are asked for vended credentials, used when given;
+             // otherwise (and for the SQL catalog) the sink's own, as kStatic
+  kStatic,   // "static": always the sink's own (sink.s3_* / AWS_*); nothing is asked for
+  kVended,   // "vended": REST only; every table must come with vended credentials
 };
 
 // Where and how an s3:// warehouse is reached (sink.s3_*). Credentials left empty in the file
@@ -85,6 +94,11 @@ struct SinkConfig {
   // REST: how long one catalog request may keep being retried while the catalog is
   // unavailable (sink.catalog_retry_deadline, a positive duration).
   int64_t catalog_retry_deadline_ms = 300000;
+  // kSigV4: the signing region (empty: s3.region) and signing name ("glue"; "s3tables" for
+  // S3 Tables). The credentials are s3's.
+  std::string catalog_sigv4_region;
+  std::string catalog_sigv4_service = "glue";
+  CredentialMode credential_mode = CredentialMode::kDefault;
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
   S3Config s3;            // for s3:// warehouses
   std::string namespace_name;  // sink.namespace; empty means the source table's schema

@@ -8,6 +8,7 @@
 #include "mirror/row_encoder.h"
 #include "mirror/source_connection.h"
 #include "mirror/table_plan.h"
+#include "mirror/table_stores.h"
 #include "mirror/warehouse.h"
 #include "pg/copy_binary.h"
 
@@ -70,13 +71,14 @@ std::string CopiedSummary(const CopiedTable& copied) {
 // so readers see all tables move to the same point in time together. Removes the data files of
 // tables whose commit failed, unless its outcome is unknown; returns the first failure.
 Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
-                    ObjectStore& warehouse, iceberg::Catalog& catalog, Env& env) {
+                    iceberg::Catalog& catalog, Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
     inputs.push_back({plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
-                      {{"pg2iceberg.operation", "snapshot"}}});
+                      {{"pg2iceberg.operation", "snapshot"}}, plans[i].store});
   }
-  iceberg::CommitServices services{warehouse, catalog, env.random, env.clock};
+  // Every input names its table's store; the shared one is only a default.
+  iceberg::CommitServices services{*plans.front().store, catalog, env.random, env.clock};
   std::vector<Result<iceberg::TableState>> results = iceberg::CommitSnapshots(services, inputs);
   Status first_failure = Status::Ok();
   for (size_t i = 0; i < plans.size(); ++i) {
@@ -88,7 +90,7 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
     }
     // After a lost catalog reply the files may be part of the table: leave them.
     if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
-      RemoveQuietly(warehouse, copied[i].keys, env);
+      RemoveQuietly(*plans[i].store, copied[i].keys, env);
     }
     if (first_failure.ok()) first_failure = results[i].status();
   }
@@ -97,13 +99,14 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
 
 // Copies every table, then commits them all at once. On a copy failure the files already
 // copied are removed and nothing is committed.
-Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, ObjectStore& warehouse,
-                      iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
+Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, iceberg::Catalog& catalog,
+                      const SinkConfig& sink, Env& env) {
+  if (plans.empty()) return Status::Ok();
   int64_t start = env.clock.MonotonicMicros();
   std::vector<CopiedTable> copied;
   Status status = Status::Ok();
   for (TablePlan& plan : plans) {
-    Result<CopiedTable> table = CopyTable(plan, source, warehouse, sink, env);
+    Result<CopiedTable> table = CopyTable(plan, source, *plan.store, sink, env);
     if (!table.ok()) {
       status = table.status();
       break;
@@ -114,10 +117,10 @@ Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, Objec
     status = catalog.EnsureNamespace(plans[i].state.ident.table_namespace);
   }
   if (!status.ok()) {
-    for (const CopiedTable& table : copied) RemoveQuietly(warehouse, table.keys, env);
+    for (size_t i = 0; i < copied.size(); ++i) RemoveQuietly(*plans[i].store, copied[i].keys, env);
     return status;
   }
-  RETURN_IF_ERROR(CommitTables(plans, copied, warehouse, catalog, env));
+  RETURN_IF_ERROR(CommitTables(plans, copied, catalog, env));
   double seconds = static_cast<double>(env.clock.MonotonicMicros() - start) / 1e6;
   env.log.Info("snapshot of " + std::to_string(plans.size()) + " tables committed in " +
                std::to_string(seconds) + " s");
@@ -137,16 +140,18 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 }  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
-  Result<std::unique_ptr<ObjectStore>> warehouse = OpenWarehouse(config.sink, env);
-  if (!warehouse.ok()) return warehouse.status();
+  TableStores stores(config.sink, env);
+  // Without vended credentials every table is written with the sink's own settings: check
+  // them before anything else.
+  if (!AsksForVendedCredentials(config.sink)) RETURN_IF_ERROR(stores.Own().status());
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans, PlanTables(config, *source));
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
-  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, **warehouse, env));
-  RETURN_IF_ERROR(SnapshotTables(plans, *source, **warehouse, catalog, config.sink, env));
+  for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, stores, env));
+  RETURN_IF_ERROR(SnapshotTables(plans, *source, catalog, config.sink, env));
   return source->Exec("COMMIT").status();
 }
 

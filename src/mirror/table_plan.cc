@@ -123,19 +123,24 @@ Result<iceberg::TableMetadata> ReadMetadataFile(const TablePlan& plan, const std
 
 }  // namespace
 
-Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
-                           Env& env) {
+namespace {
+
+// Fills plan.state from the catalog; returns what the catalog vends for the table.
+Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& catalog,
+                                             TableStores& stores, Env& env) {
   Result<iceberg::LoadedTable> loaded = catalog.LoadTable(plan.state.ident);
   if (loaded.status().code() == StatusCode::kNotFound) {
+    ASSIGN_OR_RETURN(const std::string location, stores.Location(plan.key_prefix));
     ASSIGN_OR_RETURN(plan.state.metadata,
-                     iceberg::NewTableMetadata(plan.schema, warehouse.Location(plan.key_prefix),
-                                               env.random.UuidV4String(), {},
-                                               env.clock.NowMicros() / 1000));
-    return Status::Ok();
+                     iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(),
+                                               {}, env.clock.NowMicros() / 1000));
+    return catalog.NewTableStorageConfig(plan.state);
   }
   if (!loaded.ok()) return loaded.status();
   if (!loaded->metadata) {
-    ASSIGN_OR_RETURN(loaded->metadata, ReadMetadataFile(plan, loaded->metadata_location, warehouse));
+    ASSIGN_OR_RETURN(ObjectStore * warehouse, stores.Own());
+    ASSIGN_OR_RETURN(loaded->metadata,
+                     ReadMetadataFile(plan, loaded->metadata_location, *warehouse));
   }
   const iceberg::Schema* schema = loaded->metadata->CurrentSchema();
   if (schema == nullptr) {
@@ -145,6 +150,15 @@ Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectSto
   RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
   plan.state.metadata = std::move(*loaded->metadata);
   plan.state.metadata_location = std::move(loaded->metadata_location);
+  return std::move(loaded->storage_config);
+}
+
+}  // namespace
+
+Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, TableStores& stores,
+                           Env& env) {
+  ASSIGN_OR_RETURN(const iceberg::StorageConfig vended, LoadOrPrepare(plan, catalog, stores, env));
+  ASSIGN_OR_RETURN(plan.store, stores.ForTable(plan.state.ident.ToString(), vended));
   return Status::Ok();
 }
 

@@ -12,6 +12,7 @@
 #include "iceberg/schema.h"
 #include "iceberg/table_commit.h"
 #include "mirror/config.h"
+#include "mirror/table_stores.h"
 #include "mirror/type_mapping.h"
 #include "pg/table_discovery.h"
 
@@ -23,6 +24,9 @@ struct TablePlan {
   iceberg::Schema schema;
   std::string key_prefix;  // object-store key of the table root, e.g. "public/orders"
   iceberg::TableState state;  // metadata_location empty when the Iceberg table is new
+  // Where the table's files are written (sink.warehouse with the sink's own or the catalog's
+  // vended credentials); set by ResolveIcebergTable, owned by its TableStores.
+  ObjectStore* store = nullptr;
 };
 
 // Reads and maps one source table: kNotFound / kInvalidArgument naming the table (missing
@@ -31,8 +35,11 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
                                   PgConnection& source);
 
 // Fills plan.state from the catalog: loads an existing table (whose schema must equal the
-// planned one; its field ids are kept) or prepares the metadata of a new one.
-Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, ObjectStore& warehouse,
+// planned one; its field ids are kept) or prepares the metadata of a new one. Then picks
+// plan.store with what the catalog vends for the table: the load answer's storage settings,
+// or for a new table those of a staged create (Catalog::NewTableStorageConfig), so data files
+// are written with the credentials the catalog grants before the table exists.
+Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, TableStores& stores,
                            Env& env);
 
 }  // namespace pg2iceberg

@@ -10,12 +10,27 @@ namespace pg2iceberg {
 Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(std::string_view uri, S3Options options,
                                                            HttpTransport& http, Clock& clock,
                                                            Random& random) {
+  ASSIGN_OR_RETURN(std::unique_ptr<S3ObjectStore> store,
+                   OpenUnchecked(uri, std::move(options), http, clock, random));
+  RETURN_IF_ERROR(store->client_->HeadBucket(store->bucket_));
+  return store;
+}
+
+Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::OpenUnchecked(std::string_view uri,
+                                                                    S3Options options,
+                                                                    HttpTransport& http,
+                                                                    Clock& clock, Random& random) {
   ASSIGN_OR_RETURN(s3::S3Uri parsed, s3::ParseS3Uri(uri));
   ASSIGN_OR_RETURN(std::unique_ptr<S3Client> client,
                    S3Client::Create(std::move(options), http, clock, random));
-  RETURN_IF_ERROR(client->HeadBucket(parsed.bucket));
   return std::unique_ptr<S3ObjectStore>(
       new S3ObjectStore(std::move(client), std::move(parsed.bucket), std::move(parsed.prefix)));
+}
+
+Result<std::string> S3ObjectStore::LocationIn(std::string_view uri, std::string_view key) {
+  ASSIGN_OR_RETURN(const s3::S3Uri parsed, s3::ParseS3Uri(uri));
+  return "s3://" + parsed.bucket + "/" + (parsed.prefix.empty() ? "" : parsed.prefix + "/") +
+         std::string(key);
 }
 
 S3ObjectStore::S3ObjectStore(std::unique_ptr<S3Client> client, std::string bucket,

@@ -34,6 +34,15 @@ class S3ObjectStore final : public ObjectStore {
   static Result<std::unique_ptr<S3ObjectStore>> Open(std::string_view uri, S3Options options,
                                                      HttpTransport& http, Clock& clock,
                                                      Random& random);
+  // The same without the HeadBucket check, for credentials scoped to part of a bucket
+  // (catalog-vended credentials often allow listing only under the table's prefix): bad
+  // credentials show at the first request.
+  static Result<std::unique_ptr<S3ObjectStore>> OpenUnchecked(std::string_view uri,
+                                                              S3Options options,
+                                                              HttpTransport& http, Clock& clock,
+                                                              Random& random);
+  // What Location(key) answers for a store opened at `uri`, without opening it.
+  static Result<std::string> LocationIn(std::string_view uri, std::string_view key);
 
   Status Put(std::string_view key, ByteSpan data, const PutOptions& options) override;
   Result<Bytes> Get(std::string_view key) override;

@@ -69,6 +69,9 @@ TEST_F(S3ObjectStoreFakeTest, OpenChecksTheBucket) {
 
 TEST_F(S3ObjectStoreFakeTest, LocationsRoundTrip) {
   EXPECT_EQ(store_->Location("t/data/a.parquet"), "s3://bucket/wh/t/data/a.parquet");
+  EXPECT_EQ(*S3ObjectStore::LocationIn("s3a://bucket/wh/", "t/data/a.parquet"),
+            "s3://bucket/wh/t/data/a.parquet");
+  EXPECT_EQ(*S3ObjectStore::LocationIn("s3://bucket", "t"), "s3://bucket/t");
   EXPECT_EQ(*store_->KeyForLocation("s3://bucket/wh/t/data/a.parquet"), "t/data/a.parquet");
   EXPECT_EQ(*store_->KeyForLocation("s3a://bucket/wh/t/a"), "t/a");
   for (const char* outside : {"s3://other/wh/t/a", "s3://bucket/whx/t/a", "s3://bucket/t/a",

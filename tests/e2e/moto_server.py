@@ -37,10 +37,14 @@ class MotoServer:
                     raise
                 time.sleep(0.1)
 
-    def client(self):
+    def client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
         import boto3
-        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY,
-                            aws_secret_access_key=SECRET_KEY, region_name=REGION)
+        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=access_key,
+                            aws_secret_access_key=secret_key, region_name=REGION)
+
+    def require_auth(self):
+        """Turns on request authentication (see enable_auth); returns (access key id, secret)."""
+        return enable_auth(self.endpoint)
 
     def stop(self):
         stop_process(self.process)

@@ -63,6 +63,7 @@ class RestCatalogServer:
                         "CATALOG_CLIENT_REGION": s3_region, "AWS_REGION": s3_region}
         self.process = None
         self.log = None
+        # More CATALOG_* properties (e.g. CATALOG_IO__IMPL for S3FileIO) or AWS_* variables.
 
     def start(self, timeout_s=60):
         env = dict(os.environ, CATALOG_URI=self.jdbc_uri, CATALOG_JDBC_USER=self._jdbc_user,

@@ -17,7 +17,7 @@ from pyiceberg.catalog.rest import RestCatalog
 from http_proxy import DROP, ForwardingProxy
 from capture_util import capture_config, current_wal_lsn, flushed_lsn, wait_captured, wait_until
 from conftest import BINARY
-from moto_server import REGION, MotoServer, enable_auth
+from moto_server import REGION, MotoServer
 from readers import assert_same_rows, source_rows
 from staging_log import staged_changes
 from pg_server import PASSWORD, SUPERUSER
@@ -42,7 +42,7 @@ def toxi():
 def s3auth():
     server = MotoServer().start()
     try:
-        server.keys = enable_auth(server.endpoint)
+        server.keys = server.require_auth()
         yield server
     finally:
         server.stop()

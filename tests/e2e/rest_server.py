@@ -42,7 +42,8 @@ def missing_reason():
 class RestCatalogServer:
     """The REST test server over the JDBC catalog in database `dbname` of a Postgres server."""
 
-    def __init__(self, pg_host, pg_port, pg_user, pg_password, dbname):
+    def __init__(self, pg_host, pg_port, pg_user, pg_password, dbname, s3_endpoint=None,
+                 s3_access_key=None, s3_secret_key=None, s3_region="us-east-1"):
         self.port = free_port()
         self.uri = f"http://127.0.0.1:{self.port}"
         self.workdir = tempfile.mkdtemp(prefix="pg2iceberg-rest-")
@@ -51,13 +52,23 @@ class RestCatalogServer:
         self.jdbc_uri = f"jdbc:postgresql://{pg_host}:{pg_port}/{dbname}"
         self._jdbc_user = pg_user
         self._jdbc_password = pg_password
+        # With an S3 endpoint the server reads and writes s3:// (path-style, those keys) as well as
+        # file:// locations: ResolvingFileIO picks S3FileIO or HadoopFileIO by scheme.
+        self._s3 = None
+        if s3_endpoint:
+            self._s3 = {"CATALOG_IO__IMPL": "org.apache.iceberg.io.ResolvingFileIO",
+                        "CATALOG_S3_ENDPOINT": s3_endpoint, "CATALOG_S3_PATH__STYLE__ACCESS": "true",
+                        "CATALOG_S3_ACCESS__KEY__ID": s3_access_key,
+                        "CATALOG_S3_SECRET__ACCESS__KEY": s3_secret_key,
+                        "CATALOG_CLIENT_REGION": s3_region, "AWS_REGION": s3_region}
         self.process = None
         self.log = None
 
     def start(self, timeout_s=60):
         env = dict(os.environ, CATALOG_URI=self.jdbc_uri, CATALOG_JDBC_USER=self._jdbc_user,
                    CATALOG_JDBC_PASSWORD=self._jdbc_password,
-                   CATALOG_WAREHOUSE="file://" + self.warehouse, CATALOG_REST_PORT=str(self.port))
+                   CATALOG_WAREHOUSE="file://" + self.warehouse, CATALOG_REST_PORT=str(self.port),
+                   **(self._s3 or {}))
         self.log = open(os.path.join(self.workdir, "server.log"), "wb")
         self.process = subprocess.Popen(
             ["java", "-cp", f"{OPEN_API_JAR}:{POSTGRES_JAR}", MAIN_CLASS], env=env,

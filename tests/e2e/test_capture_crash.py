@@ -43,7 +43,7 @@ def staged_transactions(mirror):
     (its changes not contiguous within a table, or under two commits)."""
     conn = mirror.connect()
     try:
-        log = staged_changes(conn, mirror.warehouse)
+        log = staged_changes(conn, mirror.read_file)
     finally:
         conn.close()
     staged = {}

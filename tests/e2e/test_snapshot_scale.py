@@ -1,7 +1,5 @@
 """A million rows in one table, several data files, compared row for row."""
-import glob
-
-from readers import (assert_same_rows, duckdb_rows, metadata_location, pyiceberg_rows, source_rows)
+from readers import assert_same_rows, source_rows
 
 ROWS = 1_000_000
 
@@ -15,16 +13,15 @@ def test_million_rows_across_several_files(mirror):
                    CASE WHEN g % 1000 = 0 THEN NULL ELSE g / 7.0 END
                    FROM generate_series(1, {ROWS}) g""")
     mirror.snapshot(["public.big"], **{"sink.target_file_size": 4 * 1024 * 1024})
-    files = glob.glob(mirror.warehouse + "/**/*.parquet", recursive=True)
+    files = [key for key in mirror.list_files() if key.endswith(".parquet")]
     assert len(files) >= 3, f"expected several data files, got {len(files)}"
 
     conn = mirror.connect()
     names, types, expected = source_rows(conn, "public.big")
-    location = metadata_location(conn, mirror.catalog_name, "public", "big")
     conn.close()
     assert len(expected) == ROWS
-    got_names, got = duckdb_rows(location)
+    got_names, got = mirror.duckdb_rows("public", "big")
     assert got_names == names
     assert_same_rows(expected, got, names, types, "duckdb")
-    got_names, got = pyiceberg_rows(mirror.catalog_uri(), mirror.catalog_name, "public.big")
+    got_names, got = mirror.pyiceberg_rows("public.big")
     assert_same_rows(expected, got, names, types, "pyiceberg")

@@ -46,8 +46,10 @@ def test_a_restart_resumes_without_duplicates(mirror, streams):
 
 def test_flush_rows_and_bytes_cut_segments_and_a_large_transaction_is_indexed_whole(mirror, streams):
     mirror.sql("CREATE TABLE t (id int PRIMARY KEY, v text)")
+    # flush_interval far longer than the inserts take (a second or two), so rows and bytes cut
+    # the segments; the last partial segment waits for it.
     process = streams(capture_config(mirror, ["public.t"], **{"sink.flush_rows": 50, "sink.flush_bytes": "64KiB",
-                                                             "sink.flush_interval": "1m"}))
+                                                             "sink.flush_interval": "15s"}))
     wait_captured(mirror, process, timeout=60)
     mirror.sql("INSERT INTO t SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g")  # ~1 MB: many segments
     for i in range(120):

@@ -52,3 +52,14 @@ for artifact in "${jars[@]}"; do
     mvn -q -B dependency:get -Dartifact="$artifact" -Dtransitive=false
   fi
 done
+
+# toxiproxy (fault tests put it in front of S3 and the catalog), built by the Go toolchain into
+# .cache/tools/bin; `go install` names the binary "server".
+tools="$root/.cache/tools/bin"
+if [ ! -x "$tools/toxiproxy-server" ]; then
+  echo "install: toxiproxy"
+  go_bin=$(command -v go || echo /usr/local/go/bin/go)
+  mkdir -p "$tools"
+  GOBIN="$tools" "$go_bin" install github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
+  mv "$tools/server" "$tools/toxiproxy-server"
+fi

@@ -10,7 +10,6 @@ every SigV4 signature and rejects unknown keys; the user's keys are exported as
 PG2ICEBERG_TEST_S3_ACCESS_KEY_ID and PG2ICEBERG_TEST_S3_SECRET_ACCESS_KEY. (With --no-auth
 moto accepts any credentials.) Exits with the command's status; 2 when moto cannot start.
 """
-import json
 import os
 import pathlib
 import shutil
@@ -23,6 +22,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+from moto_server import enable_auth  # noqa: E402
 from pg_server import free_port  # noqa: E402
 
 
@@ -54,21 +54,7 @@ class MotoServer:
 
     def enable_auth(self):
         """Creates an IAM user allowed s3:*, then makes moto authenticate every request."""
-        import boto3  # a dependency of moto
-        iam = boto3.client("iam", endpoint_url=self.endpoint, region_name="us-east-1",
-                           aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
-        iam.create_user(UserName="pg2iceberg-test")
-        policy = {"Version": "2012-10-17",
-                  "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-        iam.put_user_policy(UserName="pg2iceberg-test", PolicyName="s3-all",
-                            PolicyDocument=json.dumps(policy))
-        key = iam.create_access_key(UserName="pg2iceberg-test")["AccessKey"]
-        # From now on (0 unauthenticated requests left) moto checks signatures and policies.
-        request = urllib.request.Request(self.endpoint + "/moto-api/reset-auth", data=b"0",
-                                         method="POST", headers={"Content-Type": "text/plain"})
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-        return key["AccessKeyId"], key["SecretAccessKey"]
+        return enable_auth(self.endpoint)
 
     def log_text(self, limit=4000):
         self.log.seek(0)

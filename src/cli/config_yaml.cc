@@ -34,7 +34,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
         "compaction_delete_files", "target_file_size", "maintenance_retention",
         "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
-        "s3_path_style"}},
+        "s3_path_style", "s3_ca_file", "s3_upload_concurrency",
+        "s3_part_size", "s3_multipart_threshold", "catalog_retry_deadline"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
   };
   return keys;
@@ -293,6 +294,25 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_secret_key", &s3.secret_key));
   s3.path_style = !s3.endpoint.empty();
   RETURN_IF_ERROR(reader.Bool(node, "sink", "s3_path_style", &s3.path_style));
+  RETURN_IF_ERROR(reader.String(node, "sink", "s3_ca_file", &s3.ca_file));
+  if (!s3.ca_file.empty() && !std::ifstream(s3.ca_file).good()) {
+    return Status::InvalidArgument("sink.s3_ca_file: cannot read " + s3.ca_file);
+  }
+  int64_t concurrency = s3.upload_concurrency;
+  RETURN_IF_ERROR(reader.Int(node, "sink", "s3_upload_concurrency", &concurrency));
+  if (concurrency < 1 || concurrency > 64) {
+    return Status::InvalidArgument("sink.s3_upload_concurrency: must be between 1 and 64, got " +
+                                   std::to_string(concurrency));
+  }
+  s3.upload_concurrency = static_cast<int>(concurrency);
+  RETURN_IF_ERROR(reader.Size(node, "sink", "s3_part_size", &s3.part_size_bytes));
+  if (s3.part_size_bytes < (int64_t{5} << 20) || s3.part_size_bytes > (int64_t{5} << 30)) {
+    return Status::InvalidArgument("sink.s3_part_size: must be between 5MiB and 5GiB (S3's limits)");
+  }
+  RETURN_IF_ERROR(reader.Size(node, "sink", "s3_multipart_threshold", &s3.multipart_threshold_bytes));
+  if (s3.multipart_threshold_bytes < s3.part_size_bytes) {
+    return Status::InvalidArgument("sink.s3_multipart_threshold: must be at least sink.s3_part_size");
+  }
   std::string mode = "static";
   RETURN_IF_ERROR(reader.String(node, "sink", "credential_mode", &mode));
   if (mode != "static") {
@@ -326,6 +346,8 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
+  RETURN_IF_ERROR(
+      reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));
   RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
   RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
   if (sink->flush_rows <= 0) {

@@ -48,6 +48,21 @@ TEST(ConfigYamlTest, CatalogTypeFollowsUriWhenNotGiven) {
   EXPECT_EQ(config->sink.catalog_type, CatalogType::kRest);
 }
 
+TEST(ConfigYamlTest, CatalogRetryDeadlineIsADuration) {
+  std::string text = std::string(kMinimal) + "  catalog_uri: http://localhost:8181\n";
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_retry_deadline_ms, 300000);
+  std::vector<std::string> warnings;
+  config = Parse(text + "  catalog_retry_deadline: 1m30s\n", &warnings);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_retry_deadline_ms, 90000);
+  EXPECT_TRUE(warnings.empty());
+  config = Parse(text + "  catalog_retry_deadline: soon\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("sink.catalog_retry_deadline"), std::string::npos);
+}
+
 TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {
   std::string text = std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";
   Result<Config> config = Parse(text);

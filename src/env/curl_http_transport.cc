@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -110,6 +112,14 @@ void SetMethodAndBody(CURL* curl, const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
 }
 
+// Certificate problems do not go away by retrying: an untrusted or mismatched server
+// certificate, an unreadable CA bundle or client certificate.
+bool IsPermanentTlsFailure(CURLcode code) {
+  return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+         code == CURLE_SSL_CERTPROBLEM || code == CURLE_SSL_ISSUER_ERROR ||
+         code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
 // The URL for messages: without the query string, which may hold a presigned signature.
 std::string UrlForMessages(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
 
@@ -147,51 +157,136 @@ void CurlHttpTransport::ReleaseHandle(void* handle) {
   curl_easy_cleanup(static_cast<CURL*>(handle));
 }
 
-Result<HttpResponse> CurlHttpTransport::Send(const HttpRequest& request) {
-  const std::string where = request.method + " " + UrlForMessages(request.url);
+// One request on one easy handle: what curl needs alive while the transfer runs.
+struct CurlHttpTransport::Transfer {
+  const HttpRequest* request = nullptr;
+  std::string where;  // "PUT http://host/path" for messages
+  CURL* curl = nullptr;
+  Exchange exchange;
+  char error[CURL_ERROR_SIZE] = "";
+  Slist headers;
+};
+
+Result<std::unique_ptr<CurlHttpTransport::Transfer>> CurlHttpTransport::Begin(
+    const HttpRequest& request) {
+  auto transfer = std::make_unique<Transfer>();
+  transfer->request = &request;
+  transfer->where = request.method + " " + UrlForMessages(request.url);
   if (!request.url.starts_with("http://") && !request.url.starts_with("https://")) {
-    return Status::InvalidArgument("HTTP " + where + ": only http:// and https:// URLs are supported");
+    return Status::InvalidArgument("HTTP " + transfer->where +
+                                   ": only http:// and https:// URLs are supported");
   }
   if (const CURLcode init = GlobalInit(); init != CURLE_OK) {
     return Status::Unavailable("curl_global_init failed: " + std::string(curl_easy_strerror(init)));
   }
   CURL* curl = static_cast<CURL*>(AcquireHandle());
-  if (curl == nullptr) return Status::Unavailable("HTTP " + where + ": curl_easy_init failed");
-  Exchange exchange;
-  exchange.max_body_bytes = options_.max_response_bytes;
-  char error[CURL_ERROR_SIZE] = "";
-  const Slist headers = BuildHeaders(request);
+  if (curl == nullptr) return Status::Unavailable("HTTP " + transfer->where + ": curl_easy_init failed");
+  transfer->curl = curl;
+  transfer->exchange.max_body_bytes = options_.max_response_bytes;
+  transfer->headers = BuildHeaders(request);
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, transfer->error);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, transfer->headers.get());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer->exchange);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->exchange);
+  if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
   if (request.timeout_ms > 0) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
   }
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
   SetMethodAndBody(curl, request);
-  const CURLcode code = curl_easy_perform(curl);
+  return transfer;
+}
+
+Result<HttpResponse> CurlHttpTransport::End(Transfer& transfer, int curl_code) {
+  const CURLcode code = static_cast<CURLcode>(curl_code);
+  CURL* curl = transfer.curl;
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   // Detach the per-request state before the handle can be reused.
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   ReleaseHandle(curl);
-  if (exchange.body_too_large) {
-    return Status::Internal("HTTP " + where + ": response body larger than " +
+  transfer.curl = nullptr;
+  if (transfer.exchange.body_too_large) {
+    return Status::Internal("HTTP " + transfer.where + ": response body larger than " +
                             std::to_string(options_.max_response_bytes) + " bytes");
   }
   if (code != CURLE_OK) {
-    const std::string text = error[0] != '\0' ? error : curl_easy_strerror(code);
-    return Status::Unavailable("HTTP " + where + ": " + text);
+    const std::string text = transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code);
+    if (IsPermanentTlsFailure(code)) {
+      return Status::InvalidArgument("HTTP " + transfer.where + ": " + text +
+                                     " (the server's certificate is not trusted, or the CA file is unusable)");
+    }
+    return Status::Unavailable("HTTP " + transfer.where + ": " + text);
   }
-  exchange.response.status = static_cast<int>(status);
-  return std::move(exchange.response);
+  transfer.exchange.response.status = static_cast<int>(status);
+  return std::move(transfer.exchange.response);
+}
+
+Result<HttpResponse> CurlHttpTransport::Send(const HttpRequest& request) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Transfer> transfer, Begin(request));
+  const CURLcode code = curl_easy_perform(transfer->curl);
+  return End(*transfer, code);
+}
+
+std::vector<Result<HttpResponse>> CurlHttpTransport::SendAll(const std::vector<HttpRequest>& requests,
+                                                             int max_in_flight) {
+  std::vector<Result<HttpResponse>> results(requests.size(), Status::Internal("not sent"));
+  CURLM* multi = curl_multi_init();
+  if (multi == nullptr) return HttpTransport::SendAll(requests, max_in_flight);
+  std::vector<std::unique_ptr<Transfer>> transfers(requests.size());
+  std::map<CURL*, size_t> running;  // easy handle → request index
+  size_t next = 0;
+  const size_t limit = static_cast<size_t>(std::max(1, max_in_flight));
+  while (next < requests.size() || !running.empty()) {
+    while (next < requests.size() && running.size() < limit) {
+      const size_t index = next++;
+      Result<std::unique_ptr<Transfer>> begun = Begin(requests[index]);
+      if (!begun.ok()) {
+        results[index] = begun.status();
+        continue;
+      }
+      transfers[index] = std::move(*begun);
+      CURL* curl = transfers[index]->curl;
+      if (curl_multi_add_handle(multi, curl) != CURLM_OK) {
+        results[index] = End(*transfers[index], CURLE_FAILED_INIT);
+        continue;
+      }
+      running[curl] = index;
+    }
+    int still_running = 0;
+    CURLMcode step = curl_multi_perform(multi, &still_running);
+    if (step == CURLM_OK && still_running > 0) step = curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      CURL* curl = message->easy_handle;
+      const CURLcode code = message->data.result;
+      const size_t index = running.at(curl);
+      running.erase(curl);
+      curl_multi_remove_handle(multi, curl);
+      results[index] = End(*transfers[index], code);
+      transfers[index].reset();
+    }
+    if (step != CURLM_OK) {
+      // The multi handle itself failed: finish what runs as failed, send the rest one by one.
+      for (const auto& [curl, index] : running) {
+        curl_multi_remove_handle(multi, curl);
+        results[index] = Status::Unavailable("HTTP " + transfers[index]->where + ": " +
+                                             curl_multi_strerror(step));
+        End(*transfers[index], CURLE_OK).status().IgnoreError();
+      }
+      running.clear();
+      for (; next < requests.size(); ++next) results[next] = Send(requests[next]);
+    }
+  }
+  curl_multi_cleanup(multi);
+  return results;
 }
 
 }  // namespace pg2iceberg

@@ -4,15 +4,18 @@
 // "Expect: 100-continue" added, HEAD sent without reading a body. The response carries the
 // final status, lower-cased header names with trimmed values (those of the last response
 // when curl saw interim ones such as 100 Continue) and the body.
-// Errors: curl failures (DNS, connect, TLS, timeout, reset) → kUnavailable with curl's text
-// and the URL without its query string (which may carry a presigned signature); a body over
+// Errors: curl failures (DNS, connect, TLS handshake, timeout, reset) → kUnavailable with curl's text
+// and the URL without its query string (which may carry a presigned signature), except an
+// untrusted server certificate or unusable CA file → kInvalidArgument (retrying cannot help); a body over
 // max_response_bytes → kInternal. Only http:// and https:// URLs are allowed
 // (else kInvalidArgument).
-// Thread-safe.
+// Requests with a ca_file verify the server against that PEM bundle instead of the system
+// store. Thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -37,8 +40,15 @@ class CurlHttpTransport final : public HttpTransport {
   CurlHttpTransport& operator=(const CurlHttpTransport&) = delete;
 
   Result<HttpResponse> Send(const HttpRequest& request) override;
+  // Runs up to max_in_flight transfers at once on the calling thread (curl's multi interface).
+  std::vector<Result<HttpResponse>> SendAll(const std::vector<HttpRequest>& requests,
+                                            int max_in_flight) override;
 
  private:
+  struct Transfer;
+  Result<std::unique_ptr<Transfer>> Begin(const HttpRequest& request);
+  Result<HttpResponse> End(Transfer& transfer, int curl_code);
+
   void* AcquireHandle();
   void ReleaseHandle(void* handle);
 

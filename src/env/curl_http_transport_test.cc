@@ -11,6 +11,7 @@
 #include <cctype>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace pg2iceberg {
 namespace {
@@ -241,6 +242,96 @@ TEST(CurlHttpTransportTest, HandlesAreReusedAcrossRequests) {
     ASSERT_TRUE(response.ok()) << response.status().ToString();
     EXPECT_EQ(Text(response->body), std::to_string(i));
   }
+}
+
+// Two listening sockets served by one thread that answers neither until it has read a request
+// on both: a client sending one request after the other never gets its first answer.
+class PairedServer {
+ public:
+  PairedServer() {
+    for (int i = 0; i < 2; ++i) {
+      fds_[i] = BindLoopback(&ports_[i]);
+      EXPECT_GE(fds_[i], 0);
+      EXPECT_EQ(listen(fds_[i], 4), 0);
+    }
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~PairedServer() {
+    if (thread_.joinable()) thread_.join();
+    for (int fd : fds_) close(fd);
+  }
+  std::string url(int i) const { return "http://127.0.0.1:" + std::to_string(ports_[i]) + "/"; }
+
+ private:
+  void Serve() {
+    int clients[2] = {-1, -1};
+    for (int accepted = 0; accepted < 2;) {
+      pollfd waiting[2] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}};
+      if (poll(waiting, 2, 5000) <= 0) break;
+      for (int i = 0; i < 2; ++i) {
+        if ((waiting[i].revents & POLLIN) != 0 && clients[i] < 0) {
+          clients[i] = accept(fds_[i], nullptr, nullptr);
+          ++accepted;
+        }
+      }
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (clients[i] < 0) continue;
+      char buffer[4096];
+      std::string request;
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = recv(clients[i], buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        request.append(buffer, static_cast<size_t>(n));
+      }
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (clients[i] < 0) continue;
+      const std::string response =
+          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\n" + std::to_string(i);
+      send(clients[i], response.data(), response.size(), MSG_NOSIGNAL);
+      close(clients[i]);
+    }
+  }
+
+  int fds_[2] = {-1, -1};
+  int ports_[2] = {0, 0};
+  std::thread thread_;
+};
+
+TEST(CurlHttpTransportTest, SendAllRunsRequestsConcurrently) {
+  PairedServer server;
+  CurlHttpTransport transport;
+  const std::vector<HttpRequest> requests = {Request("GET", server.url(0), 4000),
+                                             Request("GET", server.url(1), 4000)};
+  std::vector<Result<HttpResponse>> results = transport.SendAll(requests, 2);
+  ASSERT_EQ(results.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status().ToString();
+    EXPECT_EQ(Text(results[i]->body), std::to_string(i));  // each result in its request's place
+  }
+}
+
+TEST(CurlHttpTransportTest, SendAllKeepsGoingPastAFailedRequest) {
+  int port = 0;
+  const int refused = BindLoopback(&port);  // bound, not listening
+  ASSERT_GE(refused, 0);
+  CannedServer first("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\na");
+  CannedServer last("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+  CurlHttpTransport transport;
+  const std::vector<HttpRequest> requests = {
+      Request("GET", first.url()), Request("GET", "http://127.0.0.1:" + std::to_string(port) + "/"),
+      Request("GET", "ftp://127.0.0.1/"), Request("PUT", last.url(), 30000, Bytes(3, std::byte{'b'}))};
+  std::vector<Result<HttpResponse>> results = transport.SendAll(requests, 1);
+  close(refused);
+  ASSERT_EQ(results.size(), 4u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status().ToString();
+  EXPECT_EQ(Text(results[0]->body), "a");
+  EXPECT_EQ(results[1].status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(results[2].status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(results[3].ok()) << results[3].status().ToString();
+  EXPECT_EQ(results[3]->status, 204);
+  EXPECT_EQ(last.request().rfind("PUT / HTTP/1.1\r\n", 0), 0u);
 }
 
 }  // namespace

@@ -9,4 +9,12 @@ std::string HttpResponse::Header(std::string_view lower_name) const {
   return "";
 }
 
+std::vector<Result<HttpResponse>> HttpTransport::SendAll(const std::vector<HttpRequest>& requests,
+                                                         int /*max_in_flight*/) {
+  std::vector<Result<HttpResponse>> results;
+  results.reserve(requests.size());
+  for (const HttpRequest& request : requests) results.push_back(Send(request));
+  return results;
+}
+
 }  // namespace pg2iceberg

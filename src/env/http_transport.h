@@ -1,5 +1,10 @@
-// HttpTransport: sends one HTTP request and returns the response. Used by the S3 client and the
+// HttpTransport: sends HTTP requests and returns the responses. Used by the S3 client and the
 // REST catalog; the simulator substitutes a fake. Thread-safe.
+//
+// Concurrency without threads: SendAll hands the transport several independent requests at
+// once (the parts of a multipart upload); the production transport runs them concurrently on
+// one thread (libcurl's multi interface), a fake may run them one after another. Callers never
+// start threads to get parallel transfers.
 //
 // Errors are transport failures only (DNS, connect, TLS, timeout → kUnavailable). An HTTP error
 // status is a successful Send whose response carries that status; the caller maps it.
@@ -21,6 +26,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   Bytes body;
   int64_t timeout_ms = 30000;
+  // PEM file of the certificate authorities that may sign an https server's certificate;
+  // empty: the system's store.
+  std::string ca_file;
 };
 
 struct HttpResponse {
@@ -36,6 +44,12 @@ class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+
+  // Sends every request, at most `max_in_flight` (≥ 1) at a time, and returns their results in
+  // the requests' order; one request's failure does not stop the others. The default sends
+  // them one after another through Send.
+  virtual std::vector<Result<HttpResponse>> SendAll(const std::vector<HttpRequest>& requests,
+                                                    int max_in_flight);
 };
 
 }  // namespace pg2iceberg

@@ -70,6 +70,15 @@ class MetadataWriter {
   virtual Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) = 0;
 };
 
+// One table's part of a multi-table commit (Catalog::CommitSnapshots): the arguments of
+// CommitSnapshot. `writer` is borrowed for the call.
+struct SnapshotCommit {
+  TableState base;
+  TableMetadata new_metadata;
+  Snapshot snapshot;
+  MetadataWriter* writer = nullptr;
+};
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -93,10 +102,25 @@ class Catalog {
   // Pointer catalogs write the metadata file through `writer`; others ignore it.
   // Errors: kConflict when the table moved on since `base` (or exists already, for a create):
   // nothing of this commit is visible; reload and redo. kNotFound when the table or its
-  // namespace is gone. kOutcomeUnknown when the reply was lost: LoadTable tells whether the
-  // commit happened.
+  // namespace is gone. kOutcomeUnknown when the reply was lost and the catalog could not tell
+  // (a REST catalog reloads the table first and decides: see rest_catalog.h): LoadTable tells
+  // whether the commit happened.
   virtual Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                             const Snapshot& snapshot, MetadataWriter& writer) = 0;
+
+  // Whether CommitSnapshots can make `commits` visible as one atomic change (SQL: always; REST:
+  // when the server offers POST /v1/{prefix}/transactions/commit and no commit creates a
+  // table). Callers commit one table at a time otherwise.
+  virtual bool CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const = 0;
+
+  // Commits every table of `commits` (distinct tables) at once: a reader sees all of them move
+  // or none. Requires CanCommitAtomically(commits) (kInvalidArgument otherwise). Returns the
+  // tables' new states, in order. Errors as for CommitSnapshot, for the whole set: kConflict
+  // (any table moved on; nothing is visible), kOutcomeUnknown (the reply was lost and could
+  // not be reconciled), kDataLoss (a reconciliation found some tables committed and others
+  // not, which an atomic catalog must never show).
+  virtual Result<std::vector<TableState>> CommitSnapshots(
+      const std::vector<SnapshotCommit>& commits) = 0;
 
   // Unregisters the table; its files are left alone. kNotFound when it is not registered.
   virtual Status DropTable(const TableIdentifier& ident) = 0;

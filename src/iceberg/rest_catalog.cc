@@ -21,31 +21,44 @@ Status Malformed(std::string_view what, const Status& status) {
   return Status::Internal(std::string(what) + ": malformed answer: " + status.message());
 }
 
-Result<std::string> ConfiguredPrefix(RestClient& client, const RestPaths& root,
-                                     const RestCatalogOptions& options) {
+Result<RestConfigResponse> ReadConfig(RestClient& client, const RestPaths& root,
+                                      const RestCatalogOptions& options) {
   const std::string what = "REST catalog " + root.uri() + ": GET /v1/config";
   ASSIGN_OR_RETURN(Json json, client.Call("GET", root.Config(options.warehouse), nullptr,
                                           RestCallKind::kRead, what));
   Result<RestConfigResponse> config = RestConfigResponseFromJson(json);
   if (!config.ok()) return Malformed(what, config.status());
-  return config->Value("prefix");
+  return config;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<RestCatalog>> RestCatalog::Open(RestCatalogOptions options,
+                                                       HttpTransport& http, Clock& clock,
+                                                       Random& random, Logger& log) {
+  return OpenWith(std::move(options), http, clock, RestRetryServices{clock, random, log});
+}
+
+Result<std::unique_ptr<RestCatalog>> RestCatalog::Open(RestCatalogOptions options,
                                                        HttpTransport& http, Clock& clock) {
+  return OpenWith(std::move(options), http, clock, std::nullopt);
+}
+
+Result<std::unique_ptr<RestCatalog>> RestCatalog::OpenWith(
+    RestCatalogOptions options, HttpTransport& http, Clock& clock,
+    std::optional<RestRetryServices> retry) {
   RETURN_IF_ERROR(CheckUri(options.uri));
   RestAuthOptions auth_options = options.auth;
   auth_options.request_timeout_ms = options.request_timeout_ms;
   if (auth_options.token_url.empty()) auth_options.token_url = OAuthTokensUrl(options.uri);
   ASSIGN_OR_RETURN(RestAuth auth, RestAuth::Create(std::move(auth_options), http, clock));
-  RestClient client(http, std::move(auth), options.request_timeout_ms);
-  ASSIGN_OR_RETURN(std::string prefix,
-                   ConfiguredPrefix(client, RestPaths(options.uri, ""), options));
-  RestPaths paths(options.uri, std::move(prefix));
+  RestClient client(http, std::move(auth), options.request_timeout_ms, options.retry, retry);
+  ASSIGN_OR_RETURN(const RestConfigResponse config,
+                   ReadConfig(client, RestPaths(options.uri, ""), options));
+  RestPaths paths(options.uri, config.Value("prefix"));
+  const bool transactions = config.Offers(kTransactionsEndpoint);
   return std::unique_ptr<RestCatalog>(
-      new RestCatalog(std::move(options), std::move(paths), std::move(client)));
+      new RestCatalog(std::move(options), std::move(paths), std::move(client), transactions));
 }
 
 Status RestCatalog::CreateNamespace(const Namespace& ns) {

@@ -14,21 +14,45 @@
 //                   existing table: POST …/tables/{t} with [assert-table-uuid,
 //                   assert-ref-snapshot-id main] and [add-snapshot, set-snapshot-ref main].
 //                   The catalog writes the metadata file; the MetadataWriter is not used.
+//   CommitSnapshots POST /v1/{p}/transactions/commit {"table-changes": [the commits above]},
+//                   only when GET /v1/config listed that endpoint and no table is new (the
+//                   Iceberg project's server loads every table of a transaction, so a table
+//                   that does not exist yet cannot be part of one); 204, then each table is
+//                   loaded for its new state.
 //   DropTable       DELETE /v1/{p}/namespaces/{ns}/tables/{t}   (files kept: no purge)
 //
 // Errors map as in rest_errors.h (409 → kConflict, 5xx or no answer on a commit →
 // kOutcomeUnknown, 401/403 → kInvalidArgument, …); answers that do not parse are kInternal
-// (kOutcomeUnknown for a commit). Not thread-safe. Borrows `http` and `clock`, which must
-// outlive the catalog.
+// (kOutcomeUnknown for a commit). Requests ending kUnavailable are retried by the RestClient
+// within options.retry (rest_client.h).
+//
+// A commit whose outcome is unknown is reconciled before anything is repeated: the table is
+// loaded (with retries) and
+//   - holds the snapshot the commit added (same table uuid) → it happened: success, with the
+//     loaded state;
+//   - is still at the base (same uuid, main at the base's snapshot; for a create: no such
+//     table) → it did not happen: the same request is sent again (its requirements keep that
+//     safe), at most kCommitSendsMax times in all;
+//   - anything else → kConflict (another writer moved the table).
+// When the reload itself fails the commit stays kOutcomeUnknown. A transaction is reconciled
+// the same way over all its tables: all committed → success, all at their base → resend, none
+// committed but some moved → kConflict, some committed and some not → kDataLoss.
+//
+// Not thread-safe. Borrows `http`, `clock` and the retry services, which must outlive the
+// catalog.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "env/clock.h"
+#include "env/random.h"
 #include "env/http_transport.h"
 #include "iceberg/catalog.h"
 #include "iceberg/rest_auth.h"
@@ -43,6 +67,8 @@ struct RestCatalogOptions {
   std::string warehouse;  // sent to GET /v1/config as ?warehouse=; empty: not sent
   RestAuthOptions auth;   // auth.token_url empty: OAuthTokensUrl(uri)
   int64_t request_timeout_ms = 30000;
+  // Retries of requests that end kUnavailable (rest_client.h); deadline_ms 0: none.
+  RestRetryPolicy retry;
   // Limits on listing: pages read per list call, namespaces visited by ListNamespaces.
   int list_pages_max = 1000;
   int namespaces_max = 10000;
@@ -50,8 +76,18 @@ struct RestCatalogOptions {
 
 class RestCatalog final : public Catalog {
  public:
-  // Asks GET /v1/config, so an unreachable catalog or refused credentials fail here.
-  // kInvalidArgument for a URI that is not http(s) or auth options missing what they need.
+  // Commit requests sent for one commit, the first one included, while reconciliation finds
+  // the table still at its base.
+  static constexpr int kCommitSendsMax = 3;
+  // The endpoint a server lists in GET /v1/config when it takes multi-table commits.
+  static constexpr std::string_view kTransactionsEndpoint = "POST /v1/{prefix}/transactions/commit";
+
+  // Asks GET /v1/config, so an unreachable catalog or refused credentials fail here (after the
+  // retries). kInvalidArgument for a URI that is not http(s) or auth options missing what they
+  // need. Retries draw their jitter from `random` and are logged to `log`.
+  static Result<std::unique_ptr<RestCatalog>> Open(RestCatalogOptions options, HttpTransport& http,
+                                                   Clock& clock, Random& random, Logger& log);
+  // The same without retries: every request is tried once (options.retry is ignored).
   static Result<std::unique_ptr<RestCatalog>> Open(RestCatalogOptions options, HttpTransport& http,
                                                    Clock& clock);
 
@@ -61,14 +97,27 @@ class RestCatalog final : public Catalog {
   Result<LoadedTable> LoadTable(const TableIdentifier& ident) override;
   Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                     const Snapshot& snapshot, MetadataWriter& writer) override;
+  bool CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const override;
+  Result<std::vector<TableState>> CommitSnapshots(
+      const std::vector<SnapshotCommit>& commits) override;
   Status DropTable(const TableIdentifier& ident) override;
 
   // The path prefix the catalog's configuration gave ("" for none).
   const std::string& prefix() const { return paths_.prefix(); }
+  // Whether GET /v1/config listed kTransactionsEndpoint.
+  bool offers_transactions() const { return offers_transactions_; }
 
  private:
-  RestCatalog(RestCatalogOptions options, RestPaths paths, RestClient client)
-      : options_(std::move(options)), paths_(std::move(paths)), client_(std::move(client)) {}
+  RestCatalog(RestCatalogOptions options, RestPaths paths, RestClient client,
+              bool offers_transactions)
+      : options_(std::move(options)),
+        paths_(std::move(paths)),
+        client_(std::move(client)),
+        offers_transactions_(offers_transactions) {}
+
+  static Result<std::unique_ptr<RestCatalog>> OpenWith(RestCatalogOptions options,
+                                                       HttpTransport& http, Clock& clock,
+                                                       std::optional<RestRetryServices> retry);
 
   Status CreateNamespace(const Namespace& ns);
   Result<NamespacePage> ListNamespacePage(const Namespace& parent, const std::string& token);
@@ -77,10 +126,14 @@ class RestCatalog final : public Catalog {
   Result<TableState> AddSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                  const Snapshot& snapshot);
   Result<std::map<std::string, std::string>> StageCreate(const TableState& base);
+  // Sends a single-table commit `request` and reconciles an unknown outcome (see above).
+  Result<TableState> SendCommit(const TableState& base, const Json& request,
+                                const Snapshot& snapshot, const std::string& what);
 
   RestCatalogOptions options_;
   RestPaths paths_;
   RestClient client_;
+  bool offers_transactions_;
 };
 
 }  // namespace pg2iceberg::iceberg

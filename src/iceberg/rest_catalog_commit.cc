@@ -1,5 +1,7 @@
-// RestCatalog::CommitSnapshot: the two commits of rest_json.h, and reading their answers.
+// RestCatalog::CommitSnapshot: the two commits of rest_json.h, reading their answers, and
+// reconciling a commit whose outcome is unknown (rest_catalog.h).
 #include "iceberg/rest_catalog.h"
+#include "iceberg/rest_catalog_reconcile.h"
 #include "iceberg/rest_json.h"
 
 namespace pg2iceberg::iceberg {
@@ -35,6 +37,26 @@ Result<TableState> RestCatalog::CommitSnapshot(const TableState& base,
   return AddSnapshot(base, new_metadata, snapshot);
 }
 
+Result<TableState> RestCatalog::SendCommit(const TableState& base, const Json& request,
+                                           const Snapshot& snapshot, const std::string& what) {
+  Status unknown = Status::Ok();
+  for (int sends = 0; sends < kCommitSendsMax; ++sends) {
+    Result<Json> answer =
+        client_.Call("POST", paths_.Table(base.ident), &request, RestCallKind::kCommit, what);
+    Result<TableState> committed =
+        answer.ok() ? CommittedState(base.ident, *answer, snapshot, what) : answer.status();
+    if (committed.status().code() != StatusCode::kOutcomeUnknown) return committed;
+    unknown = committed.status();
+    ASSIGN_OR_RETURN(ReconciledTable found, ReconcileTable(*this, base, snapshot, unknown));
+    if (found.outcome == CommitOutcome::kCommitted) return std::move(found.state);
+    if (found.outcome == CommitOutcome::kMoved) {
+      return Status::Conflict(what + ": " + found.detail + " (after: " + unknown.message() + ")");
+    }
+  }
+  return Status::OutcomeUnknown(unknown.message() + " (still unknown after " +
+                                std::to_string(kCommitSendsMax) + " sends)");
+}
+
 // A staged create checks the table against the catalog and creates nothing. Returns the
 // properties the catalog would give the table (its defaults, e.g. created-at), which the
 // create commit then sets.
@@ -66,28 +88,17 @@ Result<TableState> RestCatalog::CreateTable(const TableState& base,
   using Properties = std::map<std::string, std::string>;
   ASSIGN_OR_RETURN(const Properties properties, StageCreate(base));
   const std::string what = "REST catalog: creating table " + base.ident.ToString();
-  Json requirements = Json::array({AssertCreateJson()});
-  const Json request = CommitTableRequestJson(base.ident, std::move(requirements),
+  const Json request = CommitTableRequestJson(base.ident, Json::array({AssertCreateJson()}),
                                               CreateTableUpdates(new_metadata, properties));
-  ASSIGN_OR_RETURN(Json answer, client_.Call("POST", paths_.Table(base.ident), &request,
-                                             RestCallKind::kCommit, what));
-  return CommittedState(base.ident, answer, snapshot, what);
+  return SendCommit(base, request, snapshot, what);
 }
 
 Result<TableState> RestCatalog::AddSnapshot(const TableState& base,
                                             const TableMetadata& new_metadata,
                                             const Snapshot& snapshot) {
   const std::string what = "REST catalog: commit to table " + base.ident.ToString();
-  Json requirements =
-      Json::array({AssertTableUuidJson(base.metadata.table_uuid),
-                   AssertRefSnapshotIdJson(kMainBranch, base.metadata.current_snapshot_id)});
-  const auto main = new_metadata.refs.find(std::string(kMainBranch));
-  const SnapshotRef main_ref = main != new_metadata.refs.end() ? main->second : SnapshotRef{};
-  const Json request = CommitTableRequestJson(base.ident, std::move(requirements),
-                                              AddSnapshotUpdates(snapshot, main_ref));
-  ASSIGN_OR_RETURN(Json answer, client_.Call("POST", paths_.Table(base.ident), &request,
-                                             RestCallKind::kCommit, what));
-  return CommittedState(base.ident, answer, snapshot, what);
+  const Json request = AddSnapshotRequestJson(base, new_metadata, snapshot);
+  return SendCommit(base, request, snapshot, what);
 }
 
 }  // namespace pg2iceberg::iceberg

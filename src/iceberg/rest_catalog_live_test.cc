@@ -134,5 +134,51 @@ TEST_F(RestCatalogLiveTest, CreateCommitConflictAndDrop) {
             StatusCode::kNotFound);
 }
 
+// The server lists POST /v1/{prefix}/transactions/commit; two existing tables move together,
+// and a transaction with one stale table moves neither.
+TEST_F(RestCatalogLiveTest, TransactionCommitsTwoExistingTablesTogether) {
+  ASSERT_TRUE(catalog_->offers_transactions());
+  const TableIdentifier t{ns_, "t"}, u{ns_, "u"};
+  const TableMetadata t_empty = EmptyTable();
+  TableMetadata u_empty = t_empty;
+  u_empty.location = location_ + "_u";
+  u_empty.table_uuid = "0b1f3c1e-0b7d-4f53-9a43-8d2b1f0c9e78";
+  const auto [t1, t1_snapshot] = Next(t_empty, 201);
+  const auto [u1, u1_snapshot] = Next(u_empty, 301);
+  // New tables cannot be part of a transaction on this server: they are created one by one.
+  EXPECT_FALSE(catalog_->CanCommitAtomically({{{t, t_empty, ""}, t1, t1_snapshot, &writer_},
+                                              {{u, u_empty, ""}, u1, u1_snapshot, &writer_}}));
+  Result<TableState> t_state = catalog_->CommitSnapshot({t, t_empty, ""}, t1, t1_snapshot, writer_);
+  ASSERT_TRUE(t_state.ok()) << t_state.status().ToString();
+  Result<TableState> u_state = catalog_->CommitSnapshot({u, u_empty, ""}, u1, u1_snapshot, writer_);
+  ASSERT_TRUE(u_state.ok()) << u_state.status().ToString();
+
+  const auto [t2, t2_snapshot] = Next(t_state->metadata, 202);
+  const auto [u2, u2_snapshot] = Next(u_state->metadata, 302);
+  const std::vector<SnapshotCommit> both = {{*t_state, t2, t2_snapshot, &writer_},
+                                            {*u_state, u2, u2_snapshot, &writer_}};
+  ASSERT_TRUE(catalog_->CanCommitAtomically(both));
+  Result<std::vector<TableState>> moved = catalog_->CommitSnapshots(both);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  ASSERT_EQ(moved->size(), 2u);
+  EXPECT_EQ((*moved)[0].metadata.current_snapshot_id, 202);
+  EXPECT_EQ((*moved)[1].metadata.current_snapshot_id, 302);
+  EXPECT_EQ(catalog_->LoadTable(t)->metadata->current_snapshot_id, 202);
+  EXPECT_EQ(catalog_->LoadTable(u)->metadata->current_snapshot_id, 302);
+
+  // u moves on alone; a transaction still built on the old u fails and t stays where it is.
+  const auto [u3, u3_snapshot] = Next((*moved)[1].metadata, 303);
+  ASSERT_TRUE(catalog_->CommitSnapshot((*moved)[1], u3, u3_snapshot, writer_).ok());
+  const auto [t3, t3_snapshot] = Next((*moved)[0].metadata, 203);
+  const auto [u4, u4_snapshot] = Next((*moved)[1].metadata, 304);
+  const Status stale = catalog_
+                           ->CommitSnapshots({{(*moved)[0], t3, t3_snapshot, &writer_},
+                                              {(*moved)[1], u4, u4_snapshot, &writer_}})
+                           .status();
+  EXPECT_EQ(stale.code(), StatusCode::kConflict) << stale.ToString();
+  EXPECT_EQ(catalog_->LoadTable(t)->metadata->current_snapshot_id, 202);
+  EXPECT_EQ(catalog_->LoadTable(u)->metadata->current_snapshot_id, 303);
+}
+
 }  // namespace
 }  // namespace pg2iceberg::iceberg

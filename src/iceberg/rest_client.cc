@@ -1,5 +1,7 @@
 #include "iceberg/rest_client.h"
 
+#include <algorithm>
+
 #include "base/bytes.h"
 
 namespace pg2iceberg::iceberg {
@@ -36,8 +38,37 @@ Result<HttpResponse> RestClient::Exchange(std::string_view method, const std::st
   return response;
 }
 
+int64_t RestClient::BackoffMicros(int attempt) {
+  int64_t ceiling_ms = std::max<int64_t>(policy_.initial_backoff_ms, 1);
+  for (int i = 0; i < attempt && ceiling_ms < policy_.max_backoff_ms; ++i) ceiling_ms *= 2;
+  ceiling_ms = std::min(ceiling_ms, std::max<int64_t>(policy_.max_backoff_ms, 1));
+  return static_cast<int64_t>(retry_->random.Uniform(static_cast<uint64_t>(ceiling_ms) * 1000));
+}
+
 Result<Json> RestClient::Call(std::string_view method, const std::string& url, const Json* body,
                               RestCallKind kind, std::string_view what) {
+  Result<Json> result = CallOnce(method, url, body, kind, what);
+  if (!retry_.has_value() || policy_.deadline_ms <= 0) return result;
+  Clock& clock = retry_->clock;
+  const int64_t deadline_us = clock.MonotonicMicros() + policy_.deadline_ms * 1000;
+  for (int attempt = 0; result.status().code() == StatusCode::kUnavailable; ++attempt) {
+    const int64_t sleep_us = BackoffMicros(attempt);
+    if (clock.MonotonicMicros() + sleep_us > deadline_us) {
+      return Status::Unavailable(result.status().message() + " (gave up after " +
+                                 std::to_string(attempt + 1) + " attempts; retry deadline " +
+                                 std::to_string(policy_.deadline_ms) + " ms)");
+    }
+    retry_->log.Warn("REST catalog: retrying in " + std::to_string(sleep_us / 1000) +
+                     " ms (attempt " + std::to_string(attempt + 2) +
+                     "): " + result.status().message());
+    clock.SleepMicros(sleep_us);
+    result = CallOnce(method, url, body, kind, what);
+  }
+  return result;
+}
+
+Result<Json> RestClient::CallOnce(std::string_view method, const std::string& url, const Json* body,
+                                  RestCallKind kind, std::string_view what) {
   Result<HttpResponse> response = Exchange(method, url, body, kind, what);
   // 401: the request was refused before anything happened, so asking again is safe.
   if (response.ok() && response->status == 401 && auth_.ForgetToken()) {

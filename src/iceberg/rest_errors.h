@@ -12,7 +12,8 @@
 //   1xx, 3xx, other            kInternal (the client does not follow redirects)
 //
 // A transport failure (no answer at all: refused connection, timeout, reset) is kUnavailable,
-// and kOutcomeUnknown for a commit, whose request may have reached the server.
+// and kOutcomeUnknown for a commit, whose request may have reached the server. RestClient
+// retries kUnavailable; RestCatalog reconciles kOutcomeUnknown before sending a commit again.
 #pragma once
 
 #include <string_view>

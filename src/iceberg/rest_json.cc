@@ -179,6 +179,12 @@ Json CommitTableRequestJson(const TableIdentifier& ident, Json requirements, Jso
   return json;
 }
 
+Json CommitTransactionRequestJson(Json table_changes) {
+  Json json = Json::object();
+  json["table-changes"] = std::move(table_changes);
+  return json;
+}
+
 Json CreateTableUpdates(const TableMetadata& metadata,
                         const std::map<std::string, std::string>& properties) {
   Json updates = Json::array();

@@ -55,6 +55,9 @@ Json CreateTableRequestJson(std::string_view name, const TableMetadata& metadata
 // "updates": […]}.
 Json CommitTableRequestJson(const TableIdentifier& ident, Json requirements, Json updates);
 
+// A CommitTransactionRequest: {"table-changes": [CommitTableRequest, …]}.
+Json CommitTransactionRequestJson(Json table_changes);
+
 // The updates that build `metadata` from nothing: assign-uuid, upgrade-format-version,
 // add-schema + set-current-schema -1, add-spec + set-default-spec -1, add-sort-order +
 // set-default-sort-order -1, set-location, set-properties, then add-snapshot for each of its

@@ -99,6 +99,8 @@ std::string RestPaths::Tables(const Namespace& ns, std::string_view page_token) 
   return url;
 }
 
+std::string RestPaths::TransactionsCommit() const { return Root() + "/transactions/commit"; }
+
 std::string RestPaths::Table(const TableIdentifier& ident) const {
   return NamespacePath(ident.table_namespace) + "/tables/" + PercentEncode(ident.name);
 }

@@ -6,6 +6,7 @@
 //   {uri}/v1/{prefix}/namespaces/{ns}
 //   {uri}/v1/{prefix}/namespaces/{ns}/tables[?pageToken=T]
 //   {uri}/v1/{prefix}/namespaces/{ns}/tables/{table}
+//   {uri}/v1/{prefix}/transactions/commit
 //
 // "{prefix}/" is left out when the catalog gave no prefix (GET /v1/config, "overrides" then
 // "defaults"); the prefix is used as the server gave it. A namespace in a path or a query is
@@ -42,6 +43,7 @@ class RestPaths {
   std::string NamespacePath(const Namespace& ns) const;
   std::string Tables(const Namespace& ns, std::string_view page_token) const;
   std::string Table(const TableIdentifier& ident) const;
+  std::string TransactionsCommit() const;
 
   const std::string& uri() const { return uri_; }
   const std::string& prefix() const { return prefix_; }

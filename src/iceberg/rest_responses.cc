@@ -1,5 +1,7 @@
 #include "iceberg/rest_responses.h"
 
+#include <algorithm>
+
 #include "iceberg/metadata_json.h"
 #include "iceberg/metadata_parts_json.h"
 
@@ -47,11 +49,24 @@ std::string RestConfigResponse::Value(const std::string& key) const {
   return "";
 }
 
+bool RestConfigResponse::Offers(std::string_view endpoint) const {
+  if (!endpoints.has_value()) return false;
+  return std::find(endpoints->begin(), endpoints->end(), endpoint) != endpoints->end();
+}
+
 Result<RestConfigResponse> RestConfigResponseFromJson(const Json& json) {
   RETURN_IF_ERROR(ExpectObject(json, "config response"));
   RestConfigResponse config;
   ASSIGN_OR_RETURN(config.defaults, GetOptionalStringMap(json, "defaults"));
   ASSIGN_OR_RETURN(config.overrides, GetOptionalStringMap(json, "overrides"));
+  ASSIGN_OR_RETURN(const Json* endpoints, GetOptionalArray(json, "endpoints"));
+  if (endpoints != nullptr) {
+    config.endpoints.emplace();
+    for (const Json& endpoint : *endpoints) {
+      if (!endpoint.is_string()) return Status::InvalidArgument("endpoints must be strings");
+      config.endpoints->push_back(endpoint.get<std::string>());
+    }
+  }
   return config;
 }
 

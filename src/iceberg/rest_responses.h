@@ -19,6 +19,12 @@ namespace pg2iceberg::iceberg {
 struct RestConfigResponse {
   std::map<std::string, std::string> defaults;
   std::map<std::string, std::string> overrides;
+  // The endpoints the server offers ("POST /v1/{prefix}/transactions/commit", …); nullopt
+  // when the answer has no "endpoints" (older servers: assume only the basic ones).
+  std::optional<std::vector<std::string>> endpoints;
+
+  // Whether `endpoints` lists `endpoint` (false when there is no list).
+  bool Offers(std::string_view endpoint) const;
 
   // overrides[key], else defaults[key], else "".
   std::string Value(const std::string& key) const;

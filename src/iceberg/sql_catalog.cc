@@ -1,6 +1,9 @@
 #include "iceberg/sql_catalog.h"
 
 #include <algorithm>
+#include <set>
+
+#include "base/check.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -238,20 +241,68 @@ Status SqlCatalog::CommitTable(const TableIdentifier& ident,
                           ", not the expected " + std::string(expected_metadata_location));
 }
 
+Result<std::string> SqlCatalog::WriteMetadata(const TableState& base,
+                                              const TableMetadata& new_metadata,
+                                              MetadataWriter& writer) {
+  int64_t version = 0;
+  if (!base.metadata_location.empty()) {
+    ASSIGN_OR_RETURN(const int64_t base_version, ParseMetadataFileVersion(base.metadata_location));
+    version = base_version + 1;
+  }
+  return writer.WriteMetadataFile(version, new_metadata);
+}
+
+Status SqlCatalog::SwapPointer(const TableState& base, std::string_view location) {
+  return base.metadata_location.empty()
+             ? CreateTable(base.ident, location)
+             : CommitTable(base.ident, base.metadata_location, location);
+}
+
 Result<TableState> SqlCatalog::CommitSnapshot(const TableState& base,
                                               const TableMetadata& new_metadata,
                                               const Snapshot& /*snapshot*/,
                                               MetadataWriter& writer) {
-  const bool create = base.metadata_location.empty();
-  int64_t version = 0;
-  if (!create) {
-    ASSIGN_OR_RETURN(const int64_t base_version, ParseMetadataFileVersion(base.metadata_location));
-    version = base_version + 1;
-  }
-  ASSIGN_OR_RETURN(std::string location, writer.WriteMetadataFile(version, new_metadata));
-  RETURN_IF_ERROR(create ? CreateTable(base.ident, location)
-                         : CommitTable(base.ident, base.metadata_location, location));
+  ASSIGN_OR_RETURN(std::string location, WriteMetadata(base, new_metadata, writer));
+  RETURN_IF_ERROR(SwapPointer(base, location));
   return TableState{base.ident, new_metadata, std::move(location)};
+}
+
+bool SqlCatalog::CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const {
+  std::set<TableIdentifier> seen;
+  for (const SnapshotCommit& commit : commits) {
+    if (!seen.insert(commit.base.ident).second) return false;
+  }
+  return true;
+}
+
+Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(
+    const std::vector<SnapshotCommit>& commits) {
+  if (!CanCommitAtomically(commits)) {
+    return Status::InvalidArgument("a multi-table commit names a table twice");
+  }
+  std::vector<TableState> states;
+  for (const SnapshotCommit& commit : commits) {
+    CHECK(commit.writer != nullptr);
+    ASSIGN_OR_RETURN(std::string location,
+                     WriteMetadata(commit.base, commit.new_metadata, *commit.writer));
+    states.push_back(TableState{commit.base.ident, commit.new_metadata, std::move(location)});
+  }
+  // One transaction: the swaps become visible together at COMMIT, or not at all.
+  RETURN_IF_ERROR(connection_.Exec("BEGIN").status());
+  for (size_t i = 0; i < commits.size(); ++i) {
+    Status swapped = SwapPointer(commits[i].base, states[i].metadata_location);
+    if (!swapped.ok()) {
+      connection_.Exec("ROLLBACK").status().IgnoreError();
+      // A lost connection before COMMIT aborts the transaction: nothing happened.
+      if (swapped.code() == StatusCode::kOutcomeUnknown) {
+        return Status::Unavailable(swapped.message());
+      }
+      return swapped;
+    }
+  }
+  const Result<PgRows> committed = connection_.Exec("COMMIT");
+  if (!committed.ok()) return LostReplyIsUnknown(committed.status());
+  return states;
 }
 
 Status SqlCatalog::DropTable(const TableIdentifier& ident) {

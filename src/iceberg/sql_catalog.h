@@ -27,7 +27,14 @@
 //
 // Statements run one at a time in autocommit mode, parameterised. CreateTable and CommitTable
 // report a lost connection (kUnavailable from the connection) as kOutcomeUnknown, because the
-// statement may have committed before the reply was lost.
+// statement may have committed before the reply was lost. The catalog does not reconcile such
+// an outcome itself: its connection is gone with the reply; LoadTable on a new connection tells
+// whether the pointer moved.
+//
+// CommitSnapshots writes every table's metadata file first, then runs the inserts and
+// compare-and-swaps in one transaction (BEGIN … COMMIT): all tables move or none. A failed
+// swap rolls back (kConflict / kNotFound as for one table); a lost connection before COMMIT is
+// kUnavailable (the server aborts the transaction), during COMMIT kOutcomeUnknown.
 #pragma once
 
 #include <memory>
@@ -53,6 +60,10 @@ class SqlCatalog final : public Catalog {
   Result<LoadedTable> LoadTable(const TableIdentifier& ident) override;
   Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                     const Snapshot& snapshot, MetadataWriter& writer) override;
+  // True unless a table appears twice.
+  bool CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const override;
+  Result<std::vector<TableState>> CommitSnapshots(
+      const std::vector<SnapshotCommit>& commits) override;
   Status DropTable(const TableIdentifier& ident) override;
 
   // The pointer operations CommitSnapshot is made of.
@@ -79,6 +90,12 @@ class SqlCatalog final : public Catalog {
   std::string TableTypeFilter() const;
   Result<bool> NamespaceExists(const std::string& ns);
   Result<std::string> LoadMetadataLocation(const TableIdentifier& ident);
+  // Writes new_metadata as version 0 (a new table) or the base's version + 1.
+  static Result<std::string> WriteMetadata(const TableState& base,
+                                           const TableMetadata& new_metadata,
+                                           MetadataWriter& writer);
+  // CreateTable for a new table, CommitTable from the base's location otherwise.
+  Status SwapPointer(const TableState& base, std::string_view location);
 
   PgConnection& connection_;
   const std::string catalog_name_;

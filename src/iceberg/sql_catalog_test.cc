@@ -287,5 +287,51 @@ TEST_F(SqlCatalogTest, CommitSnapshotWritesTheNextVersionAndSwaps) {
   EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, next->metadata_location);
 }
 
+TEST_F(SqlCatalogTest, CommitSnapshotsMovesEveryTableOrNone) {
+  auto catalog = Open();
+  ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
+  Schema schema;
+  schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
+  const TableIdentifier items{kOrders.table_namespace, "items"};
+  Result<TableMetadata> orders_empty =
+      NewTableMetadata(schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+  Result<TableMetadata> items_empty =
+      NewTableMetadata(schema, "file:///wh/analytics/pg/items", "1c12d441-03fe-4693-9a96-a0705ddf69c2", {}, 1000);
+  ASSERT_TRUE(orders_empty.ok() && items_empty.ok());
+  RecordingMetadataWriter writer;
+  const TableMetadata orders1 = WithSnapshot(*orders_empty, 11);
+  const TableMetadata items1 = WithSnapshot(*items_empty, 21);
+  const std::vector<SnapshotCommit> creates = {
+      {{kOrders, *orders_empty, ""}, orders1, orders1.snapshots.back(), &writer},
+      {{items, *items_empty, ""}, items1, items1.snapshots.back(), &writer}};
+  EXPECT_TRUE(catalog->CanCommitAtomically(creates));
+  Result<std::vector<TableState>> created = catalog->CommitSnapshots(creates);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  ASSERT_EQ(created->size(), 2u);
+  EXPECT_EQ(catalog->LoadTable(items)->metadata_location, (*created)[1].metadata_location);
+
+  // The second table's base is stale: neither table moves.
+  const TableMetadata orders2 = WithSnapshot(orders1, 12);
+  const TableMetadata items2 = WithSnapshot(items1, 22);
+  ASSERT_TRUE(catalog->CommitTable(items, (*created)[1].metadata_location, "file:///elsewhere.json").ok());
+  const std::vector<SnapshotCommit> stale = {
+      {(*created)[0], orders2, orders2.snapshots.back(), &writer},
+      {(*created)[1], items2, items2.snapshots.back(), &writer}};
+  EXPECT_EQ(catalog->CommitSnapshots(stale).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, (*created)[0].metadata_location);
+  EXPECT_EQ(catalog->LoadTable(items)->metadata_location, "file:///elsewhere.json");
+  // The connection is usable again (the transaction was rolled back), and a fresh base commits.
+  const std::vector<SnapshotCommit> fresh = {
+      {(*created)[0], orders2, orders2.snapshots.back(), &writer},
+      {{items, items1, "file:///wh/analytics/pg/items/metadata/00004-x.metadata.json"}, items2,
+       items2.snapshots.back(), &writer}};
+  ASSERT_TRUE(catalog->CommitTable(items, "file:///elsewhere.json", fresh[1].base.metadata_location).ok());
+  Result<std::vector<TableState>> moved = catalog->CommitSnapshots(fresh);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, (*moved)[0].metadata_location);
+  EXPECT_EQ((*moved)[1].metadata_location, "file:///wh/analytics/pg/items/metadata/00005-f6.metadata.json");
+  EXPECT_FALSE(catalog->CanCommitAtomically({fresh[0], fresh[0]}));
+}
+
 }  // namespace
 }  // namespace pg2iceberg::iceberg

@@ -1,5 +1,7 @@
 #include "iceberg/table_commit.h"
 
+#include <memory>
+
 #include "iceberg/manifest.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/schema_json.h"
@@ -163,8 +165,15 @@ Result<std::string> WriteManifestListFile(CommitWriter& writer, const TableMetad
   return writer.Put(name, bytes);
 }
 
-Result<TableState> WriteAndCommit(CommitWriter& writer, const TableState& table, const SnapshotDraft& draft,
-                                  CommitMode mode) {
+// A table's commit with everything written but the catalog step. `writer` lives on the heap so
+// commit.writer stays valid when the Prepared moves.
+struct Prepared {
+  std::unique_ptr<CommitWriter> writer;
+  SnapshotCommit commit;
+};
+
+Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table,
+                                     const SnapshotDraft& draft, CommitMode mode) {
   const TableMetadata& base = table.metadata;
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
   int64_t now_ms = MonotonicTimestampMs(base, writer.services.clock.NowMicros() / 1000);
@@ -172,7 +181,58 @@ Result<TableState> WriteAndCommit(CommitWriter& writer, const TableState& table,
                     manifest_list, mode == CommitMode::kAppend ? "append" : "overwrite",
                     draft.summary, base.current_schema_id};
   ASSIGN_OR_RETURN(TableMetadata metadata, AddSnapshot(base, snapshot, table.metadata_location, now_ms));
-  return writer.services.catalog.CommitSnapshot(table, metadata, snapshot, writer);
+  return SnapshotCommit{table, std::move(metadata), std::move(snapshot), &writer};
+}
+
+// Writes the manifests and manifest list of `input`'s new snapshot; on error removes them.
+Result<Prepared> Prepare(CommitServices services, const TableCommitInput& input) {
+  const TableState& table = input.table;
+  ASSIGN_OR_RETURN(std::string table_key, services.warehouse.KeyForLocation(table.metadata.location));
+  auto writer = std::make_unique<CommitWriter>(services, table_key + "/metadata/");
+  SnapshotDraft draft;
+  draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
+  draft.sequence_number = table.metadata.NextSequenceNumber();
+  Result<SnapshotCommit> commit = [&]() -> Result<SnapshotCommit> {
+    RETURN_IF_ERROR(DraftManifests(*writer, table.metadata, input.files, input.mode, draft));
+    for (const auto& [key, value] : input.summary) draft.summary[key] = value;
+    return WriteSnapshot(*writer, table, draft, input.mode);
+  }();
+  if (!commit.ok()) {
+    writer->RemoveWritten();
+    return commit.status().WithContext("commit to " + table.ident.ToString());
+  }
+  return Prepared{std::move(writer), std::move(*commit)};
+}
+
+Result<TableState> CommitOne(Catalog& catalog, const Prepared& prepared) {
+  const SnapshotCommit& c = prepared.commit;
+  return catalog.CommitSnapshot(c.base, c.new_metadata, c.snapshot, *prepared.writer);
+}
+
+// Commits prepared[i] for every i in `indexes` atomically when the catalog can (and there are
+// several), else one at a time until one fails; the rest are then not attempted.
+void CommitGroup(Catalog& catalog, const std::vector<Prepared>& prepared,
+                 const std::vector<size_t>& indexes, std::vector<Result<TableState>>& results) {
+  std::vector<SnapshotCommit> commits;
+  for (size_t i : indexes) commits.push_back(prepared[i].commit);
+  if (indexes.size() > 1 && catalog.CanCommitAtomically(commits)) {
+    Result<std::vector<TableState>> states = catalog.CommitSnapshots(commits);
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      results[indexes[k]] = states.ok() ? Result<TableState>(std::move((*states)[k]))
+                                        : Result<TableState>(states.status());
+    }
+    return;
+  }
+  Status failed = Status::Ok();
+  for (size_t i : indexes) {
+    if (!failed.ok()) {
+      results[i] = Status::Unavailable("not attempted: an earlier table's commit failed: " +
+                                       failed.message());
+      continue;
+    }
+    results[i] = CommitOne(catalog, prepared[i]);
+    failed = results[i].status();
+  }
 }
 
 }  // namespace
@@ -180,20 +240,47 @@ Result<TableState> WriteAndCommit(CommitWriter& writer, const TableState& table,
 Result<TableState> CommitSnapshot(CommitServices services, const TableState& table,
                                   const std::vector<DataFile>& files, CommitMode mode,
                                   const std::map<std::string, std::string>& summary) {
-  ASSIGN_OR_RETURN(std::string table_key, services.warehouse.KeyForLocation(table.metadata.location));
-  CommitWriter writer(services, table_key + "/metadata/");
-  SnapshotDraft draft;
-  draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
-  draft.sequence_number = table.metadata.NextSequenceNumber();
-  Result<TableState> committed = [&]() -> Result<TableState> {
-    RETURN_IF_ERROR(DraftManifests(writer, table.metadata, files, mode, draft));
-    for (const auto& [key, value] : summary) draft.summary[key] = value;
-    return WriteAndCommit(writer, table, draft, mode);
-  }();
-  // A lost catalog reply may still have committed: the files must stay.
-  if (!committed.ok() && committed.status().code() != StatusCode::kOutcomeUnknown) writer.RemoveWritten();
-  if (!committed.ok()) return committed.status().WithContext("commit to " + table.ident.ToString());
-  return committed;
+  std::vector<Result<TableState>> results =
+      CommitSnapshots(services, {TableCommitInput{table, files, mode, summary}});
+  return std::move(results.front());
+}
+
+std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
+                                                const std::vector<TableCommitInput>& inputs) {
+  std::vector<Prepared> prepared;
+  for (const TableCommitInput& input : inputs) {
+    Result<Prepared> one = Prepare(services, input);
+    if (!one.ok()) {
+      for (Prepared& p : prepared) p.writer->RemoveWritten();
+      return std::vector<Result<TableState>>(inputs.size(), one.status());
+    }
+    prepared.push_back(std::move(*one));
+  }
+  std::vector<Result<TableState>> results(inputs.size(), Status::Internal("not committed"));
+  std::vector<size_t> all(inputs.size()), created, existing;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    all[i] = i;
+    (inputs[i].table.metadata_location.empty() ? created : existing).push_back(i);
+  }
+  std::vector<SnapshotCommit> commits;
+  for (const Prepared& p : prepared) commits.push_back(p.commit);
+  if (inputs.size() > 1 && services.catalog.CanCommitAtomically(commits)) {
+    CommitGroup(services.catalog, prepared, all, results);
+  } else {
+    // New tables first, one at a time (a catalog may not take them in a transaction), then the
+    // existing ones together when the catalog can.
+    CommitGroup(services.catalog, prepared, created, results);
+    CommitGroup(services.catalog, prepared, existing, results);
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (results[i].ok()) continue;
+    // A lost catalog reply may still have committed: the files must stay.
+    if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
+      prepared[i].writer->RemoveWritten();
+    }
+    results[i] = results[i].status().WithContext("commit to " + inputs[i].table.ident.ToString());
+  }
+  return results;
 }
 
 }  // namespace pg2iceberg::iceberg

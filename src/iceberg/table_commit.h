@@ -38,4 +38,26 @@ Result<TableState> CommitSnapshot(CommitServices services, const TableState& tab
                                   const std::vector<DataFile>& files, CommitMode mode,
                                   const std::map<std::string, std::string>& summary);
 
+// One table's part of CommitSnapshots: the arguments of CommitSnapshot.
+struct TableCommitInput {
+  TableState table;
+  std::vector<DataFile> files;
+  CommitMode mode = CommitMode::kAppend;
+  std::map<std::string, std::string> summary;
+};
+
+// Commits one new snapshot per table (distinct tables), together where the catalog can: first
+// every table's manifests and manifest list are written, then
+//   - when Catalog::CanCommitAtomically holds for all of them: one Catalog::CommitSnapshots, so
+//     a reader sees every table move at once, or none;
+//   - otherwise the new tables one at a time, then the existing ones in one CommitSnapshots
+//     when the catalog can take them (and there are several), else one at a time.
+// Committing one at a time stops at the first failure; tables committed before it stay
+// committed, those after it are not attempted (kUnavailable "not attempted").
+// Returns one entry per input, in order: the table's new state or why it is not committed.
+// The files of a table whose commit failed are removed, unless its outcome is unknown. When
+// writing any table's files fails, nothing is committed and every entry carries that error.
+std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
+                                                const std::vector<TableCommitInput>& inputs);
+
 }  // namespace pg2iceberg::iceberg

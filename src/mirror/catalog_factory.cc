@@ -48,8 +48,9 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   options.uri = sink.catalog_uri;
   options.warehouse = sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
+  options.retry.deadline_ms = sink.catalog_retry_deadline_ms;
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
-      iceberg::RestCatalog::Open(std::move(options), env.http, env.clock);
+      iceberg::RestCatalog::Open(std::move(options), env.http, env.clock, env.random, env.log);
   if (!catalog.ok()) return catalog.status().WithContext("sink.catalog_uri");
   return OpenedCatalog{nullptr, std::move(*catalog)};
 }

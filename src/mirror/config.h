@@ -65,6 +65,10 @@ struct S3Config {
   std::string secret_key;
   std::string session_token;
   bool path_style = false;  // sink.s3_path_style; default true when an endpoint is given
+  std::string ca_file;      // sink.s3_ca_file: PEM CA bundle for https; empty: system store
+  int upload_concurrency = 4;  // sink.s3_upload_concurrency: multipart parts sent at once
+  int64_t part_size_bytes = int64_t{16} << 20;            // sink.s3_part_size
+  int64_t multipart_threshold_bytes = int64_t{64} << 20;  // sink.s3_multipart_threshold
 };
 
 struct SinkConfig {
@@ -78,6 +82,9 @@ struct SinkConfig {
   std::string catalog_token;          // kBearer
   std::string catalog_client_id;      // kOAuth2
   std::string catalog_client_secret;  // kOAuth2
+  // REST: how long one catalog request may keep being retried while the catalog is
+  // unavailable (sink.catalog_retry_deadline, a positive duration).
+  int64_t catalog_retry_deadline_ms = 300000;
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
   S3Config s3;            // for s3:// warehouses
   std::string namespace_name;  // sink.namespace; empty means the source table's schema

@@ -60,28 +60,66 @@ Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, Objec
   return CopiedTable{std::move(*files), sink_files.written_keys()};
 }
 
-Status SnapshotTable(TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
-                     iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
-  int64_t start = env.clock.MonotonicMicros();
-  ASSIGN_OR_RETURN(CopiedTable copied, CopyTable(plan, source, warehouse, sink, env));
-  const std::vector<iceberg::DataFile>& files = copied.files;
+std::string CopiedSummary(const CopiedTable& copied) {
   int64_t rows = 0;
-  for (const iceberg::DataFile& f : files) rows += f.record_count;
-  iceberg::CommitServices services{warehouse, catalog, env.random, env.clock};
-  Result<iceberg::TableState> committed = [&]() -> Result<iceberg::TableState> {
-    RETURN_IF_ERROR(catalog.EnsureNamespace(plan.state.ident.table_namespace));
-    return iceberg::CommitSnapshot(services, plan.state, files, iceberg::CommitMode::kReplaceAll,
-                                   {{"pg2iceberg.operation", "snapshot"}});
-  }();
-  if (!committed.ok()) {
-    // After a lost catalog reply the files may be part of the table: leave them.
-    if (committed.status().code() != StatusCode::kOutcomeUnknown) RemoveQuietly(warehouse, copied.keys, env);
-    return committed.status();
+  for (const iceberg::DataFile& f : copied.files) rows += f.record_count;
+  return std::to_string(rows) + " rows in " + std::to_string(copied.files.size()) + " data files";
+}
+
+// Commits every copied table in one catalog step where the catalog can (iceberg::CommitSnapshots),
+// so readers see all tables move to the same point in time together. Removes the data files of
+// tables whose commit failed, unless its outcome is unknown; returns the first failure.
+Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
+                    ObjectStore& warehouse, iceberg::Catalog& catalog, Env& env) {
+  std::vector<iceberg::TableCommitInput> inputs;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    inputs.push_back({plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
+                      {{"pg2iceberg.operation", "snapshot"}}});
   }
-  plan.state = std::move(*committed);
+  iceberg::CommitServices services{warehouse, catalog, env.random, env.clock};
+  std::vector<Result<iceberg::TableState>> results = iceberg::CommitSnapshots(services, inputs);
+  Status first_failure = Status::Ok();
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (results[i].ok()) {
+      plans[i].state = std::move(*results[i]);
+      env.log.Info("snapshot " + plans[i].source.QualifiedName() + " -> " +
+                   plans[i].state.ident.ToString() + ": " + CopiedSummary(copied[i]));
+      continue;
+    }
+    // After a lost catalog reply the files may be part of the table: leave them.
+    if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
+      RemoveQuietly(warehouse, copied[i].keys, env);
+    }
+    if (first_failure.ok()) first_failure = results[i].status();
+  }
+  return first_failure;
+}
+
+// Copies every table, then commits them all at once. On a copy failure the files already
+// copied are removed and nothing is committed.
+Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, ObjectStore& warehouse,
+                      iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
+  int64_t start = env.clock.MonotonicMicros();
+  std::vector<CopiedTable> copied;
+  Status status = Status::Ok();
+  for (TablePlan& plan : plans) {
+    Result<CopiedTable> table = CopyTable(plan, source, warehouse, sink, env);
+    if (!table.ok()) {
+      status = table.status();
+      break;
+    }
+    copied.push_back(std::move(*table));
+  }
+  for (size_t i = 0; status.ok() && i < plans.size(); ++i) {
+    status = catalog.EnsureNamespace(plans[i].state.ident.table_namespace);
+  }
+  if (!status.ok()) {
+    for (const CopiedTable& table : copied) RemoveQuietly(warehouse, table.keys, env);
+    return status;
+  }
+  RETURN_IF_ERROR(CommitTables(plans, copied, warehouse, catalog, env));
   double seconds = static_cast<double>(env.clock.MonotonicMicros() - start) / 1e6;
-  env.log.Info("snapshot " + plan.source.QualifiedName() + " -> " + plan.state.ident.ToString() + ": " +
-               std::to_string(rows) + " rows in " + std::to_string(files.size()) + " data files, " +
+  env.log.Info("snapshot of " + std::to_string(plans.size()) + " tables committed in " +
                std::to_string(seconds) + " s");
   return Status::Ok();
 }
@@ -108,9 +146,7 @@ Status RunSnapshot(const Config& config, Env& env) {
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
   for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, **warehouse, env));
-  for (TablePlan& plan : plans) {
-    RETURN_IF_ERROR(SnapshotTable(plan, *source, **warehouse, catalog, config.sink, env));
-  }
+  RETURN_IF_ERROR(SnapshotTables(plans, *source, **warehouse, catalog, config.sink, env));
   return source->Exec("COMMIT").status();
 }
 

@@ -4,8 +4,11 @@
 // All tables are read inside one REPEATABLE READ transaction, so together they reflect one
 // moment of the source. Everything that can be checked before copying is checked for every
 // table first (tables exist, column types map exactly, existing Iceberg tables have the same
-// schema), so bad input creates nothing. A table becomes visible in the catalog only when all
-// its data files are written; a failure while copying a table removes the files it wrote.
+// schema), so bad input creates nothing. Every table is copied first; then all of them are
+// committed in one catalog step where the catalog can (iceberg::CommitSnapshots: the SQL
+// catalog in one Postgres transaction, a REST catalog through /v1/{p}/transactions/commit for
+// the tables that already exist), so readers see the tables move to the new point in time
+// together. A failure while copying removes the files written and commits nothing.
 // Re-running replaces the Iceberg table's contents with a new snapshot of the source.
 #pragma once
 

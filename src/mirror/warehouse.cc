@@ -5,8 +5,9 @@
 namespace pg2iceberg {
 namespace {
 
-S3Options S3OptionsFor(const S3Config& config) {
+S3Options S3OptionsFor(const S3Config& config, Logger& log) {
   S3Options options;
+  options.retry.log = &log;
   options.endpoint = config.endpoint.empty() ? "https://s3." + config.region + ".amazonaws.com"
                                              : config.endpoint;
   options.region = config.region;
@@ -14,6 +15,10 @@ S3Options S3OptionsFor(const S3Config& config) {
   options.secret_access_key = config.secret_key;
   options.session_token = config.session_token;
   options.path_style = config.path_style;
+  options.ca_file = config.ca_file;
+  options.multipart_concurrency = config.upload_concurrency;
+  options.multipart_part_size_bytes = static_cast<uint64_t>(config.part_size_bytes);
+  options.multipart_threshold_bytes = static_cast<uint64_t>(config.multipart_threshold_bytes);
   return options;
 }
 
@@ -31,7 +36,7 @@ Result<std::unique_ptr<ObjectStore>> OpenWarehouse(const SinkConfig& sink, Env& 
                                    "sink.s3_secret_key or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   }
   Result<std::unique_ptr<S3ObjectStore>> store =
-      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3), env.http, env.clock, env.random);
+      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3, env.log), env.http, env.clock, env.random);
   if (!store.ok()) return store.status().WithContext(context);
   return std::unique_ptr<ObjectStore>(std::move(*store));
 }

@@ -73,6 +73,7 @@ void S3Client::Sign(const Call& call, const std::string& payload_sha256, HttpReq
   s3::SignV4(credentials_, options_.region, "s3", clock_.NowMicros(), signing);
   request.url = endpoint_.scheme + "://" + target.host + target.path + UrlQuery(call.query);
   request.headers = std::move(signing.headers);
+  request.ca_file = options_.ca_file;
 }
 
 int64_t S3Client::BackoffMicros(int retry) {
@@ -89,7 +90,10 @@ Result<HttpResponse> S3Client::AttemptOnce(const Call& call, HttpRequest& reques
   const int64_t remaining_ms = (deadline_micros - clock_.MonotonicMicros()) / 1000;
   request.timeout_ms = std::clamp<int64_t>(remaining_ms, 1, options_.request_timeout_ms);
   Sign(call, payload_sha256, request);
-  Result<HttpResponse> response = http_.Send(request);
+  return Interpret(call, http_.Send(request));
+}
+
+Result<HttpResponse> S3Client::Interpret(const Call& call, Result<HttpResponse> response) const {
   if (!response.ok()) return response.status().WithContext(call.what);
   if (IsSuccess(response->status)) {
     if (call.check) RETURN_IF_ERROR(call.check(*response));
@@ -117,6 +121,10 @@ Result<HttpResponse> S3Client::Execute(const Call& call, int* attempts) {
     if (attempt >= options_.retry.max_attempts) break;
     const int64_t sleep = BackoffMicros(attempt);
     if (clock_.MonotonicMicros() + sleep >= deadline) break;
+    if (options_.retry.log != nullptr) {
+      options_.retry.log->Warn(last.message() + "; attempt " + std::to_string(attempt + 1) + " in " +
+                               std::to_string(sleep / 1000) + " ms");
+    }
     clock_.SleepMicros(sleep);
   }
   return Status::Unavailable(GaveUp(last, attempt, clock_.MonotonicMicros() - start));

@@ -71,8 +71,10 @@ class S3Client {
   Status DeleteObjects(std::string_view bucket, const std::vector<std::string>& keys);
 
   // Multipart upload of `body` in parts of options.multipart_part_size_bytes (grown to stay
-  // within 10,000 parts), uploaded one after another, then completed (If-None-Match on the
-  // Complete request when asked). Any failure aborts the upload (best effort).
+  // within 10,000 parts), then completed (If-None-Match on the Complete request when asked).
+  // Parts go up options.multipart_concurrency at a time through HttpTransport::SendAll; a part
+  // whose first attempt fails with a retryable error is retried on its own like any request.
+  // Any failure aborts the upload (best effort).
   Status PutObjectMultipart(std::string_view bucket, std::string_view key, ByteSpan body,
                             const S3PutObjectOptions& options = {});
   // The steps, for callers that stream parts themselves. UploadPart returns the part's ETag.
@@ -114,6 +116,10 @@ class S3Client {
   Result<HttpResponse> Execute(const Call& call, int* attempts = nullptr);
   Result<HttpResponse> AttemptOnce(const Call& call, HttpRequest& request,
                                    const std::string& payload_sha256, int64_t deadline_micros);
+  // What one attempt's transport result means for `call`: the response, or the mapped error.
+  Result<HttpResponse> Interpret(const Call& call, Result<HttpResponse> response) const;
+  Call UploadPartCall(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                      int part_number, ByteSpan data) const;
   void Sign(const Call& call, const std::string& payload_sha256, HttpRequest& request);
   int64_t BackoffMicros(int retry);
   Status ReconcileConditionalWrite(std::string_view bucket, std::string_view key,

@@ -210,7 +210,48 @@ TEST_F(S3ClientOpsTest, MultipartFailureAbortsTheUpload) {
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
   EXPECT_NE(status.message().find("UploadPart 2 of s3://bucket/big"), std::string::npos);
   EXPECT_EQ(Routes().back(), "DELETE /bucket/big?uploadId=up-1");
-  EXPECT_EQ(http_->requests.size(), 4u);  // create, part 1, part 2, abort
+  EXPECT_EQ(http_->requests.size(), 5u);  // create, parts 1–3 (one wave), abort
+}
+
+TEST_F(S3ClientOpsTest, MultipartSendsPartsInWavesOfTheConfiguredConcurrency) {
+  int complete_failures = 0;
+  S3Options options = TestOptions();
+  options.multipart_concurrency = 2;
+  auto client = MakeClient(MultipartServer("", &complete_failures), options);
+  const Bytes body((uint64_t{21} << 20) + 1, std::byte{'w'});  // 5 parts of ≤ 5 MiB
+  ASSERT_TRUE(client->PutObjectMultipart("bucket", "big", body).ok());
+  EXPECT_EQ(http_->batches, (std::vector<size_t>{2, 2, 1}));
+  EXPECT_EQ(http_->max_in_flight_seen, 2);
+  const std::string_view xml = AsStringView(http_->requests.back().body);
+  EXPECT_EQ(Count(xml, "<Part>"), 5u);
+  for (int part = 1; part <= 5; ++part) {
+    EXPECT_NE(xml.find("<PartNumber>" + std::to_string(part) + "</PartNumber>"), std::string::npos);
+  }
+  EXPECT_LT(xml.find("<PartNumber>4</PartNumber>"), xml.find("<PartNumber>5</PartNumber>"));
+}
+
+TEST_F(S3ClientOpsTest, MultipartRetriesAFailedPartOnItsOwn) {
+  int complete_failures = 0;
+  int part_two_failures = 2;
+  FakeHttpTransport::Handler server = MultipartServer("", &complete_failures);
+  auto client = MakeClient([&](const HttpRequest& request) {
+    if (RouteOf(request) == "PUT /bucket/big?partNumber=2&uploadId=up-1" && part_two_failures > 0) {
+      --part_two_failures;
+      return Result<HttpResponse>(MakeResponse(503, ErrorXml("SlowDown")));
+    }
+    return server(request);
+  });
+  const Bytes body(uint64_t{11} << 20, std::byte{'z'});
+  ASSERT_TRUE(client->PutObjectMultipart("bucket", "big", body).ok());
+  EXPECT_EQ(Routes(), (std::vector<std::string>{
+                          "POST /bucket/big?uploads", "PUT /bucket/big?partNumber=1&uploadId=up-1",
+                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
+                          "PUT /bucket/big?partNumber=3&uploadId=up-1",
+                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
+                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
+                          "POST /bucket/big?uploadId=up-1"}));
+  EXPECT_EQ(clock_.sleeps.size(), 1u);  // the first retry follows the wave at once
+  EXPECT_EQ(Count(AsStringView(http_->requests.back().body), "<Part>"), 3u);
 }
 
 TEST_F(S3ClientOpsTest, CreateBucketNamesTheRegionOutsideUsEast1) {

@@ -1,5 +1,5 @@
-// S3Client: multipart uploads. Parts go up one after another (no parallel part uploads: the
-// client does not start threads; callers wanting parallelism upload parts themselves).
+// S3Client: multipart uploads. Parts go up in waves of multipart_concurrency requests handed to
+// HttpTransport::SendAll, which runs them concurrently without threads of ours.
 #include <algorithm>
 
 #include "s3/crypto.h"
@@ -56,16 +56,37 @@ Status S3Client::UploadPartsAndComplete(std::string_view bucket, std::string_vie
                                         std::string_view upload_id, ByteSpan body,
                                         const S3PutObjectOptions& options) {
   const uint64_t part_bytes = PartSizeFor(body.size(), options_.multipart_part_size_bytes);
+  const uint64_t part_count = std::max<uint64_t>(1, (body.size() + part_bytes - 1) / part_bytes);
+  const uint64_t wave = static_cast<uint64_t>(options_.multipart_concurrency);
   std::vector<S3CompletedPart> parts;
-  uint64_t offset = 0;
-  do {
-    const uint64_t size = std::min<uint64_t>(part_bytes, body.size() - offset);
-    const int number = static_cast<int>(parts.size()) + 1;
-    ASSIGN_OR_RETURN(std::string etag,
-                     UploadPart(bucket, key, upload_id, number, body.subspan(offset, size)));
-    parts.push_back({number, std::move(etag)});
-    offset += size;
-  } while (offset < body.size());
+  for (uint64_t first = 0; first < part_count; first += wave) {
+    const uint64_t end = std::min(part_count, first + wave);
+    std::vector<Call> calls;
+    std::vector<HttpRequest> requests;
+    for (uint64_t index = first; index < end; ++index) {
+      const uint64_t offset = index * part_bytes;
+      const uint64_t size = std::min<uint64_t>(part_bytes, body.size() - offset);
+      calls.push_back(UploadPartCall(bucket, key, upload_id, static_cast<int>(index) + 1,
+                                     body.subspan(offset, size)));
+      HttpRequest& request = requests.emplace_back();
+      request.method = calls.back().method;
+      request.body.assign(calls.back().body.begin(), calls.back().body.end());
+      request.timeout_ms = options_.request_timeout_ms;
+      Sign(calls.back(), s3::Sha256Hex(calls.back().body), request);
+    }
+    std::vector<Result<HttpResponse>> sent = http_.SendAll(requests, static_cast<int>(wave));
+    requests.clear();  // frees this wave's copies of the parts before any retry
+    for (size_t i = 0; i < calls.size(); ++i) {
+      Result<HttpResponse> response = Interpret(calls[i], std::move(sent[i]));
+      if (!response.ok() && response.status().code() == StatusCode::kUnavailable) {
+        response = Execute(calls[i]);  // retried with backoff within the deadline
+      }
+      if (!response.ok()) return response.status();
+      std::string etag = response->Header("etag");
+      if (etag.empty()) return Status::Internal(calls[i].what + ": the response has no ETag");
+      parts.push_back({static_cast<int>(first + i) + 1, std::move(etag)});
+    }
+  }
   return CompleteMultipartUpload(bucket, key, upload_id, parts, options);
 }
 
@@ -78,12 +99,19 @@ Result<std::string> S3Client::CreateMultipartUpload(std::string_view bucket, std
   return upload_id;
 }
 
-Result<std::string> S3Client::UploadPart(std::string_view bucket, std::string_view key,
-                                         std::string_view upload_id, int part_number,
-                                         ByteSpan data) {
+S3Client::Call S3Client::UploadPartCall(std::string_view bucket, std::string_view key,
+                                        std::string_view upload_id, int part_number,
+                                        ByteSpan data) const {
   Call call = MakeCall("PUT", bucket, key, "UploadPart " + std::to_string(part_number) + " of");
   call.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}};
   call.body = data;
+  return call;
+}
+
+Result<std::string> S3Client::UploadPart(std::string_view bucket, std::string_view key,
+                                         std::string_view upload_id, int part_number,
+                                         ByteSpan data) {
+  const Call call = UploadPartCall(bucket, key, upload_id, part_number, data);
   ASSIGN_OR_RETURN(const HttpResponse response, Execute(call));
   std::string etag = response.Header("etag");
   if (etag.empty()) return Status::Internal(call.what + ": the response has no ETag");

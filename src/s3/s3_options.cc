@@ -43,6 +43,9 @@ Status ValidateLimits(const S3Options& options) {
   if (options.list_page_keys_max < 1 || options.list_page_keys_max > 1000) {
     return Bad("list_page_keys_max", "must be between 1 and 1000");
   }
+  if (options.multipart_concurrency < 1 || options.multipart_concurrency > 64) {
+    return Bad("multipart_concurrency", "must be between 1 and 64");
+  }
   if (options.delete_batch_keys_max < 1 || options.delete_batch_keys_max > 1000) {
     return Bad("delete_batch_keys_max", "must be between 1 and 1000");
   }

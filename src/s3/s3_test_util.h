@@ -26,8 +26,17 @@ class FakeHttpTransport final : public HttpTransport {
     requests.push_back(request);
     return handler_(request);
   }
+  // Sends one after another like the default, recording how many came together.
+  std::vector<Result<HttpResponse>> SendAll(const std::vector<HttpRequest>& batch,
+                                            int max_in_flight) override {
+    batches.push_back(batch.size());
+    max_in_flight_seen = max_in_flight;
+    return HttpTransport::SendAll(batch, max_in_flight);
+  }
 
   std::vector<HttpRequest> requests;
+  std::vector<size_t> batches;  // sizes of the SendAll calls, in order
+  int max_in_flight_seen = 0;
 
  private:
   Handler handler_;

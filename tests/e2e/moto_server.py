@@ -1,4 +1,5 @@
 """A throwaway S3-compatible server (moto) on 127.0.0.1 and a free port, stopped by PID."""
+import json
 import os
 import pathlib
 import subprocess
@@ -6,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from pg_server import free_port
+from pg_server import free_port, stop_process
 
 ACCESS_KEY = "pg2iceberg-test-key"
 SECRET_KEY = "pg2iceberg-test-secret"
@@ -42,10 +43,24 @@ class MotoServer:
                             aws_secret_access_key=SECRET_KEY, region_name=REGION)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
+
+
+def enable_auth(endpoint):
+    """Creates an IAM user allowed s3:*, then makes the moto server at `endpoint` check every
+    request's signature and policy (process-wide). Returns the user's (key id, secret key)."""
+    import boto3  # a dependency of moto
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+    iam.create_user(UserName="pg2iceberg-test")
+    policy = {"Version": "2012-10-17",
+              "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="pg2iceberg-test", PolicyName="s3-all",
+                        PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName="pg2iceberg-test")["AccessKey"]
+    # From now on (0 unauthenticated requests left) moto checks signatures and policies.
+    request = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+    return key["AccessKeyId"], key["SecretAccessKey"]

@@ -26,6 +26,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def stop_process(process, timeout_s=10):
+    """Terminates a server process we started (by its PID), killing it if it lingers."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class PostgresServer:
     def __init__(self):
         self.port = free_port()

@@ -8,6 +8,7 @@ configuration runs the rest of the suite through the same server on S3."""
 import http.server
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -154,9 +155,11 @@ def test_unreachable_catalog_is_named(mirror, rest):
     mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY)")
     from pg_server import free_port
     uri = f"http://127.0.0.1:{free_port()}"
-    result = mirror.run("snapshot", rest_config(mirror, uri, ["public.good"]))
+    result = mirror.run("snapshot", rest_config(mirror, uri, ["public.good"],
+                                                **{"sink.catalog_retry_deadline": "1s"}))
     assert result.returncode != 0
     assert "UNAVAILABLE" in result.stderr and "/v1/config" in result.stderr, result.stderr
+    assert "gave up after" in result.stderr, result.stderr
     assert warehouse_files(mirror) == []
 
 
@@ -213,19 +216,27 @@ class AuthProxy:
         if handler.headers.get("Authorization") != f"Bearer {self.token}":
             return self.reply(handler, 401, {"error": {"message": "Not authorized: bad token",
                                                        "type": "NotAuthorizedException", "code": 401}})
-        request = urllib.request.Request(self.upstream + handler.path, data=body or None,
-                                         method=handler.command,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status, data = response.status, response.read()
-        except urllib.error.HTTPError as e:
-            status, data = e.code, e.read()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        send_back(handler, *forward(self.upstream, handler, body))
+
+
+def forward(upstream, handler, body):
+    """Sends the handler's request to `upstream`; returns the (status, body) it answered."""
+    request = urllib.request.Request(upstream + handler.path, data=body or None,
+                                     method=handler.command,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def send_back(handler, status, data):
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
 
 
 def test_wrong_bearer_token_is_refused_and_the_right_one_commits(mirror, rest):
@@ -258,3 +269,105 @@ def test_oauth2_client_credentials(mirror, rest):
             "sink.catalog_client_secret": "client-secret"})
         assert proxy.token_requests == 2  # one refused, then one token for the whole run
     assert_reads_back(mirror, rest.uri, mirror.database)
+
+
+class OutageProxy:
+    """Forwards every request to the REST server and records "METHOD path". Once armed, the
+    first commit request (a POST to a table or to /transactions/commit) reaches the server but
+    its answer is dropped, and for `outage_s` seconds after that every request is answered
+    503 — an outage starting mid-commit."""
+
+    def __init__(self, upstream, outage_s=0.0):
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                proxy.handle(self)
+
+            do_POST = do_DELETE = do_HEAD = do_GET
+
+        self.upstream, self.outage_s = upstream, outage_s
+        self.armed, self.down_until = False, None
+        self.requests, self.refused = [], 0
+        self.lock = threading.Lock()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+    def commits(self):
+        return [r for r in self.requests if r.startswith("POST ") and
+                (r.endswith("/transactions/commit") or "/tables/" in r)]
+
+    def handle(self, handler):
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        line = f"{handler.command} {handler.path}"
+        with self.lock:
+            down = self.down_until is not None and time.monotonic() < self.down_until
+            lose_reply = (not down and self.armed and line.startswith("POST ") and
+                          (line.endswith("/transactions/commit") or "/tables/" in line))
+            if down:
+                self.refused += 1
+            else:
+                self.requests.append(line)
+        if down:
+            return send_back(handler, 503, json.dumps({"error": {
+                "message": "catalog down", "type": "ServiceUnavailableException", "code": 503}}).encode())
+        answer = forward(self.upstream, handler, body)
+        if lose_reply:
+            with self.lock:
+                self.armed = False
+                self.down_until = time.monotonic() + self.outage_s
+            handler.close_connection = True  # the commit happened; its answer never arrives
+            return
+        send_back(handler, *answer)
+
+
+def test_a_two_table_resnapshot_moves_both_tables_in_one_transaction(mirror, rest):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS,
+               "CREATE TABLE public.small (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.small VALUES (1, 'a'), (2, NULL)")
+    tables = ["public.orders", "public.small"]
+    with OutageProxy(rest.uri) as proxy:
+        snapshot(mirror, proxy.uri, tables)
+        # New tables cannot join a transaction on this server: each is created on its own.
+        assert len(proxy.commits()) == 2 and not any(
+            c.endswith("/transactions/commit") for c in proxy.commits()), proxy.commits()
+        mirror.sql("UPDATE public.small SET v = 'changed'", "DELETE FROM public.orders WHERE id > 2000")
+        proxy.requests.clear()
+        snapshot(mirror, proxy.uri, tables)
+        assert proxy.commits() == ["POST /v1/transactions/commit"], proxy.requests
+    for name in ("orders", "small"):
+        table = assert_reads_back(mirror, rest.uri, mirror.database, name)
+        assert len(table.metadata.snapshots) == 2
+
+
+def test_the_snapshot_survives_a_catalog_outage_that_swallows_the_commit_reply(mirror, rest):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS,
+               "CREATE TABLE public.small (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.small VALUES (1, 'a'), (2, NULL)")
+    tables = ["public.orders", "public.small"]
+    snapshot(mirror, rest.uri, tables)
+    mirror.sql("UPDATE public.small SET v = 'after the outage'")
+    with OutageProxy(rest.uri, outage_s=30) as proxy:
+        proxy.armed = True
+        result = snapshot(mirror, proxy.uri, tables)
+        # The transaction reached the catalog once; its lost answer was reconciled by reloading
+        # the tables (retried through the outage), not by committing again.
+        assert proxy.commits() == ["POST /v1/transactions/commit"], proxy.requests
+        assert proxy.refused > 0
+    assert "retrying in" in result.stderr and "catalog down" in result.stderr, result.stderr
+    for name in ("orders", "small"):
+        table = assert_reads_back(mirror, rest.uri, mirror.database, name)
+        assert len(table.metadata.snapshots) == 2

@@ -3,8 +3,9 @@
 # Idempotent: a second run checks and returns quickly. Used by both README commands and CI.
 #   - Debian packages: compiler toolchain, libraries, PostgreSQL 15 server, Java and Maven
 #   - a Python virtual environment (.venv) with the independent readers the tests use
-#   - Maven jars the tests run: Apache Iceberg's REST catalog test server and the Postgres
-#     JDBC driver it stores its catalog with (in ~/.m2)
+#   - Maven jars the tests run (in ~/.m2): Apache Iceberg's REST catalog test server, the
+#     Postgres JDBC driver it stores its catalog with, and for Spark (pyspark, in the venv) the
+#     Iceberg Spark runtime and AWS bundle (S3FileIO)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -39,8 +40,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   echo "$want" > "$stamp"
 fi
 
-# Jars for the REST catalog test server (tests/e2e/rest_server.py finds them in ~/.m2).
-jars=(org.apache.iceberg:iceberg-open-api:1.10.1 org.postgresql:postgresql:42.7.14)
+# Jars for the REST catalog test server (tests/e2e/rest_server.py) and for Spark as a reader
+# (tests/e2e/spark_reader.py); both find them in ~/.m2.
+jars=(org.apache.iceberg:iceberg-open-api:1.10.1 org.postgresql:postgresql:42.7.14
+      org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.11.0 org.apache.iceberg:iceberg-aws-bundle:1.11.0)
 for artifact in "${jars[@]}"; do
   IFS=: read -r group name version <<<"$artifact"
   jar="$HOME/.m2/repository/${group//.//}/$name/$version/$name-$version.jar"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (GoogleTest under ctest, in the ASan+UBSan build, with a
 # throwaway Postgres, Iceberg REST catalog and S3 server (moto) for the tests that need
-# them) and the end-to-end suite (pytest driving the
-# release binary against real Postgres, read back by DuckDB and PyIceberg).
+# them) and the end-to-end suite (pytest driving the release binary against real Postgres, in
+# three storage configurations: file:// + SQL catalog, S3 (moto) + SQL catalog, S3 + REST
+# catalog; read back by DuckDB, PyIceberg and Spark).
 # Installs and builds what it needs first. Ends with one line: "N passed, M failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

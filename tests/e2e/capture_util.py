@@ -17,7 +17,7 @@ def capture_config(mirror, tables, **overrides):
         "source.logical.standby_interval": "1s",
         "source.logical.slot_name": f"slot_{mirror.database}",
         "source.logical.publication_name": f"pub_{mirror.database}",
-        "source.logical.spill_dir": os.path.join(os.path.dirname(mirror.warehouse), "spill"),
+        "source.logical.spill_dir": os.path.join(mirror.workdir, "spill"),
         "sink.flush_interval": "200ms",
     }
     settings.update(overrides)
@@ -142,11 +142,12 @@ def drop_slots(mirror):
 
 
 def staged(mirror, group="default"):
-    """The group's staging log, read by tests/e2e/staging_log.py: {"schema.table": [(offset, change)]}."""
+    """The group's staging log, read by tests/e2e/staging_log.py from the warehouse (a directory
+    or a bucket): {"schema.table": [(offset, change)]}."""
     from staging_log import staged_changes
 
     conn = mirror.connect()
     try:
-        return staged_changes(conn, mirror.warehouse, group=group)
+        return staged_changes(conn, mirror.read_file, group=group)
     finally:
         conn.close()

@@ -58,13 +58,13 @@ def duckdb_rows(location, timezone="UTC"):
         con.close()
 
 
-def pyiceberg_table(uri, catalog_name, identifier):
-    catalog = SqlCatalog(catalog_name, uri=uri)
+def pyiceberg_table(uri, catalog_name, identifier, **properties):
+    catalog = SqlCatalog(catalog_name, uri=uri, **properties)
     return catalog.load_table(identifier)
 
 
-def pyiceberg_rows(uri, catalog_name, identifier):
-    arrow = pyiceberg_table(uri, catalog_name, identifier).scan().to_arrow()
+def pyiceberg_rows(uri, catalog_name, identifier, **properties):
+    arrow = pyiceberg_table(uri, catalog_name, identifier, **properties).scan().to_arrow()
     names = arrow.column_names
     columns = [arrow.column(i).to_pylist() for i in range(arrow.num_columns)]
     return names, list(zip(*columns)) if columns else []

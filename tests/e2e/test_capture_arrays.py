@@ -44,7 +44,7 @@ def test_array_inserts_and_updates_reach_the_staging_log_as_lists(mirror, stream
     assert process.stop() == 0, process.log()
     conn = mirror.connect()
     try:
-        log = staged_changes(conn, mirror.warehouse)["public.arr"]
+        log = staged_changes(conn, mirror.read_file)["public.arr"]
     finally:
         conn.close()
     changes = [change for _, change in log]

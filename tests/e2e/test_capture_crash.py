@@ -15,7 +15,11 @@ from capture_util import capture_config, current_wal_lsn, flushed_lsn, query, sl
 from staging_log import UNCHANGED_TOAST, staged_changes
 
 MIRRORED = ("public.accounts", "public.events")
-KILLS = 22
+# SIGKILL rounds per storage configuration. After each kill the whole staging log is read back
+# and checked; from moto that costs several times what it costs from a directory, and the
+# workload keeps growing the log meanwhile, so the S3 configurations kill fewer times (the kill
+# points are no different on S3; the staging log's S3 path is what they add).
+KILLS = {"file-sql": 22, "s3-sql": 6, "s3-rest": 6}
 
 
 def oracle_transactions(mirror, slot):
@@ -43,7 +47,7 @@ def staged_transactions(mirror):
     (its changes not contiguous within a table, or under two commits)."""
     conn = mirror.connect()
     try:
-        log = staged_changes(conn, mirror.warehouse)
+        log = staged_changes(conn, mirror.read_file)
     finally:
         conn.close()
     staged = {}
@@ -170,7 +174,8 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(mirror, streams)
     workload.start()
     checked = []
     try:
-        for kill in range(KILLS):
+        kills = KILLS[mirror.storage.name]
+        for kill in range(kills):
             process = streams(config)
             time.sleep(chaos.uniform(0.3, 2.5))
             assert process.running(), f"stream-only exited early (kill {kill}):\n{process.log()}"
@@ -199,6 +204,6 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(mirror, streams)
     assert accounts == rows
     events = replay(log["public.events"])
     assert events == {r[0]: list(r) for r in query(mirror, "SELECT id, note FROM events")}
-    print(f"{KILLS} kills; transactions checked after each: {checked}; final {total}; "
+    print(f"{kills} kills; transactions checked after each: {checked}; final {total}; "
           f"workload committed {workload.committed}")
     query(mirror, "SELECT pg_drop_replication_slot(%s)", oracle_slot)

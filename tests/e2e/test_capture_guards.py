@@ -137,7 +137,7 @@ def test_refuses_a_different_cluster_at_startup(mirror, streams):
     other = PostgresServer().start()
     try:
         other.create_database(mirror.database)
-        other_mirror = Mirror(other, mirror.database, mirror.warehouse)
+        other_mirror = Mirror(other, mirror.database, mirror.workdir)
         create_items(other_mirror)
         insert_items(other_mirror, 1)
         config["source"]["postgres"]["port"] = other.port
@@ -234,8 +234,7 @@ def test_refuses_a_slot_that_lost_wal_at_startup():
 
     try:
         server.create_database("walloss")
-        os.makedirs(os.path.join(workdir, "warehouse"))
-        mirror = Mirror(server, "walloss", os.path.join(workdir, "warehouse"))
+        mirror = Mirror(server, "walloss", workdir)  # file-sql: the guard is the slot's, not the storage's
         mirror.sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()")
         create_items(mirror)
         config = capture_config(mirror, [TABLE])
@@ -406,13 +405,14 @@ def test_stops_when_a_table_row_is_edited_while_running(mirror, streams):
 
 # --- 9. staging segment failing verification ---------------------------------------------------
 
-def newest_segment_path(mirror):
+def newest_segment_key(mirror):
+    """The newest segment's key relative to the warehouse (a directory or a bucket)."""
     rows = query(mirror, f"SELECT object_key FROM {COORDINATOR}.segments WHERE group_name = 'default'"
                          " ORDER BY segment_id DESC LIMIT 1")
     assert rows, "the normal capture staged no segment"
-    path = os.path.join(mirror.warehouse, rows[0][0])
-    assert os.path.isfile(path), f"newest segment {rows[0][0]} not under the warehouse {mirror.warehouse}"
-    return path
+    key = rows[0][0]
+    assert mirror.file_exists(key), f"newest segment {key} not under the warehouse {mirror.warehouse}"
+    return key
 
 
 def test_refuses_a_corrupted_segment_at_startup(mirror, streams):
@@ -420,19 +420,17 @@ def test_refuses_a_corrupted_segment_at_startup(mirror, streams):
     config = capture_config(mirror, [TABLE])
     slot = slot_of(config)
     recorded = capture_normally(mirror, streams, config)
-    path = newest_segment_path(mirror)
-    with open(path, "r+b") as f:
-        data = bytearray(f.read())
-        data[len(data) // 2] ^= 0xFF
-        f.seek(0)
-        f.write(data)
+    key = newest_segment_key(mirror)
+    data = bytearray(mirror.read_file(key))
+    data[len(data) // 2] ^= 0xFF
+    mirror.write_file(key, bytes(data))
 
     output = refused_start(streams, config)
-    assert_data_loss(output, "staging segment", os.path.basename(path), "fails verification",
+    assert_data_loss(output, "staging segment", os.path.basename(key), "fails verification",
                      "pg2iceberg cleanup")
     assert_nothing_acknowledged(mirror, slot, recorded)
     assert flushed_lsn(mirror) == recorded
-    assert os.path.isfile(path), "the refused start deleted the damaged segment"
+    assert mirror.read_file(key) == bytes(data), "the refused start touched the damaged segment"
 
 
 def test_refuses_a_missing_segment_at_startup(mirror, streams):
@@ -440,11 +438,11 @@ def test_refuses_a_missing_segment_at_startup(mirror, streams):
     config = capture_config(mirror, [TABLE])
     slot = slot_of(config)
     recorded = capture_normally(mirror, streams, config)
-    path = newest_segment_path(mirror)
-    os.unlink(path)
+    key = newest_segment_key(mirror)
+    mirror.delete_file(key)
 
     output = refused_start(streams, config)
-    assert_data_loss(output, "staging segment", os.path.basename(path), "is missing", "pg2iceberg cleanup")
+    assert_data_loss(output, "staging segment", os.path.basename(key), "is missing", "pg2iceberg cleanup")
     assert_nothing_acknowledged(mirror, slot, recorded)
     assert flushed_lsn(mirror) == recorded
 

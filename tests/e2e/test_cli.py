@@ -5,6 +5,8 @@ import pytest
 
 from conftest import BINARY
 
+pytestmark = pytest.mark.storage("file-sql")  # nothing here writes a table
+
 SUBCOMMANDS = ["run", "snapshot", "cleanup", "compact", "maintain", "verify", "stream-only",
                "materializer-only", "migrate-coord", "connect-pg", "connect-iceberg"]
 NOT_BUILT = ["run", "compact", "maintain", "verify", "connect-iceberg"]

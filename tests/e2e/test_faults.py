@@ -25,6 +25,10 @@ from rest_server import RestCatalogServer
 from rest_server import missing_reason as rest_missing_reason
 from toxiproxy import Toxiproxy, missing_reason
 
+# Its own moto (with auth), REST server and proxies make the sink; the mirror's configuration is
+# only the source and the work directory.
+pytestmark = pytest.mark.storage("file-sql")
+
 OUTAGE_S = 30
 ROWS = 300_000
 
@@ -120,7 +124,7 @@ def faulty(mirror, toxi, s3auth, rest):
 
 def start(mirror, subcommand, config):
     path = mirror.write_config(config)
-    log = open(os.path.join(os.path.dirname(mirror.warehouse), f"{subcommand}.log"), "w+")
+    log = open(os.path.join(mirror.workdir, f"{subcommand}.log"), "w+")
     process = subprocess.Popen([BINARY, subcommand, "--config", path], stdout=log, stderr=subprocess.STDOUT)
     process.log = log
     return process

@@ -1,12 +1,12 @@
 """`snapshot` committing through an Iceberg REST catalog (Apache Iceberg's REST test server over
 a JDBC catalog in Postgres), read back through that catalog by PyIceberg and DuckDB.
 
-The server is started once for this module and stopped by PID. Skipped, with the reason, when
-java or the server's jars are missing (scripts/install.sh fetches them)."""
+The server is the session's (`rest` in conftest.py), stopped by PID at the end; missing java or
+jars fail the tests (scripts/install.sh fetches them). These tests put the warehouse on file://
+(so the REST path is also covered off S3) and a namespace of their own; the s3-rest storage
+configuration runs the rest of the suite through the same server on S3."""
 import http.server
 import json
-import os
-import pathlib
 import threading
 import time
 import urllib.error
@@ -17,9 +17,10 @@ import duckdb_extensions
 import pytest
 from pyiceberg.catalog.rest import RestCatalog
 
-from pg_server import PASSWORD, SUPERUSER
 from readers import assert_same_rows, duckdb_connection, source_rows
-from rest_server import BACKEND_CATALOG_NAME, RestCatalogServer, missing_reason
+from rest_server import BACKEND_CATALOG_NAME
+
+pytestmark = pytest.mark.storage("file-sql")
 
 SOURCE_TABLE = """CREATE TABLE public.orders (
   id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12, 2), placed timestamptz,
@@ -30,23 +31,6 @@ SOURCE_ROWS = """INSERT INTO public.orders
          CASE WHEN g % 5 = 0 THEN NULL ELSE '2024-02-01'::date + g % 300 END,
          g % 3 = 0, md5(g::text)::uuid, CASE WHEN g % 11 = 0 THEN NULL ELSE g / 7.0 END
   FROM generate_series(1, 3000) g"""
-
-
-@pytest.fixture(scope="module")
-def rest(pg):
-    reason = missing_reason()
-    if reason:
-        # scripts/install.sh provides java and the jars: their absence is a failure, not a skip.
-        pytest.fail(f"REST catalog server unavailable: {reason}")
-    database = f"rest_catalog_{os.getpid()}"
-    pg.create_database(database)
-    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database)
-    server.database = database
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def rest_config(mirror, uri, tables, **overrides):
@@ -99,7 +83,7 @@ def catalog_tables(uri, namespace):
 
 
 def warehouse_files(mirror):
-    return [p for p in pathlib.Path(mirror.warehouse).rglob("*") if p.is_file()]
+    return mirror.list_files()
 
 
 def test_snapshot_commits_through_the_rest_catalog(mirror, rest):
@@ -107,7 +91,7 @@ def test_snapshot_commits_through_the_rest_catalog(mirror, rest):
     snapshot(mirror, rest.uri, ["public.orders"])
     table = assert_reads_back(mirror, rest.uri, mirror.database)
     assert len(table.metadata.snapshots) == 1
-    assert table.metadata.location == f"file://{mirror.warehouse}/{mirror.database}/orders"
+    assert table.metadata.location == f"{mirror.warehouse}/{mirror.database}/orders"
     assert table.metadata.current_snapshot().summary["pg2iceberg.operation"] == "snapshot"
     # The catalog wrote the metadata file itself, next to the manifests pg2iceberg wrote.
     assert "/orders/metadata/00000-" in table.metadata_location

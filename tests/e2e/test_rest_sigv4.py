@@ -17,6 +17,8 @@ from rest_proxy import RestProxy
 from rest_server import RestCatalogServer, missing_reason
 from test_rest_catalog import assert_reads_back, catalog_tables, rest_config, warehouse_files
 
+pytestmark = pytest.mark.storage("file-sql")  # the REST path on a file:// warehouse, its own server
+
 ACCESS_KEY = "AKIDPG2ICEBERGTEST"
 SECRET_KEY = "sigv4-test-secret/K7MDENG+bPxRfiCY"
 SESSION_TOKEN = "session-token-for-the-test"

@@ -19,6 +19,8 @@ from readers import assert_same_rows, source_rows
 from rest_proxy import RestProxy
 from rest_server import RestCatalogServer, missing_reason
 
+pytestmark = pytest.mark.storage("file-sql")  # builds its own S3 sink and REST server
+
 WRONG = {"sink.s3_access_key": "AKIDWRONGWRONGWRONG", "sink.s3_secret_key": "wrong-secret"}
 TABLE_PATH = re.compile(r"^/v1/namespaces/[^/]+/tables/[^/?]+$")
 TABLES_PATH = re.compile(r"^/v1/namespaces/[^/]+/tables$")

@@ -1,11 +1,11 @@
-"""Every supported type, at its edges, mirrored and read back by DuckDB and PyIceberg."""
-import glob
+"""Every supported type, at its edges, mirrored and read back by DuckDB, PyIceberg and Spark, in
+every storage configuration."""
+import io
 
 import pyarrow.parquet as pq
 import pytest
 
-from readers import (assert_same_rows, duckdb_rows, metadata_location, pyiceberg_rows,
-                     pyiceberg_table, source_rows)
+from readers import assert_same_rows, pyiceberg_rows, source_rows
 
 TYPES_TABLE = """
 CREATE TABLE public.all_types (
@@ -66,23 +66,37 @@ def all_types(mirror):
 
 
 def check_table(mirror, table, namespace="public", name=None, timezones=("UTC",)):
+    """The mirrored table equals the source through DuckDB (in each time zone), PyIceberg and
+    Spark, each through the catalog and storage of the test's configuration."""
     name = name or table.split(".")[1]
     conn = mirror.connect()
     names, types, expected = source_rows(conn, table)
-    location = metadata_location(conn, mirror.catalog_name, namespace, name)
     conn.close()
-    assert location, f"{namespace}.{name} is not in the catalog"
+    assert mirror.metadata_location(namespace, name), f"{namespace}.{name} is not in the catalog"
     for tz in timezones:
-        got_names, got = duckdb_rows(location, timezone=tz)
+        got_names, got = mirror.duckdb_rows(namespace, name, timezone=tz)
         assert got_names == names
         assert_same_rows(expected, got, names, types, f"duckdb(TimeZone={tz})")
-    got_names, got = pyiceberg_rows(mirror.catalog_uri(), mirror.catalog_name, f"{namespace}.{name}")
+    got_names, got = mirror.pyiceberg_rows((namespace, name))
     assert got_names == names
     assert_same_rows(expected, got, names, types, "pyiceberg")
+    got_names, got = mirror.spark_rows(namespace, name)
+    assert got_names == names
+    assert_same_rows(expected, got, names, types, "spark")
     return len(expected)
 
 
-def test_every_type_round_trips_through_duckdb_and_pyiceberg(all_types):
+def parquet_files(mirror):
+    files = [key for key in mirror.list_files() if key.endswith(".parquet")]
+    assert files, "no Parquet data file in the warehouse"
+    return files
+
+
+def parquet(mirror, key):
+    return pq.ParquetFile(io.BytesIO(mirror.read_file(key)))
+
+
+def test_every_type_round_trips_through_duckdb_pyiceberg_and_spark(all_types):
     all_types.snapshot(["public.all_types"])
     rows = check_table(all_types, "public.all_types",
                        timezones=("UTC", "America/Los_Angeles", "Asia/Tokyo"))
@@ -98,7 +112,7 @@ def test_result_does_not_depend_on_the_tools_time_zone(all_types):
 
 def test_iceberg_schema_maps_types_and_key(all_types):
     all_types.snapshot(["public.all_types"])
-    table = pyiceberg_table(all_types.catalog_uri(), all_types.catalog_name, "public.all_types")
+    table = all_types.pyiceberg_table("public.all_types")
     types = {f.name: str(f.field_type) for f in table.schema().fields}
     assert types == {
         "id": "int", "c_smallint": "int", "c_integer": "int", "c_bigint": "long",
@@ -116,10 +130,8 @@ def test_iceberg_schema_maps_types_and_key(all_types):
 
 def test_parquet_files_carry_iceberg_field_ids(all_types):
     all_types.snapshot(["public.all_types"])
-    table = pyiceberg_table(all_types.catalog_uri(), all_types.catalog_name, "public.all_types")
-    files = glob.glob(all_types.warehouse + "/**/*.parquet", recursive=True)
-    assert files
-    schema = pq.read_schema(files[0])
+    table = all_types.pyiceberg_table("public.all_types")
+    schema = parquet(all_types, parquet_files(all_types)[0]).schema_arrow
     for field in table.schema().fields:
         arrow_field = schema.field(field.name)
         assert int(arrow_field.metadata[b"PARQUET:field_id"]) == field.field_id
@@ -146,7 +158,7 @@ def test_sink_namespace_overrides_schema_and_snapshot_can_rerun(mirror):
     mirror.sql("DELETE FROM public.t WHERE id > 5", "INSERT INTO public.t VALUES (42, 'new')")
     mirror.snapshot(["public.t"], **{"sink.namespace": "mirror"})
     assert check_table(mirror, "public.t", namespace="mirror", name="t") == 6
-    table = pyiceberg_table(mirror.catalog_uri(), mirror.catalog_name, "mirror.t")
+    table = mirror.pyiceberg_table("mirror.t")
     assert len(table.history()) == 2
 
 
@@ -156,11 +168,11 @@ def test_every_compression_codec_reads_back(mirror, codec):
                "INSERT INTO public.c SELECT g, repeat('x', g % 50), g / 3.0 FROM generate_series(1, 5000) g")
     mirror.snapshot(["public.c"], **{"sink.compression": codec})
     assert check_table(mirror, "public.c") == 5000
-    files = glob.glob(mirror.warehouse + "/**/*.parquet", recursive=True)
     expected = {"zstd": "ZSTD", "snappy": "SNAPPY", "none": "UNCOMPRESSED"}[codec]
-    assert pq.ParquetFile(files[0]).metadata.row_group(0).column(0).compression == expected
+    assert parquet(mirror, parquet_files(mirror)[0]).metadata.row_group(0).column(0).compression == expected
 
 
+@pytest.mark.storage("file-sql", "s3-sql")  # where the SQL catalog lives
 def test_catalog_in_a_separate_database(mirror):
     from pg_server import PASSWORD, SUPERUSER
     catalog_db = mirror.database + "_catalog"
@@ -173,6 +185,7 @@ def test_catalog_in_a_separate_database(mirror):
     conn = mirror.connect()
     names, types, expected = source_rows(conn, "public.t")
     conn.close()
-    got_names, got = pyiceberg_rows(mirror.pg.sqlalchemy_uri(catalog_db), mirror.catalog_name, "public.t")
+    got_names, got = pyiceberg_rows(mirror.pg.sqlalchemy_uri(catalog_db), mirror.catalog_name, "public.t",
+                                    **mirror.storage.s3_properties())
     assert got_names == names
     assert_same_rows(expected, got, names, types, "pyiceberg")

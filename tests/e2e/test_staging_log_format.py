@@ -269,8 +269,8 @@ def test_real_segment_decodes_to_the_inserted_values(mirror):
             cur.execute("TRUNCATE typed")
             cur.execute("SELECT string_agg(md5(i::text), '') FROM generate_series(1, 300) i")
             toasted = cur.fetchone()[0]
-        check_staged(staging_log.staged_changes(conn, mirror.warehouse)["public.typed"], toasted)
-        damage_and_check(conn, mirror.warehouse)
+        check_staged(staging_log.staged_changes(conn, mirror.read_file)["public.typed"], toasted)
+        damage_and_check(conn, mirror)
     finally:
         drop_slot(conn, slot)
         conn.close()
@@ -303,14 +303,14 @@ def check_staged(log, toasted):
     assert all(a.commit_lsn < b.commit_lsn for a, b in zip(changes, changes[1:]))
 
 
-def damage_and_check(conn, warehouse):
+def damage_and_check(conn, mirror):
+    """Every damaged copy of a real segment is refused; read from and written back to the
+    warehouse of the test's configuration."""
     with conn.cursor() as cur:
         cur.execute("SELECT s.object_key, b.block_offset, b.block_length FROM _pg2iceberg.segment_blocks b"
                     " JOIN _pg2iceberg.segments s USING (segment_id) ORDER BY b.first_offset LIMIT 1")
         key, offset, length = cur.fetchone()
-    path = f"{warehouse}/{key}"
-    with open(path, "rb") as f:
-        original = f.read()
+    original = mirror.read_file(key)
     assert staging_log.read_segment(original)
     for position in range(len(original)):
         damaged = bytearray(original)
@@ -320,9 +320,7 @@ def damage_and_check(conn, warehouse):
     for position in (offset, offset + 5, offset + 13, offset + length // 2, offset + length - 1):
         damaged = bytearray(original)
         damaged[position] ^= 0x20
-        with open(path, "wb") as f:
-            f.write(damaged)
+        mirror.write_file(key, bytes(damaged))
         with pytest.raises(SegmentError):
-            staging_log.staged_changes(conn, warehouse)
-    with open(path, "wb") as f:
-        f.write(original)
+            staging_log.staged_changes(conn, mirror.read_file)
+    mirror.write_file(key, original)

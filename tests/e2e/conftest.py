@@ -90,28 +90,40 @@ def s3():
 
 
 @pytest.fixture(scope="session")
+def s3auth():
+    """A second moto server, with request authentication on: only `s3auth.keys` (access key id,
+    secret) are accepted, so wrong or missing credentials really fail. Stopped by PID."""
+    from moto_server import MotoServer
+
+    server = MotoServer().start()
+    try:
+        server.keys = server.require_auth()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def rest_s3auth(pg, s3auth):
+    """A REST catalog test server (JDBC store in the session's Postgres) writing metadata to
+    s3auth with its keys. Stopped by PID."""
+    from moto_server import REGION
+    from rest_server import serve_rest_catalog
+
+    with serve_rest_catalog(pg, "rest_s3auth", s3auth.endpoint, *s3auth.keys, REGION) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def rest(pg, s3):
     """Apache Iceberg's REST catalog test server for the session: a JDBC catalog in a database
     of the session's Postgres (so its state survives a restart of the server), reading and
     writing s3:// (moto) and file:// locations. Stopped by PID at the end."""
     from moto_server import ACCESS_KEY, REGION, SECRET_KEY
-    from rest_server import RestCatalogServer, missing_reason
+    from rest_server import serve_rest_catalog
 
-    reason = missing_reason()
-    if reason:
-        # scripts/install.sh provides java and the jars: their absence is a failure, not a skip.
-        pytest.fail(f"REST catalog server unavailable: {reason}")
-    database = f"rest_catalog_{os.getpid()}"
-    pg.create_database(database)
-    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database,
-                               s3_endpoint=s3.endpoint, s3_access_key=ACCESS_KEY,
-                               s3_secret_key=SECRET_KEY, s3_region=REGION)
-    server.database = database
-    server.start()
-    try:
+    with serve_rest_catalog(pg, "rest_catalog", s3.endpoint, ACCESS_KEY, SECRET_KEY, REGION) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

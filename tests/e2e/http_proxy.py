@@ -8,10 +8,15 @@ hook decides otherwise.
     with ForwardingProxy(rest.uri, on_response=lose_first_commit) as proxy:
         ... sink.catalog_uri: proxy.uri ...
 
-Hooks run on the proxy's threads; `requests` records every request seen. The proxy runs in
-this process on 127.0.0.1 and a free port and is shut down on exit.
+Hooks are given to the constructor or overridden in a subclass:
+  on_request(request)            → None to forward, or a Response to answer without forwarding
+  on_response(request, response) → the Response to send back, or DROP to hang up without one
+They run on the proxy's threads. `requests` records every request seen. The upstream gets the
+method, path, body and Content-Type (not the client's other headers). The proxy runs in this
+process on 127.0.0.1 and a free port and is shut down on exit.
 """
 import http.server
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -24,8 +29,12 @@ DROP = object()  # from on_response: close the connection without answering
 class Request:
     method: str
     path: str
-    headers: dict
+    headers: object  # the request's headers (case-insensitive get / [])
     body: bytes
+
+    @property
+    def line(self):
+        return f"{self.method} {self.path}"
 
 
 @dataclass
@@ -35,10 +44,12 @@ class Response:
     headers: dict = field(default_factory=lambda: {"Content-Type": "application/json"})
 
 
+def json_response(status, document):
+    return Response(status, json.dumps(document).encode())
+
+
 class ForwardingProxy:
     def __init__(self, upstream, on_request=None, on_response=None):
-        """on_request(request) → None to forward, or a Response to answer without forwarding.
-        on_response(request, response) → the Response to send, or DROP."""
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -51,10 +62,9 @@ class ForwardingProxy:
             do_POST = do_DELETE = do_HEAD = do_PUT = do_GET
 
         self.upstream = upstream.rstrip("/")
-        self.on_request = on_request
-        self.on_response = on_response
+        self._on_request, self._on_response = on_request, on_response
         self.requests = []
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -68,33 +78,36 @@ class ForwardingProxy:
         self.server.server_close()
         self.thread.join()
 
-    def _forward(self, request):
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+    def on_request(self, request):
+        return self._on_request(request) if self._on_request else None
+
+    def on_response(self, request, response):
+        return self._on_response(request, response) if self._on_response else response
+
+    def forward(self, request):
         upstream = urllib.request.Request(self.upstream + request.path, data=request.body or None,
-                                          method=request.method, headers=headers)
+                                          method=request.method,
+                                          headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(upstream, timeout=60) as answer:
-                return Response(answer.status, answer.read(), dict(answer.headers.items()))
+                return Response(answer.status, answer.read())
         except urllib.error.HTTPError as error:
-            return Response(error.code, error.read(), dict(error.headers.items()))
+            return Response(error.code, error.read())
 
     def _handle(self, handler):
         body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-        request = Request(handler.command, handler.path, dict(handler.headers.items()), body)
-        with self._lock:
+        request = Request(handler.command, handler.path, handler.headers, body)
+        with self.lock:
             self.requests.append(request)
-        response = self.on_request(request) if self.on_request else None
+        response = self.on_request(request)
         if response is None:
-            response = self._forward(request)
-            if self.on_response:
-                response = self.on_response(request, response)
+            response = self.on_response(request, self.forward(request))
         if response is DROP:
             handler.close_connection = True
             return
         handler.send_response(response.status)
         for name, value in response.headers.items():
-            if name.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
-                handler.send_header(name, value)
+            handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(response.body)))
         handler.end_headers()
         handler.wfile.write(response.body)

@@ -1,6 +1,5 @@
 """A throwaway S3-compatible server (moto) on 127.0.0.1 and a free port, stopped by PID."""
 import json
-import os
 import pathlib
 import subprocess
 import sys

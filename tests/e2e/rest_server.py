@@ -6,6 +6,7 @@ Started with `java` on 127.0.0.1 and a free port; ready once GET /v1/config answ
 PID, even when a test fails. The jars come from the local Maven repository (scripts/install.sh
 fetches them); `missing_reason()` says what is missing when they are not there.
 """
+import contextlib
 import json
 import os
 import pathlib
@@ -115,3 +116,29 @@ class RestCatalogServer:
             self.log.close()
             self.log = None
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def serve_rest_catalog(pg, name, s3_endpoint=None, s3_access_key=None, s3_secret_key=None,
+                       s3_region="us-east-1"):
+    """A RestCatalogServer whose JDBC store is a fresh database `<name>_<pid>` of the test
+    Postgres `pg` (reading and writing s3:// through the given moto when s3_endpoint is set),
+    started for the with-block and stopped by PID after it. Missing java or jars fail the test:
+    scripts/install.sh provides them, so their absence is not a reason to skip."""
+    import pytest
+    from pg_server import PASSWORD, SUPERUSER
+
+    reason = missing_reason()
+    if reason:
+        pytest.fail(f"REST catalog server unavailable: {reason}")
+    database = f"{name}_{os.getpid()}"
+    pg.create_database(database)
+    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database,
+                               s3_endpoint=s3_endpoint, s3_access_key=s3_access_key,
+                               s3_secret_key=s3_secret_key, s3_region=s3_region)
+    server.database = database
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -8,10 +8,7 @@ import random
 import threading
 import time
 
-import psycopg2
-import pytest
-
-from capture_util import capture_config, current_wal_lsn, flushed_lsn, query, slot_confirmed_lsn, wait_captured
+from capture_util import capture_config, flushed_lsn, query, slot_confirmed_lsn, wait_captured
 from staging_log import UNCHANGED_TOAST, staged_changes
 
 MIRRORED = ("public.accounts", "public.events")

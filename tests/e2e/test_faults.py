@@ -14,15 +14,12 @@ import boto3
 import pytest
 from pyiceberg.catalog.rest import RestCatalog
 
-from http_proxy import DROP, ForwardingProxy
 from capture_util import capture_config, current_wal_lsn, flushed_lsn, wait_captured, wait_until
 from conftest import BINARY
-from moto_server import REGION, MotoServer
+from http_proxy import DROP, ForwardingProxy
+from moto_server import REGION
 from readers import assert_same_rows, source_rows
 from staging_log import staged_changes
-from pg_server import PASSWORD, SUPERUSER
-from rest_server import RestCatalogServer
-from rest_server import missing_reason as rest_missing_reason
 from toxiproxy import Toxiproxy, missing_reason
 
 # Its own moto (with auth), REST server and proxies make the sink; the mirror's configuration is
@@ -40,34 +37,6 @@ def toxi():
         pytest.fail(f"toxiproxy unavailable: {reason}")  # scripts/install.sh builds it
     with Toxiproxy() as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def s3auth():
-    server = MotoServer().start()
-    try:
-        server.keys = server.require_auth()
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def rest(pg, s3auth):
-    """Apache Iceberg's REST test server (JDBC store in Postgres) writing metadata to s3auth."""
-    reason = rest_missing_reason()
-    if reason:
-        pytest.fail(f"REST catalog server unavailable: {reason}")
-    database = f"faults_rest_{os.getpid()}"
-    pg.create_database(database)
-    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database,
-                               s3_endpoint=s3auth.endpoint, s3_access_key=s3auth.keys[0],
-                               s3_secret_key=s3auth.keys[1], s3_region=REGION)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 class Faulty:
@@ -118,8 +87,8 @@ class Faulty:
 
 
 @pytest.fixture
-def faulty(mirror, toxi, s3auth, rest):
-    return Faulty(mirror, toxi, s3auth, rest)
+def faulty(mirror, toxi, s3auth, rest_s3auth):
+    return Faulty(mirror, toxi, s3auth, rest_s3auth)
 
 
 def start(mirror, subcommand, config):

@@ -5,18 +5,14 @@ The server is the session's (`rest` in conftest.py), stopped by PID at the end; 
 jars fail the tests (scripts/install.sh fetches them). These tests put the warehouse on file://
 (so the REST path is also covered off S3) and a namespace of their own; the s3-rest storage
 configuration runs the rest of the suite through the same server on S3."""
-import http.server
-import json
-import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import duckdb_extensions
 import pytest
 from pyiceberg.catalog.rest import RestCatalog
 
+from http_proxy import DROP, ForwardingProxy, json_response
 from readers import assert_same_rows, duckdb_connection, source_rows
 from rest_server import BACKEND_CATALOG_NAME
 
@@ -163,80 +159,27 @@ def test_unreachable_catalog_is_named(mirror, rest):
     assert warehouse_files(mirror) == []
 
 
-class AuthProxy:
+class AuthProxy(ForwardingProxy):
     """Forwards to the REST server only requests carrying `Bearer <token>`; answers others 401
     as a REST catalog does, and issues that token at /v1/oauth/tokens for one client."""
 
     def __init__(self, upstream, token, client_id, client_secret):
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                proxy.handle(self)
-
-            do_POST = do_DELETE = do_HEAD = do_GET
-
-        self.upstream, self.token = upstream, token
+        super().__init__(upstream)
+        self.token = token
         self.client = (client_id, client_secret)
         self.token_requests = 0
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-    @staticmethod
-    def reply(handler, status, body):
-        data = json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def handle(self, handler):
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-        if handler.path.startswith("/v1/oauth/tokens"):
-            form = urllib.parse.parse_qs(body.decode())
+    def on_request(self, request):
+        if request.path.startswith("/v1/oauth/tokens"):
+            form = urllib.parse.parse_qs(request.body.decode())
             self.token_requests += 1
             if (form.get("client_id", [""])[0], form.get("client_secret", [""])[0]) != self.client:
-                return self.reply(handler, 401, {"error": "invalid_client", "error_description": "unknown client"})
-            return self.reply(handler, 200, {"access_token": self.token, "token_type": "bearer",
-                                             "expires_in": 3600})
-        if handler.headers.get("Authorization") != f"Bearer {self.token}":
-            return self.reply(handler, 401, {"error": {"message": "Not authorized: bad token",
-                                                       "type": "NotAuthorizedException", "code": 401}})
-        send_back(handler, *forward(self.upstream, handler, body))
-
-
-def forward(upstream, handler, body):
-    """Sends the handler's request to `upstream`; returns the (status, body) it answered."""
-    request = urllib.request.Request(upstream + handler.path, data=body or None,
-                                     method=handler.command,
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def send_back(handler, status, data):
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(data)))
-    handler.end_headers()
-    handler.wfile.write(data)
+                return json_response(401, {"error": "invalid_client", "error_description": "unknown client"})
+            return json_response(200, {"access_token": self.token, "token_type": "bearer", "expires_in": 3600})
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return json_response(401, {"error": {"message": "Not authorized: bad token",
+                                                 "type": "NotAuthorizedException", "code": 401}})
+        return None
 
 
 def test_wrong_bearer_token_is_refused_and_the_right_one_commits(mirror, rest):
@@ -271,67 +214,43 @@ def test_oauth2_client_credentials(mirror, rest):
     assert_reads_back(mirror, rest.uri, mirror.database)
 
 
-class OutageProxy:
-    """Forwards every request to the REST server and records "METHOD path". Once armed, the
-    first commit request (a POST to a table or to /transactions/commit) reaches the server but
-    its answer is dropped, and for `outage_s` seconds after that every request is answered
-    503 — an outage starting mid-commit."""
+class OutageProxy(ForwardingProxy):
+    """Forwards every request to the REST server and records it. Once armed, the first commit
+    request (a POST to a table or to /transactions/commit) reaches the server but its answer is
+    dropped, and for `outage_s` seconds after that every request is answered 503 — an outage
+    starting mid-commit."""
 
     def __init__(self, upstream, outage_s=0.0):
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                proxy.handle(self)
-
-            do_POST = do_DELETE = do_HEAD = do_GET
-
-        self.upstream, self.outage_s = upstream, outage_s
+        super().__init__(upstream)
+        self.outage_s = outage_s
         self.armed, self.down_until = False, None
-        self.requests, self.refused = [], 0
-        self.lock = threading.Lock()
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        self.refused = 0
 
     def commits(self):
-        return [r for r in self.requests if r.startswith("POST ") and
-                (r.endswith("/transactions/commit") or "/tables/" in r)]
+        return [r.line for r in self.requests if is_commit(r.line)]
 
-    def handle(self, handler):
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-        line = f"{handler.command} {handler.path}"
+    def on_request(self, request):
         with self.lock:
             down = self.down_until is not None and time.monotonic() < self.down_until
-            lose_reply = (not down and self.armed and line.startswith("POST ") and
-                          (line.endswith("/transactions/commit") or "/tables/" in line))
             if down:
                 self.refused += 1
-            else:
-                self.requests.append(line)
+                self.requests.remove(request)  # never reached the catalog
         if down:
-            return send_back(handler, 503, json.dumps({"error": {
-                "message": "catalog down", "type": "ServiceUnavailableException", "code": 503}}).encode())
-        answer = forward(self.upstream, handler, body)
-        if lose_reply:
-            with self.lock:
-                self.armed = False
-                self.down_until = time.monotonic() + self.outage_s
-            handler.close_connection = True  # the commit happened; its answer never arrives
-            return
-        send_back(handler, *answer)
+            return json_response(503, {"error": {"message": "catalog down",
+                                                 "type": "ServiceUnavailableException", "code": 503}})
+        return None
+
+    def on_response(self, request, response):
+        with self.lock:
+            if not (self.armed and is_commit(request.line)):
+                return response
+            self.armed = False
+            self.down_until = time.monotonic() + self.outage_s
+        return DROP  # the commit happened; its answer never arrives
+
+
+def is_commit(line):
+    return line.startswith("POST ") and (line.endswith("/transactions/commit") or "/tables/" in line)
 
 
 def test_a_two_table_resnapshot_moves_both_tables_in_one_transaction(mirror, rest):

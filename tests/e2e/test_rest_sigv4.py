@@ -4,7 +4,6 @@ server recomputes every request's signature with botocore from what it received 
 query, signed headers, body) and answers 403 to unsigned requests, wrong signatures, unknown
 keys, a body that does not match x-amz-content-sha256, or the wrong region or signing name."""
 import hashlib
-import os
 import re
 
 import pytest
@@ -12,9 +11,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from pg_server import PASSWORD, SUPERUSER
-from rest_proxy import RestProxy
-from rest_server import RestCatalogServer, missing_reason
+from http_proxy import ForwardingProxy, json_response
+from rest_server import serve_rest_catalog
 from test_rest_catalog import assert_reads_back, catalog_tables, rest_config, warehouse_files
 
 pytestmark = pytest.mark.storage("file-sql")  # the REST path on a file:// warehouse, its own server
@@ -27,34 +25,39 @@ AUTHORIZATION = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)
 REFUSED = {"message": "The request signature we calculated does not match the signature you provided."}
 
 
-class SigV4Proxy(RestProxy):
+class SigV4Proxy(ForwardingProxy):
     def __init__(self, upstream, region, service, session_token=None):
         super().__init__(upstream)
         self.region, self.service, self.session_token = region, service, session_token
         self.verified = 0
 
-    def check(self, request):
+    def on_request(self, request):
+        """A 403 like AWS's for a missing or wrong signature; None (forward) for a good one."""
+        refusal = self.refusal(request)
+        return json_response(403, refusal) if refusal else None
+
+    def refusal(self, request):
         match = AUTHORIZATION.match(request.headers.get("Authorization", ""))
         if not match:
-            return 403, {"message": "Missing Authentication Token"}
+            return {"message": "Missing Authentication Token"}
         key, day, region, service, signed, signature = match.groups()
         if key != ACCESS_KEY:
-            return 403, {"message": "The security token included in the request is invalid."}
+            return {"message": "The security token included in the request is invalid."}
         if (region, service) != (self.region, self.service):
-            return 403, {"message": f"Credential should be scoped to {self.region}/{self.service}"}
+            return {"message": f"Credential should be scoped to {self.region}/{self.service}"}
         names = signed.split(";")
         required = {"host", "x-amz-date", "x-amz-content-sha256"}
         if self.session_token:
             required.add("x-amz-security-token")
             if request.headers.get("x-amz-security-token") != self.session_token:
-                return 403, {"message": "The security token included in the request is invalid."}
+                return {"message": "The security token included in the request is invalid."}
         if not required <= set(names):
-            return 403, {"message": f"SignedHeaders lacks {sorted(required - set(names))}"}
+            return {"message": f"SignedHeaders lacks {sorted(required - set(names))}"}
         if request.headers.get("x-amz-content-sha256") != hashlib.sha256(request.body).hexdigest():
-            return 403, {"message": "The provided x-amz-content-sha256 header does not match"}
+            return {"message": "The provided x-amz-content-sha256 header does not match"}
         amz_date = request.headers["x-amz-date"]
         if amz_date[:8] != day:
-            return 403, {"message": "Date in Credential scope does not match x-amz-date"}
+            return {"message": "Date in Credential scope does not match x-amz-date"}
         signed_request = AWSRequest(method=request.method, url="http://" + request.headers["Host"] + request.path,
                                     data=request.body, headers={n: request.headers[n] for n in names})
         signed_request.context["timestamp"] = amz_date
@@ -62,24 +65,15 @@ class SigV4Proxy(RestProxy):
         expected = auth.signature(auth.string_to_sign(signed_request, auth.canonical_request(signed_request)),
                                   signed_request)
         if expected != signature:
-            return 403, REFUSED
+            return REFUSED
         self.verified += 1
         return None
 
 
 @pytest.fixture(scope="module")
 def rest(pg):
-    reason = missing_reason()
-    if reason:
-        pytest.fail(f"REST catalog server unavailable: {reason}")
-    database = f"rest_sigv4_{os.getpid()}"
-    pg.create_database(database)
-    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database)
-    server.start()
-    try:
+    with serve_rest_catalog(pg, "rest_sigv4") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -7,17 +7,14 @@ credentials itself: a proxy adds them to the answers of load-table (as "storage-
 with a shorter prefix carrying wrong keys, so the longest prefix must win) and of staged
 creates (as "config") when the request asks for them."""
 import json
-import os
 import re
 
 import pytest
 from pyiceberg.catalog.rest import RestCatalog
 
-from moto_server import REGION, MotoServer
-from pg_server import PASSWORD, SUPERUSER
+from moto_server import REGION
 from readers import assert_same_rows, source_rows
-from rest_proxy import RestProxy
-from rest_server import RestCatalogServer, missing_reason
+from http_proxy import ForwardingProxy, Response
 
 pytestmark = pytest.mark.storage("file-sql")  # builds its own S3 sink and REST server
 
@@ -26,32 +23,14 @@ TABLE_PATH = re.compile(r"^/v1/namespaces/[^/]+/tables/[^/?]+$")
 TABLES_PATH = re.compile(r"^/v1/namespaces/[^/]+/tables$")
 
 
-@pytest.fixture(scope="module")
-def moto():
-    server = MotoServer().start()
-    try:
-        server.keys = server.require_auth()
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def moto(s3auth):
+    return s3auth  # the session's authenticating moto (conftest.py)
 
 
-@pytest.fixture(scope="module")
-def s3_rest(pg, moto):
-    reason = missing_reason()
-    if reason:
-        pytest.fail(f"REST catalog server unavailable: {reason}")
-    database = f"rest_vended_{os.getpid()}"
-    pg.create_database(database)
-    key, secret = moto.keys
-    server = RestCatalogServer("127.0.0.1", pg.port, SUPERUSER, PASSWORD, database,
-                               s3_endpoint=moto.endpoint, s3_access_key=key, s3_secret_key=secret,
-                               s3_region=REGION)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+@pytest.fixture
+def s3_rest(rest_s3auth):
+    return rest_s3auth
 
 
 @pytest.fixture
@@ -61,7 +40,7 @@ def bucket(moto, mirror):
     return name
 
 
-class VendingProxy(RestProxy):
+class VendingProxy(ForwardingProxy):
     def __init__(self, upstream, moto, bucket, vend=True):
         super().__init__(upstream)
         self.moto, self.bucket, self.vend = moto, bucket, vend
@@ -72,11 +51,11 @@ class VendingProxy(RestProxy):
                 "s3.endpoint": self.moto.endpoint, "s3.path-style-access": "true",
                 "client.region": REGION}
 
-    def rewrite(self, request, status, body):
+    def on_response(self, request, response):
         asked = request.headers.get("X-Iceberg-Access-Delegation") == "vended-credentials"
-        if status != 200 or not asked or not self.vend:
-            return status, body
-        answer = json.loads(body)
+        if response.status != 200 or not asked or not self.vend:
+            return response
+        answer = json.loads(response.body)
         good = self.settings(*self.moto.keys)
         if request.method == "GET" and TABLE_PATH.match(request.path):
             answer["storage-credentials"] = [
@@ -86,7 +65,7 @@ class VendingProxy(RestProxy):
         elif request.method == "POST" and TABLES_PATH.match(request.path) and json.loads(request.body).get("stage-create"):
             answer["config"] = good
             self.vended.append("stage-create")
-        return status, json.dumps(answer).encode()
+        return Response(response.status, json.dumps(answer).encode())
 
 
 def vended_config(mirror, uri, bucket, moto, **overrides):

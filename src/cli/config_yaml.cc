@@ -29,7 +29,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"sink",
        {"catalog_uri", "catalog_type", "catalog_name", "catalog_auth", "catalog_token",
         "catalog_client_id", "catalog_client_secret", "catalog_sigv4_region",
-        "catalog_sigv4_service", "catalog_props", "credential_mode",
+        "catalog_sigv4_service", "catalog_warehouse", "catalog_props", "credential_mode",
         "warehouse", "namespace", "s3_endpoint", "s3_access_key", "s3_secret_key", "s3_region",
         "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
@@ -262,6 +262,7 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_secret", &sink->catalog_client_secret));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_region", &sink->catalog_sigv4_region));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_service", &sink->catalog_sigv4_service));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_warehouse", &sink->catalog_warehouse));
   if (auth.empty() || auth == "none") {
     sink->catalog_auth = CatalogAuth::kNone;
   } else if (auth == "bearer") {

@@ -114,6 +114,10 @@ TEST(ConfigYamlTest, SigV4ReadsRegionAndSigningName) {
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.catalog_sigv4_region, "eu-west-1");
   EXPECT_EQ(config->sink.catalog_sigv4_service, "s3tables");
+  EXPECT_EQ(config->sink.catalog_warehouse, "");
+  config = Parse(rest + "  catalog_auth: sigv4\n  catalog_warehouse: \"123456789012\"\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sink.catalog_warehouse, "123456789012");
 }
 
 TEST(ConfigYamlTest, CredentialModes) {

@@ -55,7 +55,9 @@ iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
 Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   iceberg::RestCatalogOptions options;
   options.uri = sink.catalog_uri;
-  options.warehouse = sink.warehouse;
+  options.warehouse = !sink.catalog_warehouse.empty()         ? sink.catalog_warehouse
+                      : sink.catalog_auth == CatalogAuth::kSigV4 ? ""
+                                                                 : sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
   options.retry.deadline_ms = sink.catalog_retry_deadline_ms;
   options.access_delegation = AsksForVendedCredentials(sink);

@@ -98,6 +98,10 @@ struct SinkConfig {
   // S3 Tables). The credentials are s3's.
   std::string catalog_sigv4_region;
   std::string catalog_sigv4_service = "glue";
+  // REST: the value of GET /v1/config?warehouse= (sink.catalog_warehouse): a catalog name for
+  // Polaris-style catalogs, a catalog id for Glue / S3 Tables. Empty: sink.warehouse, except
+  // with SigV4 auth, where nothing is sent (AWS endpoints do not take a storage URI there).
+  std::string catalog_warehouse;
   CredentialMode credential_mode = CredentialMode::kDefault;
   std::string warehouse;  // file:///abs/path or s3://bucket/prefix
   S3Config s3;            // for s3:// warehouses

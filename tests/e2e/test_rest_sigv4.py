@@ -104,6 +104,14 @@ def test_signed_requests_commit_and_wrong_keys_are_refused(mirror, rest, orders)
         # config, load (404), namespace, staged create(s), commit: every one checked.
         assert proxy.verified >= 5
         assert all(r.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256 ") for r in proxy.requests)
+        # AWS endpoints take a catalog id, not a storage URI, as ?warehouse=: none is sent …
+        assert [r.path for r in proxy.requests if r.path.startswith("/v1/config")][-1] == "/v1/config"
+        # … unless sink.catalog_warehouse names one.
+        proxy.requests.clear()
+        result = mirror.run("snapshot", {**right, "sink": {**right["sink"], "catalog_warehouse": "123456789012"}},
+                            env={"AWS_REGION": "us-east-1"})
+        assert result.returncode == 0, result.stderr
+        assert proxy.requests[0].path == "/v1/config?warehouse=123456789012"
     assert_reads_back(mirror, rest.uri, mirror.database)
 
 

@@ -15,9 +15,7 @@ Status Unsupported(const std::string& table, const PgColumn& column, const std::
 
 Result<Type> MapNumeric(const std::string& table, const PgColumn& column) {
   if (column.type_modifier < 4) {
-    return Unsupported(table, column,
-                       "has no declared precision; this version mirrors numeric(p,s) with "
-                       "p <= 38 only (declare the column as numeric(p,s))");
+    return Type::Decimal(pg::kUnconstrainedNumericPrecision, pg::kUnconstrainedNumericScale);
   }
   int32_t packed = column.type_modifier - 4;
   int precision = (packed >> 16) & 0xffff;

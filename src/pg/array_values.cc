@@ -127,12 +127,6 @@ Result<Value> DecodeArrayValue(const ColumnSchema& column, ByteSpan data, bool b
                              .type_oid = *element_oid,
                              .type_modifier = column.type_modifier,
                              .key = column.key};
-  // Checked before any element, so that '{}' of an unconstrained numeric[] is refused too.
-  if (*element_oid == static_cast<uint32_t>(TypeOid::kNumeric) && column.type_modifier < 0) {
-    return Status::InvalidArgument(
-        "numeric[] without a declared precision is not supported; "
-        "declare it as numeric(p,s)[] with p <= 38");
-  }
   if (binary) return DecodeArrayBinary(data, element, decode_element);
   return DecodeArrayText(AsStringView(data), element, decode_element);
 }

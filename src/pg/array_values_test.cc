@@ -183,8 +183,9 @@ TEST(ArrayValuesTest, MalformedBinaryIsDataLoss) {
 }
 
 TEST(ArrayValuesTest, UnsupportedElementsAreInvalidArgumentNamingTheColumn) {
-  ExpectError(DecodeText(Column(kNumericArray), "{}"), StatusCode::kInvalidArgument,
-              "column \"c_1231\": numeric[] without a declared precision");
+  ExpectError(DecodeText(Column(kNumericArray), "{1.5,123456789012345678901}"),
+              StatusCode::kInvalidArgument,
+              "column \"c_1231\": array element 2: numeric value \"123456789012345678901\"");
   ExpectError(DecodeText(Column(1182), "{2024-01-01,infinity}"), StatusCode::kInvalidArgument,
               "column \"c_1182\": array element 2: ");
   ExpectError(DecodeText(Column(1017), "{\"(1,2)\"}"), StatusCode::kInvalidArgument,

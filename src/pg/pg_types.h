@@ -52,6 +52,13 @@ enum class TypeOid : uint32_t {
   kInt8Range = 3926,
 };
 
+// numeric without a declared precision is mirrored as decimal(38,18), as the existing
+// pg2iceberg does: up to 20 integer and 18 fractional digits. A value that does not fit exactly
+// (more digits, NaN, ±Infinity) stops the mirror naming table, column and value; it is never
+// rounded.
+constexpr int kUnconstrainedNumericPrecision = 38;
+constexpr int kUnconstrainedNumericScale = 18;
+
 struct PgColumn {
   std::string name;
   uint32_t type_oid = 0;

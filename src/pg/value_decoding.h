@@ -30,8 +30,9 @@ namespace pg2iceberg::pg {
 Result<change::Value> DecodeColumnValue(const change::ColumnSchema& column,
                                         const TupleColumn& data);
 
-// The precision and scale of a numeric column's type modifier; kInvalidArgument when it has
-// none (unconstrained numeric) or it does not fit an Iceberg decimal (p > 38, s < 0, s > p).
+// The precision and scale of a numeric column's type modifier (38 and 18 when it has none:
+// unconstrained numeric, see pg_types.h); kInvalidArgument when it does not fit an Iceberg
+// decimal (p > 38, s < 0, s > p).
 struct DecimalType {
   int precision = 0;
   int scale = 0;

@@ -98,6 +98,14 @@ std::vector<Case> Cases() {
        Hex("000a 0009 0000 0000 0063 270f 270f 270f 270f 270f 270f 270f 270f 270f"),
        Value::Decimal(static_cast<__int128>(9999999999999999999ULL) * 10000000000000000000ULL +
                       static_cast<__int128>(9999999999999999999ULL))},
+      // unconstrained numeric: decimal(38,18), 20 integer and 18 fractional digits at most;
+      // trailing fractional zeros beyond 18 are exact.
+      {Column(TypeOid::kNumeric), "12345678901234567890.123456789012345678",
+       Hex("000a 0004 0000 0012 04d2 162e 2334 0d80 1ed2 04d2 162e 2334 0d80 1e78"),
+       Value::Decimal(static_cast<__int128>(12345678901234567890ULL) * 1000000000000000000LL +
+                      123456789012345678LL)},
+      {Column(TypeOid::kNumeric), "1.500000000000000000000", Hex("0002 0000 0000 0015 0001 1388"),
+       Value::Decimal(static_cast<__int128>(15) * 100000000000000000LL)},
       {Column(TypeOid::kText), "h\xc3\xa9llo", "h\xc3\xa9llo", Value::String("h\xc3\xa9llo")},
       {Column(TypeOid::kText), "", "", Value::String("")},
       {Column(TypeOid::kVarchar), "v", "v", Value::String("v")},
@@ -189,6 +197,13 @@ TEST(ValueDecodingTest, UnrepresentableValuesAreInvalidArgumentInBothForms) {
   both(money, "1.234", Hex("0002 0000 0000 0003 0001 0924"), {"1.234"});
   both(money, "NaN", Hex("0000 0000 c000 0000"), {"NaN"});
   both(money, "-Infinity", Hex("0000 0000 f000 0000"), {"-Infinity"});
+  const ColumnSchema unconstrained = Column(TypeOid::kNumeric);
+  both(unconstrained, "123456789012345678901",
+       Hex("0006 0005 0000 0000 0001 0929 1a85 007b 11d7 22c5"),
+       {"123456789012345678901", "decimal(38,18)"});
+  both(unconstrained, "0.1234567890123456789", Hex("0005 ffff 0000 0013 04d2 162e 2334 0d80 1ed2"),
+       {"0.1234567890123456789", "decimal(38,18)"});
+  both(unconstrained, "NaN", Hex("0000 0000 c000 0000"), {"NaN"});
   both(Column(TypeOid::kDate), "infinity", Hex("7fffffff"), {"infinity"});
   both(Column(TypeOid::kDate), "-infinity", Hex("80000000"), {"-infinity"});
   both(Column(TypeOid::kTimestamp), "infinity", Hex("7fffffffffffffff"), {"infinity"});
@@ -200,14 +215,13 @@ TEST(ValueDecodingTest, UnrepresentableValuesAreInvalidArgumentInBothForms) {
 }
 
 TEST(ValueDecodingTest, UnsupportedTypesAreInvalidArgument) {
-  ExpectError(DecodeText(Column(TypeOid::kNumeric), "1"), StatusCode::kInvalidArgument,
-              {"c_1700", "declared precision"});
   ExpectError(DecodeText(Column(TypeOid::kNumeric, NumericModifier(39, 0)), "1"),
               StatusCode::kInvalidArgument, {"numeric(39,0)"});
   ExpectError(DecodeText(Column(static_cast<TypeOid>(600)), "(1,2)"),  // point
               StatusCode::kInvalidArgument, {"c_600", "600", "not supported"});
   EXPECT_EQ(NumericTypeOf(Column(TypeOid::kNumeric, NumericModifier(12, 3)))->scale, 3);
-  EXPECT_EQ(NumericTypeOf(Column(TypeOid::kNumeric)).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(NumericTypeOf(Column(TypeOid::kNumeric))->precision, 38);  // unconstrained
+  EXPECT_EQ(NumericTypeOf(Column(TypeOid::kNumeric))->scale, 18);
 }
 
 TEST(ValueDecodingTest, MalformedTextIsDataLossNamingTheValue) {

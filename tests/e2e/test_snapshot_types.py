@@ -137,6 +137,19 @@ def test_parquet_files_carry_iceberg_field_ids(all_types):
         assert int(arrow_field.metadata[b"PARQUET:field_id"]) == field.field_id
 
 
+def test_unconstrained_numeric_is_decimal_38_18_exactly(mirror):
+    # Up to 20 integer and 18 fractional digits; fractional zeros beyond 18 are still exact.
+    mirror.sql("CREATE TABLE public.n (id int PRIMARY KEY, v numeric)",
+               "INSERT INTO public.n VALUES (1, 0), (2, -1.5), (3, NULL), "
+               "(4, 12345678901234567890.123456789012345678), "
+               "(5, -99999999999999999999.999999999999999999), (6, 0.000000000000000001), "
+               "(7, 1.500000000000000000000), (8, 100000000000000000000 - 1)")
+    mirror.snapshot(["public.n"])
+    assert check_table(mirror, "public.n") == 8
+    table = mirror.pyiceberg_table("public.n")
+    assert str(table.schema().find_field("v").field_type) == "decimal(38, 18)"
+
+
 def test_empty_table_is_mirrored_as_empty(mirror):
     mirror.sql("CREATE TABLE public.empty (id bigint PRIMARY KEY, v text)")
     mirror.snapshot(["public.empty"])

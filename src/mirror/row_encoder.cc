@@ -1,6 +1,7 @@
 #include "mirror/row_encoder.h"
 
 #include "pg/binary_values.h"
+#include "pg/mapped_values.h"
 
 namespace pg2iceberg {
 
@@ -42,11 +43,14 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
     case TypeOid::kFloat4: APPEND_DECODED(AppendFloat, pg::DecodeFloat4(value));
     case TypeOid::kFloat8: APPEND_DECODED(AppendDouble, pg::DecodeFloat8(value));
     case TypeOid::kDate: APPEND_DECODED(AppendInt32, pg::DecodeDate(value));
+    case TypeOid::kTime: APPEND_DECODED(AppendInt64, pg::DecodeTime(value));
+    case TypeOid::kTimeTz: APPEND_DECODED(AppendInt64, pg::DecodeTimeTzBinary(value));
     case TypeOid::kTimestamp:
     case TypeOid::kTimestampTz: APPEND_DECODED(AppendInt64, pg::DecodeTimestamp(value));
     case TypeOid::kUuid: APPEND_DECODED(AppendBytes, pg::DecodeUuid(value));
     case TypeOid::kJsonb: APPEND_DECODED(AppendBytes, pg::DecodeJsonb(value));
     case TypeOid::kText:
+    case TypeOid::kName:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
     case TypeOid::kJson:

@@ -43,12 +43,15 @@ Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column)
     case TypeOid::kFloat4: id = TypeId::kFloat; break;
     case TypeOid::kFloat8: id = TypeId::kDouble; break;
     case TypeOid::kText:
+    case TypeOid::kName:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
     case TypeOid::kJson:
     case TypeOid::kJsonb: id = TypeId::kString; break;
     case TypeOid::kBytea: id = TypeId::kBinary; break;
     case TypeOid::kDate: id = TypeId::kDate; break;
+    case TypeOid::kTime:
+    case TypeOid::kTimeTz: id = TypeId::kTime; break;  // timetz: the time in UTC
     case TypeOid::kTimestamp: id = TypeId::kTimestamp; break;
     case TypeOid::kTimestampTz: id = TypeId::kTimestampTz; break;
     case TypeOid::kUuid: id = TypeId::kUuid; break;

@@ -152,6 +152,20 @@ Result<ByteSpan> DecodeJsonb(ByteSpan value) {
   return value.subspan(1);
 }
 
+Result<int64_t> DecodeTime(ByteSpan value) {
+  constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
+  ASSIGN_OR_RETURN(const int64_t micros, DecodeInt8(value));
+  if (micros == kMicrosPerDay) {
+    return Status::InvalidArgument(
+        "time value 24:00:00 cannot be stored in an Iceberg time "
+        "(which ends at 23:59:59.999999)");
+  }
+  if (micros < 0 || micros > kMicrosPerDay) {
+    return Status::DataLoss("malformed binary time: " + std::to_string(micros) + " µs");
+  }
+  return micros;
+}
+
 Result<ByteSpan> DecodeUuid(ByteSpan value) {
   if (value.size() != 16) return WrongLength("uuid", 16, value.size());
   return value;

@@ -22,6 +22,9 @@ Result<double> DecodeFloat8(ByteSpan value);
 Result<bool> DecodeBool(ByteSpan value);
 Result<int32_t> DecodeDate(ByteSpan value);
 Result<int64_t> DecodeTimestamp(ByteSpan value);
+// time: µs since midnight. 24:00:00, which Postgres allows, has no Iceberg time →
+// kInvalidArgument; out-of-range µs → kDataLoss (malformed).
+Result<int64_t> DecodeTime(ByteSpan value);
 // jsonb's binary form is a version byte (1) followed by the JSON text; returns the text.
 Result<ByteSpan> DecodeJsonb(ByteSpan value);
 Result<ByteSpan> DecodeUuid(ByteSpan value);

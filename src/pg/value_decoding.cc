@@ -17,8 +17,6 @@ namespace {
 using change::ColumnSchema;
 using change::Value;
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
 // Applies `make` to a decoded value, or passes the error on.
 template <typename T, typename Make>
 Result<Value> Convert(Result<T> decoded, Make make) {
@@ -82,19 +80,6 @@ Result<Value> DecodeBytes(TypeOid oid, ByteSpan data, bool binary) {
   }
 }
 
-Result<int64_t> DecodeTimeBinary(ByteSpan data) {
-  ASSIGN_OR_RETURN(const int64_t micros, DecodeInt8(data));
-  if (micros == kMicrosPerDay) {
-    return Status::InvalidArgument(
-        "time value 24:00:00 cannot be stored in an Iceberg time "
-        "(which ends at 23:59:59.999999)");
-  }
-  if (micros < 0 || micros > kMicrosPerDay) {
-    return Status::DataLoss("malformed binary time: " + std::to_string(micros) + " µs");
-  }
-  return micros;
-}
-
 // binary_values' DecodeTimestamp, refusing the last ~30 years of Postgres' range, which move
 // past the int64 range when shifted to the Unix epoch.
 Result<int64_t> DecodeTimestampBinary(ByteSpan data, const char* type) {
@@ -113,7 +98,7 @@ Result<Value> DecodeTemporal(TypeOid oid, ByteSpan data, bool binary) {
     case TypeOid::kDate:
       return Convert(binary ? DecodeDate(data) : ParseDateText(text), Value::Date);
     case TypeOid::kTime:
-      return Convert(binary ? DecodeTimeBinary(data) : ParseTimeText(text), Value::Time);
+      return Convert(binary ? DecodeTime(data) : ParseTimeText(text), Value::Time);
     case TypeOid::kTimestamp:
       return Convert(binary ? DecodeTimestampBinary(data, "timestamp") : ParseTimestampText(text),
                      Value::Timestamp);

@@ -88,6 +88,7 @@ def test_unsupported_column_type(source, column_type):
     ("numeric", "123456789012345678901", "123456789012345678901"),
     ("numeric", "0.1234567890123456789", "0.1234567890123456789"),
     ("numeric", "'NaN'", "NaN"),
+    ("time", "'24:00:00'", "24:00:00"),
 ])
 def test_value_iceberg_cannot_hold_stops_with_table_column_and_value(source, column_type, value, shown):
     source.sql(f"CREATE TABLE public.bad (id int PRIMARY KEY, c {column_type})",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "capture/type_resolver.h"
 #include "iceberg/metadata_json.h"
 
 namespace pg2iceberg {
@@ -87,6 +88,18 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
   RETURN_IF_ERROR(RejectUnbuiltOptions(table));
   TablePlan plan;
   ASSIGN_OR_RETURN(plan.source, pg::DescribeTable(source, table.schema_name, table.table_name));
+  // Enums and citext are copied as text, domains as their base type (COPY sends each in that
+  // type's binary form); the declared name stays in type_name for messages.
+  capture::PgTypeResolver types(source);
+  for (pg::PgColumn& column : plan.source.columns) {
+    Result<capture::ResolvedType> resolved = types.Resolve(column.type_oid, column.type_modifier);
+    if (!resolved.ok()) {
+      return resolved.status().WithContext("table " + plan.source.QualifiedName() + ", column \"" +
+                                           column.name + "\"");
+    }
+    column.type_oid = resolved->type_oid;
+    column.type_modifier = resolved->type_modifier;
+  }
   for (const pg::PgColumn& column : plan.source.columns) {
     ASSIGN_OR_RETURN(MappedColumn mapped, MapColumn(plan.source.QualifiedName(), column));
     plan.columns.push_back(std::move(mapped));

@@ -174,6 +174,24 @@ def test_time_timetz_and_name(mirror):
         mirror.spark_rows("public", "tt")
 
 
+def test_enums_domains_and_citext_as_their_base_types(mirror):
+    mirror.sql("CREATE EXTENSION IF NOT EXISTS citext",
+               "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+               "CREATE DOMAIN price AS numeric(10,2) CHECK (VALUE >= 0)",
+               "CREATE DOMAIN positive_price AS price CHECK (VALUE > 0)",
+               "CREATE DOMAIN code AS varchar(8)",
+               "CREATE TABLE public.d (id int PRIMARY KEY, m mood, p price, pp positive_price, "
+               "c code, e citext NOT NULL)",
+               "INSERT INTO public.d VALUES (1, 'happy', 12.50, 0.01, 'AB-1', 'MiXeD'), "
+               "(2, NULL, NULL, NULL, NULL, ''), (3, 'sad', 99999999.99, 1, '', 'ünïcode')")
+    mirror.snapshot(["public.d"])
+    assert check_table(mirror, "public.d") == 3
+    types = {f.name: str(f.field_type) for f in mirror.pyiceberg_table("public.d").schema().fields}
+    assert types == {"id": "int", "m": "string", "p": "decimal(10, 2)", "pp": "decimal(10, 2)",
+                     "c": "string", "e": "string"}
+    assert mirror.pyiceberg_table("public.d").schema().find_field("e").required
+
+
 def test_empty_table_is_mirrored_as_empty(mirror):
     mirror.sql("CREATE TABLE public.empty (id bigint PRIMARY KEY, v text)")
     mirror.snapshot(["public.empty"])

@@ -40,6 +40,7 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
     case TypeOid::kInt2: APPEND_DECODED(AppendInt32, pg::DecodeInt2(value));
     case TypeOid::kInt4: APPEND_DECODED(AppendInt32, pg::DecodeInt4(value));
     case TypeOid::kInt8: APPEND_DECODED(AppendInt64, pg::DecodeInt8(value));
+    case TypeOid::kOid: APPEND_DECODED(AppendInt64, pg::DecodeOid(value));
     case TypeOid::kFloat4: APPEND_DECODED(AppendFloat, pg::DecodeFloat4(value));
     case TypeOid::kFloat8: APPEND_DECODED(AppendDouble, pg::DecodeFloat8(value));
     case TypeOid::kDate: APPEND_DECODED(AppendInt32, pg::DecodeDate(value));

@@ -39,7 +39,8 @@ Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column)
     case TypeOid::kBool: id = TypeId::kBoolean; break;
     case TypeOid::kInt2:
     case TypeOid::kInt4: id = TypeId::kInt; break;
-    case TypeOid::kInt8: id = TypeId::kLong; break;
+    case TypeOid::kInt8:
+    case TypeOid::kOid: id = TypeId::kLong; break;  // unsigned 32-bit: only long holds it exactly
     case TypeOid::kFloat4: id = TypeId::kFloat; break;
     case TypeOid::kFloat8: id = TypeId::kDouble; break;
     case TypeOid::kText:

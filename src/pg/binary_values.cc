@@ -95,6 +95,11 @@ Result<int32_t> DecodeInt4(ByteSpan value) {
   return static_cast<int32_t>(static_cast<uint32_t>(BigEndian(value)));
 }
 
+Result<int64_t> DecodeOid(ByteSpan value) {
+  if (value.size() != 4) return WrongLength("oid", 4, value.size());
+  return static_cast<int64_t>(static_cast<uint32_t>(BigEndian(value)));
+}
+
 Result<int64_t> DecodeInt8(ByteSpan value) {
   if (value.size() != 8) return WrongLength("int8", 8, value.size());
   return static_cast<int64_t>(BigEndian(value));

@@ -17,6 +17,8 @@ namespace pg2iceberg::pg {
 Result<int32_t> DecodeInt2(ByteSpan value);
 Result<int32_t> DecodeInt4(ByteSpan value);
 Result<int64_t> DecodeInt8(ByteSpan value);
+// oid: an unsigned 32-bit number, widened so it stays non-negative.
+Result<int64_t> DecodeOid(ByteSpan value);
 Result<float> DecodeFloat4(ByteSpan value);
 Result<double> DecodeFloat8(ByteSpan value);
 Result<bool> DecodeBool(ByteSpan value);

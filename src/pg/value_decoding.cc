@@ -51,8 +51,7 @@ Result<Value> DecodeNumber(TypeOid oid, ByteSpan data, bool binary) {
                                                std::numeric_limits<int64_t>::max()),
                      Value::Int64);
     case TypeOid::kOid:
-      return binary ? Convert(DecodeInt4(data),
-                              [](int32_t v) { return Value::Int64(static_cast<uint32_t>(v)); })
+      return binary ? Convert(DecodeOid(data), Value::Int64)
                     : Convert(ParseIntegerText(text, 0, std::numeric_limits<uint32_t>::max()),
                               Value::Int64);
     case TypeOid::kFloat4:

@@ -151,23 +151,23 @@ def test_unconstrained_numeric_is_decimal_38_18_exactly(mirror):
     assert str(table.schema().find_field("v").field_type) == "decimal(38, 18)"
 
 
-def test_time_timetz_and_name(mirror):
+def test_time_timetz_name_and_oid(mirror):
     # timetz is stored as the time of day in UTC (Iceberg's time has no zone).
-    mirror.sql("CREATE TABLE public.tt (id int PRIMARY KEY, t time, tz timetz, n name)",
-               "INSERT INTO public.tt VALUES (1, '00:00:00', '12:00:00+05:30', 'pg_catalog'), "
-               "(2, '23:59:59.999999', '23:30:00-02:00', 'a name'), (3, '12:34:56.789', '00:00:00+00', ''), "
-               "(4, NULL, NULL, NULL)")
+    mirror.sql("CREATE TABLE public.tt (id int PRIMARY KEY, t time, tz timetz, n name, o oid)",
+               "INSERT INTO public.tt VALUES (1, '00:00:00', '12:00:00+05:30', 'pg_catalog', 0), "
+               "(2, '23:59:59.999999', '23:30:00-02:00', 'a name', 4294967295), "
+               "(3, '12:34:56.789', '00:00:00+00', '', 2147483648), (4, NULL, NULL, NULL, NULL)")
     mirror.snapshot(["public.tt"])
-    expected = [(1, datetime.time(0, 0), datetime.time(6, 30), "pg_catalog"),
-                (2, datetime.time(23, 59, 59, 999999), datetime.time(1, 30), "a name"),
-                (3, datetime.time(12, 34, 56, 789000), datetime.time(0, 0), ""),
-                (4, None, None, None)]
+    expected = [(1, datetime.time(0, 0), datetime.time(6, 30), "pg_catalog", 0),
+                (2, datetime.time(23, 59, 59, 999999), datetime.time(1, 30), "a name", 4294967295),
+                (3, datetime.time(12, 34, 56, 789000), datetime.time(0, 0), "", 2147483648),
+                (4, None, None, None, None)]
     for reader, (names, rows) in [("duckdb", mirror.duckdb_rows("public", "tt")),
                                   ("pyiceberg", mirror.pyiceberg_rows(("public", "tt")))]:
-        assert names == ["id", "t", "tz", "n"], reader
+        assert names == ["id", "t", "tz", "n", "o"], reader
         assert sorted(rows, key=lambda r: r[0]) == expected, reader
     types = {f.name: str(f.field_type) for f in mirror.pyiceberg_table("public.tt").schema().fields}
-    assert types == {"id": "int", "t": "time", "tz": "time", "n": "string"}
+    assert types == {"id": "int", "t": "time", "tz": "time", "n": "string", "o": "long"}
     # Iceberg's Spark runtime (1.11) refuses tables with time columns; noticed here when it
     # starts reading them.
     with pytest.raises(Exception, match="Spark does not support time fields"):

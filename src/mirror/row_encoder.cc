@@ -57,10 +57,13 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
     case TypeOid::kJson:
     case TypeOid::kBytea: return writer.AppendBytes(column, value);
     case TypeOid::kNumeric: return AppendDecimal(column, value, writer);
-    default: break;  // types capture decodes but snapshots do not map yet (type_mapping.cc refuses them)
+    default: break;
   }
-  CHECK_MSG(false, "column type was not mapped");
-  return Status::Internal("unreachable");
+  // The types mapped to the text capture stages for them (type_mapping.cc).
+  CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)), "column type was not mapped");
+  ASSIGN_OR_RETURN(const change::Value text,
+                   pg::DecodeMappedValue(static_cast<uint32_t>(columns_[column].oid), value, /*binary=*/true));
+  return writer.AppendBytes(column, AsBytes(text.bytes));
 }
 
 #undef APPEND_DECODED

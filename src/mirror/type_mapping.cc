@@ -1,5 +1,7 @@
 #include "mirror/type_mapping.h"
 
+#include "pg/mapped_values.h"
+
 namespace pg2iceberg {
 namespace {
 
@@ -61,6 +63,12 @@ Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column)
       return MappedColumn{column, oid, type};
     }
     default:
+      // interval, money, inet, cidr, macaddr(8), bit, varbit, xml, pg_lsn and ranges: the text
+      // capture stages for them (pg/mapped_values.h), so both paths write the same string.
+      if (pg::IsMappedType(column.type_oid)) {
+        id = TypeId::kString;
+        break;
+      }
       return Unsupported(table, column, "is not supported yet");
   }
   return MappedColumn{column, oid, Type::Primitive(id)};

@@ -139,7 +139,7 @@ def test_missing_table_creates_nothing_in_the_catalog(mirror, rest):
 
 def test_unsupported_type_creates_nothing_in_the_catalog(mirror, rest):
     mirror.sql("CREATE TABLE public.good (id int PRIMARY KEY, v text)",
-               "CREATE TABLE public.odd (id int PRIMARY KEY, c interval)")
+               "CREATE TABLE public.odd (id int PRIMARY KEY, c point)")
     result = mirror.run("snapshot", rest_config(mirror, rest.uri, ["public.good", "public.odd"]))
     assert result.returncode != 0
     assert "public.odd" in result.stderr and '"c"' in result.stderr, result.stderr

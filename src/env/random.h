@@ -34,4 +34,9 @@ class SeededRandom final : public Random {
 
 std::string FormatUuid(const std::array<uint8_t, 16>& bytes);
 
+// Full-jitter exponential backoff for retry number `retry` (0 before the second attempt):
+// microseconds drawn uniformly from [0, min(max_ms, initial_ms · 2^retry)] ms. Used by every
+// client that retries (S3, the REST catalog), so they back off alike.
+int64_t FullJitterBackoffMicros(Random& random, int retry, int64_t initial_ms, int64_t max_ms);
+
 }  // namespace pg2iceberg

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <thread>
@@ -126,6 +127,22 @@ TEST(SystemRandomTest, ConcurrentDrawsAreDistinct) {
   std::set<uint64_t> all;
   for (const auto& mine : draws) all.insert(mine.begin(), mine.end());
   EXPECT_EQ(all.size(), 8000u);
+}
+
+TEST(FullJitterBackoffTest, StaysWithinTheDoublingCeilingAndTheCap) {
+  SeededRandom random(7);
+  for (int retry = 0; retry < 12; ++retry) {
+    const int64_t ceiling_us = std::min<int64_t>(int64_t{100} << retry, 2000) * 1000;
+    int64_t largest = 0;
+    for (int i = 0; i < 200; ++i) {
+      const int64_t wait = FullJitterBackoffMicros(random, retry, 100, 2000);
+      ASSERT_GE(wait, 0);
+      ASSERT_LE(wait, ceiling_us) << "retry " << retry;
+      largest = std::max(largest, wait);
+    }
+    EXPECT_GT(largest, ceiling_us / 2) << "retry " << retry;  // the whole range is used
+  }
+  EXPECT_LE(FullJitterBackoffMicros(random, 1000, 100, 2000), 2'000'000);  // no overflow
 }
 
 }  // namespace

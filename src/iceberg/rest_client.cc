@@ -1,7 +1,5 @@
 #include "iceberg/rest_client.h"
 
-#include <algorithm>
-
 #include "base/bytes.h"
 
 namespace pg2iceberg::iceberg {
@@ -38,10 +36,8 @@ Result<HttpResponse> RestClient::Exchange(std::string_view method, const std::st
 }
 
 int64_t RestClient::BackoffMicros(int attempt) {
-  int64_t ceiling_ms = std::max<int64_t>(policy_.initial_backoff_ms, 1);
-  for (int i = 0; i < attempt && ceiling_ms < policy_.max_backoff_ms; ++i) ceiling_ms *= 2;
-  ceiling_ms = std::min(ceiling_ms, std::max<int64_t>(policy_.max_backoff_ms, 1));
-  return static_cast<int64_t>(retry_->random.Uniform(static_cast<uint64_t>(ceiling_ms) * 1000));
+  return FullJitterBackoffMicros(retry_->random, attempt, policy_.initial_backoff_ms,
+                                 policy_.max_backoff_ms);
 }
 
 Result<Json> RestClient::Call(std::string_view method, const std::string& url, const Json* body,

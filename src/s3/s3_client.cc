@@ -77,11 +77,9 @@ void S3Client::Sign(const Call& call, const std::string& payload_sha256, HttpReq
 }
 
 int64_t S3Client::BackoffMicros(int retry) {
-  int64_t cap_ms = options_.retry.initial_backoff_ms;
-  for (int i = 1; i < retry && cap_ms < options_.retry.max_backoff_ms; ++i) cap_ms *= 2;
-  cap_ms = std::min(cap_ms, options_.retry.max_backoff_ms);
   std::lock_guard<std::mutex> lock(random_mu_);
-  return static_cast<int64_t>(random_.Uniform(static_cast<uint64_t>(cap_ms) * 1000 + 1));
+  return FullJitterBackoffMicros(random_, retry - 1, options_.retry.initial_backoff_ms,
+                                 options_.retry.max_backoff_ms);
 }
 
 Result<HttpResponse> S3Client::AttemptOnce(const Call& call, HttpRequest& request,

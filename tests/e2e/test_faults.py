@@ -71,15 +71,18 @@ class Faulty:
                                                                       Prefix="warehouse/")
         return [o["Key"] for page in pages for o in page.get("Contents", []) if o["Key"].endswith(".parquet")]
 
-    def assert_mirror_equals_source(self, table):
-        """Read directly (not through the proxies) by PyIceberg through the REST catalog."""
-        conn = self.mirror.connect()
-        names, types, expected = source_rows(conn, f"public.{table}")
-        conn.close()
+    def table(self, name):
+        """The Iceberg table, loaded directly (not through the proxies) by PyIceberg."""
         catalog = RestCatalog("rest", uri=self.rest.uri, **{
             "s3.endpoint": self.s3.endpoint, "s3.access-key-id": self.s3.keys[0],
             "s3.secret-access-key": self.s3.keys[1], "s3.region": REGION})
-        arrow = catalog.load_table(f"{self.namespace}.{table}").scan().to_arrow()
+        return catalog.load_table(f"{self.namespace}.{name}")
+
+    def assert_mirror_equals_source(self, table):
+        conn = self.mirror.connect()
+        names, types, expected = source_rows(conn, f"public.{table}")
+        conn.close()
+        arrow = self.table(table).scan().to_arrow()
         assert arrow.column_names == names
         got = list(zip(*[c.to_pylist() for c in arrow.columns]))
         assert len(got) == len(expected)  # nothing twice
@@ -295,10 +298,7 @@ class LoseCommitAnswers:
 
 
 def snapshot_ids(faulty, table):
-    catalog = RestCatalog("rest", uri=faulty.rest.uri, **{
-        "s3.endpoint": faulty.s3.endpoint, "s3.access-key-id": faulty.s3.keys[0],
-        "s3.secret-access-key": faulty.s3.keys[1], "s3.region": REGION})
-    return [s.snapshot_id for s in catalog.load_table(f"{faulty.namespace}.{table}").metadata.snapshots]
+    return [s.snapshot_id for s in faulty.table(table).metadata.snapshots]
 
 
 @pytest.mark.parametrize("tables", [1, 2])

@@ -69,13 +69,6 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-bool HasHeader(const HttpRequest& request, std::string_view lower_name) {
-  for (const auto& header : request.headers) {
-    if (Lowercase(header.first) == lower_name) return true;
-  }
-  return false;
-}
-
 // The request's headers, plus blanks that stop curl adding its own Expect and Content-Type.
 Slist BuildHeaders(const HttpRequest& request) {
   curl_slist* list = nullptr;
@@ -87,8 +80,8 @@ Slist BuildHeaders(const HttpRequest& request) {
     // "Name;" is curl's spelling for a header with an empty value ("Name:" would remove it).
     append(value.empty() ? name + ";" : name + ": " + value);
   }
-  if (!HasHeader(request, "expect")) append("Expect:");
-  if (!HasHeader(request, "content-type")) append("Content-Type:");
+  if (request.FindHeader("expect") == nullptr) append("Expect:");
+  if (request.FindHeader("content-type") == nullptr) append("Content-Type:");
   return Slist(list);
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct HttpRequest {
   // PEM file of the certificate authorities that may sign an https server's certificate;
   // empty: the system's store.
   std::string ca_file;
+  // The value of the first header with this name in any case ("content-type" finds
+  // "Content-Type"), or nullptr.
+  const std::string* FindHeader(std::string_view lower_name) const;
 };
 
 struct HttpResponse {

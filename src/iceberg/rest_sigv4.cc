@@ -70,24 +70,6 @@ s3::HeaderList QueryParameters(std::string_view query) {
   return parameters;
 }
 
-bool EqualsIgnoringCase(std::string_view name, std::string_view lower_name) {
-  if (name.size() != lower_name.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c =
-        name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    if (c != lower_name[i]) return false;
-  }
-  return true;
-}
-
-// The first header named `lower_name` (any case), or nullptr.
-const std::string* HeaderValue(const HttpRequest& request, std::string_view lower_name) {
-  for (const auto& [name, value] : request.headers) {
-    if (EqualsIgnoringCase(name, lower_name)) return &value;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 Status CheckRestSigV4Options(const RestSigV4Options& options) {
@@ -112,7 +94,7 @@ std::string RestSigV4CanonicalUri(std::string_view sent_path) {
 Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros, HttpRequest& request) {
   for (std::string_view name :
        {"host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token"}) {
-    if (HeaderValue(request, name) != nullptr) {
+    if (request.FindHeader(name) != nullptr) {
       return Status::Internal("REST catalog SigV4: the request already carries " +
                               std::string(name));
     }
@@ -123,7 +105,7 @@ Status SignRestRequest(const RestSigV4Options& options, int64_t unix_micros, Htt
   signing.canonical_uri = RestSigV4CanonicalUri(url.path);
   signing.query = QueryParameters(url.query);
   signing.headers.emplace_back("host", url.authority);
-  if (const std::string* content_type = HeaderValue(request, "content-type")) {
+  if (const std::string* content_type = request.FindHeader("content-type")) {
     signing.headers.emplace_back("content-type", *content_type);
   }
   signing.payload_sha256_hex = s3::Sha256Hex(request.body);

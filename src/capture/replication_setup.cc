@@ -81,6 +81,18 @@ Result<change::Lsn> CreateSlot(PgConnection& replication, const std::string& slo
   return change::ParseLsn(consistent_point);
 }
 
+Result<ExportedSnapshot> CreateTemporarySlotWithSnapshot(PgConnection& replication,
+                                                         const std::string& slot_name) {
+  Result<PgRows> rows = replication.Exec("CREATE_REPLICATION_SLOT " + QuoteIdentifier(slot_name) +
+                                         " TEMPORARY LOGICAL pgoutput EXPORT_SNAPSHOT");
+  if (!rows.ok()) return rows.status().WithContext("creating temporary replication slot " + slot_name);
+  ExportedSnapshot exported;
+  ASSIGN_OR_RETURN(std::string consistent_point, Cell(*rows, 0, 1, "CREATE_REPLICATION_SLOT"));
+  ASSIGN_OR_RETURN(exported.consistent_point, change::ParseLsn(consistent_point));
+  ASSIGN_OR_RETURN(exported.snapshot_name, Cell(*rows, 0, 2, "CREATE_REPLICATION_SLOT"));
+  return exported;
+}
+
 Status EnsurePublication(PgConnection& sql, const std::string& publication, const std::vector<TableName>& tables) {
   ASSIGN_OR_RETURN(PgRows exists, sql.ExecParams("SELECT puballtables::text FROM pg_publication WHERE pubname = $1",
                                                  {publication}));

@@ -46,6 +46,21 @@ Result<std::optional<SlotInfo>> LoadSlot(PgConnection& sql, const std::string& s
 // consistent point (the first LSN it decodes from). kConflict when the slot exists.
 Result<change::Lsn> CreateSlot(PgConnection& replication, const std::string& slot_name);
 
+// A temporary slot's consistent point and the snapshot it exported: a transaction that imports
+// the snapshot (SET TRANSACTION SNAPSHOT) sees exactly the transactions that committed before
+// the consistent point.
+struct ExportedSnapshot {
+  change::Lsn consistent_point = 0;
+  std::string snapshot_name;
+};
+
+// Creates a TEMPORARY logical slot (pgoutput) that exports its snapshot, on a replication
+// connection. The snapshot can be imported until the next command on `replication`; the slot
+// disappears with the connection. Waits, as any slot creation, for the transactions running
+// on the source to end.
+Result<ExportedSnapshot> CreateTemporarySlotWithSnapshot(PgConnection& replication,
+                                                         const std::string& slot_name);
+
 struct TableName {
   std::string schema_name;
   std::string table_name;

@@ -1,7 +1,12 @@
 #include "mirror/snapshot.h"
 
+#include <cinttypes>
+#include <cstdio>
 #include <memory>
 #include <vector>
+
+#include "capture/replication_setup.h"
+#include "change/change.h"
 
 #include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
@@ -71,11 +76,12 @@ std::string CopiedSummary(const CopiedTable& copied) {
 // so readers see all tables move to the same point in time together. Removes the data files of
 // tables whose commit failed, unless its outcome is unknown; returns the first failure.
 Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
-                    iceberg::Catalog& catalog, Env& env) {
+                    change::Lsn source_lsn, iceberg::Catalog& catalog, Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
     inputs.push_back({plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
-                      {{"pg2iceberg.operation", "snapshot"}}, plans[i].store});
+                      {{"pg2iceberg.operation", "snapshot"}, {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
+                      plans[i].store});
   }
   // Every input names its table's store; the shared one is only a default.
   iceberg::CommitServices services{*plans.front().store, catalog, env.random, env.clock};
@@ -99,8 +105,8 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
 
 // Copies every table, then commits them all at once. On a copy failure the files already
 // copied are removed and nothing is committed.
-Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, iceberg::Catalog& catalog,
-                      const SinkConfig& sink, Env& env) {
+Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, change::Lsn source_lsn,
+                      iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
   if (plans.empty()) return Status::Ok();
   int64_t start = env.clock.MonotonicMicros();
   std::vector<CopiedTable> copied;
@@ -120,7 +126,7 @@ Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, icebe
     for (size_t i = 0; i < copied.size(); ++i) RemoveQuietly(*plans[i].store, copied[i].keys, env);
     return status;
   }
-  RETURN_IF_ERROR(CommitTables(plans, copied, catalog, env));
+  RETURN_IF_ERROR(CommitTables(plans, copied, source_lsn, catalog, env));
   double seconds = static_cast<double>(env.clock.MonotonicMicros() - start) / 1e6;
   env.log.Info("snapshot of " + std::to_string(plans.size()) + " tables committed in " +
                std::to_string(seconds) + " s");
@@ -137,6 +143,26 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
   return plans;
 }
 
+// Starts the REPEATABLE READ transaction on `source` with the snapshot a temporary replication
+// slot exported, so every table is read as of the slot's consistent point: exactly the
+// transactions that committed before it. Returns that LSN. The slot goes away with its
+// connection once the snapshot is imported.
+Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConnection& source, Env& env) {
+  constexpr std::string_view kNeeds =
+      "the snapshot reads the source at a replication slot's consistent point, which needs "
+      "wal_level = logical, a free replication slot and a user with the REPLICATION attribute";
+  Result<std::unique_ptr<PgConnection>> replication = ConnectReplication(config, "pg2iceberg-snapshot", env);
+  if (!replication.ok()) return replication.status().WithContext(kNeeds);
+  char slot_name[40];
+  std::snprintf(slot_name, sizeof slot_name, "pg2iceberg_snapshot_%016" PRIx64, env.random.Next64());
+  Result<capture::ExportedSnapshot> exported = capture::CreateTemporarySlotWithSnapshot(**replication, slot_name);
+  if (!exported.ok()) return exported.status().WithContext(kNeeds);
+  RETURN_IF_ERROR(source.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
+  RETURN_IF_ERROR(source.Exec("SET TRANSACTION SNAPSHOT " + QuoteLiteral(exported->snapshot_name)).status());
+  env.log.Info("reading the source as of LSN " + change::FormatLsn(exported->consistent_point));
+  return exported->consistent_point;
+}
+
 }  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
@@ -146,12 +172,12 @@ Status RunSnapshot(const Config& config, Env& env) {
   if (!AsksForVendedCredentials(config.sink)) RETURN_IF_ERROR(stores.Own().status());
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
-  RETURN_IF_ERROR(source->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
+  ASSIGN_OR_RETURN(change::Lsn source_lsn, BeginAtConsistentPoint(config.source.postgres, *source, env));
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans, PlanTables(config, *source));
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
   for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, stores, env));
-  RETURN_IF_ERROR(SnapshotTables(plans, *source, catalog, config.sink, env));
+  RETURN_IF_ERROR(SnapshotTables(plans, *source, source_lsn, catalog, config.sink, env));
   return source->Exec("COMMIT").status();
 }
 

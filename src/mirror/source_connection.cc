@@ -1,6 +1,16 @@
 #include "mirror/source_connection.h"
 
 namespace pg2iceberg {
+namespace {
+
+// Text values arrive in exactly the forms pg/text_values.h parses (and money in the form
+// pg/mapped_values.h expects: lc_monetary C prints two fractional digits).
+constexpr std::string_view kReplicationSessionSettings =
+    "SET client_encoding = 'UTF8'; SET datestyle = 'ISO, YMD'; SET timezone = 'UTC';"
+    " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET intervalstyle = 'postgres';"
+    " SET lc_monetary = 'C'";
+
+}  // namespace
 
 PgConnectParams SourceConnectParams(const PostgresConfig& config) {
   PgConnectParams params;
@@ -20,6 +30,19 @@ Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config
   if (!connection.ok()) return connection.status().WithContext(where);
   Result<PgRows> set = (*connection)->Exec("SET client_encoding TO 'UTF8'");
   if (!set.ok()) return set.status().WithContext(where);
+  return connection;
+}
+
+Result<std::unique_ptr<PgConnection>> ConnectReplication(const PostgresConfig& config,
+                                                         const std::string& application_name, Env& env) {
+  PgConnectParams params = SourceConnectParams(config);
+  params.replication = true;
+  params.application_name = application_name;
+  const std::string where = "source postgres " + config.host + ":" + std::to_string(config.port) + "/" +
+                            config.database + " (replication connection)";
+  Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(params);
+  if (!connection.ok()) return connection.status().WithContext(where);
+  RETURN_IF_ERROR((*connection)->Exec(kReplicationSessionSettings).status().WithContext(where));
   return connection;
 }
 

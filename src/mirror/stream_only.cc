@@ -14,25 +14,6 @@
 namespace pg2iceberg {
 namespace {
 
-// Text values arrive in exactly the forms pg/text_values.h parses (and money in the form
-// pg/mapped_values.h expects: lc_monetary C prints two fractional digits).
-constexpr std::string_view kReplicationSessionSettings =
-    "SET client_encoding = 'UTF8'; SET datestyle = 'ISO, YMD'; SET timezone = 'UTC';"
-    " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET intervalstyle = 'postgres';"
-    " SET lc_monetary = 'C'";
-
-Result<std::unique_ptr<PgConnection>> ConnectReplication(const PostgresConfig& config, Env& env) {
-  PgConnectParams params = SourceConnectParams(config);
-  params.replication = true;
-  params.application_name = "pg2iceberg-capture";
-  const std::string where = "source postgres " + config.host + ":" + std::to_string(config.port) + "/" +
-                            config.database + " (replication connection)";
-  Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(params);
-  if (!connection.ok()) return connection.status().WithContext(where);
-  RETURN_IF_ERROR((*connection)->Exec(kReplicationSessionSettings).status().WithContext(where));
-  return connection;
-}
-
 Result<std::unique_ptr<PgConnection>> ConnectState(const Config& config, Env& env) {
   if (config.state.postgres_url.empty()) return ConnectSource(config.source.postgres, env);
   PgConnectParams params;
@@ -72,7 +53,7 @@ namespace {
 Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, env));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, "pg2iceberg-capture", env));
   RETURN_IF_ERROR(capture::CheckServerVersion(replication->ServerVersion()));
   ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));

@@ -20,7 +20,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"", {"tables", "source", "sink", "state", "metrics_addr", "snapshot_only"}},
       {"tables[]",
        {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
-      {"tables[].iceberg", {"partition"}},
+      {"tables[].iceberg", {"partition", "wide_numeric"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
       {"source.logical",
@@ -165,7 +165,15 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
   table->has_column_overrides = node["columns"] && !node["columns"].IsNull();
   YAML::Node iceberg = node["iceberg"];
   RETURN_IF_ERROR(reader.CheckKeys(iceberg, "tables[].iceberg", path + ".iceberg"));
-  if (iceberg) RETURN_IF_ERROR(reader.StringList(iceberg, path + ".iceberg", "partition", &table->partition));
+  if (!iceberg) return Status::Ok();
+  RETURN_IF_ERROR(reader.StringList(iceberg, path + ".iceberg", "partition", &table->partition));
+  std::string wide_numeric = "refuse";
+  RETURN_IF_ERROR(reader.String(iceberg, path + ".iceberg", "wide_numeric", &wide_numeric));
+  if (wide_numeric != "refuse" && wide_numeric != "string") {
+    return Status::InvalidArgument(path + ".iceberg.wide_numeric: \"" + wide_numeric +
+                                   "\" is not one of refuse, string");
+  }
+  table->wide_numeric_as_string = wide_numeric == "string";
   return Status::Ok();
 }
 

@@ -236,6 +236,30 @@ TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
   EXPECT_EQ(config->sink.target_file_size_bytes, 8388608);
 }
 
+TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
+  auto with = [](const std::string& value) {
+    std::string text = kMinimal;
+    text.replace(text.find("  - name: customers"), 19,
+                 "  - name: customers\n    iceberg:\n      wide_numeric: " + value);
+    return Parse(text);
+  };
+  Result<Config> plain = Parse(kMinimal);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->tables[1].wide_numeric_as_string);
+  Result<Config> refuse = with("refuse");
+  ASSERT_TRUE(refuse.ok()) << refuse.status().ToString();
+  EXPECT_FALSE(refuse->tables[1].wide_numeric_as_string);
+  Result<Config> string = with("string");
+  ASSERT_TRUE(string.ok()) << string.status().ToString();
+  EXPECT_TRUE(string->tables[1].wide_numeric_as_string);
+  Result<Config> bad = with("double");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("tables[1].iceberg.wide_numeric: \"double\" is not one of refuse, string"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ConfigYamlTest, MissingFileNamesThePath) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile("/nonexistent/pg2iceberg.yaml", &warnings);

@@ -17,6 +17,10 @@ struct TableConfig {
   std::string table_name;
   std::vector<std::string> primary_key;      // overrides the discovered key when non-empty
   std::vector<std::string> partition;        // iceberg.partition transforms, as written
+  // iceberg.wide_numeric: "string" stores numeric columns no Iceberg decimal holds (precision
+  // over 38, negative scale) as their exact Postgres text; false (the default "refuse")
+  // refuses such tables.
+  bool wide_numeric_as_string = false;
   bool has_column_overrides = false;         // `columns:` was given
   bool skip_snapshot = false;
 };

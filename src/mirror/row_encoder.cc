@@ -2,6 +2,7 @@
 
 #include "pg/binary_values.h"
 #include "pg/mapped_values.h"
+#include "pg/text_of_binary.h"
 
 namespace pg2iceberg {
 
@@ -56,7 +57,13 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
     case TypeOid::kBpchar:
     case TypeOid::kJson:
     case TypeOid::kBytea: return writer.AppendBytes(column, value);
-    case TypeOid::kNumeric: return AppendDecimal(column, value, writer);
+    case TypeOid::kNumeric:
+      if (columns_[column].iceberg_type.id == iceberg::TypeId::kString) {
+        // iceberg.wide_numeric: string — Postgres' exact text of the value.
+        ASSIGN_OR_RETURN(const std::string text, pg::NumericTextOfBinary(value));
+        return writer.AppendBytes(column, AsBytes(text));
+      }
+      return AppendDecimal(column, value, writer);
     default: break;
   }
   // The types mapped to the text capture stages for them (type_mapping.cc).

@@ -101,7 +101,8 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
     column.type_modifier = resolved->type_modifier;
   }
   for (const pg::PgColumn& column : plan.source.columns) {
-    ASSIGN_OR_RETURN(MappedColumn mapped, MapColumn(plan.source.QualifiedName(), column));
+    ASSIGN_OR_RETURN(MappedColumn mapped, MapColumn(plan.source.QualifiedName(), column,
+                                                    {.wide_numeric_as_string = table.wide_numeric_as_string}));
     plan.columns.push_back(std::move(mapped));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> key, KeyColumns(table, plan.source));

@@ -15,7 +15,10 @@ Status Unsupported(const std::string& table, const PgColumn& column, const std::
                                  column.type_name + " " + why);
 }
 
-Result<Type> MapNumeric(const std::string& table, const PgColumn& column) {
+Result<Type> MapNumeric(const std::string& table, const PgColumn& column, const MappingPolicy& policy) {
+  constexpr std::string_view kWayOut =
+      "; declare a precision of at most 38 (ALTER TABLE … ALTER COLUMN … TYPE numeric(p,s)), or set "
+      "the table's iceberg.wide_numeric: string to store its exact text";
   if (column.type_modifier < 4) {
     return Type::Decimal(pg::kUnconstrainedNumericPrecision, pg::kUnconstrainedNumericScale);
   }
@@ -23,18 +26,20 @@ Result<Type> MapNumeric(const std::string& table, const PgColumn& column) {
   int precision = (packed >> 16) & 0xffff;
   int scale = packed & 0x7ff;
   if (scale & 0x400) scale -= 0x800;  // 11-bit two's complement (negative scales, PG 15+)
+  const bool fits = precision <= 38 && scale >= 0 && scale <= precision;
+  if (!fits && policy.wide_numeric_as_string) return Type::Primitive(TypeId::kString);
   if (precision > 38) {
-    return Unsupported(table, column, "exceeds Iceberg's maximum decimal precision 38");
+    return Unsupported(table, column, "exceeds Iceberg's maximum decimal precision 38" + std::string(kWayOut));
   }
   if (scale < 0 || scale > precision) {
-    return Unsupported(table, column, "has a scale Iceberg decimals cannot represent");
+    return Unsupported(table, column, "has a scale Iceberg decimals cannot represent" + std::string(kWayOut));
   }
   return Type::Decimal(precision, scale);
 }
 
 }  // namespace
 
-Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column) {
+Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column, const MappingPolicy& policy) {
   TypeOid oid = static_cast<TypeOid>(column.type_oid);
   TypeId id;
   switch (oid) {
@@ -59,7 +64,7 @@ Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column)
     case TypeOid::kTimestampTz: id = TypeId::kTimestampTz; break;
     case TypeOid::kUuid: id = TypeId::kUuid; break;
     case TypeOid::kNumeric: {
-      ASSIGN_OR_RETURN(Type type, MapNumeric(table, column));
+      ASSIGN_OR_RETURN(Type type, MapNumeric(table, column, policy));
       return MappedColumn{column, oid, type};
     }
     default:

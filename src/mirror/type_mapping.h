@@ -17,7 +17,15 @@ struct MappedColumn {
   iceberg::Type iceberg_type;
 };
 
+// How a table wants the values that have no exact Iceberg type of their own.
+struct MappingPolicy {
+  // numeric with precision over 38 or a negative scale → string (Postgres' exact text)
+  // instead of a refusal.
+  bool wide_numeric_as_string = false;
+};
+
 // Maps one column; kInvalidArgument naming `table`, the column and its type when unsupported.
-Result<MappedColumn> MapColumn(const std::string& table, const pg::PgColumn& column);
+Result<MappedColumn> MapColumn(const std::string& table, const pg::PgColumn& column,
+                               const MappingPolicy& policy = {});
 
 }  // namespace pg2iceberg

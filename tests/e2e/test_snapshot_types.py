@@ -231,6 +231,36 @@ def test_types_without_an_iceberg_counterpart_are_the_text_postgres_prints(mirro
     assert set(types.values()) == {"int", "string"}
 
 
+def test_wide_numeric_policy_stores_the_exact_text(mirror):
+    # numeric beyond Iceberg's decimal (precision over 38, a negative scale) is refused unless
+    # the table says iceberg.wide_numeric: string; then it is Postgres' own text, digit for digit.
+    mirror.sql("CREATE TABLE public.w (id int PRIMARY KEY, big numeric(60, 20), neg numeric(5, -2), "
+               "fits numeric(10, 2))",
+               "INSERT INTO public.w VALUES "
+               "(1, 1234567890123456789012345678901234567890.12345678901234567890, 1234500, 1.5), "
+               "(2, -0.00000000000000000001, -9999900, -0.01), (3, 'NaN', 0, 0), "
+               "(4, 1e39, NULL, NULL), (5, -9999999999999999999999999999999999999999.5, 100, 99999999.99), "
+               "(6, NULL, NULL, NULL)")
+    refused = mirror.run("snapshot", mirror.config(["public.w"]))
+    assert refused.returncode != 0
+    assert "iceberg.wide_numeric: string" in refused.stderr and '"big"' in refused.stderr, refused.stderr
+    assert mirror.catalog_rows() == []
+    mirror.snapshot([{"name": "public.w", "iceberg": {"wide_numeric": "string"}}])
+    conn = mirror.connect()
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, big::text, neg::text, fits FROM public.w ORDER BY id")
+        expected = [tuple(row) for row in cur.fetchall()]
+    conn.close()
+    assert expected[0][1] == "1234567890123456789012345678901234567890.12345678901234567890"
+    for reader, (names, rows) in [("duckdb", mirror.duckdb_rows("public", "w")),
+                                  ("pyiceberg", mirror.pyiceberg_rows(("public", "w"))),
+                                  ("spark", mirror.spark_rows("public", "w"))]:
+        assert names == ["id", "big", "neg", "fits"], reader
+        assert sorted((tuple(r) for r in rows), key=lambda r: r[0]) == expected, reader
+    types = {f.name: str(f.field_type) for f in mirror.pyiceberg_table("public.w").schema().fields}
+    assert types == {"id": "int", "big": "string", "neg": "string", "fits": "decimal(10, 2)"}
+
+
 def test_empty_table_is_mirrored_as_empty(mirror):
     mirror.sql("CREATE TABLE public.empty (id bigint PRIMARY KEY, v text)")
     mirror.snapshot(["public.empty"])

@@ -18,12 +18,9 @@ using parquet::StatValue;
 constexpr size_t kTruncateLength = 16;
 constexpr size_t kNoByteLimit = std::numeric_limits<size_t>::max();
 
-ColumnSpec SpecFor(const Field& field) {
-  ColumnSpec spec;
-  spec.name = field.name;
-  spec.field_id = field.id;
-  spec.required = field.required;
-  switch (field.type.id) {
+// The physical type and annotation of a primitive type's leaf.
+void SetLeafType(const Type& type, ColumnSpec& spec) {
+  switch (type.id) {
     case TypeId::kBoolean: spec.physical_type = PhysicalType::kBoolean; break;
     case TypeId::kInt: spec.physical_type = PhysicalType::kInt32; break;
     case TypeId::kLong: spec.physical_type = PhysicalType::kInt64; break;
@@ -40,7 +37,7 @@ ColumnSpec SpecFor(const Field& field) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
       spec.physical_type = PhysicalType::kInt64;
-      spec.annotation = Annotation::Timestamp(field.type.id == TypeId::kTimestampTz);
+      spec.annotation = Annotation::Timestamp(type.id == TypeId::kTimestampTz);
       break;
     case TypeId::kString:
       spec.physical_type = PhysicalType::kByteArray;
@@ -49,16 +46,48 @@ ColumnSpec SpecFor(const Field& field) {
     case TypeId::kBinary: spec.physical_type = PhysicalType::kByteArray; break;
     case TypeId::kDecimal:
       spec.physical_type = PhysicalType::kFixedLenByteArray;
-      spec.type_length = parquet::DecimalMinBytes(field.type.precision);
-      spec.annotation = Annotation::Decimal(field.type.precision, field.type.scale);
+      spec.type_length = parquet::DecimalMinBytes(type.precision);
+      spec.annotation = Annotation::Decimal(type.precision, type.scale);
       break;
     case TypeId::kUuid:
       spec.physical_type = PhysicalType::kFixedLenByteArray;
       spec.type_length = 16;
       spec.annotation = Annotation::Uuid();
       break;
+    case TypeId::kList:
+      CHECK_MSG(false, "a list is not a leaf");
   }
+}
+
+ColumnSpec SpecFor(const Field& field) {
+  ColumnSpec spec;
+  spec.name = field.name;
+  spec.field_id = field.id;
+  spec.required = field.required;
+  if (!field.type.is_list()) {
+    SetLeafType(field.type, spec);
+    return spec;
+  }
+  const ListElement& element = *field.type.element;
+  spec.list_element = parquet::ListElementSpec{element.id, element.required};
+  SetLeafType(element.type, spec);
   return spec;
+}
+
+// The type of the Parquet leaf with field id `id`: a top-level primitive field's, or a list
+// element's (`in_list` set). Null when no leaf has that id.
+const Type* LeafType(const Schema& schema, int id, bool& in_list) {
+  for (const Field& field : schema.fields) {
+    if (field.type.is_list() && field.type.element->id == id) {
+      in_list = true;
+      return &field.type.element->type;
+    }
+    if (!field.type.is_list() && field.id == id) {
+      in_list = false;
+      return &field.type;
+    }
+  }
+  return nullptr;
 }
 
 // Drops leading bytes that only repeat the sign: 00 before a byte below 0x80, FF before a
@@ -131,15 +160,17 @@ DataFile DataFileFor(const std::string& location, const parquet::ParquetFile& fi
   data_file.file_size_in_bytes = static_cast<int64_t>(file.bytes.size());
   for (const parquet::ColumnSummary& column : file.columns) {
     const int id = column.field_id;
-    const Field* field = schema.FindById(id);
-    CHECK(field != nullptr);
+    bool in_list = false;
+    const Type* type = LeafType(schema, id, in_list);
+    CHECK(type != nullptr);
     data_file.column_sizes[id] = column.compressed_size_bytes;
     data_file.value_counts[id] = column.value_count;
     data_file.null_value_counts[id] = column.null_count;
     if (column.nan_count) data_file.nan_value_counts[id] = *column.nan_count;
+    if (in_list) continue;  // no bounds for list elements, as Iceberg's Java writer
     std::optional<Bytes> lower, upper;
-    if (column.min) lower = IcebergBound(field->type.id, *column.min, /*upper=*/false);
-    if (column.max) upper = IcebergBound(field->type.id, *column.max, /*upper=*/true);
+    if (column.min) lower = IcebergBound(type->id, *column.min, /*upper=*/false);
+    if (column.max) upper = IcebergBound(type->id, *column.max, /*upper=*/true);
     if (lower) data_file.lower_bounds[id] = std::move(*lower);
     if (upper) data_file.upper_bounds[id] = std::move(*upper);
   }

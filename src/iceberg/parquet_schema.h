@@ -12,11 +12,13 @@
 
 namespace pg2iceberg::iceberg {
 
-// One Parquet leaf column per schema field, carrying the field id:
+// One Parquet column per schema field, carrying the field id:
 //   boolean → BOOLEAN; int, date → INT32; long, time, timestamp(tz) → INT64; float → FLOAT;
 //   double → DOUBLE; string → BYTE_ARRAY (STRING); binary → BYTE_ARRAY;
 //   decimal(p,s) → FIXED_LEN_BYTE_ARRAY of the fewest bytes for p (DECIMAL);
-//   uuid → FIXED_LEN_BYTE_ARRAY(16) (UUID).
+//   uuid → FIXED_LEN_BYTE_ARRAY(16) (UUID);
+//   list<T> → the 3-level LIST group (column_spec.h) with the field id on the outer group and
+//   the element id on the element leaf, which is laid out as T is above.
 std::vector<parquet::ColumnSpec> ParquetColumnsFor(const Schema& schema);
 
 // The data-file entry for a finished Parquet file stored at `location`: record count, size,
@@ -26,6 +28,10 @@ std::vector<parquet::ColumnSpec> ParquetColumnsFor(const Schema& schema);
 // bound 16 bytes (a shortened upper bound has its last code point or byte that can grow
 // incremented, and is left out when none can); a decimal bound is the unscaled value as
 // big-endian two's complement in the fewest bytes; a uuid bound its 16 bytes.
+// A list's metrics are keyed by its element's field id (the Parquet leaf): column size, value
+// count (level entries: elements, null elements, null and empty lists) and null count (the
+// Parquet null_count: null elements, null lists and empty lists), NaN count for float/double
+// elements; no bounds, as Iceberg's Java Parquet writer stores none for list or map leaves.
 DataFile DataFileFor(const std::string& location, const parquet::ParquetFile& file,
                      const Schema& schema);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -182,6 +183,57 @@ TEST(DataFileFor, WrittenFileYieldsSignedDecimalAndUnsignedStringBounds) {
   EXPECT_EQ(Hex(data_file.lower_bounds.at(2)), Hex(S("zebra")));
   EXPECT_EQ(Hex(data_file.upper_bounds.at(2)), Hex(S("\xC3\xA9l\xC3\xA8ve")));
   EXPECT_EQ(data_file.null_value_counts.at(2), 1);
+}
+
+TEST(ParquetColumnsFor, ListFieldIsAListColumnOfItsElementType) {
+  Schema schema;
+  schema.fields = {Field{1, "id", true, Type::Primitive(TypeId::kLong), ""},
+                   Field{2, "prices", false, Type::List(3, false, Type::Decimal(10, 2)), ""}};
+  const std::vector<parquet::ColumnSpec> columns = ParquetColumnsFor(schema);
+  ASSERT_EQ(columns.size(), 2u);
+  EXPECT_FALSE(columns[0].list_element.has_value());
+  const parquet::ColumnSpec& prices = columns[1];
+  EXPECT_EQ(prices.name, "prices");
+  EXPECT_EQ(prices.field_id, 2);
+  EXPECT_FALSE(prices.required);
+  ASSERT_TRUE(prices.list_element.has_value());
+  EXPECT_EQ(prices.list_element->field_id, 3);
+  EXPECT_FALSE(prices.list_element->required);
+  EXPECT_EQ(prices.physical_type, parquet::PhysicalType::kFixedLenByteArray);
+  EXPECT_EQ(prices.type_length, 5);
+  EXPECT_EQ(prices.annotation.kind, parquet::Annotation::Kind::kDecimal);
+}
+
+// A list's metrics are keyed by the element id, with counts but no bounds.
+TEST(DataFileFor, ListElementHasCountsButNoBounds) {
+  Schema schema;
+  schema.fields = {Field{1, "id", true, Type::Primitive(TypeId::kInt), ""},
+                   Field{2, "xs", false, Type::List(3, false, Type::Primitive(TypeId::kDouble)), ""}};
+  auto writer = parquet::ParquetWriter::Create(ParquetColumnsFor(schema), {});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  parquet::ParquetWriter& w = **writer;
+  ASSERT_TRUE(w.AppendInt32(0, 1).ok());  // [1.5, NaN, NULL]
+  ASSERT_TRUE(w.BeginList(1).ok());
+  ASSERT_TRUE(w.AppendDouble(1, 1.5).ok());
+  ASSERT_TRUE(w.AppendDouble(1, std::nan("")).ok());
+  ASSERT_TRUE(w.AppendNull(1).ok());
+  ASSERT_TRUE(w.EndList(1).ok());
+  ASSERT_TRUE(w.EndRow().ok());
+  ASSERT_TRUE(w.AppendInt32(0, 2).ok());  // NULL
+  ASSERT_TRUE(w.AppendNull(1).ok());
+  ASSERT_TRUE(w.EndRow().ok());
+  auto file = w.Finish();
+  ASSERT_TRUE(file.ok());
+  DataFile data_file = DataFileFor("file:///t/c.parquet", *file, schema);
+  EXPECT_EQ(data_file.record_count, 2);
+  EXPECT_FALSE(data_file.value_counts.contains(2));
+  EXPECT_EQ(data_file.value_counts.at(3), 4);
+  EXPECT_EQ(data_file.null_value_counts.at(3), 2);
+  EXPECT_EQ(data_file.nan_value_counts.at(3), 1);
+  EXPECT_TRUE(data_file.column_sizes.contains(3));
+  EXPECT_FALSE(data_file.lower_bounds.contains(3));
+  EXPECT_FALSE(data_file.upper_bounds.contains(3));
+  EXPECT_TRUE(data_file.lower_bounds.contains(1));
 }
 
 }  // namespace

@@ -23,7 +23,21 @@ constexpr NamedType kPrimitiveNames[] = {
 
 }  // namespace
 
+Type Type::List(int element_id, bool element_required, Type element_type) {
+  CHECK_MSG(!element_type.is_list(), "list elements must be primitive");
+  auto element = std::make_shared<const ListElement>(
+      ListElement{element_id, element_required, std::move(element_type)});
+  return Type{TypeId::kList, 0, 0, std::move(element)};
+}
+
+bool Type::operator==(const Type& other) const {
+  if (id != other.id || precision != other.precision || scale != other.scale) return false;
+  if (element == nullptr || other.element == nullptr) return element == other.element;
+  return *element == *other.element;
+}
+
 std::string Type::ToString() const {
+  if (id == TypeId::kList) return "list<" + element->type.ToString() + ">";
   if (id == TypeId::kDecimal) {
     return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
@@ -51,7 +65,10 @@ Result<Type> ParseType(std::string_view name) {
 
 int Schema::HighestFieldId() const {
   int highest = 0;
-  for (const Field& f : fields) highest = std::max(highest, f.id);
+  for (const Field& f : fields) {
+    highest = std::max(highest, f.id);
+    if (f.type.is_list()) highest = std::max(highest, f.type.element->id);
+  }
   return highest;
 }
 

@@ -5,14 +5,52 @@
 namespace pg2iceberg::iceberg {
 namespace {
 
+Json TypeToJson(const Type& type) {
+  if (!type.is_list()) return type.ToString();
+  Json json = Json::object();
+  json["type"] = "list";
+  json["element-id"] = type.element->id;
+  json["element"] = type.element->type.ToString();
+  json["element-required"] = type.element->required;
+  return json;
+}
+
 Json FieldToJson(const Field& field) {
   Json json = Json::object();
   json["id"] = field.id;
   json["name"] = field.name;
   json["required"] = field.required;
-  json["type"] = field.type.ToString();
+  json["type"] = TypeToJson(field.type);
   if (!field.doc.empty()) json["doc"] = field.doc;
   return json;
+}
+
+Status NestedUnsupported(const Json& type) {
+  const auto kind = type.find("type");
+  const std::string name = kind != type.end() && kind->is_string() ? kind->get<std::string>() : "?";
+  return Status::InvalidArgument("nested type \"" + name + "\" is not supported");
+}
+
+// A primitive type name; objects (nested types) are refused.
+Result<Type> PrimitiveTypeFromJson(const Json& type, std::string_view member) {
+  if (type.is_object()) return NestedUnsupported(type);
+  if (!type.is_string()) {
+    return Status::InvalidArgument("field \"" + std::string(member) + "\" must be a string");
+  }
+  return ParseType(type.get<std::string>());
+}
+
+// {"type":"list","element-id":N,"element":<primitive>,"element-required":B}
+Result<Type> ListTypeFromJson(const Json& json) {
+  ASSIGN_OR_RETURN(const int element_id, GetInt32(json, "element-id"));
+  ASSIGN_OR_RETURN(const bool element_required, GetBool(json, "element-required"));
+  const auto element = json.find("element");
+  if (element == json.end() || element->is_null()) {
+    return Status::InvalidArgument("missing required field \"element\"");
+  }
+  Result<Type> element_type = PrimitiveTypeFromJson(*element, "element");
+  if (!element_type.ok()) return element_type.status().WithContext("list element");
+  return Type::List(element_id, element_required, std::move(element_type).value());
 }
 
 Result<Type> TypeFromJson(const Json& json) {
@@ -22,12 +60,12 @@ Result<Type> TypeFromJson(const Json& json) {
   }
   if (it->is_object()) {
     const auto kind = it->find("type");
-    const std::string name =
-        kind != it->end() && kind->is_string() ? kind->get<std::string>() : "?";
-    return Status::InvalidArgument("nested type \"" + name + "\" is not supported");
+    if (kind != it->end() && kind->is_string() && kind->get<std::string>() == "list") {
+      return ListTypeFromJson(*it);
+    }
+    return NestedUnsupported(*it);
   }
-  if (!it->is_string()) return Status::InvalidArgument("field \"type\" must be a string");
-  return ParseType(it->get<std::string>());
+  return PrimitiveTypeFromJson(*it, "type");
 }
 
 Result<Field> FieldFromJson(const Json& json) {
@@ -53,21 +91,30 @@ Result<std::vector<int>> IdentifierFieldIdsFromJson(const Json& json) {
   return ids;
 }
 
+// Records `id` (a field's or a list element's) in `ids`: positive and not seen before.
+Status ClaimId(int id, const std::string& owner, std::set<int>& ids) {
+  if (id <= 0) {
+    return Status::InvalidArgument(owner + " has non-positive id " + std::to_string(id));
+  }
+  if (!ids.insert(id).second) {
+    return Status::InvalidArgument("duplicate field id " + std::to_string(id));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ValidateSchema(const Schema& schema) {
   std::set<int> ids;
   std::set<std::string> names;
   for (const Field& field : schema.fields) {
-    if (field.id <= 0) {
-      return Status::InvalidArgument("field \"" + field.name + "\" has non-positive id " +
-                                     std::to_string(field.id));
-    }
+    RETURN_IF_ERROR(ClaimId(field.id, "field \"" + field.name + "\"", ids));
     if (field.name.empty()) {
       return Status::InvalidArgument("field " + std::to_string(field.id) + " has an empty name");
     }
-    if (!ids.insert(field.id).second) {
-      return Status::InvalidArgument("duplicate field id " + std::to_string(field.id));
+    if (field.type.is_list()) {
+      RETURN_IF_ERROR(ClaimId(field.type.element->id,
+                              "the element of list field \"" + field.name + "\"", ids));
     }
     if (!names.insert(field.name).second) {
       return Status::InvalidArgument("duplicate field name \"" + field.name + "\"");
@@ -81,6 +128,9 @@ Status ValidateSchema(const Schema& schema) {
     }
     if (!field->required) {
       return Status::InvalidArgument("identifier field \"" + field->name + "\" is not required");
+    }
+    if (field->type.is_list()) {
+      return Status::InvalidArgument("identifier field \"" + field->name + "\" is a list");
     }
   }
   return Status::Ok();

@@ -43,6 +43,49 @@ TEST(SchemaJsonTest, ReadsWhatItWrites) {
   EXPECT_EQ(*parsed, SmallSchema());
 }
 
+// Lists: element ids come after the top-level ids, as the snapshot allocates them.
+Schema ListSchema() {
+  Schema schema;
+  schema.fields = {
+      {1, "id", true, Type::Primitive(TypeId::kInt), ""},
+      {2, "tags", false, Type::List(4, false, Type::Primitive(TypeId::kString)), ""},
+      {3, "prices", true, Type::List(5, true, Type::Decimal(10, 2)), ""},
+  };
+  return schema;
+}
+
+constexpr std::string_view kListSchemaJson =
+    R"({"type":"struct","schema-id":0,"fields":[)"
+    R"({"id":1,"name":"id","required":true,"type":"int"},)"
+    R"({"id":2,"name":"tags","required":false,"type":{"type":"list","element-id":4,)"
+    R"("element":"string","element-required":false}},)"
+    R"js({"id":3,"name":"prices","required":true,"type":{"type":"list","element-id":5,)js"
+    R"js("element":"decimal(10,2)","element-required":true}}]})js";
+
+TEST(SchemaJsonTest, WritesListsInTheSpecForm) {
+  EXPECT_EQ(SchemaToJsonString(ListSchema()), kListSchemaJson);
+}
+
+TEST(SchemaJsonTest, ReadsListsItWrites) {
+  Result<Schema> parsed = SchemaFromJsonString(kListSchemaJson);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, ListSchema());
+  EXPECT_EQ(parsed->fields[2].type.ToString(), "list<decimal(10,2)>");
+}
+
+TEST(SchemaJsonTest, HighestFieldIdCountsListElements) {
+  EXPECT_EQ(ListSchema().HighestFieldId(), 5);
+}
+
+TEST(SchemaJsonTest, ListsDifferingInTheirElementAreDifferentTypes) {
+  const Type a = Type::List(4, false, Type::Primitive(TypeId::kInt));
+  EXPECT_EQ(a, Type::List(4, false, Type::Primitive(TypeId::kInt)));
+  EXPECT_NE(a, Type::List(5, false, Type::Primitive(TypeId::kInt)));
+  EXPECT_NE(a, Type::List(4, true, Type::Primitive(TypeId::kInt)));
+  EXPECT_NE(a, Type::List(4, false, Type::Primitive(TypeId::kLong)));
+  EXPECT_NE(a, Type::Primitive(TypeId::kInt));
+}
+
 TEST(SchemaJsonTest, ReadsEveryPrimitiveType) {
   const char* names[] = {"boolean",    "int",       "long",   "float", "double", "date",
                          "time",       "timestamp", "string", "uuid",  "binary", "decimal(38, 0)",
@@ -101,8 +144,29 @@ INSTANTIATE_TEST_SUITE_P(
                       R"("required":true,"type":"int"}]})",
                       R"(field "id" must be in range)"},
         BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"("type":{"type":"map","key-id":2,"key":"int","value-id":3,)"
+                      R"("value":"int","value-required":false}}]})",
+                      R"(nested type "map" is not supported)"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
                       R"("type":{"type":"list","element-id":2,"element":"int"}}]})",
-                      R"(nested type "list" is not supported)"},
+                      R"(missing required field "element-required")"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"("type":{"type":"list","element-id":2,"element-required":true,)"
+                      R"("element":{"type":"list","element-id":3,"element":"int",)"
+                      R"("element-required":true}}}]})",
+                      R"(list element: nested type "list" is not supported)"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"("type":{"type":"list","element-id":1,"element":"int",)"
+                      R"("element-required":true}}]})",
+                      "duplicate field id 1"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"("type":{"type":"list","element-id":0,"element":"int",)"
+                      R"("element-required":true}}]})",
+                      R"(the element of list field "a" has non-positive id 0)"},
+        BadSchemaCase{R"({"type":"struct","identifier-field-ids":[1],"fields":[{"id":1,)"
+                      R"("name":"a","required":true,"type":{"type":"list","element-id":2,)"
+                      R"("element":"int","element-required":true}}]})",
+                      R"(identifier field "a" is a list)"},
         BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
                       R"("type":"fixed[16]"}]})",
                       R"(unsupported Iceberg type "fixed[16]")"},

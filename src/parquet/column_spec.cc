@@ -8,6 +8,9 @@ namespace {
 
 using Kind = Annotation::Kind;
 
+constexpr std::string_view kListGroupName = "list";
+constexpr std::string_view kListElementName = "element";
+
 Status Invalid(const ColumnSpec& column, std::string_view problem) {
   return Status::InvalidArgument("parquet column '" + column.name + "': " + std::string(problem));
 }
@@ -104,21 +107,42 @@ std::optional<format::ConvertedType> ToConvertedType(const Annotation& a) {
   return std::nullopt;
 }
 
+format::FieldRepetitionType Repetition(bool required) {
+  return required ? format::FieldRepetitionType::kRequired : format::FieldRepetitionType::kOptional;
+}
+
+// The leaf of `c`: the column itself, or a list's element.
 format::SchemaElement ToLeafElement(const ColumnSpec& c) {
   format::SchemaElement e;
   e.type = ToFormatType(c.physical_type);
   if (c.physical_type == PhysicalType::kFixedLenByteArray) e.type_length = c.type_length;
-  e.repetition_type =
-      c.required ? format::FieldRepetitionType::kRequired : format::FieldRepetitionType::kOptional;
-  e.name = c.name;
+  e.repetition_type = Repetition(c.list_element ? c.list_element->required : c.required);
+  e.name = c.list_element ? std::string(kListElementName) : c.name;
   e.converted_type = ToConvertedType(c.annotation);
   if (c.annotation.kind == Kind::kDecimal) {
     e.scale = c.annotation.decimal_scale;
     e.precision = c.annotation.decimal_precision;
   }
-  e.field_id = c.field_id;
+  e.field_id = c.leaf_field_id();
   if (c.annotation.kind != Kind::kNone) e.logical_type = ToLogicalType(c.annotation);
   return e;
+}
+
+// The two groups above a list's element: "<name> (LIST)" and its repeated group "list".
+void AppendListGroups(const ColumnSpec& c, std::vector<format::SchemaElement>& elements) {
+  format::SchemaElement outer;
+  outer.repetition_type = Repetition(c.required);
+  outer.name = c.name;
+  outer.num_children = 1;
+  outer.converted_type = format::ConvertedType::kList;
+  outer.field_id = c.field_id;
+  outer.logical_type = format::LogicalType{.kind = format::LogicalType::Kind::kList};
+  elements.push_back(std::move(outer));
+  format::SchemaElement repeated;
+  repeated.repetition_type = format::FieldRepetitionType::kRepeated;
+  repeated.name = std::string(kListGroupName);
+  repeated.num_children = 1;
+  elements.push_back(std::move(repeated));
 }
 
 }  // namespace
@@ -138,6 +162,9 @@ Status ValidateColumnSpecs(const std::vector<ColumnSpec>& columns) {
   for (const ColumnSpec& c : columns) {
     if (c.name.empty()) return Status::InvalidArgument("parquet column with an empty name");
     if (!names.insert(c.name).second) return Invalid(c, "duplicate column name");
+    if (c.list_element && c.list_element->field_id == c.field_id) {
+      return Invalid(c, "list element needs a field id of its own");
+    }
     if (c.physical_type == PhysicalType::kFixedLenByteArray && c.type_length <= 0) {
       return Invalid(c, "FIXED_LEN_BYTE_ARRAY needs a positive type_length");
     }
@@ -153,8 +180,16 @@ std::vector<format::SchemaElement> ToSchemaElements(const std::vector<ColumnSpec
   root.name = "table";
   root.num_children = static_cast<int32_t>(columns.size());
   elements.push_back(std::move(root));
-  for (const ColumnSpec& c : columns) elements.push_back(ToLeafElement(c));
+  for (const ColumnSpec& c : columns) {
+    if (c.list_element) AppendListGroups(c, elements);
+    elements.push_back(ToLeafElement(c));
+  }
   return elements;
+}
+
+std::vector<std::string> LeafPath(const ColumnSpec& column) {
+  if (!column.list_element) return {column.name};
+  return {column.name, std::string(kListGroupName), std::string(kListElementName)};
 }
 
 format::Type ToFormatType(PhysicalType type) {

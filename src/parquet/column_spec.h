@@ -1,9 +1,15 @@
-// How a caller describes the columns of a Parquet file: a flat list of leaf columns under the
-// root group "table", each with its Iceberg field id, nullability, physical type and logical
-// annotation. Nested types (lists) will add a tree above these leaves; a leaf keeps this shape.
+// How a caller describes the columns of a Parquet file: a list of columns under the root group
+// "table", each with its Iceberg field id, nullability, physical type and logical annotation.
+// A column is a leaf of its own, or a list of such leaves in the standard 3-level layout:
+//   <optional|required> group <name> (LIST) {          field_id = the list's field id
+//     repeated group list {
+//       <optional|required> <type> element;            field_id = the element's field id
+//     }
+//   }
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,13 +57,31 @@ struct Annotation {
   static Annotation Uuid() { return {Kind::kUuid}; }
 };
 
+// The element of a list column: the leaf named "element" inside the list's groups.
+struct ListElementSpec {
+  int32_t field_id = 0;  // Iceberg field id of the element
+  bool required = false;
+};
+
 struct ColumnSpec {
   std::string name;
   int32_t field_id = 0;  // Iceberg field id, written as SchemaElement.field_id
   bool required = false;
+  // The leaf's type (for a list, the element's type).
   PhysicalType physical_type = PhysicalType::kInt64;
   int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY only: bytes per value
   Annotation annotation;
+  // Set for a list column; `name`, `field_id` and `required` then describe the list.
+  std::optional<ListElementSpec> list_element;
+
+  // The leaf's field id: the element's for a list, else field_id.
+  int32_t leaf_field_id() const { return list_element ? list_element->field_id : field_id; }
+  // Dremel levels of the leaf: a list is repeated once; each optional level adds a definition.
+  int max_repetition_level() const { return list_element ? 1 : 0; }
+  int max_definition_level() const {
+    if (!list_element) return required ? 0 : 1;
+    return (required ? 0 : 1) + 1 + (list_element->required ? 0 : 1);
+  }
 };
 
 // Bytes of the smallest two's complement integer holding every unscaled value of `precision`
@@ -68,9 +92,13 @@ int32_t DecimalMinBytes(int32_t precision);
 // or an annotation does not fit its physical type.
 Status ValidateColumnSpecs(const std::vector<ColumnSpec>& columns);
 
-// The file's schema: the root group "table" followed by one leaf element per column.
+// The file's schema: the root group "table", then per column its leaf, or for a list its two
+// groups and the element leaf (depth first).
 std::vector<format::SchemaElement> ToSchemaElements(const std::vector<ColumnSpec>& columns);
 
 format::Type ToFormatType(PhysicalType type);
+
+// The leaf's path from the root's child: {name}, or {name, "list", "element"} for a list.
+std::vector<std::string> LeafPath(const ColumnSpec& column);
 
 }  // namespace pg2iceberg::parquet

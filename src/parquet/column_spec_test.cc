@@ -90,5 +90,56 @@ TEST(ToSchemaElements, ConvertedTypeOnlyForUtcTimestamps) {
   EXPECT_EQ(elements[4].logical_type->kind, format::LogicalType::Kind::kUuid);
 }
 
+TEST(ToSchemaElements, ListIsThreeLevelsWithIdsOnGroupAndElement) {
+  ColumnSpec list{"tags", 3, false, PhysicalType::kByteArray, 0, Annotation::String()};
+  list.list_element = ListElementSpec{7, false};
+  const auto elements = ToSchemaElements({list});
+  ASSERT_EQ(elements.size(), 4u);
+  EXPECT_EQ(elements[0].num_children, 1);
+  const format::SchemaElement& outer = elements[1];
+  EXPECT_EQ(outer.name, "tags");
+  EXPECT_EQ(outer.repetition_type, format::FieldRepetitionType::kOptional);
+  EXPECT_EQ(outer.num_children, 1);
+  EXPECT_EQ(outer.converted_type, format::ConvertedType::kList);
+  ASSERT_TRUE(outer.logical_type.has_value());
+  EXPECT_EQ(outer.logical_type->kind, format::LogicalType::Kind::kList);
+  EXPECT_EQ(outer.field_id, 3);
+  EXPECT_FALSE(outer.type.has_value());
+  const format::SchemaElement& repeated = elements[2];
+  EXPECT_EQ(repeated.name, "list");
+  EXPECT_EQ(repeated.repetition_type, format::FieldRepetitionType::kRepeated);
+  EXPECT_EQ(repeated.num_children, 1);
+  EXPECT_FALSE(repeated.field_id.has_value());
+  const format::SchemaElement& element = elements[3];
+  EXPECT_EQ(element.name, "element");
+  EXPECT_EQ(element.repetition_type, format::FieldRepetitionType::kOptional);
+  EXPECT_EQ(element.type, format::Type::kByteArray);
+  EXPECT_EQ(element.converted_type, format::ConvertedType::kUtf8);
+  EXPECT_EQ(element.field_id, 7);
+  EXPECT_EQ(LeafPath(list), (std::vector<std::string>{"tags", "list", "element"}));
+}
+
+TEST(ColumnSpecLevels, FollowNullabilityOfListAndElement) {
+  ColumnSpec flat{"a", 1, false, PhysicalType::kInt32, 0, {}};
+  EXPECT_EQ(flat.max_definition_level(), 1);
+  EXPECT_EQ(flat.max_repetition_level(), 0);
+  flat.required = true;
+  EXPECT_EQ(flat.max_definition_level(), 0);
+  ColumnSpec list = flat;
+  list.list_element = ListElementSpec{2, true};
+  EXPECT_EQ(list.max_definition_level(), 1);  // required list of required elements
+  EXPECT_EQ(list.max_repetition_level(), 1);
+  list.required = false;
+  list.list_element->required = false;
+  EXPECT_EQ(list.max_definition_level(), 3);
+  EXPECT_EQ(list.leaf_field_id(), 2);
+}
+
+TEST(ValidateColumnSpecs, ListElementNeedsItsOwnFieldId) {
+  ColumnSpec list{"l", 4, false, PhysicalType::kInt32, 0, {}};
+  list.list_element = ListElementSpec{4, false};
+  EXPECT_EQ(ValidateColumnSpecs({list}).code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pg2iceberg::parquet

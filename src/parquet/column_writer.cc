@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <span>
 #include <utility>
 
 #include "base/check.h"
@@ -11,8 +12,6 @@
 namespace pg2iceberg::parquet {
 namespace {
 
-// Optional flat columns: definition level 1 means defined, 0 null.
-constexpr int kMaxDefinitionLevel = 1;
 // Small files (a few rows per column) should not pay for a full page per column up front.
 constexpr size_t kInitialPageCapacityBytes = 64 * 1024;
 
@@ -35,6 +34,16 @@ int32_t PageSize(size_t bytes) {
   return static_cast<int32_t>(bytes);
 }
 
+// Levels as data pages v1 store them: a 4-byte little-endian length, then the RLE/bit-packed
+// hybrid at the width of `max_level`.
+void AppendLevels(std::span<const uint8_t> levels, int max_level, ByteWriter& body) {
+  const size_t start = body.size();
+  body.AppendLittleEndian(uint32_t{0});  // the length, patched below
+  EncodeRleHybrid(levels, BitWidthForMaxLevel(max_level), &body);
+  const auto size = static_cast<uint32_t>(body.size() - start - 4);
+  std::memcpy(body.mutable_bytes().data() + start, &size, sizeof size);
+}
+
 }  // namespace
 
 ColumnWriter::ColumnWriter(ColumnSpec spec, size_t page_size_bytes,
@@ -43,18 +52,41 @@ ColumnWriter::ColumnWriter(ColumnSpec spec, size_t page_size_bytes,
       page_size_bytes_(page_size_bytes),
       statistics_bound_bytes_max_(statistics_bound_bytes_max),
       bytes_order_(BytesOrderFor(spec_)),
+      max_repetition_level_(static_cast<uint8_t>(spec_.max_repetition_level())),
+      max_definition_level_(static_cast<uint8_t>(spec_.max_definition_level())),
       chunk_stats_(bytes_order_),
       file_stats_(bytes_order_) {
   values_.reserve(std::min(page_size_bytes_, kInitialPageCapacityBytes));
 }
 
+void ColumnWriter::AppendListNull() {
+  if (list_open_) {  // a null element
+    PushLevels(list_empty_ ? 0 : 1, max_definition_level_ - 1);
+    list_empty_ = false;
+  } else {  // a null list
+    PushLevels(0, 0);
+    ++chunk_list_count_;
+  }
+  chunk_stats_.AddNull();
+}
+
+void ColumnWriter::EndList() {
+  if (list_empty_) {
+    // One entry defined up to the list itself; Parquet counts it among the leaf's nulls.
+    PushLevels(0, spec_.required ? 0 : 1);
+    chunk_stats_.AddNull();
+  }
+  list_open_ = false;
+  ++chunk_list_count_;
+}
+
 ByteSpan ColumnWriter::BuildPageBody() {
-  if (spec_.required) return values_;
+  if (max_definition_level_ == 0) return values_;  // then no repetition either
   page_body_.Clear();
-  page_body_.AppendLittleEndian(uint32_t{0});  // length of the levels, patched below
-  EncodeRleHybrid(def_levels_, BitWidthForMaxLevel(kMaxDefinitionLevel), &page_body_);
-  const auto levels_size = static_cast<uint32_t>(page_body_.size() - 4);
-  std::memcpy(page_body_.mutable_bytes().data(), &levels_size, sizeof levels_size);
+  if (max_repetition_level_ > 0) {
+    AppendLevels(repetition_levels_, max_repetition_level_, page_body_);
+  }
+  AppendLevels(def_levels_, max_definition_level_, page_body_);
   page_body_.Append(values_);
   return page_body_.bytes();
 }
@@ -62,6 +94,7 @@ ByteSpan ColumnWriter::BuildPageBody() {
 void ColumnWriter::ResetPage() {
   values_.clear();
   def_levels_.clear();
+  repetition_levels_.clear();
   // A single huge value can grow a page far beyond the page size; do not keep that memory.
   if (values_.capacity() > 4 * page_size_bytes_) values_.shrink_to_fit();
   page_value_count_ = 0;
@@ -97,8 +130,8 @@ Result<format::ColumnChunk> ColumnWriter::FinishChunk(Compressor& compressor, By
   format::ColumnMetaData meta;
   meta.type = ToFormatType(spec_.physical_type);
   meta.encodings = {format::Encoding::kPlain};
-  if (!spec_.required) meta.encodings.push_back(format::Encoding::kRle);
-  meta.path_in_schema = {spec_.name};
+  if (max_definition_level_ > 0) meta.encodings.push_back(format::Encoding::kRle);
+  meta.path_in_schema = LeafPath(spec_);
   meta.codec = ToFormatCodec(compressor.codec());
   meta.num_values = flushed_value_count_;
   meta.total_uncompressed_size = chunk_uncompressed_bytes_;
@@ -111,6 +144,7 @@ Result<format::ColumnChunk> ColumnWriter::FinishChunk(Compressor& compressor, By
   file_compressed_bytes_ += meta.total_compressed_size;
   chunk_.Clear();
   flushed_value_count_ = 0;
+  chunk_list_count_ = 0;
   chunk_uncompressed_bytes_ = 0;
   chunk_stats_ = ColumnStatistics(bytes_order_);
 

@@ -1,5 +1,5 @@
 // Buffers the values of one leaf column for the open row group: PLAIN-encoded values and
-// definition levels of the open data page, the finished (compressed) pages of the open column
+// repetition and definition levels of the open data page, the finished (compressed) pages of the open column
 // chunk, and statistics per chunk and per file.
 //
 // Internal to the Parquet writer: ParquetWriter validates types, nullability and lengths
@@ -31,15 +31,36 @@ class ColumnWriter {
   ColumnWriter(ColumnSpec spec, size_t page_size_bytes, size_t statistics_bound_bytes_max);
 
   const ColumnSpec& spec() const { return spec_; }
-  // Values (nulls included) appended to the open row group.
+  // Level entries (values, nulls, and for a list column empty and null lists) appended to the
+  // open row group.
   int64_t chunk_value_count() const { return flushed_value_count_ + page_value_count_; }
+  // Rows appended to the open row group (a list open in the current row not yet counted).
+  int64_t chunk_row_count() const {
+    return max_repetition_level_ == 0 ? chunk_value_count() : chunk_list_count_;
+  }
+  bool is_list() const { return max_repetition_level_ > 0; }
+  bool list_open() const { return list_open_; }
+  // Whether a value (or null) may be appended now, the open row group holding `rows` rows:
+  // a flat column takes one per row, a list column any number while a list is open.
+  bool AcceptsValue(int64_t rows) const {
+    return max_repetition_level_ == 0 ? chunk_value_count() == rows : list_open_;
+  }
 
-  // The caller guarantees the column is optional.
+  // A null: for a list column a null element inside the open list, else a null list (outside
+  // a list). The caller guarantees that level is optional.
   void AppendNull() {
+    if (max_repetition_level_ > 0) return AppendListNull();
     def_levels_.push_back(0);
     ++page_value_count_;
     chunk_stats_.AddNull();
   }
+  // List columns only; the caller guarantees the row has no list yet. Elements follow as
+  // values and nulls, then EndList; an EndList right after BeginList writes the empty list.
+  void BeginList() {
+    list_open_ = true;
+    list_empty_ = true;
+  }
+  void EndList();
   void AppendBool(bool value) {
     Define();
     if (page_bool_count_ % 8 == 0) values_.push_back(std::byte{0});
@@ -79,7 +100,9 @@ class ColumnWriter {
   // Bytes held for the open row group: finished compressed pages plus the open page.
   size_t BufferedBytes() const { return chunk_.size() + OpenPageBytes(); }
   // Upper bound of the open page's uncompressed size; compared with the page size.
-  size_t OpenPageBytes() const { return values_.size() + def_levels_.size(); }
+  size_t OpenPageBytes() const {
+    return values_.size() + def_levels_.size() + repetition_levels_.size();
+  }
   bool PageFull() const { return OpenPageBytes() >= page_size_bytes_; }
 
   // Compresses the open page (if any) and appends it, with its header, to the open chunk.
@@ -95,8 +118,19 @@ class ColumnWriter {
   int64_t file_compressed_bytes() const { return file_compressed_bytes_; }
 
  private:
+  // Levels of a present value: fully defined, and inside a list repeated after its first.
   void Define() {
-    if (!spec_.required) def_levels_.push_back(1);
+    if (max_repetition_level_ > 0) {
+      repetition_levels_.push_back(list_empty_ ? 0 : 1);
+      list_empty_ = false;
+    }
+    if (max_definition_level_ > 0) def_levels_.push_back(max_definition_level_);
+    ++page_value_count_;
+  }
+  void AppendListNull();
+  void PushLevels(uint8_t repetition, uint8_t definition) {
+    repetition_levels_.push_back(repetition);
+    def_levels_.push_back(definition);
     ++page_value_count_;
   }
   template <typename T>
@@ -106,7 +140,8 @@ class ColumnWriter {
     values_.insert(values_.end(), p, p + sizeof(T));
   }
   void AppendRaw(ByteSpan value) { values_.insert(values_.end(), value.begin(), value.end()); }
-  // The uncompressed page body: definition levels (when optional) followed by the values.
+  // The uncompressed page body: repetition levels (list columns), definition levels (when
+  // any level is optional or repeated), each length-prefixed, then the values.
   ByteSpan BuildPageBody();
   void ResetPage();
 
@@ -114,15 +149,23 @@ class ColumnWriter {
   size_t page_size_bytes_;
   size_t statistics_bound_bytes_max_;
   BytesOrder bytes_order_;
+  uint8_t max_repetition_level_;  // 1 for a list column, else 0
+  uint8_t max_definition_level_;  // see ColumnSpec::max_definition_level
 
   // Open page.
   Bytes values_;                     // PLAIN-encoded non-null values
-  std::vector<uint8_t> def_levels_;  // one per value, optional columns only
+  std::vector<uint8_t> def_levels_;  // one per value, when max_definition_level_ > 0
+  std::vector<uint8_t> repetition_levels_;  // one per value, list columns only
   int64_t page_value_count_ = 0;     // nulls included
   int64_t page_bool_count_ = 0;      // BOOLEAN: non-null values packed into values_
 
+  // The list of the current row (list columns).
+  bool list_open_ = false;
+  bool list_empty_ = true;  // no element yet: the next one starts the list (repetition 0)
+
   // Open column chunk.
   ByteWriter chunk_;  // page headers and compressed pages
+  int64_t chunk_list_count_ = 0;  // list columns: rows (lists, null or not) appended
   int64_t flushed_value_count_ = 0;
   int64_t chunk_uncompressed_bytes_ = 0;
   ColumnStatistics chunk_stats_;

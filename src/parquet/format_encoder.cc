@@ -43,6 +43,7 @@ void EncodeLogicalType(ThriftCompactWriter& w, const LogicalType& type) {
   w.FieldStructBegin(static_cast<int16_t>(type.kind));
   switch (type.kind) {
     case LogicalType::Kind::kString:
+    case LogicalType::Kind::kList:
     case LogicalType::Kind::kDate:
     case LogicalType::Kind::kUuid:
       break;

@@ -26,6 +26,7 @@ enum class Type : int32_t {
 
 enum class ConvertedType : int32_t {
   kUtf8 = 0,
+  kList = 3,
   kDecimal = 5,
   kDate = 6,
   kTimeMicros = 8,
@@ -46,6 +47,7 @@ enum class TimeUnit { kMillis = 1, kMicros = 2, kNanos = 3 };  // union member i
 struct LogicalType {
   enum class Kind : int16_t {
     kString = 1,
+    kList = 3,
     kDecimal = 5,
     kDate = 6,
     kTime = 7,

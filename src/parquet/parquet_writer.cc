@@ -87,17 +87,57 @@ Status ParquetWriter::PrepareError(size_t column, PhysicalType type) const {
                                    std::string(PhysicalTypeName(spec.physical_type)) + ", not " +
                                    std::string(PhysicalTypeName(type)));
   }
+  if (columns_[column].is_list()) {
+    return Status::InvalidArgument(ColumnLabel(spec) + " is a list: values go between BeginList "
+                                   "and EndList");
+  }
   return Status::InvalidArgument(ColumnLabel(spec) + " already has a value in this row");
+}
+
+Status ParquetWriter::PrepareRowValue(size_t column) const {
+  CHECK_MSG(column < columns_.size(), "parquet column index out of range");
+  const ColumnWriter& c = columns_[column];
+  if (c.list_open() || c.chunk_row_count() != rows_in_group_) {
+    return Status::InvalidArgument(ColumnLabel(c.spec()) + " already has a value in this row");
+  }
+  return Status::Ok();
 }
 
 Status ParquetWriter::AppendNull(size_t column) {
   CHECK_MSG(column < columns_.size(), "parquet column index out of range");
   ColumnWriter& c = columns_[column];
-  RETURN_IF_ERROR(Prepare(column, c.spec().physical_type));
-  if (c.spec().required) {
-    return Status::InvalidArgument(ColumnLabel(c.spec()) + " is required and cannot be NULL");
+  const ColumnSpec& spec = c.spec();
+  if (c.is_list() && !c.list_open()) {  // a null list
+    RETURN_IF_ERROR(PrepareRowValue(column));
+    if (spec.required) {
+      return Status::InvalidArgument(ColumnLabel(spec) + " is required and cannot be NULL");
+    }
+  } else {
+    RETURN_IF_ERROR(Prepare(column, spec.physical_type));
+    if (spec.list_element ? spec.list_element->required : spec.required) {
+      return Status::InvalidArgument(ColumnLabel(spec) + (spec.list_element ? " elements are" : " is") +
+                                     " required and cannot be NULL");
+    }
   }
   c.AppendNull();
+  return Status::Ok();
+}
+
+Status ParquetWriter::BeginList(size_t column) {
+  RETURN_IF_ERROR(PrepareRowValue(column));
+  ColumnWriter& c = columns_[column];
+  if (!c.is_list()) return Status::InvalidArgument(ColumnLabel(c.spec()) + " is not a list");
+  c.BeginList();
+  return Status::Ok();
+}
+
+Status ParquetWriter::EndList(size_t column) {
+  CHECK_MSG(column < columns_.size(), "parquet column index out of range");
+  ColumnWriter& c = columns_[column];
+  if (!c.list_open()) {
+    return Status::InvalidArgument(ColumnLabel(c.spec()) + " has no open list (BeginList)");
+  }
+  c.EndList();
   return Status::Ok();
 }
 
@@ -127,7 +167,7 @@ Status ParquetWriter::AppendBytes(size_t column, ByteSpan value) {
 
 Status ParquetWriter::CheckNoPartialRow() const {
   for (const ColumnWriter& c : columns_) {
-    if (c.chunk_value_count() != rows_in_group_) {
+    if (c.chunk_row_count() != rows_in_group_ || c.list_open()) {
       return Status::InvalidArgument("Finish: " + ColumnLabel(c.spec()) +
                                      " has a value in a row that EndRow did not complete");
     }
@@ -139,9 +179,10 @@ Status ParquetWriter::EndRow() {
   CHECK_MSG(!finished_, "ParquetWriter used after Finish");
   size_t buffered = 0;
   for (ColumnWriter& c : columns_) {
-    if (c.chunk_value_count() != rows_in_group_ + 1) [[unlikely]] {
+    if (c.chunk_row_count() != rows_in_group_ + 1) [[unlikely]] {
       return Status::InvalidArgument("EndRow: " + ColumnLabel(c.spec()) +
-                                     " has no value in this row");
+                                     (c.list_open() ? " has a list without EndList in this row"
+                                                    : " has no value in this row"));
     }
     if (c.PageFull()) RETURN_IF_ERROR(c.FlushPage(*compressor_));
     buffered += c.BufferedBytes();
@@ -196,7 +237,7 @@ std::vector<ColumnSummary> ParquetWriter::BuildSummaries() const {
     const ColumnStatistics& stats = c.file_stats();
     const PhysicalType type = c.spec().physical_type;
     ColumnSummary summary;
-    summary.field_id = c.spec().field_id;
+    summary.field_id = c.spec().leaf_field_id();
     summary.compressed_size_bytes = c.file_compressed_bytes();
     summary.value_count = stats.non_null_count() + stats.null_count();
     summary.null_count = stats.null_count();

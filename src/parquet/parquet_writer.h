@@ -1,17 +1,24 @@
-// ParquetWriter: writes one Parquet file of flat columns, row by row, in memory.
+// ParquetWriter: writes one Parquet file of flat and list columns, row by row, in memory.
 //
 // File layout (Apache Parquet format): "PAR1", then row groups, each holding one column chunk
-// per column made of v1 data pages (PLAIN values; definition levels RLE/bit-packed hybrid with
-// a 4-byte length prefix for optional columns; each page compressed with the codec), then the
-// FileMetaData footer (Thrift compact), its 4-byte little-endian length and "PAR1".
-// Every column chunk carries Statistics: null_count, and min_value/max_value in the column's
+// per column made of v1 data pages (PLAIN values; repetition levels for list columns, then
+// definition levels for columns with an optional or repeated level, each RLE/bit-packed hybrid
+// at the bit width of the column's maximum level with a 4-byte length prefix; each page
+// compressed with the codec), then the FileMetaData footer (Thrift compact), its 4-byte
+// little-endian length and "PAR1". A page ends only at a row boundary (repetition level 0).
+// Every column chunk carries Statistics: null_count (for a list column, the leaf's entries
+// below the maximum definition level: null elements, null lists and empty lists, as Parquet
+// counts them), and min_value/max_value over the (element) values in the column's
 // type-defined order (see statistics.h), byte-array bounds shortened to at most
-// WriterOptions::statistics_bound_bytes_max bytes. Schema leaves carry Iceberg field ids.
+// WriterOptions::statistics_bound_bytes_max bytes. Schema elements carry Iceberg field ids
+// (a list: the outer group the list's, the element leaf the element's; see column_spec.h).
 //
 // Usage:
 //   ASSIGN_OR_RETURN(auto writer, ParquetWriter::Create(columns, options));
 //   for each row:
 //     for each column i: writer->AppendInt64(i, v) / AppendNull(i) / ...   (exactly once)
+//       a list column instead: AppendNull(i) for a null list, or BeginList(i), then per
+//       element AppendInt64(i, v) / AppendNull(i) (a null element), then EndList(i)
 //     RETURN_IF_ERROR(writer->EndRow());
 //     if (writer->EstimatedFileSizeBytes() >= target) { roll to a new file }
 //   ASSIGN_OR_RETURN(ParquetFile file, writer->Finish());
@@ -20,10 +27,12 @@
 // An Append that returns an error has changed nothing, so the caller may append a different
 // value to the same column (or give up on the file); likewise an EndRow or Finish refused for
 // an incomplete row, after which the caller may supply the missing values. Errors:
-//   kInvalidArgument  NULL into a required column; a value of the wrong physical type; a
-//                     FIXED_LEN_BYTE_ARRAY value of the wrong length; a BYTE_ARRAY value over
-//                     kMaxByteArrayValueBytes; a second value for a column in one row; EndRow
-//                     or Finish with a row missing a column's value.
+//   kInvalidArgument  NULL into a required column (or list element); a value of the wrong
+//                     physical type; a FIXED_LEN_BYTE_ARRAY value of the wrong length; a
+//                     BYTE_ARRAY value over kMaxByteArrayValueBytes; a second value for a
+//                     column in one row; a value for a list column outside BeginList/EndList;
+//                     BeginList on a flat column; EndList without BeginList; EndRow or Finish
+//                     with a row missing a column's value or with a list still open.
 //   kInternal         the compression library failed; the writer must be discarded.
 // A column index out of range is a bug (CHECK). Not thread-safe.
 #pragma once
@@ -74,9 +83,9 @@ struct WriterOptions {
 
 // What an Iceberg manifest needs to know about one column of a finished file.
 struct ColumnSummary {
-  int32_t field_id = 0;
+  int32_t field_id = 0;  // the leaf's: for a list column, the element's field id
   int64_t compressed_size_bytes = 0;  // sum of total_compressed_size of the column's chunks
-  int64_t value_count = 0;            // nulls (and NaNs) included
+  int64_t value_count = 0;  // level entries: nulls (and NaNs, empty lists) included
   int64_t null_count = 0;
   std::optional<int64_t> nan_count;  // FLOAT and DOUBLE columns only
   // Typed bounds (see StatValue) for columns with at least one non-null, non-NaN value;
@@ -116,6 +125,9 @@ class ParquetWriter {
   // receive valid UTF-8 (not checked here); DECIMAL on FIXED_LEN_BYTE_ARRAY takes the unscaled
   // value as big-endian two's complement, sign-extended to the type length.
   Status AppendBytes(size_t column, ByteSpan value);
+  // A list column's value for this row: BeginList, its elements (Append…), EndList.
+  Status BeginList(size_t column);
+  Status EndList(size_t column);
   // Completes the row; every column must have received exactly one value. May cut pages and
   // close the row group.
   Status EndRow();
@@ -138,6 +150,8 @@ class ParquetWriter {
   // Checks that `column` takes a value of `type` and has none yet in this row.
   Status Prepare(size_t column, PhysicalType type);
   Status PrepareError(size_t column, PhysicalType type) const;
+  // Checks that `column` has no value (and no list) yet in this row.
+  Status PrepareRowValue(size_t column) const;
   Status CheckNoPartialRow() const;
   Status FlushRowGroup();
   format::FileMetaData BuildFileMetaData();
@@ -157,7 +171,7 @@ class ParquetWriter {
 inline Status ParquetWriter::Prepare(size_t column, PhysicalType type) {
   CHECK_MSG(column < columns_.size(), "parquet column index out of range");
   const ColumnWriter& c = columns_[column];
-  if (c.spec().physical_type != type || c.chunk_value_count() != rows_in_group_) [[unlikely]] {
+  if (c.spec().physical_type != type || !c.AcceptsValue(rows_in_group_)) [[unlikely]] {
     return PrepareError(column, type);
   }
   return Status::Ok();

@@ -264,5 +264,114 @@ TEST(ParquetWriter, BooleansArePackedLeastSignificantBitFirst) {
   EXPECT_EQ(file->columns[0].max, StatValue(true));
 }
 
+ColumnSpec OptionalList(std::string name, int32_t id, int32_t element_id, PhysicalType type) {
+  ColumnSpec spec = Optional(std::move(name), id, type);
+  spec.list_element = ListElementSpec{element_id, false};
+  return spec;
+}
+
+// Rows [7, NULL], NULL, [] of an optional list of optional int: levels (repetition,
+// definition) (0,3) (1,2) (0,0) (0,1).
+void AppendThreeListRows(ParquetWriter& writer) {
+  ASSERT_TRUE(writer.BeginList(0).ok());
+  ASSERT_TRUE(writer.AppendInt32(0, 7).ok());
+  ASSERT_TRUE(writer.AppendNull(0).ok());
+  ASSERT_TRUE(writer.EndList(0).ok());
+  ASSERT_TRUE(writer.EndRow().ok());
+  ASSERT_TRUE(writer.AppendNull(0).ok());
+  ASSERT_TRUE(writer.EndRow().ok());
+  ASSERT_TRUE(writer.BeginList(0).ok());
+  ASSERT_TRUE(writer.EndList(0).ok());
+  ASSERT_TRUE(writer.EndRow().ok());
+}
+
+TEST(ParquetWriter, ListPageHasRepetitionThenDefinitionLevels) {
+  auto writer = MakeWriter({OptionalList("l", 1, 2, PhysicalType::kInt32)});
+  AppendThreeListRows(*writer);
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->row_count, 3);
+  // Repetition [0,1,0,0] at width 1, definition [3,2,0,1] at width 2, both bit-packed.
+  EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4, 34)),
+            Hex(B({0x15, 0x00, 0x15, 0x22, 0x15, 0x22,                    // 17-byte page
+                   0x2c, 0x15, 0x08, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06,  // 4 entries
+                   0x00, 0x00,                                            //
+                   0x02, 0x00, 0x00, 0x00, 0x03, 0x02,                    // repetition
+                   0x03, 0x00, 0x00, 0x00, 0x03, 0x4b, 0x00,              // definition
+                   0x07, 0x00, 0x00, 0x00})));                            // the one value
+}
+
+TEST(ParquetWriter, ListSummaryIsTheElementsWithParquetNullCount) {
+  auto writer = MakeWriter({OptionalList("l", 1, 2, PhysicalType::kInt32)});
+  AppendThreeListRows(*writer);
+  ASSERT_TRUE(writer->BeginList(0).ok());
+  ASSERT_TRUE(writer->AppendInt32(0, -4).ok());
+  ASSERT_TRUE(writer->AppendInt32(0, 9).ok());
+  ASSERT_TRUE(writer->EndList(0).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  const ColumnSummary& l = file->columns[0];
+  EXPECT_EQ(l.field_id, 2);  // the element's
+  EXPECT_EQ(l.value_count, 6);
+  EXPECT_EQ(l.null_count, 3);  // the null element, the null list and the empty list
+  EXPECT_EQ(l.min, StatValue(int32_t{-4}));
+  EXPECT_EQ(l.max, StatValue(int32_t{9}));
+}
+
+TEST(ParquetWriter, ListPagesAreCutOnlyBetweenRows) {
+  WriterOptions options = Uncompressed();
+  options.page_size_bytes = 1;
+  ColumnSpec list = Required("l", 1, PhysicalType::kInt64);
+  list.list_element = ListElementSpec{2, true};
+  auto writer = MakeWriter({list}, options);
+  ASSERT_TRUE(writer->BeginList(0).ok());
+  for (int64_t v = 1; v <= 3; ++v) ASSERT_TRUE(writer->AppendInt64(0, v).ok());
+  ASSERT_TRUE(writer->EndList(0).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  ASSERT_TRUE(writer->BeginList(0).ok());
+  ASSERT_TRUE(writer->EndList(0).ok());
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  // First page: the whole first row. Required list of required longs: definition 1 only for
+  // the empty list, max level 1: repetition [0,1,1], definition [1,1,1] (RLE-free, packed).
+  EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4, 17 + 6 + 6 + 24)),
+            Hex(B({0x15, 0x00, 0x15, 0x48, 0x15, 0x48,                    // 36-byte page
+                   0x2c, 0x15, 0x06, 0x15, 0x00, 0x15, 0x06, 0x15, 0x06,  // 3 entries
+                   0x00, 0x00,                                            //
+                   0x02, 0x00, 0x00, 0x00, 0x03, 0x06,                    // repetition
+                   0x02, 0x00, 0x00, 0x00, 0x03, 0x07,                    // definition
+                   1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0})));
+  // Second page: the empty list, one entry at repetition 0, definition 0.
+  EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4 + 17 + 36 + 6, 3)), Hex(B({0x2c, 0x15, 0x02})));
+}
+
+TEST(ParquetWriter, ListMisuseIsRejected) {
+  ColumnSpec required_elements = OptionalList("r", 3, 4, PhysicalType::kInt32);
+  required_elements.list_element->required = true;
+  auto writer = MakeWriter({OptionalList("l", 1, 2, PhysicalType::kInt32),
+                            Optional("a", 5, PhysicalType::kInt32), required_elements});
+  EXPECT_EQ(writer->AppendInt32(0, 1).code(), StatusCode::kInvalidArgument);  // outside a list
+  EXPECT_EQ(writer->EndList(0).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(writer->BeginList(1).code(), StatusCode::kInvalidArgument);  // flat column
+  ASSERT_TRUE(writer->BeginList(0).ok());
+  EXPECT_EQ(writer->BeginList(0).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(writer->AppendNull(1).ok());
+  ASSERT_TRUE(writer->BeginList(2).ok());
+  EXPECT_EQ(writer->AppendNull(2).code(), StatusCode::kInvalidArgument);  // required element
+  ASSERT_TRUE(writer->EndList(2).ok());
+  Status open = writer->EndRow();
+  EXPECT_EQ(open.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(open.message().find("without EndList"), std::string::npos) << open.message();
+  EXPECT_EQ(writer->Finish().status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(writer->EndList(0).ok());
+  EXPECT_EQ(writer->AppendNull(0).code(), StatusCode::kInvalidArgument);  // second list
+  ASSERT_TRUE(writer->EndRow().ok());
+  auto file = writer->Finish();
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->row_count, 1);
+}
+
 }  // namespace
 }  // namespace pg2iceberg::parquet

@@ -1,8 +1,10 @@
 #include "mirror/row_encoder.h"
 
+#include "pg/array_values.h"
 #include "pg/binary_values.h"
 #include "pg/mapped_values.h"
 #include "pg/text_of_binary.h"
+#include "pg/value_decoding.h"
 
 namespace pg2iceberg {
 
@@ -11,8 +13,10 @@ using pg::TypeOid;
 RowEncoder::RowEncoder(std::string table_name, std::vector<MappedColumn> columns)
     : table_name_(std::move(table_name)), columns_(std::move(columns)) {
   for (const MappedColumn& column : columns_) {
-    bool is_decimal = column.iceberg_type.id == iceberg::TypeId::kDecimal;
-    decimal_widths_.push_back(is_decimal ? pg::DecimalWidthBytes(column.iceberg_type.precision) : 0);
+    const iceberg::Type& type = column.iceberg_type.is_list() ? column.iceberg_type.element->type
+                                                              : column.iceberg_type;
+    bool is_decimal = type.id == iceberg::TypeId::kDecimal;
+    decimal_widths_.push_back(is_decimal ? pg::DecimalWidthBytes(type.precision) : 0);
   }
 }
 
@@ -66,6 +70,7 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
       return AppendDecimal(column, value, writer);
     default: break;
   }
+  if (columns_[column].iceberg_type.is_list()) return AppendList(column, value, writer);
   // The types mapped to the text capture stages for them (type_mapping.cc).
   CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)), "column type was not mapped");
   ASSIGN_OR_RETURN(const change::Value text,
@@ -75,13 +80,82 @@ Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWr
 
 #undef APPEND_DECODED
 
+namespace {
+
+// `unscaled` as a `width`-byte big-endian decimal.
+Status AppendUnscaled(size_t column, __int128 unscaled, int width, parquet::ParquetWriter& writer) {
+  std::byte bytes[16];
+  pg::EncodeDecimalBigEndian(unscaled, width, bytes);
+  return writer.AppendBytes(column, ByteSpan(bytes, static_cast<size_t>(width)));
+}
+
+}  // namespace
+
 Status RowEncoder::AppendDecimal(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const {
   const iceberg::Type& type = columns_[column].iceberg_type;
   ASSIGN_OR_RETURN(__int128 unscaled, pg::DecodeNumeric(value, type.precision, type.scale));
-  std::byte bytes[16];
-  const int width = decimal_widths_[column];
-  pg::EncodeDecimalBigEndian(unscaled, width, bytes);
-  return writer.AppendBytes(column, ByteSpan(bytes, static_cast<size_t>(width)));
+  return AppendUnscaled(column, unscaled, decimal_widths_[column], writer);
+}
+
+namespace {
+
+// How many dimensions a decoded array has: lists of lists nest one level per dimension.
+int Dimensions(const change::Value& list) {
+  int dimensions = 1;
+  for (const change::Value* v = &list; !v->elements.empty() && v->elements[0].kind == change::ValueKind::kList;
+       v = &v->elements[0]) {
+    ++dimensions;
+  }
+  return dimensions;
+}
+
+}  // namespace
+
+Status RowEncoder::AppendList(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const {
+  const MappedColumn& mapped = columns_[column];
+  const change::ColumnSchema schema{.name = mapped.pg.name,
+                                    .type_oid = mapped.pg.type_oid,
+                                    .type_modifier = mapped.pg.type_modifier};
+  ASSIGN_OR_RETURN(const change::Value list,
+                   pg::DecodeArrayValue(schema, value, /*binary=*/true, pg::DecodePresentValue));
+  if (const int dimensions = Dimensions(list); dimensions > 1) {
+    return Status::InvalidArgument("array value has " + std::to_string(dimensions) +
+                                   " dimensions; only one-dimensional arrays can be stored as "
+                                   "an Iceberg list");
+  }
+  RETURN_IF_ERROR(writer.BeginList(column));
+  for (const change::Value& element : list.elements) {
+    RETURN_IF_ERROR(AppendElement(column, element, writer));
+  }
+  return writer.EndList(column);
+}
+
+// One decoded element, already in the list's element type (array_values.h decodes it as the
+// scalar column would be).
+Status RowEncoder::AppendElement(size_t column, const change::Value& element,
+                                 parquet::ParquetWriter& writer) const {
+  using change::ValueKind;
+  switch (element.kind) {
+    case ValueKind::kNull: return writer.AppendNull(column);
+    case ValueKind::kBool: return writer.AppendBool(column, element.int_value != 0);
+    case ValueKind::kInt32:
+    case ValueKind::kDate: return writer.AppendInt32(column, static_cast<int32_t>(element.int_value));
+    case ValueKind::kInt64:
+    case ValueKind::kTime:
+    case ValueKind::kTimestamp:
+    case ValueKind::kTimestampTz: return writer.AppendInt64(column, element.int_value);
+    case ValueKind::kFloat32: return writer.AppendFloat(column, static_cast<float>(element.float_value));
+    case ValueKind::kFloat64: return writer.AppendDouble(column, element.float_value);
+    case ValueKind::kDecimal:
+      return AppendUnscaled(column, element.decimal_unscaled, decimal_widths_[column], writer);
+    case ValueKind::kString:
+    case ValueKind::kBinary:
+    case ValueKind::kUuid: return writer.AppendBytes(column, AsBytes(element.bytes));
+    case ValueKind::kUnchangedToast:
+    case ValueKind::kList: break;
+  }
+  CHECK_MSG(false, "array element of an unexpected kind");
+  return Status::Internal("unreachable");
 }
 
 }  // namespace pg2iceberg

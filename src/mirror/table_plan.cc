@@ -39,13 +39,19 @@ Result<std::vector<std::string>> KeyColumns(const TableConfig& config, const pg:
   return key;
 }
 
+// Columns get ids 1..n in attribute order; list elements the ids after them, in column order.
 iceberg::Schema BuildSchema(const std::vector<MappedColumn>& columns,
                             const std::vector<std::string>& key) {
   iceberg::Schema schema;
+  int next_element_id = static_cast<int>(columns.size()) + 1;
   for (size_t i = 0; i < columns.size(); ++i) {
     const MappedColumn& column = columns[i];
     int id = static_cast<int>(i) + 1;
-    schema.fields.push_back({id, column.pg.name, column.pg.not_null, column.iceberg_type, ""});
+    iceberg::Type type = column.iceberg_type;
+    if (type.is_list()) {
+      type = iceberg::Type::List(next_element_id++, type.element->required, type.element->type);
+    }
+    schema.fields.push_back({id, column.pg.name, column.pg.not_null, std::move(type), ""});
     if (std::find(key.begin(), key.end(), column.pg.name) != key.end()) {
       schema.identifier_field_ids.push_back(id);
     }

@@ -1,5 +1,6 @@
 #include "mirror/type_mapping.h"
 
+#include "pg/array_values.h"
 #include "pg/mapped_values.h"
 
 namespace pg2iceberg {
@@ -37,9 +38,30 @@ Result<Type> MapNumeric(const std::string& table, const PgColumn& column, const 
   return Type::Decimal(precision, scale);
 }
 
+// T[] → list<T>: the element is mapped as a column of type T with the array's type modifier
+// (numeric(10,2)[] has numeric(10,2)'s), so errors name the column and its declared type.
+// No policy applies to elements: array elements are decoded as capture decodes them, which
+// has no string form for numeric beyond decimal(38).
+Result<MappedColumn> MapArray(const std::string& table, const PgColumn& column,
+                              uint32_t element_oid) {
+  PgColumn element = column;
+  element.type_oid = element_oid;
+  Result<MappedColumn> mapped = MapColumn(table, element, MappingPolicy{});
+  if (!mapped.ok() && static_cast<TypeOid>(element_oid) == TypeOid::kNumeric) {
+    return Unsupported(table, column, "has elements beyond Iceberg's decimal(38); "
+                                      "iceberg.wide_numeric applies to numeric columns, not arrays");
+  }
+  if (!mapped.ok()) return mapped.status();
+  return MappedColumn{column, static_cast<TypeOid>(column.type_oid),
+                      Type::List(0, /*element_required=*/false, mapped->iceberg_type)};
+}
+
 }  // namespace
 
 Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column, const MappingPolicy& policy) {
+  if (const std::optional<uint32_t> element = pg::ArrayElementTypeOid(column.type_oid)) {
+    return MapArray(table, column, *element);
+  }
   TypeOid oid = static_cast<TypeOid>(column.type_oid);
   TypeId id;
   switch (oid) {

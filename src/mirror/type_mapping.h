@@ -1,6 +1,8 @@
 // Maps Postgres columns to Iceberg types. The mapping is exact or refused: a type with no
 // exact Iceberg counterpart is an error naming the table, column and type, never a lossy
-// substitute.
+// substitute. An array of a mapped scalar type T (T[], pg/array_values.h) maps to
+// list<mapped T> with optional elements (Postgres arrays may hold NULL); its element id is 0
+// until the table's schema is built (table_plan.cc numbers element ids after the columns).
 #pragma once
 
 #include <string>
@@ -13,7 +15,7 @@ namespace pg2iceberg {
 
 struct MappedColumn {
   pg::PgColumn pg;
-  pg::TypeOid oid;
+  pg::TypeOid oid;  // for an array, the array type's oid
   iceberg::Type iceberg_type;
 };
 

@@ -186,6 +186,10 @@ std::string HexPreview(ByteSpan data) {
 
 }  // namespace
 
+Result<Value> DecodePresentValue(const ColumnSchema& column, ByteSpan data, bool binary) {
+  return DecodePresent(column, data, binary);
+}
+
 Result<DecimalType> NumericTypeOf(const ColumnSchema& column) {
   Result<DecimalType> type = DecimalTypeOfModifier(column.type_modifier);
   if (type.ok()) return type;

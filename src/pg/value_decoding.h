@@ -30,6 +30,12 @@ namespace pg2iceberg::pg {
 Result<change::Value> DecodeColumnValue(const change::ColumnSchema& column,
                                         const TupleColumn& data);
 
+// The decoding of a present value of `column`'s type (text or binary form) that
+// DecodeColumnValue applies, without naming the column in errors: the element decoder for
+// DecodeArrayValue (array_values.h) outside capture.
+Result<change::Value> DecodePresentValue(const change::ColumnSchema& column, ByteSpan data,
+                                         bool binary);
+
 // The precision and scale of a numeric column's type modifier (38 and 18 when it has none:
 // unconstrained numeric, see pg_types.h); kInvalidArgument when it does not fit an Iceberg
 // decimal (p > 38, s < 0, s > p).

@@ -87,16 +87,17 @@ MANY_ROWS = {
 MANY = 3000
 
 
-def create(mirror, table, columns):
+def create(mirror, table, columns, lower_bound_row):
+    """Rows 1-3: NULL lists, empty lists, lists with a NULL element; row 4 `lower_bound_row`
+    (column, literal): an array with a non-default lower bound, written as its elements."""
     ddl = ", ".join(f"{name} {declared}" for name, declared, *_ in columns)
     mirror.sql(f"CREATE TABLE {table} (id int PRIMARY KEY, {ddl})")
-    names = [c[0] for c in columns]
     nulls = ", ".join("NULL" for _ in columns)
     empties = ", ".join("'{}'" for _ in columns)
     with_nulls = ", ".join(c[4] for c in columns)
+    column, literal = lower_bound_row
     mirror.sql(f"INSERT INTO {table} VALUES (1, {nulls}), (2, {empties}), (3, {with_nulls})",
-               # a non-default lower bound is written as the list of the elements
-               f"INSERT INTO {table} (id, {names[1]}) VALUES (4, '[0:2]={{7,NULL,8}}')")
+               f"INSERT INTO {table} (id, {column}) VALUES (4, {literal})")
 
 
 def expected_rows(mirror, table, columns):
@@ -156,7 +157,7 @@ def check(mirror, table, columns, spark=True):
 
 @pytest.fixture
 def arrays(mirror):
-    create(mirror, "public.arr", COLUMNS)
+    create(mirror, "public.arr", COLUMNS, ("c_int2", "'[0:2]={7,NULL,8}'"))
     mirror.sql("INSERT INTO public.arr (id, " + ", ".join(LONG_LISTS) + ") VALUES (5, " +
                ", ".join(LONG_LISTS.values()) + ")",
                "INSERT INTO public.arr (id, " + ", ".join(MANY_ROWS) + ") SELECT 100 + g, " +
@@ -170,7 +171,7 @@ def test_arrays_of_every_mapped_type_read_back_exactly(arrays):
 
 
 def test_time_arrays_read_back_exactly(mirror):
-    create(mirror, "public.tarr", TIME_COLUMNS)
+    create(mirror, "public.tarr", TIME_COLUMNS, ("c_time", "'[-1:0]={12:00:00,NULL}'"))
     mirror.snapshot(["public.tarr"])
     assert check(mirror, "public.tarr", TIME_COLUMNS, spark=False) == 4
 

@@ -207,8 +207,9 @@ TEST(ParquetColumnsFor, ListFieldIsAListColumnOfItsElementType) {
 // A list's metrics are keyed by the element id, with counts but no bounds.
 TEST(DataFileFor, ListElementHasCountsButNoBounds) {
   Schema schema;
-  schema.fields = {Field{1, "id", true, Type::Primitive(TypeId::kInt), ""},
-                   Field{2, "xs", false, Type::List(3, false, Type::Primitive(TypeId::kDouble)), ""}};
+  schema.fields = {
+      Field{1, "id", true, Type::Primitive(TypeId::kInt), ""},
+      Field{2, "xs", false, Type::List(3, false, Type::Primitive(TypeId::kDouble)), ""}};
   auto writer = parquet::ParquetWriter::Create(ParquetColumnsFor(schema), {});
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   parquet::ParquetWriter& w = **writer;

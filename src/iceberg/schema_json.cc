@@ -113,8 +113,8 @@ Status ValidateSchema(const Schema& schema) {
       return Status::InvalidArgument("field " + std::to_string(field.id) + " has an empty name");
     }
     if (field.type.is_list()) {
-      RETURN_IF_ERROR(ClaimId(field.type.element->id,
-                              "the element of list field \"" + field.name + "\"", ids));
+      RETURN_IF_ERROR(
+          ClaimId(field.type.element->id, "the element of list field \"" + field.name + "\"", ids));
     }
     if (!names.insert(field.name).second) {
       return Status::InvalidArgument("duplicate field name \"" + field.name + "\"");

@@ -22,7 +22,8 @@ namespace pg2iceberg::iceberg {
 
 Json SchemaToJson(const Schema& schema);
 // Checks: "type" is "struct"; field and list element ids positive and unique together; names
-// non-empty and unique; identifier field ids name existing required fields that are not lists. A missing "schema-id" reads as 0 (as in v1).
+// non-empty and unique; identifier field ids name existing required fields that are not
+// lists. A missing "schema-id" reads as 0 (as in v1).
 Result<Schema> SchemaFromJson(const Json& json);
 
 // The checks SchemaFromJson applies (ids, names, identifier fields), for schemas built in code.

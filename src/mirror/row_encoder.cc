@@ -13,8 +13,8 @@ using pg::TypeOid;
 RowEncoder::RowEncoder(std::string table_name, std::vector<MappedColumn> columns)
     : table_name_(std::move(table_name)), columns_(std::move(columns)) {
   for (const MappedColumn& column : columns_) {
-    const iceberg::Type& type = column.iceberg_type.is_list() ? column.iceberg_type.element->type
-                                                              : column.iceberg_type;
+    const iceberg::Type& type =
+        column.iceberg_type.is_list() ? column.iceberg_type.element->type : column.iceberg_type;
     bool is_decimal = type.id == iceberg::TypeId::kDecimal;
     decimal_widths_.push_back(is_decimal ? pg::DecimalWidthBytes(type.precision) : 0);
   }
@@ -91,7 +91,8 @@ Status AppendUnscaled(size_t column, __int128 unscaled, int width, parquet::Parq
 
 }  // namespace
 
-Status RowEncoder::AppendDecimal(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const {
+Status RowEncoder::AppendDecimal(size_t column, ByteSpan value,
+                                 parquet::ParquetWriter& writer) const {
   const iceberg::Type& type = columns_[column].iceberg_type;
   ASSIGN_OR_RETURN(__int128 unscaled, pg::DecodeNumeric(value, type.precision, type.scale));
   return AppendUnscaled(column, unscaled, decimal_widths_[column], writer);
@@ -102,7 +103,8 @@ namespace {
 // How many dimensions a decoded array has: lists of lists nest one level per dimension.
 int Dimensions(const change::Value& list) {
   int dimensions = 1;
-  for (const change::Value* v = &list; !v->elements.empty() && v->elements[0].kind == change::ValueKind::kList;
+  for (const change::Value* v = &list;
+       !v->elements.empty() && v->elements[0].kind == change::ValueKind::kList;
        v = &v->elements[0]) {
     ++dimensions;
   }
@@ -136,23 +138,31 @@ Status RowEncoder::AppendElement(size_t column, const change::Value& element,
                                  parquet::ParquetWriter& writer) const {
   using change::ValueKind;
   switch (element.kind) {
-    case ValueKind::kNull: return writer.AppendNull(column);
-    case ValueKind::kBool: return writer.AppendBool(column, element.int_value != 0);
+    case ValueKind::kNull:
+      return writer.AppendNull(column);
+    case ValueKind::kBool:
+      return writer.AppendBool(column, element.int_value != 0);
     case ValueKind::kInt32:
-    case ValueKind::kDate: return writer.AppendInt32(column, static_cast<int32_t>(element.int_value));
+    case ValueKind::kDate:
+      return writer.AppendInt32(column, static_cast<int32_t>(element.int_value));
     case ValueKind::kInt64:
     case ValueKind::kTime:
     case ValueKind::kTimestamp:
-    case ValueKind::kTimestampTz: return writer.AppendInt64(column, element.int_value);
-    case ValueKind::kFloat32: return writer.AppendFloat(column, static_cast<float>(element.float_value));
-    case ValueKind::kFloat64: return writer.AppendDouble(column, element.float_value);
+    case ValueKind::kTimestampTz:
+      return writer.AppendInt64(column, element.int_value);
+    case ValueKind::kFloat32:
+      return writer.AppendFloat(column, static_cast<float>(element.float_value));
+    case ValueKind::kFloat64:
+      return writer.AppendDouble(column, element.float_value);
     case ValueKind::kDecimal:
       return AppendUnscaled(column, element.decimal_unscaled, decimal_widths_[column], writer);
     case ValueKind::kString:
     case ValueKind::kBinary:
-    case ValueKind::kUuid: return writer.AppendBytes(column, AsBytes(element.bytes));
+    case ValueKind::kUuid:
+      return writer.AppendBytes(column, AsBytes(element.bytes));
     case ValueKind::kUnchangedToast:
-    case ValueKind::kList: break;
+    case ValueKind::kList:
+      break;
   }
   CHECK_MSG(false, "array element of an unexpected kind");
   return Status::Internal("unreachable");

@@ -56,7 +56,8 @@ Encoded EncodeOne(uint32_t array_oid, std::optional<Bytes> value) {
   Result<MappedColumn> mapped = MapColumn("public.t", column);
   EXPECT_TRUE(mapped.ok()) << mapped.status().ToString();
   iceberg::Schema schema;
-  schema.fields.push_back({1, "xs", false, iceberg::Type::List(2, false, mapped->iceberg_type.element->type), ""});
+  schema.fields.push_back(
+      {1, "xs", false, iceberg::Type::List(2, false, mapped->iceberg_type.element->type), ""});
   auto writer = parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema), {});
   EXPECT_TRUE(writer.ok());
   RowEncoder encoder("public.t", {*mapped});

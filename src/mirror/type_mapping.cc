@@ -48,8 +48,9 @@ Result<MappedColumn> MapArray(const std::string& table, const PgColumn& column,
   element.type_oid = element_oid;
   Result<MappedColumn> mapped = MapColumn(table, element, MappingPolicy{});
   if (!mapped.ok() && static_cast<TypeOid>(element_oid) == TypeOid::kNumeric) {
-    return Unsupported(table, column, "has elements beyond Iceberg's decimal(38); "
-                                      "iceberg.wide_numeric applies to numeric columns, not arrays");
+    return Unsupported(table, column,
+                       "has elements beyond Iceberg's decimal(38); "
+                       "iceberg.wide_numeric applies to numeric columns, not arrays");
   }
   if (!mapped.ok()) return mapped.status();
   return MappedColumn{column, static_cast<TypeOid>(column.type_oid),

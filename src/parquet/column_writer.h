@@ -1,6 +1,6 @@
 // Buffers the values of one leaf column for the open row group: PLAIN-encoded values and
-// repetition and definition levels of the open data page, the finished (compressed) pages of the open column
-// chunk, and statistics per chunk and per file.
+// repetition and definition levels of the open data page, the finished (compressed) pages of the
+// open column chunk, and statistics per chunk and per file.
 //
 // Internal to the Parquet writer: ParquetWriter validates types, nullability and lengths
 // before calling the Append methods, which therefore cannot fail. Not thread-safe.

@@ -88,7 +88,8 @@ Status ParquetWriter::PrepareError(size_t column, PhysicalType type) const {
                                    std::string(PhysicalTypeName(type)));
   }
   if (columns_[column].is_list()) {
-    return Status::InvalidArgument(ColumnLabel(spec) + " is a list: values go between BeginList "
+    return Status::InvalidArgument(ColumnLabel(spec) +
+                                   " is a list: values go between BeginList "
                                    "and EndList");
   }
   return Status::InvalidArgument(ColumnLabel(spec) + " already has a value in this row");
@@ -115,7 +116,8 @@ Status ParquetWriter::AppendNull(size_t column) {
   } else {
     RETURN_IF_ERROR(Prepare(column, spec.physical_type));
     if (spec.list_element ? spec.list_element->required : spec.required) {
-      return Status::InvalidArgument(ColumnLabel(spec) + (spec.list_element ? " elements are" : " is") +
+      return Status::InvalidArgument(ColumnLabel(spec) +
+                                     (spec.list_element ? " elements are" : " is") +
                                      " required and cannot be NULL");
     }
   }

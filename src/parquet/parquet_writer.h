@@ -83,9 +83,9 @@ struct WriterOptions {
 
 // What an Iceberg manifest needs to know about one column of a finished file.
 struct ColumnSummary {
-  int32_t field_id = 0;  // the leaf's: for a list column, the element's field id
+  int32_t field_id = 0;               // the leaf's: for a list column, the element's field id
   int64_t compressed_size_bytes = 0;  // sum of total_compressed_size of the column's chunks
-  int64_t value_count = 0;  // level entries: nulls (and NaNs, empty lists) included
+  int64_t value_count = 0;            // level entries: nulls (and NaNs, empty lists) included
   int64_t null_count = 0;
   std::optional<int64_t> nan_count;  // FLOAT and DOUBLE columns only
   // Typed bounds (see StatValue) for columns with at least one non-null, non-NaN value;

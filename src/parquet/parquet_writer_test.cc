@@ -342,7 +342,8 @@ TEST(ParquetWriter, ListPagesAreCutOnlyBetweenRows) {
                    0x00, 0x00,                                            //
                    0x02, 0x00, 0x00, 0x00, 0x03, 0x06,                    // repetition
                    0x02, 0x00, 0x00, 0x00, 0x03, 0x07,                    // definition
-                   1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0})));
+                   1,    0,    0,    0,    0,    0,    0,    0,    2,    0, 0, 0,
+                   0,    0,    0,    0,    3,    0,    0,    0,    0,    0, 0, 0})));
   // Second page: the empty list, one entry at repetition 0, definition 0.
   EXPECT_EQ(Hex(ByteSpan(file->bytes).subspan(4 + 17 + 36 + 6, 3)), Hex(B({0x2c, 0x15, 0x02})));
 }

@@ -253,3 +253,18 @@ def test_element_without_an_exact_iceberg_form_is_refused_naming_its_position(mi
     assert 'column "d"' in result.stderr and "array element 2" in result.stderr, result.stderr
     assert "infinity" in result.stderr, result.stderr
     assert mirror.metadata_location("public", "bad") is None
+
+
+def test_arrays_of_enums_domains_and_citext_are_lists_of_their_base_types(mirror):
+    mirror.sql("CREATE EXTENSION IF NOT EXISTS citext",
+               "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
+               "CREATE DOMAIN price AS numeric(10,2) CHECK (VALUE >= 0)",
+               "CREATE TABLE public.ud (id int PRIMARY KEY, m mood[], p price[], c citext[])",
+               "INSERT INTO public.ud VALUES (1, '{happy,NULL,sad}', '{12.50,NULL,0}', '{MiXeD,NULL}'), "
+               "(2, '{}', '{}', '{}'), (3, NULL, NULL, NULL)")
+    mirror.snapshot(["public.ud"])
+    columns = [("m", "mood[]", "text", "e::text", None), ("p", "price[]", "numeric", "e::numeric", None),
+               ("c", "citext[]", "text", "e::text", None)]
+    assert check(mirror, "public.ud", columns) == 3
+    types = {f.name: str(f.field_type) for f in mirror.pyiceberg_table("public.ud").schema().fields}
+    assert types == {"id": "int", "m": "list<string>", "p": "list<decimal(10, 2)>", "c": "list<string>"}

@@ -35,9 +35,20 @@ Datum BytesMap(const std::map<int, Bytes>& map) {
   return Datum::Union(1, Datum::Array(std::move(pairs)));
 }
 
-Datum DataFileDatum(const DataFile& file) {
+Datum OptionalString(const std::optional<std::string>& value) {
+  return value ? Datum::Union(1, Datum::String(*value)) : Datum::Union(0, Datum::Null());
+}
+
+Datum IntList(const std::vector<int>& values) {
+  if (values.empty()) return Datum::Union(0, Datum::Null());
+  std::vector<Datum> items;
+  for (int v : values) items.push_back(Datum::Int(v));
+  return Datum::Union(1, Datum::Array(std::move(items)));
+}
+
+Datum DataFileDatum(const DataFile& file, int format_version) {
   const Datum null_value = Datum::Union(0, Datum::Null());
-  return Datum::Record({
+  Datum record = Datum::Record({
       Datum::Int(static_cast<int32_t>(file.content)),
       Datum::String(file.file_path),
       Datum::String(file.file_format),
@@ -52,15 +63,24 @@ Datum DataFileDatum(const DataFile& file) {
       BytesMap(file.upper_bounds),
       null_value,  // key_metadata
       null_value,  // split_offsets
-      null_value,  // equality_ids
+      IntList(file.equality_ids),
       file.sort_order_id ? Datum::Union(1, Datum::Int(int32_t(*file.sort_order_id))) : null_value,
   });
+  // The fields ManifestEntrySchema(format_version) appends, in its order.
+  std::vector<Datum>& fields = record.children;
+  if (format_version >= 3) fields.push_back(OptionalLong(file.first_row_id));
+  fields.push_back(OptionalString(file.referenced_data_file));
+  if (format_version >= 3) {
+    fields.push_back(OptionalLong(file.content_offset));
+    fields.push_back(OptionalLong(file.content_size_in_bytes));
+  }
+  return record;
 }
 
-Datum EntryDatum(const ManifestEntry& entry) {
+Datum EntryDatum(const ManifestEntry& entry, int format_version) {
   return Datum::Record({Datum::Int(static_cast<int32_t>(entry.status)),
                         OptionalLong(entry.snapshot_id), OptionalLong(entry.sequence_number),
-                        OptionalLong(entry.file_sequence_number), DataFileDatum(entry.file)});
+                        OptionalLong(entry.file_sequence_number), DataFileDatum(entry.file, format_version)});
 }
 
 bool IsUnpartitioned(std::string_view spec_json) {
@@ -71,8 +91,30 @@ bool IsUnpartitioned(std::string_view spec_json) {
   return compact == "[]";
 }
 
-Status CheckEntry(const ManifestEntry& entry, ManifestContent content) {
+// What a delete file must carry for its kind, and what only version 3 may hold.
+Status CheckDeleteFields(const DataFile& file, int format_version) {
+  const bool dv = file.file_format == "PUFFIN";
+  if (file.content == FileContent::kEqualityDeletes && file.equality_ids.empty()) {
+    return Status::InvalidArgument("equality delete file " + file.file_path + " has no equality_ids");
+  }
+  if (file.content != FileContent::kEqualityDeletes && !file.equality_ids.empty()) {
+    return Status::InvalidArgument("file " + file.file_path + " has equality_ids but is no equality delete file");
+  }
+  if (dv && (file.content != FileContent::kPositionDeletes || !file.referenced_data_file ||
+             !file.content_offset || !file.content_size_in_bytes)) {
+    return Status::InvalidArgument("deletion vector in " + file.file_path +
+                                   " needs position-delete content, a referenced data file, an offset and a size");
+  }
+  if (format_version < 3 && (dv || file.content_offset || file.content_size_in_bytes || file.first_row_id)) {
+    return Status::InvalidArgument("file " + file.file_path +
+                                   " uses deletion vectors or row ids, which need format version 3");
+  }
+  return Status::Ok();
+}
+
+Status CheckEntry(const ManifestEntry& entry, ManifestContent content, int format_version) {
   const DataFile& file = entry.file;
+  RETURN_IF_ERROR(CheckDeleteFields(file, format_version));
   if ((file.content == FileContent::kData) != (content == ManifestContent::kData)) {
     return Status::InvalidArgument("file " + file.file_path + " does not belong in a " +
                                    (content == ManifestContent::kData ? "data" : "delete") +
@@ -120,7 +162,7 @@ std::map<std::string, std::string> HeaderMetadata(const ManifestWriterOptions& o
           {"schema-id", std::to_string(options.schema_id)},
           {"partition-spec", options.partition_spec_json},
           {"partition-spec-id", std::to_string(options.partition_spec_id)},
-          {"format-version", "2"},
+          {"format-version", std::to_string(options.format_version)},
           {"content", options.content == ManifestContent::kData ? "data" : "deletes"}};
 }
 
@@ -134,18 +176,23 @@ Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
   if (entries.size() > size_t(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("too many manifest entries");
   }
+  if (options.format_version != 2 && options.format_version != 3) {
+    return Status::InvalidArgument("manifests of format version " + std::to_string(options.format_version) +
+                                   " are not supported (2 or 3)");
+  }
   avro::ContainerWriterOptions avro_options;
   avro_options.codec = options.codec;
   avro_options.sync_marker = options.sync_marker;
   avro_options.metadata = HeaderMetadata(options);
-  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(ManifestEntrySchema(), avro_options));
+  ASSIGN_OR_RETURN(auto writer,
+                   avro::ContainerWriter::Create(ManifestEntrySchema(options.format_version), avro_options));
 
   WrittenManifest out;
   ManifestFile& file = out.file;
   std::optional<int64_t> min_sequence_number;
   for (const ManifestEntry& entry : entries) {
-    RETURN_IF_ERROR(CheckEntry(entry, options.content));
-    RETURN_IF_ERROR(writer->Append(EntryDatum(entry)));
+    RETURN_IF_ERROR(CheckEntry(entry, options.content, options.format_version));
+    RETURN_IF_ERROR(writer->Append(EntryDatum(entry, options.format_version)));
     Tally(entry, options.sequence_number, file, min_sequence_number);
   }
   ASSIGN_OR_RETURN(out.bytes, writer->Finish());

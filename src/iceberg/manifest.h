@@ -3,10 +3,11 @@
 // by us or by those engines. Field mapping on read follows field ids, not positions.
 //
 // Scope today: unpartitioned specs only (data_file.partition is the empty record and the
-// manifest list's partition summaries are empty); key_metadata, split_offsets and
-// equality_ids are written as null. Readers reject files that carry what the model cannot
-// hold (partition values, encryption keys, equality ids) with kInvalidArgument instead of
-// dropping it.
+// manifest list's partition summaries are empty); key_metadata and split_offsets are written
+// as null. Format version 3 adds row lineage (first_row_id) and deletion vectors
+// (referenced_data_file, content_offset, content_size_in_bytes). Readers reject files that
+// carry what the model cannot hold (partition values, encryption keys) with kInvalidArgument
+// instead of dropping it.
 //
 // All functions are pure: files are produced and consumed as bytes; the caller stores them.
 #pragma once
@@ -33,6 +34,9 @@ struct ManifestWriterOptions {
   std::string partition_spec_json = "[]";
   // kData: every entry must be a data file; kDeletes: every entry a delete file.
   ManifestContent content = ManifestContent::kData;
+  // The table's format version, 2 or 3: the data_file fields written (see manifest_schema.h)
+  // and the "format-version" header key.
+  int format_version = 2;
 
   // For the ManifestFile that describes the written manifest in a manifest list.
   std::string manifest_path;  // where the caller will store the bytes
@@ -55,7 +59,11 @@ struct WrittenManifest {
 
 // kInvalidArgument for a partitioned spec, an entry whose content does not match the manifest
 // content, an existing or deleted entry without snapshot id and sequence numbers, negative
-// counts or sizes, or a sort_order_id outside 32 bits.
+// counts or sizes, a sort_order_id outside 32 bits, an equality delete file without
+// equality_ids (or equality_ids on another kind of file), a deletion vector (file_format
+// "PUFFIN") without position-delete content, referenced data file, offset and size, or
+// version-3 fields (deletion vectors, content offset/size, first_row_id) in a version-2
+// manifest.
 Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
                                       std::span<const ManifestEntry> entries);
 
@@ -75,6 +83,9 @@ Result<ManifestContents> ReadManifest(ByteSpan bytes);
 void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries);
 
 struct ManifestListWriterOptions {
+  int format_version = 2;  // 3: manifest_file records carry first_row_id
+  // Version 3: the snapshot's first-row-id, written as the "first-row-id" header key.
+  std::optional<int64_t> first_row_id;
   int64_t snapshot_id = 0;
   std::optional<int64_t> parent_snapshot_id;  // written as "null" when absent, as Java does
   int64_t sequence_number = 0;

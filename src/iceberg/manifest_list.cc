@@ -29,8 +29,8 @@ Status CheckManifest(const ManifestFile& m) {
   return Status::Ok();
 }
 
-Datum ManifestDatum(const ManifestFile& m) {
-  return Datum::Record({
+Datum ManifestDatum(const ManifestFile& m, int format_version) {
+  Datum record = Datum::Record({
       Datum::String(m.manifest_path), Datum::Long(m.manifest_length),
       Datum::Int(m.partition_spec_id), Datum::Int(static_cast<int32_t>(m.content)),
       Datum::Long(m.sequence_number), Datum::Long(m.min_sequence_number),
@@ -41,15 +41,24 @@ Datum ManifestDatum(const ManifestFile& m) {
       Datum::Union(1, Datum::Array({})),  // partitions: no summaries for an unpartitioned spec
       Datum::Union(0, Datum::Null()),     // key_metadata
   });
+  if (format_version >= 3) {
+    record.children.push_back(m.first_row_id ? Datum::Union(1, Datum::Long(*m.first_row_id))
+                                             : Datum::Union(0, Datum::Null()));
+  }
+  return record;
 }
 
 std::map<std::string, std::string> HeaderMetadata(const ManifestListWriterOptions& options) {
-  return {{"snapshot-id", std::to_string(options.snapshot_id)},
-          {"parent-snapshot-id", options.parent_snapshot_id
-                                     ? std::to_string(*options.parent_snapshot_id)
-                                     : std::string("null")},
-          {"sequence-number", std::to_string(options.sequence_number)},
-          {"format-version", "2"}};
+  std::map<std::string, std::string> metadata = {
+      {"snapshot-id", std::to_string(options.snapshot_id)},
+      {"parent-snapshot-id",
+       options.parent_snapshot_id ? std::to_string(*options.parent_snapshot_id) : std::string("null")},
+      {"sequence-number", std::to_string(options.sequence_number)},
+      {"format-version", std::to_string(options.format_version)}};
+  if (options.format_version >= 3 && options.first_row_id) {
+    metadata["first-row-id"] = std::to_string(*options.first_row_id);
+  }
+  return metadata;
 }
 
 // A long field that format version 1 lacks (read as 0 there) but v2 requires.
@@ -103,6 +112,9 @@ Result<ManifestFile> ReadManifestFile(const avro::Schema& schema, const Datum& d
   ASSIGN_OR_RETURN(m.min_sequence_number, LongOrZeroIfAbsent(view, id::kMinSequenceNumber));
   ASSIGN_OR_RETURN(m.added_snapshot_id, view.RequiredLong(id::kAddedSnapshotId));
   RETURN_IF_ERROR(ReadCounts(view, m));
+  if (view.HasField(id::kFirstRowId)) {
+    ASSIGN_OR_RETURN(m.first_row_id, view.OptionalLong(id::kFirstRowId));
+  }
   return m;
 }
 
@@ -114,10 +126,19 @@ Result<Bytes> WriteManifestList(const ManifestListWriterOptions& options,
   avro_options.codec = options.codec;
   avro_options.sync_marker = options.sync_marker;
   avro_options.metadata = HeaderMetadata(options);
-  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(ManifestFileSchema(), avro_options));
+  if (options.format_version != 2 && options.format_version != 3) {
+    return Status::InvalidArgument("manifest lists of format version " + std::to_string(options.format_version) +
+                                   " are not supported (2 or 3)");
+  }
+  ASSIGN_OR_RETURN(auto writer,
+                   avro::ContainerWriter::Create(ManifestFileSchema(options.format_version), avro_options));
   for (const ManifestFile& manifest : manifests) {
     RETURN_IF_ERROR(CheckManifest(manifest));
-    RETURN_IF_ERROR(writer->Append(ManifestDatum(manifest)));
+    if (options.format_version >= 3 && manifest.content == ManifestContent::kData && !manifest.first_row_id) {
+      return Status::InvalidArgument("data manifest " + manifest.manifest_path +
+                                     " has no first_row_id in a format version 3 manifest list");
+    }
+    RETURN_IF_ERROR(writer->Append(ManifestDatum(manifest, options.format_version)));
   }
   return writer->Finish();
 }

@@ -155,5 +155,27 @@ TEST(ManifestListTest, TruncatedListIsDataLoss) {
   }
 }
 
+TEST(ManifestListTest, Version3ListsCarryFirstRowIds) {
+  ManifestListWriterOptions options = Options();
+  options.format_version = 3;
+  options.first_row_id = 1000;
+  ManifestFile data = SampleManifest("file:///m0.avro", ManifestContent::kData);
+  ManifestFile deletes = SampleManifest("file:///m1.avro", ManifestContent::kDeletes);
+  // A data manifest without a first_row_id is refused in a version 3 list.
+  EXPECT_EQ(WriteManifestList(options, std::vector{data}).status().code(), StatusCode::kInvalidArgument);
+  data.first_row_id = 1000;
+  auto bytes = WriteManifestList(options, std::vector{data, deletes});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto read = ReadManifestList(*bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->metadata.at("format-version"), "3");
+  EXPECT_EQ(read->metadata.at("first-row-id"), "1000");
+  ASSERT_EQ(read->manifests.size(), 2u);
+  EXPECT_EQ(read->manifests[0].first_row_id, 1000);
+  EXPECT_EQ(read->manifests[1].first_row_id, std::nullopt);
+  EXPECT_NE(avro::RenderSchemaJson(ManifestFileSchema(3)).find(R"("name":"first_row_id")"), std::string::npos);
+  EXPECT_EQ(avro::RenderSchemaJson(ManifestFileSchema(2)).find("first_row_id"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pg2iceberg::iceberg

@@ -20,10 +20,6 @@ Status CheckUnsupported(const RecordView& file) {
   }
   ASSIGN_OR_RETURN(const auto key_metadata, file.OptionalBytes(id::kKeyMetadata));
   if (key_metadata) return Status::InvalidArgument("manifest: encrypted files are not supported");
-  ASSIGN_OR_RETURN(const auto equality_ids, file.OptionalArray(id::kEqualityIds));
-  if (equality_ids && !equality_ids->empty()) {
-    return Status::InvalidArgument("manifest: equality_ids are not supported yet");
-  }
   return Status::Ok();
 }
 
@@ -57,6 +53,27 @@ Result<DataFile> ReadDataFile(const RecordView& view) {
   ASSIGN_OR_RETURN(file.file_size_in_bytes, view.RequiredLong(id::kFileSizeInBytes));
   RETURN_IF_ERROR(ReadMetrics(view, file));
   ASSIGN_OR_RETURN(file.sort_order_id, view.OptionalLong(id::kSortOrderId));
+  ASSIGN_OR_RETURN(const auto equality_ids, view.OptionalArray(id::kEqualityIds));
+  if (equality_ids) {
+    for (const RecordView::Value& item : *equality_ids) {
+      if (item.datum->kind != avro::Kind::kInt) return Status::DataLoss("manifest: equality_ids holds a non-int");
+      file.equality_ids.push_back(static_cast<int>(item.datum->integer));
+    }
+  }
+  // Fields of later format versions: absent from older manifests.
+  auto optional_long = [&](int field_id) -> Result<std::optional<int64_t>> {
+    if (!view.HasField(field_id)) return std::optional<int64_t>();
+    return view.OptionalLong(field_id);
+  };
+  ASSIGN_OR_RETURN(file.first_row_id, optional_long(id::kFirstRowId));
+  ASSIGN_OR_RETURN(file.content_offset, optional_long(id::kContentOffset));
+  ASSIGN_OR_RETURN(file.content_size_in_bytes, optional_long(id::kContentSizeInBytes));
+  if (std::optional<RecordView::Value> referenced = view.Find(id::kReferencedDataFile)) {
+    if (referenced->datum->kind != avro::Kind::kString) {
+      return Status::DataLoss("manifest: referenced_data_file is not a string");
+    }
+    file.referenced_data_file = referenced->datum->bytes;
+  }
   return file;
 }
 

@@ -35,9 +35,9 @@ Schema List(int element_id, Schema element) {
   return array;
 }
 
-Schema DataFileSchema() {
+Schema DataFileSchema(int format_version) {
   namespace id = manifest_id;
-  return Schema::Record(
+  Schema record = Schema::Record(
       "r2",
       {RequiredField("content", Int(), id::kContent,
                      "Contents of the file: 0=data, 1=position deletes, 2=equality deletes"),
@@ -66,6 +66,19 @@ Schema DataFileSchema() {
        OptionalField("equality_ids", List(136, Int()), id::kEqualityIds,
                      "Equality comparison field IDs"),
        OptionalField("sort_order_id", Int(), id::kSortOrderId, "Sort order ID")});
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
+                                          "The _row_id for the first row in the data file"));
+  }
+  record.fields.push_back(OptionalField("referenced_data_file", String(), id::kReferencedDataFile,
+                                        "Fully qualified location of a data file that all deletes reference"));
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("content_offset", Long(), id::kContentOffset,
+                                          "The offset in the file where the content starts"));
+    record.fields.push_back(OptionalField("content_size_in_bytes", Long(), id::kContentSizeInBytes,
+                                          "The length of referenced content stored in the file"));
+  }
+  return record;
 }
 
 Schema FieldSummarySchema() {
@@ -82,19 +95,19 @@ Schema FieldSummarySchema() {
 
 }  // namespace
 
-Schema ManifestEntrySchema() {
+Schema ManifestEntrySchema(int format_version) {
   namespace id = manifest_id;
   return Schema::Record("manifest_entry",
                         {RequiredField("status", Int(), id::kStatus),
                          OptionalField("snapshot_id", Long(), id::kSnapshotId),
                          OptionalField("sequence_number", Long(), id::kSequenceNumber),
                          OptionalField("file_sequence_number", Long(), id::kFileSequenceNumber),
-                         RequiredField("data_file", DataFileSchema(), id::kDataFile)});
+                         RequiredField("data_file", DataFileSchema(format_version), id::kDataFile)});
 }
 
-Schema ManifestFileSchema() {
+Schema ManifestFileSchema(int format_version) {
   namespace id = manifest_list_id;
-  return Schema::Record(
+  Schema record = Schema::Record(
       "manifest_file",
       {RequiredField("manifest_path", String(), id::kManifestPath, "Location URI with FS scheme"),
        RequiredField("manifest_length", Long(), id::kManifestLength, "Total file size in bytes"),
@@ -116,6 +129,11 @@ Schema ManifestFileSchema() {
        OptionalField("partitions", List(id::kFieldSummary, FieldSummarySchema()), id::kPartitions,
                      "Summary for each partition"),
        OptionalField("key_metadata", Bytes(), id::kKeyMetadata, "Encryption key metadata blob")});
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
+                                          "Starting row ID to assign to new rows in ADDED data files"));
+  }
+  return record;
 }
 
 }  // namespace pg2iceberg::iceberg

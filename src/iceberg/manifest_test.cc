@@ -64,6 +64,40 @@ void ExpectSameEntry(const ManifestEntry& a, const ManifestEntry& b) {
   EXPECT_EQ(a.file.lower_bounds, b.file.lower_bounds);
   EXPECT_EQ(a.file.upper_bounds, b.file.upper_bounds);
   EXPECT_EQ(a.file.sort_order_id, b.file.sort_order_id);
+  EXPECT_EQ(a.file.equality_ids, b.file.equality_ids);
+  EXPECT_EQ(a.file.referenced_data_file, b.file.referenced_data_file);
+  EXPECT_EQ(a.file.content_offset, b.file.content_offset);
+  EXPECT_EQ(a.file.content_size_in_bytes, b.file.content_size_in_bytes);
+  EXPECT_EQ(a.file.first_row_id, b.file.first_row_id);
+}
+
+DataFile EqualityDeletes(std::string path) {
+  DataFile file = SampleFile(std::move(path), 2);
+  file.content = FileContent::kEqualityDeletes;
+  file.equality_ids = {1, 2};
+  file.sort_order_id.reset();
+  return file;
+}
+
+DataFile PositionDeletes(std::string path, std::string data_file) {
+  DataFile file = SampleFile(std::move(path), 3);
+  file.content = FileContent::kPositionDeletes;
+  file.referenced_data_file = std::move(data_file);
+  file.sort_order_id.reset();
+  return file;
+}
+
+DataFile DeletionVector(std::string puffin, std::string data_file) {
+  DataFile file;
+  file.content = FileContent::kPositionDeletes;
+  file.file_path = std::move(puffin);
+  file.file_format = "PUFFIN";
+  file.record_count = 4;
+  file.file_size_in_bytes = 300;
+  file.referenced_data_file = std::move(data_file);
+  file.content_offset = 4;
+  file.content_size_in_bytes = 60;
+  return file;
 }
 
 TEST(ManifestTest, EntryEncodesTheSpecV2Schema) {
@@ -88,7 +122,8 @@ TEST(ManifestTest, EntryEncodesTheSpecV2Schema) {
            R"({"name":"value","type":"bytes","field-id":127}]},"logicalType":"map"}])",
            R"({"type":"array","items":"long","element-id":133}])",
            R"({"type":"array","items":"int","element-id":136}])",
-           R"("field-id":140}]},"field-id":2}]})",
+           R"("field-id":140},{"name":"referenced_data_file","type":["null","string"],)",
+           R"("field-id":143}]},"field-id":2}]})",
        }) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected;
   }
@@ -256,6 +291,76 @@ TEST(ManifestTest, PartitionValuesAreRejectedNotDropped) {
   EXPECT_TRUE(ReadManifest(written->bytes).ok());
   EXPECT_EQ(ReadManifest(WithPartitionField(written->bytes)).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST(ManifestTest, DeleteManifestsRoundTripEqualityIdsAndReferencedFiles) {
+  ManifestWriterOptions options = Options();
+  options.content = ManifestContent::kDeletes;
+  std::vector<ManifestEntry> entries = {
+      Entry(ManifestEntryStatus::kAdded, EqualityDeletes("file:///eq.parquet"), std::nullopt),
+      Entry(ManifestEntryStatus::kAdded, PositionDeletes("file:///pos.parquet", "file:///a.parquet"), std::nullopt)};
+  auto written = WriteManifest(options, entries);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->file.content, ManifestContent::kDeletes);
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->entries.size(), 2u);
+  for (size_t i = 0; i < entries.size(); ++i) ExpectSameEntry(read->entries[i], entries[i]);
+  EXPECT_EQ(read->metadata.at("content"), "deletes");
+}
+
+TEST(ManifestTest, Version3ManifestsCarryRowIdsAndDeletionVectors) {
+  const std::string json = avro::RenderSchemaJson(ManifestEntrySchema(3));
+  EXPECT_NE(json.find(R"("field-id":140},{"name":"first_row_id","type":["null","long"],)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("field-id":143},{"name":"content_offset","type":["null","long"],)"), std::string::npos);
+  EXPECT_NE(json.find(R"("field-id":145}]},"field-id":2}]})"), std::string::npos) << json;
+
+  ManifestWriterOptions options = Options();
+  options.format_version = 3;
+  options.content = ManifestContent::kDeletes;
+  std::vector<ManifestEntry> deletes = {
+      Entry(ManifestEntryStatus::kAdded, DeletionVector("file:///d.puffin", "file:///a.parquet"), std::nullopt)};
+  auto written = WriteManifest(options, deletes);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ExpectSameEntry(read->entries.at(0), deletes[0]);
+  EXPECT_EQ(read->metadata.at("format-version"), "3");
+
+  options.content = ManifestContent::kData;
+  DataFile existing = SampleFile("file:///b.parquet", 5);
+  existing.first_row_id = 100;
+  std::vector<ManifestEntry> data = {Entry(ManifestEntryStatus::kExisting, existing, 3)};
+  written = WriteManifest(options, data);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->entries.at(0).file.first_row_id, 100);
+}
+
+TEST(ManifestTest, DeleteFilesMustCarryWhatTheirKindNeeds) {
+  ManifestWriterOptions options = Options();
+  options.content = ManifestContent::kDeletes;
+  auto write = [&](DataFile file) {
+    return WriteManifest(options, std::vector{Entry(ManifestEntryStatus::kAdded, std::move(file), std::nullopt)})
+        .status()
+        .code();
+  };
+  DataFile no_ids = EqualityDeletes("file:///eq.parquet");
+  no_ids.equality_ids.clear();
+  EXPECT_EQ(write(no_ids), StatusCode::kInvalidArgument);
+  DataFile ids_on_positions = PositionDeletes("file:///p.parquet", "file:///a.parquet");
+  ids_on_positions.equality_ids = {1};
+  EXPECT_EQ(write(ids_on_positions), StatusCode::kInvalidArgument);
+  // Deletion vectors need format version 3, and their referenced file, offset and size.
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
+  options.format_version = 3;
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kOk);
+  DataFile no_offset = DeletionVector("file:///d.puffin", "file:///a.parquet");
+  no_offset.content_offset.reset();
+  EXPECT_EQ(write(no_offset), StatusCode::kInvalidArgument);
+  options.format_version = 4;
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

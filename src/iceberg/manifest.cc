@@ -207,7 +207,15 @@ Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
 }
 
 void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries) {
+  // Row ids (format version 3): data files without one take the manifest's first_row_id plus
+  // the record counts of the files before them that had none.
+  std::optional<int64_t> next_row_id = manifest.content == ManifestContent::kData ? manifest.first_row_id
+                                                                                  : std::nullopt;
   for (ManifestEntry& entry : entries) {
+    if (next_row_id && !entry.file.first_row_id) {
+      entry.file.first_row_id = *next_row_id;
+      *next_row_id += entry.file.record_count;
+    }
     if (!entry.snapshot_id) entry.snapshot_id = manifest.added_snapshot_id;
     const bool inherits =
         entry.status == ManifestEntryStatus::kAdded || manifest.sequence_number == 0;

@@ -76,10 +76,11 @@ struct ManifestContents {
 // content the model cannot hold (see the header comment) or an unsupported codec.
 Result<ManifestContents> ReadManifest(ByteSpan bytes);
 
-// Applies v2 inheritance from the manifest's manifest-list entry: a null snapshot_id becomes
+// Applies inheritance from the manifest's manifest-list entry: a null snapshot_id becomes
 // added_snapshot_id; a null data or file sequence number becomes the manifest's sequence
 // number when the entry was added (or the manifest's sequence number is 0, as for manifests
-// from format version 1).
+// from format version 1); in a data manifest with a first_row_id (format version 3), a data
+// file without one gets that value plus the record counts of the earlier files without one.
 void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries);
 
 struct ManifestListWriterOptions {

@@ -20,7 +20,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"", {"tables", "source", "sink", "state", "metrics_addr", "snapshot_only"}},
       {"tables[]",
        {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
-      {"tables[].iceberg", {"partition", "wide_numeric"}},
+      {"tables[].iceberg", {"partition", "wide_numeric", "format_version"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
       {"source.logical",
@@ -174,6 +174,13 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
                                    "\" is not one of refuse, string");
   }
   table->wide_numeric_as_string = wide_numeric == "string";
+  int64_t format_version = table->format_version;
+  RETURN_IF_ERROR(reader.Int(iceberg, path + ".iceberg", "format_version", &format_version));
+  if (format_version != 2 && format_version != 3) {
+    return Status::InvalidArgument(path + ".iceberg.format_version: " + std::to_string(format_version) +
+                                   " is not 2 or 3");
+  }
+  table->format_version = static_cast<int>(format_version);
   return Status::Ok();
 }
 

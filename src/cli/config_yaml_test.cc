@@ -260,6 +260,21 @@ TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
       << bad.status().message();
 }
 
+TEST(ConfigYamlTest, FormatVersionIs2Or3) {
+  auto with = [](const std::string& value) {
+    std::string text = kMinimal;
+    text.replace(text.find("  - name: customers"), 19,
+                 "  - name: customers\n    iceberg:\n      format_version: " + value);
+    return Parse(text);
+  };
+  EXPECT_EQ(Parse(kMinimal)->tables[1].format_version, 2);
+  EXPECT_EQ(with("3")->tables[1].format_version, 3);
+  Result<Config> bad = with("1");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("tables[1].iceberg.format_version: 1 is not 2 or 3"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(ConfigYamlTest, MissingFileNamesThePath) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile("/nonexistent/pg2iceberg.yaml", &warnings);

@@ -209,12 +209,12 @@ Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
 void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries) {
   // Row ids (format version 3): data files without one take the manifest's first_row_id plus
   // the record counts of the files before them that had none.
-  std::optional<int64_t> next_row_id = manifest.content == ManifestContent::kData ? manifest.first_row_id
-                                                                                  : std::nullopt;
+  const bool assigns_row_ids = manifest.content == ManifestContent::kData && manifest.first_row_id.has_value();
+  int64_t next_row_id = manifest.first_row_id.value_or(0);
   for (ManifestEntry& entry : entries) {
-    if (next_row_id && !entry.file.first_row_id) {
-      entry.file.first_row_id = *next_row_id;
-      *next_row_id += entry.file.record_count;
+    if (assigns_row_ids && !entry.file.first_row_id) {
+      entry.file.first_row_id = next_row_id;
+      next_row_id += entry.file.record_count;
     }
     if (!entry.snapshot_id) entry.snapshot_id = manifest.added_snapshot_id;
     const bool inherits =

@@ -300,9 +300,9 @@ struct Prepared {
   SnapshotCommit commit;
 };
 
-Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table,
+// `base` is table.metadata, at the format version the commit is made at.
+Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table, const TableMetadata& base,
                                      const SnapshotDraft& draft) {
-  const TableMetadata& base = table.metadata;
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
   int64_t now_ms = MonotonicTimestampMs(base, writer.services.clock.NowMicros() / 1000);
   Snapshot snapshot{draft.snapshot_id, base.current_snapshot_id, draft.sequence_number, now_ms,
@@ -323,9 +323,12 @@ Result<Prepared> Prepare(CommitServices shared, const TableCommitInput& input) {
   draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
   draft.sequence_number = table.metadata.NextSequenceNumber();
   Result<SnapshotCommit> commit = [&]() -> Result<SnapshotCommit> {
-    RETURN_IF_ERROR(DraftManifests(*writer, table.metadata, input, draft));
+    // The metadata the snapshot is built on: the table's, upgraded when asked.
+    TableMetadata base = table.metadata;
+    if (input.format_version != 0) RETURN_IF_ERROR(SetFormatVersion(base, input.format_version));
+    RETURN_IF_ERROR(DraftManifests(*writer, base, input, draft));
     for (const auto& [key, value] : input.summary) draft.summary[key] = value;
-    return WriteSnapshot(*writer, table, draft);
+    return WriteSnapshot(*writer, table, base, draft);
   }();
   if (!commit.ok()) {
     writer->RemoveWritten();

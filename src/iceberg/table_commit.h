@@ -54,6 +54,9 @@ struct TableCommitInput {
   // Their rows are deleted from data files of earlier sequence numbers (position deletes and
   // deletion vectors: also of this one). kInvalidArgument for a kind the table cannot take.
   std::vector<DataFile> delete_files;
+  // The format version the table is committed at: 0 keeps the table's; a higher one upgrades
+  // it with this commit (SetFormatVersion), a lower one is kInvalidArgument.
+  int format_version = 0;
 };
 
 // Commits one new snapshot per table (distinct tables), together where the catalog can: first

@@ -21,6 +21,9 @@ struct TableConfig {
   // over 38, negative scale) as their exact Postgres text; false (the default "refuse")
   // refuses such tables.
   bool wide_numeric_as_string = false;
+  // iceberg.format_version: 2, or 3 (row lineage, deletion vectors). A version 2 table is
+  // upgraded when the config asks for 3; a version 3 table is never downgraded.
+  int format_version = 2;
   bool has_column_overrides = false;         // `columns:` was given
   bool skip_snapshot = false;
 };

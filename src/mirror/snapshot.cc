@@ -79,9 +79,12 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                     change::Lsn source_lsn, iceberg::Catalog& catalog, Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
-    inputs.push_back({plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
-                      {{"pg2iceberg.operation", "snapshot"}, {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
-                      plans[i].store});
+    iceberg::TableCommitInput input{plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
+                                    {{"pg2iceberg.operation", "snapshot"},
+                                     {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
+                                    plans[i].store};
+    input.format_version = plans[i].format_version;
+    inputs.push_back(std::move(input));
   }
   // Every input names its table's store; the shared one is only a default.
   iceberg::CommitServices services{*plans.front().store, catalog, env.random, env.clock};

@@ -110,6 +110,7 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
   std::string ns = sink.namespace_name.empty() ? table.schema_name : sink.namespace_name;
   plan.state.ident = iceberg::TableIdentifier{{ns}, table.table_name};
   plan.key_prefix = ns + "/" + table.table_name;
+  plan.format_version = table.format_version;
   return plan;
 }
 
@@ -148,6 +149,7 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
     ASSIGN_OR_RETURN(plan.state.metadata,
                      iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(),
                                                {}, env.clock.NowMicros() / 1000));
+    RETURN_IF_ERROR(iceberg::SetFormatVersion(plan.state.metadata, plan.format_version));
     return catalog.NewTableStorageConfig(plan.state);
   }
   if (!loaded.ok()) return loaded.status();
@@ -162,6 +164,14 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
                             loaded->metadata_location + ": no current schema");
   }
   RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
+  if (loaded->metadata->format_version > plan.format_version) {
+    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " is format-version " +
+                                   std::to_string(loaded->metadata->format_version) + ", the config asks for " +
+                                   std::to_string(plan.format_version) +
+                                   "; a table cannot go back: set iceberg.format_version: " +
+                                   std::to_string(loaded->metadata->format_version));
+  }
+  // An upgrade (2 → 3) is committed with the next snapshot (TableCommitInput::format_version).
   plan.state.metadata = std::move(*loaded->metadata);
   plan.state.metadata_location = std::move(loaded->metadata_location);
   return std::move(loaded->storage_config);

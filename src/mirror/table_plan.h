@@ -27,6 +27,7 @@ struct TablePlan {
   // Where the table's files are written (sink.warehouse with the sink's own or the catalog's
   // vended credentials); set by ResolveIcebergTable, owned by its TableStores.
   ObjectStore* store = nullptr;
+  int format_version = 2;  // tables[].iceberg.format_version
 };
 
 // Reads and maps one source table: kNotFound / kInvalidArgument naming the table (missing

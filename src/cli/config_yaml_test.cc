@@ -236,13 +236,15 @@ TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
   EXPECT_EQ(config->sink.target_file_size_bytes, 8388608);
 }
 
+// kMinimal with `iceberg: {<setting>}` on its second table.
+Result<Config> ParseWithIceberg(const std::string& setting) {
+  std::string text = kMinimal;
+  text.replace(text.find("  - name: customers"), 19, "  - name: customers\n    iceberg:\n      " + setting);
+  return Parse(text);
+}
+
 TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
-  auto with = [](const std::string& value) {
-    std::string text = kMinimal;
-    text.replace(text.find("  - name: customers"), 19,
-                 "  - name: customers\n    iceberg:\n      wide_numeric: " + value);
-    return Parse(text);
-  };
+  auto with = [](const std::string& value) { return ParseWithIceberg("wide_numeric: " + value); };
   Result<Config> plain = Parse(kMinimal);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_FALSE(plain->tables[1].wide_numeric_as_string);
@@ -261,12 +263,7 @@ TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
 }
 
 TEST(ConfigYamlTest, FormatVersionIs2Or3) {
-  auto with = [](const std::string& value) {
-    std::string text = kMinimal;
-    text.replace(text.find("  - name: customers"), 19,
-                 "  - name: customers\n    iceberg:\n      format_version: " + value);
-    return Parse(text);
-  };
+  auto with = [](const std::string& value) { return ParseWithIceberg("format_version: " + value); };
   EXPECT_EQ(Parse(kMinimal)->tables[1].format_version, 2);
   EXPECT_EQ(with("3")->tables[1].format_version, 3);
   Result<Config> bad = with("1");

@@ -63,10 +63,12 @@ struct WriterOptions {
   Codec codec = Codec::kZstd;
   int zstd_level = 3;  // kZstd only
   // A row group is closed after the row that brings its buffered bytes (compressed finished
-  // pages plus uncompressed open pages) to at least this size. Default: 128 MiB.
+  // pages plus uncompressed open pages and dictionaries) to at least this size. Default:
+  // 128 MiB.
   size_t row_group_size_bytes = size_t{128} << 20;
-  // A data page is closed after the row that brings its uncompressed values plus one byte per
-  // definition level to at least this size. 1..kMaxPageSizeBytes. Default: 1 MiB.
+  // A data page is closed after the row that brings its uncompressed values (dictionary
+  // indices as bit-packed) plus one byte per definition level to at least this size, or its
+  // dictionary indices to this count. 1..kMaxPageSizeBytes. Default: 1 MiB.
   size_t page_size_bytes = size_t{1} << 20;
   // Dictionary-encode column chunks (all but BOOLEAN) where it pays. Default: true.
   bool dictionary_enabled = true;
@@ -131,7 +133,8 @@ class ParquetWriter {
   // Complete rows so far.
   int64_t row_count() const { return row_count_; }
   // Bytes of the file so far: row groups written plus data buffered for the open row group
-  // (as of the last EndRow; open pages counted uncompressed). Excludes the footer.
+  // (as of the last EndRow; open pages and dictionary pages counted uncompressed). Excludes the
+  // footer.
   int64_t EstimatedFileSizeBytes() const {
     return static_cast<int64_t>(file_.size() + buffered_bytes_);
   }

@@ -6,6 +6,8 @@
 // distinct entries and every value reads back bit for bit.
 //
 // Internal to the Parquet writer. Insert allocates only to grow its buffers (amortised).
+// Memory: the page plus 16 bytes per entry and 8 to 16 bytes of hash slots per entry, so up to
+// about 9 times the page size cap for 4-byte values. Clear keeps it for the next chunk.
 // Not thread-safe.
 #pragma once
 

@@ -34,7 +34,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
         "compaction_delete_files", "target_file_size", "maintenance_retention",
-        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
+        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression", "parquet_dictionary",
         "s3_path_style", "s3_ca_file", "s3_upload_concurrency",
         "s3_part_size", "s3_multipart_threshold", "catalog_retry_deadline"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
@@ -380,6 +380,7 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
                                    std::to_string(sink->target_file_size_bytes));
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
+  RETURN_IF_ERROR(reader.Bool(node, "sink", "parquet_dictionary", &sink->parquet_dictionary));
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
   RETURN_IF_ERROR(
       reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));

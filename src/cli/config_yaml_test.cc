@@ -38,7 +38,18 @@ TEST(ConfigYamlTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->sink.catalog_type, CatalogType::kSql);
   EXPECT_EQ(config->sink.catalog_name, "pg2iceberg");
   EXPECT_EQ(config->sink.compression, "zstd");
+  EXPECT_TRUE(config->sink.parquet_dictionary);
   EXPECT_EQ(config->state.coordinator_schema, "_pg2iceberg");
+}
+
+TEST(ConfigYamlTest, ParquetDictionaryIsABoolean) {
+  std::vector<std::string> warnings;
+  Result<Config> config = Parse(std::string(kMinimal) + "  parquet_dictionary: false\n", &warnings);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->sink.parquet_dictionary);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(Parse(std::string(kMinimal) + "  parquet_dictionary: sometimes\n").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(ConfigYamlTest, CatalogTypeFollowsUriWhenNotGiven) {

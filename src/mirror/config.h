@@ -115,6 +115,8 @@ struct SinkConfig {
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   std::string compression = "zstd";  // sink.compression: zstd | snappy | none
+  // sink.parquet_dictionary: dictionary-encode Parquet column chunks where it pays.
+  bool parquet_dictionary = true;
   // When captured changes are written to the staging log: whichever limit is reached first.
   int64_t flush_interval_ms = 1'000;         // sink.flush_interval ("500ms", "10s", "1m")
   int64_t flush_rows = 100'000;              // sink.flush_rows

@@ -25,6 +25,7 @@ parquet::WriterOptions ParquetOptions(const SinkConfig& sink) {
   options.codec = sink.compression == "snappy" ? parquet::Codec::kSnappy
                   : sink.compression == "none" ? parquet::Codec::kUncompressed
                                                : parquet::Codec::kZstd;
+  options.dictionary_enabled = sink.parquet_dictionary;
   return options;
 }
 

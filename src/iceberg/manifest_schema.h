@@ -3,7 +3,10 @@
 // Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
 #pragma once
 
+#include <vector>
+
 #include "avro/schema.h"
+#include "iceberg/schema.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -56,9 +59,14 @@ inline constexpr int kContainsNan = 518;
 inline constexpr int kKeyMetadata = 519;
 }  // namespace manifest_list_id
 
-// manifest_entry for a table whose partition spec has no fields: data_file.partition is the
-// empty record "r102". Partitioned specs will pass their partition type here.
-avro::Schema ManifestEntrySchema();
+// manifest_entry with data_file.partition the record "r102" of `partition_type` (one optional
+// field per partition field, in spec order; empty for an unpartitioned spec).
+avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type = {});
+
+// The Avro form of a value of Iceberg type `type`, as Java writes it: date, time and
+// timestamps as int/long with their logical types, uuid as fixed[16], decimal as the fixed of
+// the fewest bytes for its precision.
+avro::Schema AvroTypeFor(const Type& type);
 
 // manifest_file, the record of a v2 manifest list.
 avro::Schema ManifestFileSchema();

@@ -4,6 +4,8 @@
 
 #include "iceberg/manifest.h"
 #include "iceberg/metadata_json.h"
+#include "iceberg/metadata_parts_json.h"
+#include "iceberg/partition.h"
 #include "iceberg/schema_json.h"
 
 namespace pg2iceberg::iceberg {
@@ -62,6 +64,11 @@ Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& bas
   ManifestWriterOptions options;
   options.schema_json = SchemaToJsonString(*base.CurrentSchema());
   options.schema_id = base.current_schema_id;
+  ASSIGN_OR_RETURN(const PartitionSpec* spec, DefaultPartitionSpec(base));
+  ASSIGN_OR_RETURN(const std::vector<BoundPartitionField> fields, BindPartitionSpec(*spec, *base.CurrentSchema()));
+  options.partition_spec_id = spec->spec_id;
+  options.partition_spec_json = PartitionSpecToJson(*spec)["fields"].dump();
+  options.partition_type = PartitionType(fields);
   options.added_snapshot_id = draft.snapshot_id;
   options.sequence_number = draft.sequence_number;
   options.sync_marker = NewSyncMarker(writer.services.random);

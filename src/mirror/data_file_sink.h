@@ -30,8 +30,8 @@ struct DataFileSinkOptions {
   std::string data_key_prefix;  // e.g. "public/orders/data/"
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   parquet::WriterOptions parquet;
-  // Partitioned tables only (see the header comment). Default: 16 files, 256 MiB.
-  size_t max_open_files = 16;
+  // Partitioned tables only (see the header comment). Default: 64 files, 256 MiB.
+  size_t max_open_files = 64;
   int64_t open_files_bytes_max = 256LL * 1024 * 1024;
 };
 

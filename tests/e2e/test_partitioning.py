@@ -199,10 +199,10 @@ def test_changed_partitioning_of_an_existing_table_is_refused(parted):
 
 
 def test_many_partitions_with_few_open_files(mirror):
-    """More partitions than files kept open at once (16): files are closed and reopened, and
+    """More partitions than files kept open at once (64): files are closed and reopened, and
     every row is still read back."""
     mirror.sql("CREATE TABLE public.wide (id integer PRIMARY KEY, k integer)",
-               "INSERT INTO public.wide SELECT g, g % 50 FROM generate_series(1, 2000) g")
+               "INSERT INTO public.wide SELECT g, g % 100 FROM generate_series(1, 2000) g")
     mirror.snapshot([{"name": "public.wide", "iceberg": {"partition": ["k"]}}])
     assert check_table(mirror, "public.wide") == 2000
     table = mirror.pyiceberg_table("public.wide")

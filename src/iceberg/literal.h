@@ -9,6 +9,7 @@
 //   string (UTF-8), binary, uuid (16 bytes, big-endian)                        → bytes
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,7 +28,12 @@ struct Literal {
   static Literal Decimal(__int128 unscaled) { return Literal{.unscaled = unscaled}; }
   static Literal Bytes(std::string bytes) { return Literal{.bytes = std::move(bytes)}; }
 
-  bool operator==(const Literal&) const = default;
+  // Reals compare by bit pattern, so a NaN equals itself and -0.0 differs from 0.0, as Java's
+  // Double.equals decides identity partitions.
+  bool operator==(const Literal& other) const {
+    return integer == other.integer && std::bit_cast<uint64_t>(real) == std::bit_cast<uint64_t>(other.real) &&
+           unscaled == other.unscaled && bytes == other.bytes;
+  }
 };
 
 // A data file's partition values, one per partition field in spec order; nullopt is null.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace pg2iceberg::iceberg {
 namespace {
 
@@ -122,6 +124,19 @@ TEST(HumanStringTest, FormatsPathValuesAsJavaDoes) {
   EXPECT_EQ(human("identity", T(TypeId::kTimestampTz), Literal::Integer(1510871468000001)), "2017-11-16T22:31:08.000001Z");
   EXPECT_EQ(human("identity", T(TypeId::kBinary), Literal::Bytes("ab")), "YWI=");
   EXPECT_EQ(human("identity", T(TypeId::kBoolean), Literal::Integer(1)), "true");
+}
+
+}  // namespace
+}  // namespace pg2iceberg::iceberg
+
+namespace pg2iceberg::iceberg {
+namespace {
+
+// Rows with a NaN identity partition value share one partition (and one open file).
+TEST(LiteralTest, RealsCompareByBitPattern) {
+  EXPECT_EQ(Literal::Real(std::nan("")), Literal::Real(std::nan("")));
+  EXPECT_NE(Literal::Real(0.0), Literal::Real(-0.0));
+  EXPECT_EQ(Literal::Real(1.5), Literal::Real(1.5));
 }
 
 }  // namespace

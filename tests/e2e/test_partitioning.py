@@ -123,6 +123,8 @@ def test_spec_and_file_partition_values_match_pyiceberg_transforms(parted):
                    schema.find_field(f.source_id)) for f in spec.fields]
     tasks = list(table.scan().plan_files())
     assert sum(t.file.record_count for t in tasks) == ROW_COUNT
+    partitions = {tuple(t.file.partition[i] for i in range(len(spec.fields))) for t in tasks}
+    assert table.current_snapshot().summary["changed-partition-count"] == str(len(partitions))
     prefix = parted.warehouse + "/"
     for task in tasks:
         data_file = task.file

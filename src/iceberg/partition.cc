@@ -74,7 +74,6 @@ Result<PartitionEntry> ParsePartitionEntry(std::string_view entry) {
     return Malformed(entry, "expected one column name in parentheses");
   }
   const std::string name = Lower(Trim(text.substr(0, open)));
-  if (name == "identity") return Malformed(entry, "write identity partitions as the bare column name");
   Result<Transform> transform = ParseTransform(name);
   if (!transform.ok()) return Malformed(entry, transform.status().message());
   return PartitionEntry{*transform, column};

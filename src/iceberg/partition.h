@@ -2,7 +2,7 @@
 // (tables[].iceberg.partition) to an Iceberg PartitionSpec, the partition type manifests
 // record, and the partition path of a data file.
 //
-// Entry syntax (as the Go pg2iceberg accepts it): "column" (identity), "year(column)",
+// Entry syntax (as the Go pg2iceberg accepts it): "column" or "identity(column)", "year(column)",
 // "month(column)", "day(column)", "hour(column)", "bucket[N](column)", "truncate[W](column)";
 // transform names are case-insensitive and spaces around names are ignored. Column names are
 // matched exactly (Postgres spelling).

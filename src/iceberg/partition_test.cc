@@ -22,11 +22,13 @@ TEST(ParsePartitionEntryTest, AcceptsTheConfigurationSyntax) {
   EXPECT_EQ(ParsePartitionEntry("truncate[4](name)")->transform.width, 4);
   EXPECT_EQ(ParsePartitionEntry("region")->transform.kind, TransformKind::kIdentity);
   EXPECT_EQ(ParsePartitionEntry("region")->column, "region");
+  EXPECT_EQ(ParsePartitionEntry("identity(region)")->transform.kind, TransformKind::kIdentity);
+  EXPECT_EQ(ParsePartitionEntry("identity(region)")->column, "region");
 }
 
 TEST(ParsePartitionEntryTest, RefusesMalformedEntriesQuotingThem) {
   for (std::string_view bad : {"", "day(", "day()", "bucket(id)", "bucket[0](id)", "week(created_at)",
-                               "day(a)(b)", "region)", "identity(region)"}) {
+                               "day(a)(b)", "region)", "void(region)"}) {
     Result<PartitionEntry> parsed = ParsePartitionEntry(bad);
     ASSERT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(parsed.status().message().find("\"" + std::string(bad) + "\""), std::string::npos)

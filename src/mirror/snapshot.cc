@@ -3,8 +3,8 @@
 #include <memory>
 #include <vector>
 
-#include "mirror/catalog_factory.h"
 #include "iceberg/partition.h"
+#include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
 #include "mirror/row_encoder.h"
 #include "mirror/source_connection.h"

@@ -25,7 +25,7 @@ CREATE TABLE public.parted (
 PARTITION = [
     ("region", "region", "identity", "region"),
     ("grp", "grp", "identity", "grp"),
-    ("d", "d", "identity", "d"),
+    ("identity(d)", "d", "identity", "d"),
     ("bucket[4](id)", "id_bucket", "bucket[4]", "id"),
     ("Bucket[3]( n )", "n_bucket", "bucket[3]", "n"),
     ("bucket[5](name)", "name_bucket", "bucket[5]", "name"),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/bytes.h"
+#include "iceberg/literal.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -23,6 +24,9 @@ struct DataFile {
   FileContent content = FileContent::kData;
   std::string file_path;  // absolute location, e.g. file:///wh/ns/t/data/00000-....parquet
   std::string file_format = "PARQUET";  // "PARQUET", or "PUFFIN" for a deletion vector
+  // One value per field of the partition spec the file was written for; empty when
+  // unpartitioned.
+  PartitionTuple partition;
   int64_t record_count = 0;
   int64_t file_size_in_bytes = 0;
   std::map<int, int64_t> column_sizes;       // field id → compressed bytes
@@ -57,6 +61,16 @@ struct ManifestEntry {
 
 enum class ManifestContent { kData = 0, kDeletes = 1 };
 
+// What a manifest list says about one partition field over all files of a manifest. Bounds
+// are single-value binary forms of the partition field's type, NaN excluded.
+struct FieldSummary {
+  bool contains_null = false;
+  std::optional<bool> contains_nan;
+  std::optional<Bytes> lower_bound;
+  std::optional<Bytes> upper_bound;
+  bool operator==(const FieldSummary&) const = default;
+};
+
 // One manifest as listed in a manifest list.
 struct ManifestFile {
   std::string manifest_path;  // absolute location
@@ -72,6 +86,7 @@ struct ManifestFile {
   int64_t added_rows_count = 0;
   int64_t existing_rows_count = 0;
   int64_t deleted_rows_count = 0;
+  std::vector<FieldSummary> partitions;  // one per partition field; empty when unpartitioned
   // Format version 3 data manifests: the first row id of the rows its files inherit ids for.
   std::optional<int64_t> first_row_id;
 };

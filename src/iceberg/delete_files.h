@@ -11,7 +11,9 @@
 //     file (deletion_vector.h, puffin.h).
 //
 // Each writer returns the bytes to store and the DataFile entries to commit
-// (TableCommitInput::delete_files).
+// (TableCommitInput::delete_files). The entries are unpartitioned; in a partitioned table the
+// caller sets each entry's `partition` to the tuple of the data files it applies to (a delete
+// file applies only within its partition).
 #pragma once
 
 #include <cstdint>

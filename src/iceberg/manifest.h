@@ -2,11 +2,12 @@
 // spec describes (readable by Java Iceberg, PyIceberg, DuckDB), and readers for files written
 // by us or by those engines. Field mapping on read follows field ids, not positions.
 //
-// Scope today: unpartitioned specs only (data_file.partition is the empty record and the
-// manifest list's partition summaries are empty); key_metadata and split_offsets are written
-// as null. Format version 3 adds row lineage (first_row_id) and deletion vectors
-// (referenced_data_file, content_offset, content_size_in_bytes). Readers reject files that
-// carry what the model cannot hold (partition values, encryption keys) with kInvalidArgument
+// data_file.partition is a record of the spec's partition type (ManifestWriterOptions::
+// partition_type); a manifest list entry carries one field summary per partition field.
+// key_metadata and split_offsets are written as null. Format version 3 adds row lineage
+// (first_row_id) and deletion vectors (referenced_data_file, content_offset,
+// content_size_in_bytes). Readers reject files that carry what the model cannot hold
+// (encryption keys) with kInvalidArgument
 // instead of dropping it.
 //
 // All functions are pure: files are produced and consumed as bytes; the caller stores them.
@@ -22,6 +23,7 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "iceberg/data_file.h"
+#include "iceberg/schema.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -32,6 +34,10 @@ struct ManifestWriterOptions {
   int schema_id = 0;
   int partition_spec_id = 0;
   std::string partition_spec_json = "[]";
+  // The spec's partition type (partition.h PartitionType): one optional field per partition
+  // field, in spec order; empty when unpartitioned. Every entry's data_file.partition holds
+  // one value of the matching type per field.
+  std::vector<Field> partition_type;
   // kData: every entry must be a data file; kDeletes: every entry a delete file.
   ManifestContent content = ManifestContent::kData;
   // The table's format version, 2 or 3: the data_file fields written (see manifest_schema.h)
@@ -51,19 +57,19 @@ struct ManifestWriterOptions {
 
 struct WrittenManifest {
   Bytes bytes;
-  // Complete: path, length = bytes.size(), spec id, content, sequence numbers, snapshot id and
+  // Complete: path, length = bytes.size(), spec id, content, sequence numbers, snapshot id,
   // added/existing/deleted file and row counts (live entries only count toward
-  // min_sequence_number).
+  // min_sequence_number) and the partition field summaries over every entry.
   ManifestFile file;
 };
 
-// kInvalidArgument for a partitioned spec, an entry whose content does not match the manifest
-// content, an existing or deleted entry without snapshot id and sequence numbers, negative
-// counts or sizes, a sort_order_id outside 32 bits, an equality delete file without
-// equality_ids (or equality_ids on another kind of file), a deletion vector (file_format
-// "PUFFIN") without position-delete content, referenced data file, offset and size, or
-// version-3 fields (deletion vectors, content offset/size, first_row_id) in a version-2
-// manifest.
+// kInvalidArgument for an entry whose partition tuple does not have one value per partition
+// field, an entry whose content does not match the manifest content, an existing or deleted
+// entry without snapshot id and sequence numbers, negative counts or sizes, a sort_order_id
+// outside 32 bits, an equality delete file without equality_ids (or equality_ids on another
+// kind of file), a deletion vector (file_format "PUFFIN") without position-delete content,
+// referenced data file, offset and size, or version-3 fields (deletion vectors, content
+// offset/size, first_row_id) in a version-2 manifest.
 Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
                                       std::span<const ManifestEntry> entries);
 
@@ -72,8 +78,10 @@ struct ManifestContents {
   std::vector<ManifestEntry> entries;           // as written: nothing inherited yet
 };
 
-// kDataLoss for corrupt bytes or a record missing a required field; kInvalidArgument for
-// content the model cannot hold (see the header comment) or an unsupported codec.
+// Partition values are read by the file's own partition schema (Java's Avro forms, as
+// AvroTypeFor writes them). kDataLoss for corrupt bytes or a record missing a required field;
+// kInvalidArgument for content the model cannot hold (see the header comment) or an
+// unsupported codec.
 Result<ManifestContents> ReadManifest(ByteSpan bytes);
 
 // Applies inheritance from the manifest's manifest-list entry: a null snapshot_id becomes
@@ -104,8 +112,8 @@ struct ManifestListContents {
   std::vector<ManifestFile> manifests;
 };
 
-// kDataLoss for corrupt bytes or a missing required field; kInvalidArgument for partition
-// summaries or key metadata (not held by the model) or an unsupported codec.
+// kDataLoss for corrupt bytes or a missing required field; kInvalidArgument for key metadata
+// (not held by the model) or an unsupported codec.
 Result<ManifestListContents> ReadManifestList(ByteSpan bytes);
 
 }  // namespace pg2iceberg::iceberg

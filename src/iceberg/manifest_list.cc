@@ -29,6 +29,21 @@ Status CheckManifest(const ManifestFile& m) {
   return Status::Ok();
 }
 
+Datum OptionalBytesDatum(const std::optional<Bytes>& bytes) {
+  return bytes ? Datum::Union(1, Datum::Bytes(*bytes)) : Datum::Union(0, Datum::Null());
+}
+
+Datum SummariesDatum(const std::vector<FieldSummary>& summaries) {
+  std::vector<Datum> items;
+  for (const FieldSummary& s : summaries) {
+    items.push_back(Datum::Record(
+        {Datum::Boolean(s.contains_null),
+         s.contains_nan ? Datum::Union(1, Datum::Boolean(*s.contains_nan)) : Datum::Union(0, Datum::Null()),
+         OptionalBytesDatum(s.lower_bound), OptionalBytesDatum(s.upper_bound)}));
+  }
+  return Datum::Union(1, Datum::Array(std::move(items)));
+}
+
 Datum ManifestDatum(const ManifestFile& m, int format_version) {
   Datum record = Datum::Record({
       Datum::String(m.manifest_path), Datum::Long(m.manifest_length),
@@ -38,7 +53,7 @@ Datum ManifestDatum(const ManifestFile& m, int format_version) {
       Datum::Int(m.existing_files_count), Datum::Int(m.deleted_files_count),
       Datum::Long(m.added_rows_count), Datum::Long(m.existing_rows_count),
       Datum::Long(m.deleted_rows_count),
-      Datum::Union(1, Datum::Array({})),  // partitions: no summaries for an unpartitioned spec
+      SummariesDatum(m.partitions),
       Datum::Union(0, Datum::Null()),     // key_metadata
   });
   if (format_version >= 3) {
@@ -75,11 +90,23 @@ Result<int32_t> RequiredInt32(const RecordView& view, int field_id) {
   return static_cast<int32_t>(value);
 }
 
-Status CheckUnsupported(const RecordView& view) {
+Result<std::vector<FieldSummary>> ReadSummaries(const RecordView& view) {
+  std::vector<FieldSummary> summaries;
   ASSIGN_OR_RETURN(const auto partitions, view.OptionalArray(id::kPartitions));
-  if (partitions && !partitions->empty()) {
-    return Status::InvalidArgument("manifest list: partition summaries are not supported yet");
+  if (!partitions) return summaries;
+  for (const RecordView::Value& item : *partitions) {
+    ASSIGN_OR_RETURN(const RecordView record, RecordView::Create(*item.schema, *item.datum));
+    FieldSummary summary;
+    ASSIGN_OR_RETURN(summary.contains_null, record.RequiredBoolean(id::kContainsNull));
+    ASSIGN_OR_RETURN(summary.contains_nan, record.OptionalBoolean(id::kContainsNan));
+    ASSIGN_OR_RETURN(summary.lower_bound, record.OptionalBytes(id::kLowerBound));
+    ASSIGN_OR_RETURN(summary.upper_bound, record.OptionalBytes(id::kUpperBound));
+    summaries.push_back(std::move(summary));
   }
+  return summaries;
+}
+
+Status CheckUnsupported(const RecordView& view) {
   ASSIGN_OR_RETURN(const auto key_metadata, view.OptionalBytes(id::kKeyMetadata));
   if (key_metadata)
     return Status::InvalidArgument("manifest list: encrypted manifests are not supported");
@@ -112,6 +139,7 @@ Result<ManifestFile> ReadManifestFile(const avro::Schema& schema, const Datum& d
   ASSIGN_OR_RETURN(m.min_sequence_number, LongOrZeroIfAbsent(view, id::kMinSequenceNumber));
   ASSIGN_OR_RETURN(m.added_snapshot_id, view.RequiredLong(id::kAddedSnapshotId));
   RETURN_IF_ERROR(ReadCounts(view, m));
+  ASSIGN_OR_RETURN(m.partitions, ReadSummaries(view));
   if (view.HasField(id::kFirstRowId)) {
     ASSIGN_OR_RETURN(m.first_row_id, view.OptionalLong(id::kFirstRowId));
   }

@@ -123,26 +123,17 @@ TEST(ManifestListTest, RejectsInconsistentManifests) {
             StatusCode::kInvalidArgument);
 }
 
-// A manifest list whose one record carries a partition summary.
-Bytes ListWithPartitionSummary() {
-  using avro::Datum;
-  const Datum summary =
-      Datum::Record({Datum::Boolean(false), Datum::Union(0, Datum::Null()),
-                     Datum::Union(0, Datum::Null()), Datum::Union(0, Datum::Null())});
-  std::vector<Datum> fields = {Datum::String("m"), Datum::Long(1), Datum::Int(0), Datum::Int(0)};
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Long(1));
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Int(0));
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Long(0));
-  fields.push_back(Datum::Union(1, Datum::Array({summary})));
-  fields.push_back(Datum::Union(0, Datum::Null()));
-  auto writer = avro::ContainerWriter::Create(ManifestFileSchema(), {});
-  CHECK((*writer)->Append(Datum::Record(std::move(fields))).ok());
-  return (*writer)->Finish().value();
-}
-
-TEST(ManifestListTest, PartitionSummariesAreRejectedNotDropped) {
-  EXPECT_EQ(ReadManifestList(ListWithPartitionSummary()).status().code(),
-            StatusCode::kInvalidArgument);
+TEST(ManifestListTest, PartitionSummariesRoundTrip) {
+  ManifestFile manifest = SampleManifest("m", ManifestContent::kData);
+  manifest.partitions = {FieldSummary{true, false, Bytes{std::byte{1}}, Bytes{std::byte{9}}},
+                         FieldSummary{false, true, std::nullopt, std::nullopt},
+                         FieldSummary{false, std::nullopt, Bytes{}, Bytes{std::byte{0xff}}}};
+  auto bytes = WriteManifestList(Options(), std::vector{manifest});
+  ASSERT_TRUE(bytes.ok());
+  auto read = ReadManifestList(*bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->manifests.size(), 1u);
+  EXPECT_EQ(read->manifests[0].partitions, manifest.partitions);
 }
 
 TEST(ManifestListTest, TruncatedListIsDataLoss) {

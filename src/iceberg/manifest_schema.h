@@ -3,7 +3,10 @@
 // Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
 #pragma once
 
+#include <vector>
+
 #include "avro/schema.h"
+#include "iceberg/schema.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -61,13 +64,18 @@ inline constexpr int kKeyMetadata = 519;
 inline constexpr int kFirstRowId = 520;
 }  // namespace manifest_list_id
 
-// manifest_entry for a table whose partition spec has no fields: data_file.partition is the
-// empty record "r102". Partitioned specs will pass their partition type here.
+// manifest_entry with data_file.partition the record "r102" of `partition_type` (one optional
+// field per partition field, in spec order; empty for an unpartitioned spec).
 // `format_version` 2 or 3: version 2 data_file records carry referenced_data_file after
 // sort_order_id; version 3 adds first_row_id before it and content_offset and
 // content_size_in_bytes after it (the spec's writer requirements: fields not in a version are
 // omitted).
-avro::Schema ManifestEntrySchema(int format_version = 2);
+avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type = {}, int format_version = 2);
+
+// The Avro form of a value of Iceberg type `type`, as Java writes it: date, time and
+// timestamps as int/long with their logical types, uuid as fixed[16], decimal as the fixed of
+// the fewest bytes for its precision.
+avro::Schema AvroTypeFor(const Type& type);
 
 // manifest_file, the record of a manifest list; version 3 adds first_row_id at the end.
 avro::Schema ManifestFileSchema(int format_version = 2);

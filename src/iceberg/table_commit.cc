@@ -1,10 +1,13 @@
 #include "iceberg/table_commit.h"
 
+#include <bit>
 #include <memory>
 #include <set>
 
 #include "iceberg/manifest.h"
 #include "iceberg/metadata_json.h"
+#include "iceberg/metadata_parts_json.h"
+#include "iceberg/partition.h"
 #include "iceberg/schema_json.h"
 
 namespace pg2iceberg::iceberg {
@@ -69,6 +72,11 @@ Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& bas
   options.format_version = base.format_version;
   options.schema_json = SchemaToJsonString(*base.CurrentSchema());
   options.schema_id = base.current_schema_id;
+  ASSIGN_OR_RETURN(const PartitionSpec* spec, DefaultPartitionSpec(base));
+  ASSIGN_OR_RETURN(const std::vector<BoundPartitionField> fields, BindPartitionSpec(*spec, *base.CurrentSchema()));
+  options.partition_spec_id = spec->spec_id;
+  options.partition_spec_json = PartitionSpecToJson(*spec)["fields"].dump();
+  options.partition_type = PartitionType(fields);
   options.added_snapshot_id = draft.snapshot_id;
   options.sequence_number = draft.sequence_number;
   options.sync_marker = NewSyncMarker(writer.services.random);
@@ -95,6 +103,14 @@ Result<LiveFiles> LiveEntries(CommitWriter& writer, const TableMetadata& base,
   ASSIGN_OR_RETURN(Bytes list_bytes, store.Get(list_key));
   ASSIGN_OR_RETURN(ManifestListContents list, ReadManifestList(list_bytes));
   for (const ManifestFile& manifest : list.manifests) {
+    // Files are rewritten (as deleted) under the default spec: they must have been written
+    // under it.
+    if (manifest.partition_spec_id != base.default_spec_id) {
+      return Status::InvalidArgument("manifest " + manifest.manifest_path + " was written for partition spec " +
+                                     std::to_string(manifest.partition_spec_id) + ", not the default spec " +
+                                     std::to_string(base.default_spec_id) +
+                                     "; tables with files of several partition specs are not supported");
+    }
     manifests->push_back(manifest);
     ASSIGN_OR_RETURN(std::string key, store.KeyForLocation(manifest.manifest_path));
     ASSIGN_OR_RETURN(Bytes bytes, store.Get(key));
@@ -156,6 +172,32 @@ void AddDeleteSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
   set("total-equality-deletes", a.equality_deletes + k.equality_deletes);
 }
 
+// A byte string equal for equal tuples (literal.h equality), to count distinct partitions.
+std::string PartitionKey(const PartitionTuple& tuple) {
+  std::string key;
+  for (const std::optional<Literal>& value : tuple) {
+    if (!value) {
+      key += 'N';
+      continue;
+    }
+    const uint64_t parts[] = {uint64_t(value->integer), std::bit_cast<uint64_t>(value->real),
+                              uint64_t(value->unscaled), uint64_t(value->unscaled >> 64), value->bytes.size()};
+    key += 'V';
+    key.append(reinterpret_cast<const char*>(parts), sizeof parts);
+    key += value->bytes;
+  }
+  return key;
+}
+
+// Java's "changed-partition-count": the distinct partitions of the added and removed files.
+int64_t ChangedPartitionCount(const std::vector<DataFile>& added, const std::vector<DataFile>& removed) {
+  std::set<std::string> partitions;
+  for (const std::vector<DataFile>* files : {&added, &removed}) {
+    for (const DataFile& file : *files) partitions.insert(PartitionKey(file.partition));
+  }
+  return static_cast<int64_t>(partitions.size());
+}
+
 void AddSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
                 const std::vector<DataFile>& removed, const std::vector<DataFile>& kept) {
   auto set = [&](const char* key, int64_t value) { draft.summary[key] = std::to_string(value); };
@@ -167,7 +209,7 @@ void AddSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
     set("deleted-records", Sum(removed, &DataFile::record_count));
     set("removed-files-size", Sum(removed, &DataFile::file_size_in_bytes));
   }
-  set("changed-partition-count", added.empty() && removed.empty() ? 0 : 1);
+  set("changed-partition-count", ChangedPartitionCount(added, removed));
   set("total-data-files", static_cast<int64_t>(added.size() + kept.size()));
   set("total-records", Sum(added, &DataFile::record_count) + Sum(kept, &DataFile::record_count));
   set("total-files-size", Sum(added, &DataFile::file_size_in_bytes) + Sum(kept, &DataFile::file_size_in_bytes));

@@ -1,28 +1,69 @@
 // Turns one row of a binary COPY stream into values of a Parquet file laid out for the
-// table's Iceberg schema. Exactness errors name the table, the column and the value.
+// table's Iceberg schema, in two steps: Decode interprets the COPY bytes once into a
+// DecodedRow, from which both the partition values (partitioner.h) and the Parquet values
+// (Write) are taken. Exactness errors name the table, the column and the value.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "iceberg/literal.h"
 #include "mirror/type_mapping.h"
 #include "parquet/parquet_writer.h"
 #include "pg/copy_binary.h"
 
 namespace pg2iceberg {
 
+// One row's decoded values, in column order. Reused from row to row (Clear keeps capacity).
+class DecodedRow {
+ public:
+  enum class Kind : uint8_t { kNull, kBool, kInt32, kInt64, kFloat, kDouble, kBytes, kDecimal };
+  struct Value {
+    Kind kind = Kind::kNull;
+    int64_t integer = 0;    // kBool (0/1), kInt32, kInt64
+    double real = 0;        // kFloat, kDouble
+    __int128 unscaled = 0;  // kDecimal (its bytes hold the fixed-width big-endian form)
+    size_t offset = 0;      // kBytes, kDecimal: where the bytes start in the row's buffer
+    size_t size = 0;
+  };
+
+  void Clear();
+  void AddNull() { values_.push_back({}); }
+  void AddInteger(Kind kind, int64_t value) { values_.push_back({.kind = kind, .integer = value}); }
+  void AddReal(Kind kind, double value) { values_.push_back({.kind = kind, .real = value}); }
+  void AddBytes(ByteSpan bytes);
+  void AddDecimal(__int128 unscaled, ByteSpan fixed_bytes);
+
+  size_t size() const { return values_.size(); }
+  const Value& value(size_t column) const { return values_[column]; }
+  ByteSpan BytesOf(size_t column) const;
+  // The value as an Iceberg literal (literal.h); nullopt for null.
+  std::optional<iceberg::Literal> LiteralOf(size_t column) const;
+
+ private:
+  std::vector<Value> values_;
+  Bytes buffer_;
+};
+
 class RowEncoder {
  public:
   // `columns` in COPY order, which is also the Parquet column order.
   RowEncoder(std::string table_name, std::vector<MappedColumn> columns);
 
-  // Appends every field of the row and ends it. kInvalidArgument for a value Iceberg cannot
-  // hold exactly; kDataLoss for malformed bytes.
-  Status Encode(pg::CopyBinaryParser::Fields fields, parquet::ParquetWriter& writer) const;
+  // Decodes every field of the row into `row` (cleared first). kInvalidArgument for a value
+  // Iceberg cannot hold exactly; kDataLoss for malformed bytes.
+  Status Decode(pg::CopyBinaryParser::Fields fields, DecodedRow& row) const;
+  // Appends every value of `row` (from Decode) to `writer` and ends the row.
+  Status Write(const DecodedRow& row, parquet::ParquetWriter& writer) const;
+
+  const std::string& table_name() const { return table_name_; }
+  const std::vector<MappedColumn>& columns() const { return columns_; }
 
  private:
-  Status AppendValue(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const;
-  Status AppendDecimal(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const;
+  Status DecodeValue(size_t column, ByteSpan value, DecodedRow& row) const;
+  Status DecodeDecimal(size_t column, ByteSpan value, DecodedRow& row) const;
+  Status WriteValue(const DecodedRow& row, size_t column, parquet::ParquetWriter& writer) const;
+  Status InColumn(Status status, size_t column) const;
 
   std::string table_name_;
   std::vector<MappedColumn> columns_;

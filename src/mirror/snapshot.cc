@@ -7,7 +7,7 @@
 
 #include "capture/replication_setup.h"
 #include "change/change.h"
-
+#include "iceberg/partition.h"
 #include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
 #include "mirror/row_encoder.h"
@@ -51,8 +51,14 @@ struct CopiedTable {
 // Streams the table out of the source into data files; on error removes what it wrote.
 Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
                               const SinkConfig& sink, Env& env) {
-  DataFileSink sink_files(warehouse, env.random, plan.schema,
-                          {plan.key_prefix + "/data/", sink.target_file_size_bytes, ParquetOptions(sink)});
+  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec, iceberg::DefaultPartitionSpec(plan.state.metadata));
+  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields, iceberg::BindPartitionSpec(*spec, plan.schema));
+  ASSIGN_OR_RETURN(Partitioner partitioner,
+                   Partitioner::Create(plan.source.QualifiedName(), plan.schema, std::move(fields)));
+  DataFileSinkOptions options{.data_key_prefix = plan.key_prefix + "/data/",
+                              .target_file_size_bytes = sink.target_file_size_bytes,
+                              .parquet = ParquetOptions(sink)};
+  DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner), std::move(options));
   RowEncoder encoder(plan.source.QualifiedName(), plan.columns);
   pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
   auto on_row = [&](pg::CopyBinaryParser::Fields fields) { return sink_files.Append(fields, encoder); };

@@ -2,6 +2,8 @@
 //
 //   ParquetWrite/<codec>  ParquetWriter over BenchTable: Create, every Append and EndRow,
 //                         Finish (footer included). One file, one row group at this size.
+//                         Default options: dictionary encoding where it pays.
+//   ParquetWrite/<codec>_plain  The same with WriterOptions::dictionary_enabled = false.
 //   Memcpy                memcpy of the column-major input (bench_table.h): the floor.
 //   ZstdCompress          ZSTD_compressCCtx at the writer's default level (3) over the
 //                         column-major input in 1 MiB pieces (the writer's page size).
@@ -16,6 +18,7 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "base/check.h"
 #include "bench/bench_table.h"
@@ -47,9 +50,10 @@ void AppendRow(parquet::ParquetWriter& w, const BenchRow& row) {
   CHECK_MSG(ok, "benchmark row rejected");
 }
 
-size_t WriteFile(parquet::Codec codec) {
+size_t WriteFile(parquet::Codec codec, bool dictionary) {
   parquet::WriterOptions options;
   options.codec = codec;
+  options.dictionary_enabled = dictionary;
   auto writer = parquet::ParquetWriter::Create(BenchColumns(), options);
   CHECK_MSG(writer.ok(), "benchmark writer not created");
   for (const BenchRow& row : Table().rows) AppendRow(**writer, row);
@@ -66,10 +70,10 @@ void SetThroughput(benchmark::State& state, size_t output_bytes) {
       static_cast<double>(output_bytes) / static_cast<double>(Table().input_bytes);
 }
 
-void BM_ParquetWrite(benchmark::State& state, parquet::Codec codec) {
+void BM_ParquetWrite(benchmark::State& state, parquet::Codec codec, bool dictionary) {
   Table();  // generated before timing starts
   size_t output_bytes = 0;
-  for (auto _ : state) output_bytes = WriteFile(codec);
+  for (auto _ : state) output_bytes = WriteFile(codec, dictionary);
   SetThroughput(state, output_bytes);
 }
 
@@ -118,19 +122,31 @@ void BM_SnappyCompress(benchmark::State& state) {
   SetThroughput(state, output_bytes);
 }
 
-BENCHMARK_CAPTURE(BM_ParquetWrite, none, parquet::Codec::kUncompressed)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ParquetWrite, snappy, parquet::Codec::kSnappy)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ParquetWrite, zstd, parquet::Codec::kZstd)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SnappyCompress)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ZstdCompress)->Unit(benchmark::kMillisecond);
+
+// ParquetWrite/<codec> (dictionary where it pays, the default) and <codec>_plain.
+void RegisterParquetWrites() {
+  const std::pair<const char*, parquet::Codec> codecs[] = {{"none", parquet::Codec::kUncompressed},
+                                                           {"snappy", parquet::Codec::kSnappy},
+                                                           {"zstd", parquet::Codec::kZstd}};
+  for (bool dictionary : {true, false}) {
+    for (const auto& [name, codec] : codecs) {
+      const std::string label =
+          std::string("BM_ParquetWrite/") + name + (dictionary ? "" : "_plain");
+      benchmark::RegisterBenchmark(label.c_str(), BM_ParquetWrite, codec, dictionary)
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
+}
 
 }  // namespace
 }  // namespace pg2iceberg::bench
 
 int main(int argc, char** argv) {
   using pg2iceberg::bench::Table;
+  pg2iceberg::bench::RegisterParquetWrites();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::AddCustomContext("rows", std::to_string(Table().rows.size()));

@@ -28,6 +28,7 @@ class RecordView {
   // True when the schema has a field with this id (whatever its value).
   bool HasField(int field_id) const;
   size_t field_count() const { return schema_->fields.size(); }
+  const Schema& schema() const { return *schema_; }
   // The non-null value of field `field_id` and its (union-unwrapped) schema; nullopt when the
   // field is absent or null.
   struct Value {

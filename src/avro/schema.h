@@ -42,6 +42,11 @@ struct Schema {
   // array: one item type; map: one value type; union: the branches in order.
   std::vector<Schema> children;
   std::string logical_type;       // empty when none
+  // Attributes of some logical types: "precision" and "scale" (decimal), "adjust-to-utc"
+  // (Iceberg's mark on timestamp-micros).
+  std::optional<int> precision;
+  std::optional<int> scale;
+  std::optional<bool> adjust_to_utc;
   std::optional<int> element_id;  // array (Iceberg list element id)
   std::optional<int> key_id;      // map (Iceberg map key id)
   std::optional<int> value_id;    // map (Iceberg map value id)

@@ -32,7 +32,15 @@ class Renderer {
  private:
   Json RenderPrimitive(const Schema& schema) {
     if (schema.logical_type.empty()) return std::string(KindName(schema.kind));
-    return Json{{"type", KindName(schema.kind)}, {"logicalType", schema.logical_type}};
+    Json out{{"type", KindName(schema.kind)}, {"logicalType", schema.logical_type}};
+    RenderLogicalAttributes(schema, out);
+    return out;
+  }
+
+  static void RenderLogicalAttributes(const Schema& schema, Json& out) {
+    if (schema.precision) out["precision"] = *schema.precision;
+    if (schema.scale) out["scale"] = *schema.scale;
+    if (schema.adjust_to_utc) out["adjust-to-utc"] = *schema.adjust_to_utc;
   }
 
   Json RenderNamed(const Schema& schema) {
@@ -46,6 +54,7 @@ class Renderer {
       out["size"] = schema.fixed_size;
     }
     if (!schema.logical_type.empty()) out["logicalType"] = schema.logical_type;
+    RenderLogicalAttributes(schema, out);
     return out;
   }
 

@@ -125,6 +125,7 @@ class Parser {
       parsed = ParseName(name, ns);
     }
     if (parsed.ok()) parsed->logical_type = StringAttribute(json, "logicalType");
+    if (parsed.ok()) RETURN_IF_ERROR(ParseLogicalAttributes(json, *parsed));
     return parsed;
   }
 
@@ -177,8 +178,17 @@ class Parser {
       schema.fixed_size = *value;
     }
     schema.logical_type = StringAttribute(json, "logicalType");
+    RETURN_IF_ERROR(ParseLogicalAttributes(json, schema));
     Define(schema, start);
     return schema;
+  }
+
+  static Status ParseLogicalAttributes(const Json& json, Schema& schema) {
+    ASSIGN_OR_RETURN(schema.precision, IdAttribute(json, "precision"));
+    ASSIGN_OR_RETURN(schema.scale, IdAttribute(json, "scale"));
+    auto adjust = json.find("adjust-to-utc");
+    if (adjust != json.end() && adjust->is_boolean()) schema.adjust_to_utc = adjust->get<bool>();
+    return Status::Ok();
   }
 
   Result<Schema> ParseRecord(const Json& json, const std::string& ns, int depth) {

@@ -20,7 +20,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"", {"tables", "source", "sink", "state", "metrics_addr", "snapshot_only"}},
       {"tables[]",
        {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
-      {"tables[].iceberg", {"partition", "wide_numeric"}},
+      {"tables[].iceberg", {"partition", "wide_numeric", "format_version"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
       {"source.logical",
@@ -34,7 +34,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "flush_rows", "flush_interval", "flush_bytes", "materializer_interval",
         "materializer_target_file_size", "materializer_concurrency", "compaction_data_files",
         "compaction_delete_files", "target_file_size", "maintenance_retention",
-        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression",
+        "maintenance_grace", "materialized_prefix", "meta_namespace", "compression", "parquet_dictionary",
         "s3_path_style", "s3_ca_file", "s3_upload_concurrency",
         "s3_part_size", "s3_multipart_threshold", "catalog_retry_deadline"}},
       {"state", {"postgres_url", "coordinator_schema", "group"}},
@@ -174,6 +174,13 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
                                    "\" is not one of refuse, string");
   }
   table->wide_numeric_as_string = wide_numeric == "string";
+  int64_t format_version = table->format_version;
+  RETURN_IF_ERROR(reader.Int(iceberg, path + ".iceberg", "format_version", &format_version));
+  if (format_version != 2 && format_version != 3) {
+    return Status::InvalidArgument(path + ".iceberg.format_version: " + std::to_string(format_version) +
+                                   " is not 2 or 3");
+  }
+  table->format_version = static_cast<int>(format_version);
   return Status::Ok();
 }
 
@@ -373,6 +380,7 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
                                    std::to_string(sink->target_file_size_bytes));
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "compression", &sink->compression));
+  RETURN_IF_ERROR(reader.Bool(node, "sink", "parquet_dictionary", &sink->parquet_dictionary));
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
   RETURN_IF_ERROR(
       reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));

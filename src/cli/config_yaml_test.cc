@@ -38,7 +38,18 @@ TEST(ConfigYamlTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(config->sink.catalog_type, CatalogType::kSql);
   EXPECT_EQ(config->sink.catalog_name, "pg2iceberg");
   EXPECT_EQ(config->sink.compression, "zstd");
+  EXPECT_TRUE(config->sink.parquet_dictionary);
   EXPECT_EQ(config->state.coordinator_schema, "_pg2iceberg");
+}
+
+TEST(ConfigYamlTest, ParquetDictionaryIsABoolean) {
+  std::vector<std::string> warnings;
+  Result<Config> config = Parse(std::string(kMinimal) + "  parquet_dictionary: false\n", &warnings);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->sink.parquet_dictionary);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(Parse(std::string(kMinimal) + "  parquet_dictionary: sometimes\n").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(ConfigYamlTest, CatalogTypeFollowsUriWhenNotGiven) {
@@ -236,13 +247,15 @@ TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
   EXPECT_EQ(config->sink.target_file_size_bytes, 8388608);
 }
 
+// kMinimal with `iceberg: {<setting>}` on its second table.
+Result<Config> ParseWithIceberg(const std::string& setting) {
+  std::string text = kMinimal;
+  text.replace(text.find("  - name: customers"), 19, "  - name: customers\n    iceberg:\n      " + setting);
+  return Parse(text);
+}
+
 TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
-  auto with = [](const std::string& value) {
-    std::string text = kMinimal;
-    text.replace(text.find("  - name: customers"), 19,
-                 "  - name: customers\n    iceberg:\n      wide_numeric: " + value);
-    return Parse(text);
-  };
+  auto with = [](const std::string& value) { return ParseWithIceberg("wide_numeric: " + value); };
   Result<Config> plain = Parse(kMinimal);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_FALSE(plain->tables[1].wide_numeric_as_string);
@@ -257,6 +270,16 @@ TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("tables[1].iceberg.wide_numeric: \"double\" is not one of refuse, string"),
             std::string::npos)
+      << bad.status().message();
+}
+
+TEST(ConfigYamlTest, FormatVersionIs2Or3) {
+  auto with = [](const std::string& value) { return ParseWithIceberg("format_version: " + value); };
+  EXPECT_EQ(Parse(kMinimal)->tables[1].format_version, 2);
+  EXPECT_EQ(with("3")->tables[1].format_version, 3);
+  Result<Config> bad = with("1");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("tables[1].iceberg.format_version: 1 is not 2 or 3"), std::string::npos)
       << bad.status().message();
 }
 

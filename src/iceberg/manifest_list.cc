@@ -29,8 +29,23 @@ Status CheckManifest(const ManifestFile& m) {
   return Status::Ok();
 }
 
-Datum ManifestDatum(const ManifestFile& m) {
-  return Datum::Record({
+Datum OptionalBytesDatum(const std::optional<Bytes>& bytes) {
+  return bytes ? Datum::Union(1, Datum::Bytes(*bytes)) : Datum::Union(0, Datum::Null());
+}
+
+Datum SummariesDatum(const std::vector<FieldSummary>& summaries) {
+  std::vector<Datum> items;
+  for (const FieldSummary& s : summaries) {
+    items.push_back(Datum::Record(
+        {Datum::Boolean(s.contains_null),
+         s.contains_nan ? Datum::Union(1, Datum::Boolean(*s.contains_nan)) : Datum::Union(0, Datum::Null()),
+         OptionalBytesDatum(s.lower_bound), OptionalBytesDatum(s.upper_bound)}));
+  }
+  return Datum::Union(1, Datum::Array(std::move(items)));
+}
+
+Datum ManifestDatum(const ManifestFile& m, int format_version) {
+  Datum record = Datum::Record({
       Datum::String(m.manifest_path), Datum::Long(m.manifest_length),
       Datum::Int(m.partition_spec_id), Datum::Int(static_cast<int32_t>(m.content)),
       Datum::Long(m.sequence_number), Datum::Long(m.min_sequence_number),
@@ -38,18 +53,27 @@ Datum ManifestDatum(const ManifestFile& m) {
       Datum::Int(m.existing_files_count), Datum::Int(m.deleted_files_count),
       Datum::Long(m.added_rows_count), Datum::Long(m.existing_rows_count),
       Datum::Long(m.deleted_rows_count),
-      Datum::Union(1, Datum::Array({})),  // partitions: no summaries for an unpartitioned spec
+      SummariesDatum(m.partitions),
       Datum::Union(0, Datum::Null()),     // key_metadata
   });
+  if (format_version >= 3) {
+    record.children.push_back(m.first_row_id ? Datum::Union(1, Datum::Long(*m.first_row_id))
+                                             : Datum::Union(0, Datum::Null()));
+  }
+  return record;
 }
 
 std::map<std::string, std::string> HeaderMetadata(const ManifestListWriterOptions& options) {
-  return {{"snapshot-id", std::to_string(options.snapshot_id)},
-          {"parent-snapshot-id", options.parent_snapshot_id
-                                     ? std::to_string(*options.parent_snapshot_id)
-                                     : std::string("null")},
-          {"sequence-number", std::to_string(options.sequence_number)},
-          {"format-version", "2"}};
+  std::map<std::string, std::string> metadata = {
+      {"snapshot-id", std::to_string(options.snapshot_id)},
+      {"parent-snapshot-id",
+       options.parent_snapshot_id ? std::to_string(*options.parent_snapshot_id) : std::string("null")},
+      {"sequence-number", std::to_string(options.sequence_number)},
+      {"format-version", std::to_string(options.format_version)}};
+  if (options.format_version >= 3 && options.first_row_id) {
+    metadata["first-row-id"] = std::to_string(*options.first_row_id);
+  }
+  return metadata;
 }
 
 // A long field that format version 1 lacks (read as 0 there) but v2 requires.
@@ -66,11 +90,23 @@ Result<int32_t> RequiredInt32(const RecordView& view, int field_id) {
   return static_cast<int32_t>(value);
 }
 
-Status CheckUnsupported(const RecordView& view) {
+Result<std::vector<FieldSummary>> ReadSummaries(const RecordView& view) {
+  std::vector<FieldSummary> summaries;
   ASSIGN_OR_RETURN(const auto partitions, view.OptionalArray(id::kPartitions));
-  if (partitions && !partitions->empty()) {
-    return Status::InvalidArgument("manifest list: partition summaries are not supported yet");
+  if (!partitions) return summaries;
+  for (const RecordView::Value& item : *partitions) {
+    ASSIGN_OR_RETURN(const RecordView record, RecordView::Create(*item.schema, *item.datum));
+    FieldSummary summary;
+    ASSIGN_OR_RETURN(summary.contains_null, record.RequiredBoolean(id::kContainsNull));
+    ASSIGN_OR_RETURN(summary.contains_nan, record.OptionalBoolean(id::kContainsNan));
+    ASSIGN_OR_RETURN(summary.lower_bound, record.OptionalBytes(id::kLowerBound));
+    ASSIGN_OR_RETURN(summary.upper_bound, record.OptionalBytes(id::kUpperBound));
+    summaries.push_back(std::move(summary));
   }
+  return summaries;
+}
+
+Status CheckUnsupported(const RecordView& view) {
   ASSIGN_OR_RETURN(const auto key_metadata, view.OptionalBytes(id::kKeyMetadata));
   if (key_metadata)
     return Status::InvalidArgument("manifest list: encrypted manifests are not supported");
@@ -103,6 +139,10 @@ Result<ManifestFile> ReadManifestFile(const avro::Schema& schema, const Datum& d
   ASSIGN_OR_RETURN(m.min_sequence_number, LongOrZeroIfAbsent(view, id::kMinSequenceNumber));
   ASSIGN_OR_RETURN(m.added_snapshot_id, view.RequiredLong(id::kAddedSnapshotId));
   RETURN_IF_ERROR(ReadCounts(view, m));
+  ASSIGN_OR_RETURN(m.partitions, ReadSummaries(view));
+  if (view.HasField(id::kFirstRowId)) {
+    ASSIGN_OR_RETURN(m.first_row_id, view.OptionalLong(id::kFirstRowId));
+  }
   return m;
 }
 
@@ -114,10 +154,19 @@ Result<Bytes> WriteManifestList(const ManifestListWriterOptions& options,
   avro_options.codec = options.codec;
   avro_options.sync_marker = options.sync_marker;
   avro_options.metadata = HeaderMetadata(options);
-  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(ManifestFileSchema(), avro_options));
+  if (options.format_version != 2 && options.format_version != 3) {
+    return Status::InvalidArgument("manifest lists of format version " + std::to_string(options.format_version) +
+                                   " are not supported (2 or 3)");
+  }
+  ASSIGN_OR_RETURN(auto writer,
+                   avro::ContainerWriter::Create(ManifestFileSchema(options.format_version), avro_options));
   for (const ManifestFile& manifest : manifests) {
     RETURN_IF_ERROR(CheckManifest(manifest));
-    RETURN_IF_ERROR(writer->Append(ManifestDatum(manifest)));
+    if (options.format_version >= 3 && manifest.content == ManifestContent::kData && !manifest.first_row_id) {
+      return Status::InvalidArgument("data manifest " + manifest.manifest_path +
+                                     " has no first_row_id in a format version 3 manifest list");
+    }
+    RETURN_IF_ERROR(writer->Append(ManifestDatum(manifest, options.format_version)));
   }
   return writer->Finish();
 }

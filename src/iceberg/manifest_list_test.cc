@@ -123,26 +123,17 @@ TEST(ManifestListTest, RejectsInconsistentManifests) {
             StatusCode::kInvalidArgument);
 }
 
-// A manifest list whose one record carries a partition summary.
-Bytes ListWithPartitionSummary() {
-  using avro::Datum;
-  const Datum summary =
-      Datum::Record({Datum::Boolean(false), Datum::Union(0, Datum::Null()),
-                     Datum::Union(0, Datum::Null()), Datum::Union(0, Datum::Null())});
-  std::vector<Datum> fields = {Datum::String("m"), Datum::Long(1), Datum::Int(0), Datum::Int(0)};
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Long(1));
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Int(0));
-  for (int i = 0; i < 3; ++i) fields.push_back(Datum::Long(0));
-  fields.push_back(Datum::Union(1, Datum::Array({summary})));
-  fields.push_back(Datum::Union(0, Datum::Null()));
-  auto writer = avro::ContainerWriter::Create(ManifestFileSchema(), {});
-  CHECK((*writer)->Append(Datum::Record(std::move(fields))).ok());
-  return (*writer)->Finish().value();
-}
-
-TEST(ManifestListTest, PartitionSummariesAreRejectedNotDropped) {
-  EXPECT_EQ(ReadManifestList(ListWithPartitionSummary()).status().code(),
-            StatusCode::kInvalidArgument);
+TEST(ManifestListTest, PartitionSummariesRoundTrip) {
+  ManifestFile manifest = SampleManifest("m", ManifestContent::kData);
+  manifest.partitions = {FieldSummary{true, false, Bytes{std::byte{1}}, Bytes{std::byte{9}}},
+                         FieldSummary{false, true, std::nullopt, std::nullopt},
+                         FieldSummary{false, std::nullopt, Bytes{}, Bytes{std::byte{0xff}}}};
+  auto bytes = WriteManifestList(Options(), std::vector{manifest});
+  ASSERT_TRUE(bytes.ok());
+  auto read = ReadManifestList(*bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->manifests.size(), 1u);
+  EXPECT_EQ(read->manifests[0].partitions, manifest.partitions);
 }
 
 TEST(ManifestListTest, TruncatedListIsDataLoss) {
@@ -153,6 +144,28 @@ TEST(ManifestListTest, TruncatedListIsDataLoss) {
     EXPECT_EQ(ReadManifestList(ByteSpan(*bytes).first(cut)).status().code(), StatusCode::kDataLoss)
         << cut;
   }
+}
+
+TEST(ManifestListTest, Version3ListsCarryFirstRowIds) {
+  ManifestListWriterOptions options = Options();
+  options.format_version = 3;
+  options.first_row_id = 1000;
+  ManifestFile data = SampleManifest("file:///m0.avro", ManifestContent::kData);
+  ManifestFile deletes = SampleManifest("file:///m1.avro", ManifestContent::kDeletes);
+  // A data manifest without a first_row_id is refused in a version 3 list.
+  EXPECT_EQ(WriteManifestList(options, std::vector{data}).status().code(), StatusCode::kInvalidArgument);
+  data.first_row_id = 1000;
+  auto bytes = WriteManifestList(options, std::vector{data, deletes});
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  auto read = ReadManifestList(*bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->metadata.at("format-version"), "3");
+  EXPECT_EQ(read->metadata.at("first-row-id"), "1000");
+  ASSERT_EQ(read->manifests.size(), 2u);
+  EXPECT_EQ(read->manifests[0].first_row_id, 1000);
+  EXPECT_EQ(read->manifests[1].first_row_id, std::nullopt);
+  EXPECT_NE(avro::RenderSchemaJson(ManifestFileSchema(3)).find(R"("name":"first_row_id")"), std::string::npos);
+  EXPECT_EQ(avro::RenderSchemaJson(ManifestFileSchema(2)).find("first_row_id"), std::string::npos);
 }
 
 }  // namespace

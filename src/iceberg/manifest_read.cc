@@ -12,18 +12,46 @@ namespace {
 using avro::RecordView;
 namespace id = manifest_id;
 
+// A partition value by its Avro form (manifest_schema.h AvroTypeFor): fixed decimals become
+// their unscaled value, other fixed and bytes stay bytes.
+Result<Literal> PartitionValue(const RecordView::Value& value) {
+  const avro::Datum& datum = *value.datum;
+  switch (datum.kind) {
+    case avro::Kind::kBoolean: return Literal::Integer(datum.boolean ? 1 : 0);
+    case avro::Kind::kInt: case avro::Kind::kLong: return Literal::Integer(datum.integer);
+    case avro::Kind::kFloat: case avro::Kind::kDouble: return Literal::Real(datum.real);
+    case avro::Kind::kString: case avro::Kind::kBytes: return Literal::Bytes(datum.bytes);
+    case avro::Kind::kFixed: {
+      if (value.schema->logical_type != "decimal") return Literal::Bytes(datum.bytes);
+      if (datum.bytes.empty() || datum.bytes.size() > 16) return Status::DataLoss("manifest: decimal partition value of " + std::to_string(datum.bytes.size()) + " bytes");
+      __int128 unscaled = static_cast<int8_t>(datum.bytes[0]);  // sign-extends
+      for (size_t i = 1; i < datum.bytes.size(); ++i) unscaled = unscaled * 256 + static_cast<uint8_t>(datum.bytes[i]);
+      return Literal::Decimal(unscaled);
+    }
+    default: return Status::DataLoss("manifest: partition value of Avro type " + std::string(avro::KindName(datum.kind)));
+  }
+}
+
+Result<PartitionTuple> ReadPartition(const RecordView& file) {
+  ASSIGN_OR_RETURN(const RecordView partition, file.RequiredRecord(id::kPartition));
+  PartitionTuple tuple;
+  for (const avro::Field& field : partition.schema().fields) {
+    if (!field.field_id) return Status::DataLoss("manifest: partition field \"" + field.name + "\" has no field id");
+    std::optional<RecordView::Value> value = partition.Find(*field.field_id);
+    if (!value) {
+      tuple.push_back(std::nullopt);
+      continue;
+    }
+    ASSIGN_OR_RETURN(Literal literal, PartitionValue(*value));
+    tuple.push_back(std::move(literal));
+  }
+  return tuple;
+}
+
 // Rejects the data_file fields our model cannot hold, rather than dropping them.
 Status CheckUnsupported(const RecordView& file) {
-  ASSIGN_OR_RETURN(const RecordView partition, file.RequiredRecord(id::kPartition));
-  if (partition.field_count() != 0) {
-    return Status::InvalidArgument("manifest: partitioned data files are not supported yet");
-  }
   ASSIGN_OR_RETURN(const auto key_metadata, file.OptionalBytes(id::kKeyMetadata));
   if (key_metadata) return Status::InvalidArgument("manifest: encrypted files are not supported");
-  ASSIGN_OR_RETURN(const auto equality_ids, file.OptionalArray(id::kEqualityIds));
-  if (equality_ids && !equality_ids->empty()) {
-    return Status::InvalidArgument("manifest: equality_ids are not supported yet");
-  }
   return Status::Ok();
 }
 
@@ -53,10 +81,32 @@ Result<DataFile> ReadDataFile(const RecordView& view) {
   ASSIGN_OR_RETURN(file.content, ReadFileContent(view));
   ASSIGN_OR_RETURN(file.file_path, view.RequiredString(id::kFilePath));
   ASSIGN_OR_RETURN(file.file_format, view.RequiredString(id::kFileFormat));
+  ASSIGN_OR_RETURN(file.partition, ReadPartition(view));
   ASSIGN_OR_RETURN(file.record_count, view.RequiredLong(id::kRecordCount));
   ASSIGN_OR_RETURN(file.file_size_in_bytes, view.RequiredLong(id::kFileSizeInBytes));
   RETURN_IF_ERROR(ReadMetrics(view, file));
   ASSIGN_OR_RETURN(file.sort_order_id, view.OptionalLong(id::kSortOrderId));
+  ASSIGN_OR_RETURN(const auto equality_ids, view.OptionalArray(id::kEqualityIds));
+  if (equality_ids) {
+    for (const RecordView::Value& item : *equality_ids) {
+      if (item.datum->kind != avro::Kind::kInt) return Status::DataLoss("manifest: equality_ids holds a non-int");
+      file.equality_ids.push_back(static_cast<int>(item.datum->integer));
+    }
+  }
+  // Fields of later format versions: absent from older manifests.
+  auto optional_long = [&](int field_id) -> Result<std::optional<int64_t>> {
+    if (!view.HasField(field_id)) return std::optional<int64_t>();
+    return view.OptionalLong(field_id);
+  };
+  ASSIGN_OR_RETURN(file.first_row_id, optional_long(id::kFirstRowId));
+  ASSIGN_OR_RETURN(file.content_offset, optional_long(id::kContentOffset));
+  ASSIGN_OR_RETURN(file.content_size_in_bytes, optional_long(id::kContentSizeInBytes));
+  if (std::optional<RecordView::Value> referenced = view.Find(id::kReferencedDataFile)) {
+    if (referenced->datum->kind != avro::Kind::kString) {
+      return Status::DataLoss("manifest: referenced_data_file is not a string");
+    }
+    file.referenced_data_file = referenced->datum->bytes;
+  }
   return file;
 }
 

@@ -35,16 +35,39 @@ Schema List(int element_id, Schema element) {
   return array;
 }
 
-Schema DataFileSchema() {
+Schema WithLogicalType(Schema schema, std::string logical_type) {
+  schema.logical_type = std::move(logical_type);
+  return schema;
+}
+
+// The fewest bytes whose two's complement holds every unscaled value of `precision` digits.
+int DecimalBytes(int precision) {
+  __int128 largest = 1;
+  for (int i = 0; i < precision; ++i) largest *= 10;
+  --largest;
+  int bytes = 1;
+  while (bytes < 16 && (__int128{1} << (8 * bytes - 1)) <= largest) ++bytes;
+  return bytes;
+}
+
+Schema PartitionSchema(const std::vector<Field>& partition_type) {
+  std::vector<avro::Field> fields;
+  for (const Field& field : partition_type) {
+    fields.push_back(OptionalField(field.name, AvroTypeFor(field.type), field.id));
+  }
+  return Schema::Record("r102", std::move(fields));
+}
+
+Schema DataFileSchema(const std::vector<Field>& partition_type, int format_version) {
   namespace id = manifest_id;
-  return Schema::Record(
+  Schema record = Schema::Record(
       "r2",
       {RequiredField("content", Int(), id::kContent,
                      "Contents of the file: 0=data, 1=position deletes, 2=equality deletes"),
        RequiredField("file_path", String(), id::kFilePath, "Location URI with FS scheme"),
        RequiredField("file_format", String(), id::kFileFormat,
                      "File format name: avro, orc, or parquet"),
-       RequiredField("partition", Schema::Record("r102", {}), id::kPartition,
+       RequiredField("partition", PartitionSchema(partition_type), id::kPartition,
                      "Partition data tuple, schema based on the partition spec"),
        RequiredField("record_count", Long(), id::kRecordCount, "Number of records in the file"),
        RequiredField("file_size_in_bytes", Long(), id::kFileSizeInBytes,
@@ -66,6 +89,19 @@ Schema DataFileSchema() {
        OptionalField("equality_ids", List(136, Int()), id::kEqualityIds,
                      "Equality comparison field IDs"),
        OptionalField("sort_order_id", Int(), id::kSortOrderId, "Sort order ID")});
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
+                                          "The _row_id for the first row in the data file"));
+  }
+  record.fields.push_back(OptionalField("referenced_data_file", String(), id::kReferencedDataFile,
+                                        "Fully qualified location of a data file that all deletes reference"));
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("content_offset", Long(), id::kContentOffset,
+                                          "The offset in the file where the content starts"));
+    record.fields.push_back(OptionalField("content_size_in_bytes", Long(), id::kContentSizeInBytes,
+                                          "The length of referenced content stored in the file"));
+  }
+  return record;
 }
 
 Schema FieldSummarySchema() {
@@ -82,19 +118,49 @@ Schema FieldSummarySchema() {
 
 }  // namespace
 
-Schema ManifestEntrySchema() {
+avro::Schema AvroTypeFor(const Type& type) {
+  switch (type.id) {
+    case TypeId::kBoolean: return Boolean();
+    case TypeId::kInt: return Int();
+    case TypeId::kLong: return Long();
+    case TypeId::kFloat: return avro::Schema::Primitive(Kind::kFloat);
+    case TypeId::kDouble: return avro::Schema::Primitive(Kind::kDouble);
+    case TypeId::kDate: return WithLogicalType(Int(), "date");
+    case TypeId::kTime: return WithLogicalType(Long(), "time-micros");
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      avro::Schema schema = WithLogicalType(Long(), "timestamp-micros");
+      schema.adjust_to_utc = type.id == TypeId::kTimestampTz;
+      return schema;
+    }
+    case TypeId::kString: return String();
+    case TypeId::kUuid: return WithLogicalType(avro::Schema::Fixed("uuid_fixed", 16), "uuid");
+    case TypeId::kDecimal: {
+      avro::Schema schema = WithLogicalType(
+          avro::Schema::Fixed("decimal_" + std::to_string(type.precision) + "_" + std::to_string(type.scale),
+                        DecimalBytes(type.precision)),
+          "decimal");
+      schema.precision = type.precision;
+      schema.scale = type.scale;
+      return schema;
+    }
+    default: return Bytes();  // binary
+  }
+}
+
+avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type, int format_version) {
   namespace id = manifest_id;
-  return Schema::Record("manifest_entry",
+  return avro::Schema::Record("manifest_entry",
                         {RequiredField("status", Int(), id::kStatus),
                          OptionalField("snapshot_id", Long(), id::kSnapshotId),
                          OptionalField("sequence_number", Long(), id::kSequenceNumber),
                          OptionalField("file_sequence_number", Long(), id::kFileSequenceNumber),
-                         RequiredField("data_file", DataFileSchema(), id::kDataFile)});
+                         RequiredField("data_file", DataFileSchema(partition_type, format_version), id::kDataFile)});
 }
 
-Schema ManifestFileSchema() {
+avro::Schema ManifestFileSchema(int format_version) {
   namespace id = manifest_list_id;
-  return Schema::Record(
+  avro::Schema record = avro::Schema::Record(
       "manifest_file",
       {RequiredField("manifest_path", String(), id::kManifestPath, "Location URI with FS scheme"),
        RequiredField("manifest_length", Long(), id::kManifestLength, "Total file size in bytes"),
@@ -116,6 +182,11 @@ Schema ManifestFileSchema() {
        OptionalField("partitions", List(id::kFieldSummary, FieldSummarySchema()), id::kPartitions,
                      "Summary for each partition"),
        OptionalField("key_metadata", Bytes(), id::kKeyMetadata, "Encryption key metadata blob")});
+  if (format_version >= 3) {
+    record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
+                                          "Starting row ID to assign to new rows in ADDED data files"));
+  }
+  return record;
 }
 
 }  // namespace pg2iceberg::iceberg

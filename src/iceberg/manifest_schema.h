@@ -1,9 +1,12 @@
-// The Avro schemas of Iceberg format-version-2 manifests (manifest_entry records) and manifest
+// The Avro schemas of Iceberg format-version-2 and -3 manifests (manifest_entry records) and manifest
 // lists (manifest_file records), with the field ids, names, nullability and record names of the
 // Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
 #pragma once
 
+#include <vector>
+
 #include "avro/schema.h"
+#include "iceberg/schema.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -30,6 +33,10 @@ inline constexpr int kContent = 134;
 inline constexpr int kEqualityIds = 135;
 inline constexpr int kNanValueCounts = 137;
 inline constexpr int kSortOrderId = 140;
+inline constexpr int kFirstRowId = 142;
+inline constexpr int kReferencedDataFile = 143;
+inline constexpr int kContentOffset = 144;
+inline constexpr int kContentSizeInBytes = 145;
 }  // namespace manifest_id
 
 // Field ids of manifest_file and its field_summary struct.
@@ -54,13 +61,23 @@ inline constexpr int kMinSequenceNumber = 516;
 inline constexpr int kContent = 517;
 inline constexpr int kContainsNan = 518;
 inline constexpr int kKeyMetadata = 519;
+inline constexpr int kFirstRowId = 520;
 }  // namespace manifest_list_id
 
-// manifest_entry for a table whose partition spec has no fields: data_file.partition is the
-// empty record "r102". Partitioned specs will pass their partition type here.
-avro::Schema ManifestEntrySchema();
+// manifest_entry with data_file.partition the record "r102" of `partition_type` (one optional
+// field per partition field, in spec order; empty for an unpartitioned spec).
+// `format_version` 2 or 3: version 2 data_file records carry referenced_data_file after
+// sort_order_id; version 3 adds first_row_id before it and content_offset and
+// content_size_in_bytes after it (the spec's writer requirements: fields not in a version are
+// omitted).
+avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type = {}, int format_version = 2);
 
-// manifest_file, the record of a v2 manifest list.
-avro::Schema ManifestFileSchema();
+// The Avro form of a value of Iceberg type `type`, as Java writes it: date, time and
+// timestamps as int/long with their logical types, uuid as fixed[16], decimal as the fixed of
+// the fewest bytes for its precision.
+avro::Schema AvroTypeFor(const Type& type);
+
+// manifest_file, the record of a manifest list; version 3 adds first_row_id at the end.
+avro::Schema ManifestFileSchema(int format_version = 2);
 
 }  // namespace pg2iceberg::iceberg

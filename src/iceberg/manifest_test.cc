@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "avro/container_reader.h"
 #include "avro/container_writer.h"
 #include "avro/schema_declaration.h"
 #include "iceberg/manifest_schema.h"
+#include "iceberg/transform.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -64,6 +67,40 @@ void ExpectSameEntry(const ManifestEntry& a, const ManifestEntry& b) {
   EXPECT_EQ(a.file.lower_bounds, b.file.lower_bounds);
   EXPECT_EQ(a.file.upper_bounds, b.file.upper_bounds);
   EXPECT_EQ(a.file.sort_order_id, b.file.sort_order_id);
+  EXPECT_EQ(a.file.equality_ids, b.file.equality_ids);
+  EXPECT_EQ(a.file.referenced_data_file, b.file.referenced_data_file);
+  EXPECT_EQ(a.file.content_offset, b.file.content_offset);
+  EXPECT_EQ(a.file.content_size_in_bytes, b.file.content_size_in_bytes);
+  EXPECT_EQ(a.file.first_row_id, b.file.first_row_id);
+}
+
+DataFile EqualityDeletes(std::string path) {
+  DataFile file = SampleFile(std::move(path), 2);
+  file.content = FileContent::kEqualityDeletes;
+  file.equality_ids = {1, 2};
+  file.sort_order_id.reset();
+  return file;
+}
+
+DataFile PositionDeletes(std::string path, std::string data_file) {
+  DataFile file = SampleFile(std::move(path), 3);
+  file.content = FileContent::kPositionDeletes;
+  file.referenced_data_file = std::move(data_file);
+  file.sort_order_id.reset();
+  return file;
+}
+
+DataFile DeletionVector(std::string puffin, std::string data_file) {
+  DataFile file;
+  file.content = FileContent::kPositionDeletes;
+  file.file_path = std::move(puffin);
+  file.file_format = "PUFFIN";
+  file.record_count = 4;
+  file.file_size_in_bytes = 300;
+  file.referenced_data_file = std::move(data_file);
+  file.content_offset = 4;
+  file.content_size_in_bytes = 60;
+  return file;
 }
 
 TEST(ManifestTest, EntryEncodesTheSpecV2Schema) {
@@ -88,7 +125,8 @@ TEST(ManifestTest, EntryEncodesTheSpecV2Schema) {
            R"({"name":"value","type":"bytes","field-id":127}]},"logicalType":"map"}])",
            R"({"type":"array","items":"long","element-id":133}])",
            R"({"type":"array","items":"int","element-id":136}])",
-           R"("field-id":140}]},"field-id":2}]})",
+           R"("field-id":140},{"name":"referenced_data_file","type":["null","string"],)",
+           R"("field-id":143}]},"field-id":2}]})",
        }) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected;
   }
@@ -165,9 +203,9 @@ TEST(ManifestTest, SameInputsGiveIdenticalBytes) {
 
 TEST(ManifestTest, RejectsEntriesTheSpecForbids) {
   ManifestWriterOptions partitioned = Options();
-  partitioned.partition_spec_json =
-      R"([{"name":"d","transform":"day","source-id":1,"field-id":1000}])";
-  EXPECT_EQ(WriteManifest(partitioned, {}).status().code(), StatusCode::kInvalidArgument);
+  partitioned.partition_type = {{1000, "d", false, Type::Primitive(TypeId::kDate), ""}};
+  const std::vector unpartitioned_entry{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)};
+  EXPECT_EQ(WriteManifest(partitioned, unpartitioned_entry).status().code(), StatusCode::kInvalidArgument);
 
   ManifestEntry delete_file = Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt);
   delete_file.file.content = FileContent::kPositionDeletes;
@@ -230,32 +268,160 @@ TEST(ManifestTest, RecordWithoutARequiredFieldIsDataLoss) {
   EXPECT_EQ(ReadManifest(bytes).status().code(), StatusCode::kDataLoss);
 }
 
-// Rewrites a manifest we wrote with one extra (null) field in data_file.partition, as a writer
-// of a partitioned table would.
-Bytes WithPartitionField(const Bytes& manifest) {
-  auto reader = avro::ContainerReader::Open(manifest);
-  CHECK(reader.ok());
-  avro::Schema schema = reader->schema();
-  avro::Schema& partition = schema.fields[4].type.fields[3].type;
-  partition.fields.push_back(
-      avro::OptionalField("day", avro::Schema::Primitive(avro::Kind::kInt), 1000));
-  auto writer = avro::ContainerWriter::Create(schema, {});
-  CHECK(writer.ok());
-  avro::Datum datum;
-  while (*reader->Next(&datum)) {
-    datum.children[4].children[3].children.push_back(avro::Datum::Union(0, avro::Datum::Null()));
-    CHECK((*writer)->Append(datum).ok());
-  }
-  return (*writer)->Finish().value();
+std::vector<Field> EveryPartitionType() {
+  auto field = [](int id, std::string name, Type type) { return Field{id, std::move(name), false, type, ""}; };
+  return {field(1000, "b", Type::Primitive(TypeId::kBoolean)), field(1001, "i", Type::Primitive(TypeId::kInt)),
+          field(1002, "l", Type::Primitive(TypeId::kLong)), field(1003, "f", Type::Primitive(TypeId::kFloat)),
+          field(1004, "dbl", Type::Primitive(TypeId::kDouble)), field(1005, "dec", Type::Decimal(9, 2)),
+          field(1006, "d", Type::Primitive(TypeId::kDate)), field(1007, "t", Type::Primitive(TypeId::kTime)),
+          field(1008, "ts", Type::Primitive(TypeId::kTimestamp)),
+          field(1009, "tz", Type::Primitive(TypeId::kTimestampTz)),
+          field(1010, "s", Type::Primitive(TypeId::kString)), field(1011, "u", Type::Primitive(TypeId::kUuid)),
+          field(1012, "bin", Type::Primitive(TypeId::kBinary))};
 }
 
-TEST(ManifestTest, PartitionValuesAreRejectedNotDropped) {
-  auto written = WriteManifest(
-      Options(), std::vector{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)});
+PartitionTuple EveryPartitionValue(int64_t n) {
+  return {Literal::Integer(n % 2), Literal::Integer(-n), Literal::Integer(n << 40), Literal::Real(0.5 * n),
+          Literal::Real(n == 2 ? std::nan("") : -1.5 * n), Literal::Decimal(-1420 * n), Literal::Integer(17486 + n),
+          Literal::Integer(81068000000 + n), Literal::Integer(-1 - n), Literal::Integer(n),
+          Literal::Bytes("s" + std::to_string(n)), Literal::Bytes(std::string(16, char(0xf0 + n))),
+          Literal::Bytes(std::string("\0\1", 2))};
+}
+
+TEST(ManifestTest, PartitionValuesOfEveryTypeRoundTrip) {
+  ManifestWriterOptions options = Options();
+  options.partition_type = EveryPartitionType();
+  std::vector<ManifestEntry> entries;
+  for (int64_t n = 1; n <= 3; ++n) {
+    entries.push_back(Entry(ManifestEntryStatus::kAdded, SampleFile("f" + std::to_string(n), n), std::nullopt));
+    entries.back().file.partition = EveryPartitionValue(n);
+  }
+  entries[2].file.partition[10] = std::nullopt;
+  auto written = WriteManifest(options, entries);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->entries.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const PartitionTuple& got = read->entries[i].file.partition;
+    const PartitionTuple& want = entries[i].file.partition;
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t f = 0; f < want.size(); ++f) {
+      if (f == 4 && i == 1) {
+        EXPECT_TRUE(std::isnan(got[f]->real));  // NaN != NaN
+        continue;
+      }
+      EXPECT_EQ(got[f], want[f]) << "entry " << i << " field " << f;
+    }
+  }
+}
+
+TEST(ManifestTest, PartitionRecordUsesJavasAvroForms) {
+  ManifestWriterOptions options = Options();
+  options.partition_type = EveryPartitionType();
+  std::string json = avro::RenderSchemaJson(ManifestEntrySchema(options.partition_type));
+  for (std::string_view form :
+       {R"({"name":"dec","type":["null",{"type":"fixed","name":"decimal_9_2","size":4,"logicalType":"decimal","precision":9,"scale":2}],"default":null,"field-id":1005})",
+        R"({"name":"d","type":["null",{"type":"int","logicalType":"date"}],"default":null,"field-id":1006})",
+        R"({"name":"tz","type":["null",{"type":"long","logicalType":"timestamp-micros","adjust-to-utc":true}],"default":null,"field-id":1009})",
+        R"({"name":"u","type":["null",{"type":"fixed","name":"uuid_fixed","size":16,"logicalType":"uuid"}],"default":null,"field-id":1011})"}) {
+    EXPECT_NE(json.find(form), std::string::npos) << form << "\n" << json;
+  }
+}
+
+TEST(ManifestTest, SummarisesEachPartitionFieldOverAllEntries) {
+  ManifestWriterOptions options = Options();
+  options.partition_type = EveryPartitionType();
+  std::vector<ManifestEntry> entries;
+  for (int64_t n = 1; n <= 3; ++n) {
+    entries.push_back(Entry(ManifestEntryStatus::kAdded, SampleFile("f", n), std::nullopt));
+    entries.back().file.partition = EveryPartitionValue(n);
+  }
+  entries[1].file.partition[1] = std::nullopt;
+  auto written = WriteManifest(options, entries);
   ASSERT_TRUE(written.ok());
-  EXPECT_TRUE(ReadManifest(written->bytes).ok());
-  EXPECT_EQ(ReadManifest(WithPartitionField(written->bytes)).status().code(),
-            StatusCode::kInvalidArgument);
+  const std::vector<FieldSummary>& s = written->file.partitions;
+  ASSERT_EQ(s.size(), 13u);
+  EXPECT_TRUE(s[1].contains_null);
+  EXPECT_EQ(s[1].lower_bound, SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-3)));
+  EXPECT_EQ(s[1].upper_bound, SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-1)));
+  EXPECT_FALSE(s[2].contains_null);
+  EXPECT_EQ(s[2].contains_nan, false);
+  EXPECT_EQ(s[4].contains_nan, true);  // the NaN is left out of the bounds
+  EXPECT_EQ(s[4].lower_bound, SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-4.5)));
+  EXPECT_EQ(s[4].upper_bound, SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-1.5)));
+  EXPECT_EQ(s[5].lower_bound, SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(-4260)));
+  EXPECT_EQ(s[10].upper_bound, B("s3"));
+}
+
+TEST(ManifestTest, DeleteManifestsRoundTripEqualityIdsAndReferencedFiles) {
+  ManifestWriterOptions options = Options();
+  options.content = ManifestContent::kDeletes;
+  std::vector<ManifestEntry> entries = {
+      Entry(ManifestEntryStatus::kAdded, EqualityDeletes("file:///eq.parquet"), std::nullopt),
+      Entry(ManifestEntryStatus::kAdded, PositionDeletes("file:///pos.parquet", "file:///a.parquet"), std::nullopt)};
+  auto written = WriteManifest(options, entries);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->file.content, ManifestContent::kDeletes);
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->entries.size(), 2u);
+  for (size_t i = 0; i < entries.size(); ++i) ExpectSameEntry(read->entries[i], entries[i]);
+  EXPECT_EQ(read->metadata.at("content"), "deletes");
+}
+
+TEST(ManifestTest, Version3ManifestsCarryRowIdsAndDeletionVectors) {
+  const std::string json = avro::RenderSchemaJson(ManifestEntrySchema({}, 3));
+  EXPECT_NE(json.find(R"("field-id":140},{"name":"first_row_id","type":["null","long"],)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("field-id":143},{"name":"content_offset","type":["null","long"],)"), std::string::npos);
+  EXPECT_NE(json.find(R"("field-id":145}]},"field-id":2}]})"), std::string::npos) << json;
+
+  ManifestWriterOptions options = Options();
+  options.format_version = 3;
+  options.content = ManifestContent::kDeletes;
+  std::vector<ManifestEntry> deletes = {
+      Entry(ManifestEntryStatus::kAdded, DeletionVector("file:///d.puffin", "file:///a.parquet"), std::nullopt)};
+  auto written = WriteManifest(options, deletes);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  auto read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ExpectSameEntry(read->entries.at(0), deletes[0]);
+  EXPECT_EQ(read->metadata.at("format-version"), "3");
+
+  options.content = ManifestContent::kData;
+  DataFile existing = SampleFile("file:///b.parquet", 5);
+  existing.first_row_id = 100;
+  std::vector<ManifestEntry> data = {Entry(ManifestEntryStatus::kExisting, existing, 3)};
+  written = WriteManifest(options, data);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  read = ReadManifest(written->bytes);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->entries.at(0).file.first_row_id, 100);
+}
+
+TEST(ManifestTest, DeleteFilesMustCarryWhatTheirKindNeeds) {
+  ManifestWriterOptions options = Options();
+  options.content = ManifestContent::kDeletes;
+  auto write = [&](DataFile file) {
+    return WriteManifest(options, std::vector{Entry(ManifestEntryStatus::kAdded, std::move(file), std::nullopt)})
+        .status()
+        .code();
+  };
+  DataFile no_ids = EqualityDeletes("file:///eq.parquet");
+  no_ids.equality_ids.clear();
+  EXPECT_EQ(write(no_ids), StatusCode::kInvalidArgument);
+  DataFile ids_on_positions = PositionDeletes("file:///p.parquet", "file:///a.parquet");
+  ids_on_positions.equality_ids = {1};
+  EXPECT_EQ(write(ids_on_positions), StatusCode::kInvalidArgument);
+  // Deletion vectors need format version 3, and their referenced file, offset and size.
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
+  options.format_version = 3;
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kOk);
+  DataFile no_offset = DeletionVector("file:///d.puffin", "file:///a.parquet");
+  no_offset.content_offset.reset();
+  EXPECT_EQ(write(no_offset), StatusCode::kInvalidArgument);
+  options.format_version = 4;
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

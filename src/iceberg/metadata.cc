@@ -55,6 +55,13 @@ Status CheckSnapshotFollows(const TableMetadata& metadata, const Snapshot& snaps
   if (snapshot.manifest_list.empty() || snapshot.operation.empty()) {
     return Status::InvalidArgument("snapshot " + id + " needs a manifest list and an operation");
   }
+  if (metadata.format_version >= kFormatVersion3 &&
+      (snapshot.first_row_id != metadata.next_row_id || !snapshot.added_rows || *snapshot.added_rows < 0)) {
+    return Status::InvalidArgument("snapshot " + id + " must start at the table's next-row-id " +
+                                   OptionalIdText(metadata.next_row_id) + " (has first-row-id " +
+                                   OptionalIdText(snapshot.first_row_id) + ", added-rows " +
+                                   OptionalIdText(snapshot.added_rows) + ")");
+  }
   if (snapshot.timestamp_ms < metadata.last_updated_ms || timestamp_ms < snapshot.timestamp_ms) {
     return Status::InvalidArgument("timestamps must not go back: table updated at " +
                                    std::to_string(metadata.last_updated_ms) + ", snapshot at " +
@@ -109,6 +116,20 @@ Result<TableMetadata> NewTableMetadata(const Schema& schema, std::string_view lo
   return metadata;
 }
 
+Status SetFormatVersion(TableMetadata& metadata, int format_version) {
+  if (format_version != kFormatVersion2 && format_version != kFormatVersion3) {
+    return Status::InvalidArgument("format-version " + std::to_string(format_version) +
+                                   " is not supported (2 or 3)");
+  }
+  if (format_version < metadata.format_version) {
+    return Status::InvalidArgument("a format-version " + std::to_string(metadata.format_version) +
+                                   " table cannot go back to " + std::to_string(format_version));
+  }
+  if (format_version == kFormatVersion3 && metadata.format_version < kFormatVersion3) metadata.next_row_id = 0;
+  metadata.format_version = format_version;
+  return Status::Ok();
+}
+
 Result<TableMetadata> AddSnapshot(const TableMetadata& metadata, const Snapshot& snapshot,
                                   std::string_view previous_metadata_location,
                                   int64_t timestamp_ms) {
@@ -118,6 +139,7 @@ Result<TableMetadata> AddSnapshot(const TableMetadata& metadata, const Snapshot&
   next.snapshots.push_back(snapshot);
   next.last_sequence_number = snapshot.sequence_number;
   next.current_snapshot_id = snapshot.snapshot_id;
+  if (next.format_version >= kFormatVersion3) next.next_row_id = *next.next_row_id + *snapshot.added_rows;
   SnapshotRef& main = next.refs[std::string(kMainBranch)];
   main.snapshot_id = snapshot.snapshot_id;
   main.type = SnapshotRefType::kBranch;

@@ -26,6 +26,9 @@
 namespace pg2iceberg::iceberg {
 
 inline constexpr int kFormatVersion2 = 2;
+// Format version 3: row lineage (next-row-id, snapshot first-row-id / added-rows) and deletion
+// vectors.
+inline constexpr int kFormatVersion3 = 3;
 // Java's PartitionSpec.unpartitioned() leaves last-partition-id at 999 (ids start at 1000).
 inline constexpr int kUnpartitionedLastPartitionId = 999;
 inline constexpr std::string_view kMainBranch = "main";
@@ -73,6 +76,10 @@ struct Snapshot {
   // The other summary entries (added-data-files, the tool's source LSN, …).
   std::map<std::string, std::string> summary;
   std::optional<int> schema_id;
+  // Format version 3: the first row id this snapshot assigns (the table's next-row-id when it
+  // was committed) and how many ids it assigns.
+  std::optional<int64_t> first_row_id;
+  std::optional<int64_t> added_rows;
   bool operator==(const Snapshot&) const = default;
 };
 
@@ -119,6 +126,8 @@ struct TableMetadata {
   std::vector<SortOrder> sort_orders;
   int default_sort_order_id = 0;
   std::map<std::string, SnapshotRef> refs;
+  // Format version 3: higher than every row id assigned; the next snapshot's first-row-id.
+  std::optional<int64_t> next_row_id;
 
   // nullptr when absent. Pointers are into this value and die with it.
   const Schema* SchemaById(int schema_id) const;
@@ -139,6 +148,10 @@ Result<TableMetadata> NewTableMetadata(const Schema& schema, std::string_view lo
                                        std::map<std::string, std::string> properties,
                                        int64_t timestamp_ms);
 
+// Sets the format version of a table: 2, or 3 (next-row-id starts at 0, as the spec says for a
+// new table or one upgraded from 2). kInvalidArgument for another version or a downgrade.
+Status SetFormatVersion(TableMetadata& metadata, int format_version);
+
 // `metadata` with `snapshot` appended and made the head of branch "main":
 // last-sequence-number = snapshot.sequence_number, current-snapshot-id and refs.main set
 // (retention settings of an existing main ref kept), a snapshot-log entry
@@ -148,7 +161,9 @@ Result<TableMetadata> NewTableMetadata(const Schema& schema, std::string_view lo
 // kInvalidArgument unless the snapshot was built against `metadata`: id positive and unused,
 // sequence_number == metadata.NextSequenceNumber(), parent == metadata.current_snapshot_id,
 // schema id (if set) known, manifest list and operation non-empty, and
-// metadata.last_updated_ms <= snapshot.timestamp_ms <= timestamp_ms.
+// metadata.last_updated_ms <= snapshot.timestamp_ms <= timestamp_ms. In format version 3 the
+// snapshot must carry first-row-id == next-row-id and added-rows >= 0; next-row-id grows by
+// added-rows.
 Result<TableMetadata> AddSnapshot(const TableMetadata& metadata, const Snapshot& snapshot,
                                   std::string_view previous_metadata_location,
                                   int64_t timestamp_ms);

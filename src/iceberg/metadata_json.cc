@@ -34,9 +34,13 @@ Result<std::map<std::string, SnapshotRef>> RefsFromJson(const Json& json) {
 // Scalars of the top level, format version checked first.
 Status ScalarsFromJson(const Json& json, TableMetadata& metadata) {
   ASSIGN_OR_RETURN(metadata.format_version, GetInt32(json, "format-version"));
-  if (metadata.format_version != kFormatVersion2) {
+  if (metadata.format_version != kFormatVersion2 && metadata.format_version != kFormatVersion3) {
     return Status::InvalidArgument("unsupported format-version " +
-                                   std::to_string(metadata.format_version) + " (only 2)");
+                                   std::to_string(metadata.format_version) + " (2 or 3)");
+  }
+  if (metadata.format_version >= kFormatVersion3) {
+    ASSIGN_OR_RETURN(const int64_t next_row_id, GetInt64(json, "next-row-id"));
+    metadata.next_row_id = next_row_id;
   }
   ASSIGN_OR_RETURN(metadata.table_uuid, GetString(json, "table-uuid"));
   ASSIGN_OR_RETURN(metadata.location, GetString(json, "location"));
@@ -173,6 +177,7 @@ Json TableMetadataToJson(const TableMetadata& metadata) {
   json["partition-statistics"] = Json::array();
   json["snapshot-log"] = ListToJson(metadata.snapshot_log, SnapshotLogEntryToJson);
   json["metadata-log"] = ListToJson(metadata.metadata_log, MetadataLogEntryToJson);
+  if (metadata.format_version >= kFormatVersion3) json["next-row-id"] = metadata.next_row_id.value_or(0);
   return json;
 }
 

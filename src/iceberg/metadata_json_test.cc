@@ -193,13 +193,51 @@ TEST(MetadataJsonTest, RejectsBrokenCrossReferences) {
 }
 
 TEST(MetadataJsonTest, RefusesOtherFormatVersions) {
-  for (const int version : {1, 3}) {
+  for (const int version : {1, 4}) {
     Json json = TableMetadataToJson(NewTable());
     json["format-version"] = version;
     EXPECT_EQ(
         TableMetadataFromJson(json).status().message(),
-        "table metadata: unsupported format-version " + std::to_string(version) + " (only 2)");
+        "table metadata: unsupported format-version " + std::to_string(version) + " (2 or 3)");
   }
+}
+
+TEST(MetadataJsonTest, Version3RoundTripsRowLineage) {
+  TableMetadata metadata = NewTable();
+  ASSERT_TRUE(SetFormatVersion(metadata, kFormatVersion3).ok());
+  EXPECT_EQ(metadata.next_row_id, 0);
+  Snapshot snapshot{7, std::nullopt, 1, metadata.last_updated_ms, "file:///t/metadata/snap-7.avro", "append",
+                    {{"added-records", "5"}}, 0, 0, 5};
+  Result<TableMetadata> next = AddSnapshot(metadata, snapshot, "", metadata.last_updated_ms);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->next_row_id, 5);
+  Json json = TableMetadataToJson(*next);
+  EXPECT_EQ(json["format-version"], 3);
+  EXPECT_EQ(json["next-row-id"], 5);
+  EXPECT_EQ(json["snapshots"][0]["first-row-id"], 0);
+  EXPECT_EQ(json["snapshots"][0]["added-rows"], 5);
+  Result<TableMetadata> read = TableMetadataFromJson(json);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, *next);
+  json.erase("next-row-id");
+  EXPECT_EQ(TableMetadataFromJson(json).status().code(), StatusCode::kInvalidArgument);
+  // A version 2 table writes no row lineage.
+  EXPECT_FALSE(TableMetadataToJson(NewTable()).contains("next-row-id"));
+}
+
+TEST(MetadataJsonTest, Version3SnapshotsMustStartAtNextRowId) {
+  TableMetadata metadata = NewTable();
+  ASSERT_TRUE(SetFormatVersion(metadata, kFormatVersion3).ok());
+  Snapshot snapshot{7, std::nullopt, 1, metadata.last_updated_ms, "file:///t/metadata/snap-7.avro", "append",
+                    {}, 0, 3, 5};
+  EXPECT_EQ(AddSnapshot(metadata, snapshot, "", metadata.last_updated_ms).status().code(),
+            StatusCode::kInvalidArgument);
+  snapshot.first_row_id = 0;
+  snapshot.added_rows.reset();
+  EXPECT_EQ(AddSnapshot(metadata, snapshot, "", metadata.last_updated_ms).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SetFormatVersion(metadata, kFormatVersion2).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SetFormatVersion(metadata, 4).code(), StatusCode::kInvalidArgument);
 }
 
 TEST(MetadataJsonTest, RejectsMistypedMembers) {

@@ -111,6 +111,8 @@ Json SnapshotToJson(const Snapshot& snapshot) {
   json["summary"] = std::move(summary);
   json["manifest-list"] = snapshot.manifest_list;
   if (snapshot.schema_id) json["schema-id"] = *snapshot.schema_id;
+  if (snapshot.first_row_id) json["first-row-id"] = *snapshot.first_row_id;
+  if (snapshot.added_rows) json["added-rows"] = *snapshot.added_rows;
   return json;
 }
 
@@ -124,6 +126,8 @@ Result<Snapshot> SnapshotFromJson(const Json& json) {
   ASSIGN_OR_RETURN(snapshot.manifest_list, GetString(json, "manifest-list"));
   ASSIGN_OR_RETURN(const std::optional<int32_t> schema_id, GetOptionalInt32(json, "schema-id"));
   if (schema_id) snapshot.schema_id = *schema_id;
+  ASSIGN_OR_RETURN(snapshot.first_row_id, GetOptionalInt64(json, "first-row-id"));
+  ASSIGN_OR_RETURN(snapshot.added_rows, GetOptionalInt64(json, "added-rows"));
   RETURN_IF_ERROR(SummaryFromJson(json, snapshot));
   return snapshot;
 }

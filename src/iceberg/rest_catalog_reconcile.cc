@@ -18,8 +18,11 @@ Json AddSnapshotRequestJson(const TableState& base, const TableMetadata& new_met
                    AssertRefSnapshotIdJson(kMainBranch, base.metadata.current_snapshot_id)});
   const auto main = new_metadata.refs.find(std::string(kMainBranch));
   const SnapshotRef main_ref = main != new_metadata.refs.end() ? main->second : SnapshotRef{};
-  return CommitTableRequestJson(base.ident, std::move(requirements),
-                                AddSnapshotUpdates(snapshot, main_ref));
+  Json updates = AddSnapshotUpdates(snapshot, main_ref);
+  if (new_metadata.format_version > base.metadata.format_version) {
+    updates.insert(updates.begin(), UpgradeFormatVersionJson(new_metadata.format_version));
+  }
+  return CommitTableRequestJson(base.ident, std::move(requirements), std::move(updates));
 }
 
 ReconciledTable ClassifyTable(const TableState& base, const Snapshot& snapshot,

@@ -162,10 +162,10 @@ TEST(RestResponseJsonTest, TableResponse) {
 
   json.erase("metadata-location");  // a staged create has none
   EXPECT_EQ(RestTableResponseFromJson(json)->metadata_location, "");
-  json["metadata"]["format-version"] = 3;
+  json["metadata"]["format-version"] = 4;
   const Status bad = RestTableResponseFromJson(json).status();
   EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.message().find("metadata: unsupported format-version 3"), std::string::npos)
+  EXPECT_NE(bad.message().find("metadata: unsupported format-version 4"), std::string::npos)
       << bad.message();
   EXPECT_FALSE(RestTableResponseFromJson(*ParseJson(R"({"metadata-location":"x"})")).ok());
 }

@@ -1,9 +1,13 @@
 #include "iceberg/table_commit.h"
 
+#include <bit>
 #include <memory>
+#include <set>
 
 #include "iceberg/manifest.h"
 #include "iceberg/metadata_json.h"
+#include "iceberg/metadata_parts_json.h"
+#include "iceberg/partition.h"
 #include "iceberg/schema_json.h"
 
 namespace pg2iceberg::iceberg {
@@ -54,14 +58,25 @@ struct SnapshotDraft {
   int64_t sequence_number = 0;
   std::vector<ManifestFile> manifests;
   std::map<std::string, std::string> summary;
+  std::string operation;
+  // Format version 3: the snapshot's first-row-id and the row ids its manifests take.
+  std::optional<int64_t> first_row_id;
+  std::optional<int64_t> added_rows;
 };
 
 Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& base,
                                   const SnapshotDraft& draft, const std::vector<ManifestEntry>& entries,
-                                  int index) {
+                                  ManifestContent content, int index) {
   ManifestWriterOptions options;
+  options.content = content;
+  options.format_version = base.format_version;
   options.schema_json = SchemaToJsonString(*base.CurrentSchema());
   options.schema_id = base.current_schema_id;
+  ASSIGN_OR_RETURN(const PartitionSpec* spec, DefaultPartitionSpec(base));
+  ASSIGN_OR_RETURN(const std::vector<BoundPartitionField> fields, BindPartitionSpec(*spec, *base.CurrentSchema()));
+  options.partition_spec_id = spec->spec_id;
+  options.partition_spec_json = PartitionSpecToJson(*spec)["fields"].dump();
+  options.partition_type = PartitionType(fields);
   options.added_snapshot_id = draft.snapshot_id;
   options.sequence_number = draft.sequence_number;
   options.sync_marker = NewSyncMarker(writer.services.random);
@@ -72,10 +87,15 @@ Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& bas
   return manifest.file;
 }
 
-// The live data-file entries of the table's current snapshot, with inherited fields filled.
-Result<std::vector<ManifestEntry>> LiveEntries(CommitWriter& writer, const TableMetadata& base,
-                                               std::vector<ManifestFile>* manifests) {
-  std::vector<ManifestEntry> live;
+// The live entries of the table's current snapshot, with inherited fields filled.
+struct LiveFiles {
+  std::vector<ManifestEntry> data;
+  std::vector<ManifestEntry> deletes;
+};
+
+Result<LiveFiles> LiveEntries(CommitWriter& writer, const TableMetadata& base,
+                              std::vector<ManifestFile>* manifests) {
+  LiveFiles live;
   const Snapshot* current = base.CurrentSnapshot();
   if (current == nullptr) return live;
   ObjectStore& store = writer.services.warehouse;
@@ -83,13 +103,22 @@ Result<std::vector<ManifestEntry>> LiveEntries(CommitWriter& writer, const Table
   ASSIGN_OR_RETURN(Bytes list_bytes, store.Get(list_key));
   ASSIGN_OR_RETURN(ManifestListContents list, ReadManifestList(list_bytes));
   for (const ManifestFile& manifest : list.manifests) {
+    // Files are rewritten (as deleted) under the default spec: they must have been written
+    // under it.
+    if (manifest.partition_spec_id != base.default_spec_id) {
+      return Status::InvalidArgument("manifest " + manifest.manifest_path + " was written for partition spec " +
+                                     std::to_string(manifest.partition_spec_id) + ", not the default spec " +
+                                     std::to_string(base.default_spec_id) +
+                                     "; tables with files of several partition specs are not supported");
+    }
     manifests->push_back(manifest);
     ASSIGN_OR_RETURN(std::string key, store.KeyForLocation(manifest.manifest_path));
     ASSIGN_OR_RETURN(Bytes bytes, store.Get(key));
     ASSIGN_OR_RETURN(ManifestContents contents, ReadManifest(bytes));
     InheritFromManifestFile(manifest, contents.entries);
     for (ManifestEntry& entry : contents.entries) {
-      if (entry.status != ManifestEntryStatus::kDeleted) live.push_back(std::move(entry));
+      if (entry.status == ManifestEntryStatus::kDeleted) continue;
+      (manifest.content == ManifestContent::kData ? live.data : live.deletes).push_back(std::move(entry));
     }
   }
   return live;
@@ -99,6 +128,74 @@ int64_t Sum(const std::vector<DataFile>& files, int64_t DataFile::*field) {
   int64_t total = 0;
   for (const DataFile& f : files) total += f.*field;
   return total;
+}
+
+// Delete files by kind, and the rows they delete.
+struct DeleteCounts {
+  int64_t files = 0, position_files = 0, dvs = 0, equality_files = 0;
+  int64_t position_deletes = 0, equality_deletes = 0;
+
+  explicit DeleteCounts(const std::vector<DataFile>& deletes) {
+    for (const DataFile& f : deletes) {
+      ++files;
+      if (f.content == FileContent::kEqualityDeletes) {
+        ++equality_files;
+        equality_deletes += f.record_count;
+        continue;
+      }
+      ++(f.file_format == "PUFFIN" ? dvs : position_files);
+      position_deletes += f.record_count;
+    }
+  }
+};
+
+// The summary fields Java writes for delete files: added-*, removed-* (when any) and total-*.
+void AddDeleteSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
+                      const std::vector<DataFile>& removed, const std::vector<DataFile>& kept) {
+  auto set = [&](const std::string& key, int64_t value) { draft.summary[key] = std::to_string(value); };
+  const DeleteCounts a(added), r(removed), k(kept);
+  if (a.files > 0) {
+    set("added-delete-files", a.files);
+    if (a.position_files > 0) set("added-position-delete-files", a.position_files);
+    if (a.dvs > 0) set("added-dvs", a.dvs);
+    if (a.equality_files > 0) set("added-equality-delete-files", a.equality_files);
+    if (a.position_deletes > 0) set("added-position-deletes", a.position_deletes);
+    if (a.equality_deletes > 0) set("added-equality-deletes", a.equality_deletes);
+  }
+  if (r.files > 0) {
+    set("removed-delete-files", r.files);
+    if (r.position_deletes > 0) set("removed-position-deletes", r.position_deletes);
+    if (r.equality_deletes > 0) set("removed-equality-deletes", r.equality_deletes);
+  }
+  set("total-delete-files", a.files + k.files);
+  set("total-position-deletes", a.position_deletes + k.position_deletes);
+  set("total-equality-deletes", a.equality_deletes + k.equality_deletes);
+}
+
+// A byte string equal for equal tuples (literal.h equality), to count distinct partitions.
+std::string PartitionKey(const PartitionTuple& tuple) {
+  std::string key;
+  for (const std::optional<Literal>& value : tuple) {
+    if (!value) {
+      key += 'N';
+      continue;
+    }
+    const uint64_t parts[] = {uint64_t(value->integer), std::bit_cast<uint64_t>(value->real),
+                              uint64_t(value->unscaled), uint64_t(value->unscaled >> 64), value->bytes.size()};
+    key += 'V';
+    key.append(reinterpret_cast<const char*>(parts), sizeof parts);
+    key += value->bytes;
+  }
+  return key;
+}
+
+// Java's "changed-partition-count": the distinct partitions of the added and removed files.
+int64_t ChangedPartitionCount(const std::vector<DataFile>& added, const std::vector<DataFile>& removed) {
+  std::set<std::string> partitions;
+  for (const std::vector<DataFile>* files : {&added, &removed}) {
+    for (const DataFile& file : *files) partitions.insert(PartitionKey(file.partition));
+  }
+  return static_cast<int64_t>(partitions.size());
 }
 
 void AddSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
@@ -112,49 +209,122 @@ void AddSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
     set("deleted-records", Sum(removed, &DataFile::record_count));
     set("removed-files-size", Sum(removed, &DataFile::file_size_in_bytes));
   }
-  set("changed-partition-count", added.empty() && removed.empty() ? 0 : 1);
+  set("changed-partition-count", ChangedPartitionCount(added, removed));
   set("total-data-files", static_cast<int64_t>(added.size() + kept.size()));
   set("total-records", Sum(added, &DataFile::record_count) + Sum(kept, &DataFile::record_count));
   set("total-files-size", Sum(added, &DataFile::file_size_in_bytes) + Sum(kept, &DataFile::file_size_in_bytes));
-  set("total-delete-files", 0);
-  set("total-position-deletes", 0);
-  set("total-equality-deletes", 0);
 }
 
-// Builds the manifests of the new snapshot: the new files, plus (append) the current
-// manifests or (replace) a manifest marking every current file deleted.
-Status DraftManifests(CommitWriter& writer, const TableMetadata& base, const std::vector<DataFile>& files,
-                      CommitMode mode, SnapshotDraft& draft) {
-  std::vector<ManifestFile> current_manifests;
-  ASSIGN_OR_RETURN(std::vector<ManifestEntry> live, LiveEntries(writer, base, &current_manifests));
-  std::vector<DataFile> previous;
-  for (const ManifestEntry& entry : live) previous.push_back(entry.file);
-  if (!files.empty()) {
-    std::vector<ManifestEntry> added;
-    for (const DataFile& file : files) added.push_back({ManifestEntryStatus::kAdded, draft.snapshot_id, {}, {}, file});
-    ASSIGN_OR_RETURN(ManifestFile manifest, WriteEntries(writer, base, draft, added, 0));
-    draft.manifests.push_back(manifest);
+std::vector<DataFile> FilesOf(const std::vector<ManifestEntry>& entries) {
+  std::vector<DataFile> files;
+  for (const ManifestEntry& entry : entries) files.push_back(entry.file);
+  return files;
+}
+
+// Why `deletes` cannot be added to the table, or OK: delete files need format version 2, new
+// position delete files are not allowed in version 3 (deletion vectors replace them), and a
+// data file may have at most one deletion vector.
+Status CheckDeleteFiles(const TableMetadata& base, const std::vector<DataFile>& deletes,
+                        const std::vector<ManifestEntry>& live_deletes) {
+  std::set<std::string> with_dv;
+  for (const ManifestEntry& entry : live_deletes) {
+    if (entry.file.file_format == "PUFFIN" && entry.file.referenced_data_file) {
+      with_dv.insert(*entry.file.referenced_data_file);
+    }
   }
-  if (mode == CommitMode::kAppend) {
+  for (const DataFile& file : deletes) {
+    if (file.content == FileContent::kData) {
+      return Status::InvalidArgument("data file " + file.file_path + " given as a delete file");
+    }
+    const bool dv = file.file_format == "PUFFIN";
+    if (base.format_version >= kFormatVersion3 && file.content == FileContent::kPositionDeletes && !dv) {
+      return Status::InvalidArgument("a format-version 3 table takes deletion vectors, not position delete files (" +
+                                     file.file_path + ")");
+    }
+    if (dv && !with_dv.insert(file.referenced_data_file.value_or("")).second) {
+      return Status::InvalidArgument("data file " + file.referenced_data_file.value_or("") +
+                                     " already has a deletion vector; merge the deletes into one");
+    }
+  }
+  return Status::Ok();
+}
+
+// Format version 3: gives every data manifest without a first_row_id one, in order from the
+// table's next-row-id, each advancing by the manifest's added and existing rows (the spec's
+// recommended assignment); the snapshot's first-row-id and added-rows follow.
+void AssignRowIds(const TableMetadata& base, SnapshotDraft& draft) {
+  if (base.format_version < kFormatVersion3) return;
+  const int64_t first = base.next_row_id.value_or(0);
+  int64_t next = first;
+  for (ManifestFile& manifest : draft.manifests) {
+    if (manifest.content != ManifestContent::kData || manifest.first_row_id) continue;
+    manifest.first_row_id = next;
+    next += manifest.added_rows_count + manifest.existing_rows_count;
+  }
+  draft.first_row_id = first;
+  draft.added_rows = next - first;
+}
+
+// Writes one manifest of `files` as entries of `status` (added, or deleted by this snapshot).
+Status WriteFiles(CommitWriter& writer, const TableMetadata& base, SnapshotDraft& draft,
+                  std::vector<ManifestEntry> entries, ManifestContent content, int index) {
+  if (entries.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(ManifestFile manifest, WriteEntries(writer, base, draft, entries, content, index));
+  draft.manifests.push_back(manifest);
+  return Status::Ok();
+}
+
+std::vector<ManifestEntry> Added(const std::vector<DataFile>& files, int64_t snapshot_id) {
+  std::vector<ManifestEntry> entries;
+  for (const DataFile& file : files) entries.push_back({ManifestEntryStatus::kAdded, snapshot_id, {}, {}, file});
+  return entries;
+}
+
+std::vector<ManifestEntry> DeletedNow(std::vector<ManifestEntry> entries, int64_t snapshot_id) {
+  for (ManifestEntry& entry : entries) {
+    entry.status = ManifestEntryStatus::kDeleted;
+    entry.snapshot_id = snapshot_id;
+  }
+  return entries;
+}
+
+// Builds the manifests of the new snapshot: the new data and delete files, plus (append) the
+// current manifests or (replace) manifests marking every current data and delete file deleted.
+Status DraftManifests(CommitWriter& writer, const TableMetadata& base, const TableCommitInput& input,
+                      SnapshotDraft& draft) {
+  std::vector<ManifestFile> current_manifests;
+  ASSIGN_OR_RETURN(LiveFiles live, LiveEntries(writer, base, &current_manifests));
+  const std::vector<DataFile>& files = input.files;
+  const std::vector<DataFile>& deletes = input.delete_files;
+  RETURN_IF_ERROR(CheckDeleteFiles(base, deletes, input.mode == CommitMode::kAppend ? live.deletes
+                                                                                       : std::vector<ManifestEntry>{}));
+  RETURN_IF_ERROR(WriteFiles(writer, base, draft, Added(files, draft.snapshot_id), ManifestContent::kData, 0));
+  RETURN_IF_ERROR(
+      WriteFiles(writer, base, draft, Added(deletes, draft.snapshot_id), ManifestContent::kDeletes, 1));
+  const std::vector<DataFile> previous = FilesOf(live.data), previous_deletes = FilesOf(live.deletes);
+  if (input.mode == CommitMode::kAppend) {
     draft.manifests.insert(draft.manifests.end(), current_manifests.begin(), current_manifests.end());
     AddSummary(draft, files, {}, previous);
-    return Status::Ok();
+    AddDeleteSummary(draft, deletes, {}, previous_deletes);
+    draft.operation = deletes.empty() ? "append" : files.empty() ? "delete" : "overwrite";
+  } else {
+    RETURN_IF_ERROR(WriteFiles(writer, base, draft, DeletedNow(live.data, draft.snapshot_id),
+                               ManifestContent::kData, 2));
+    RETURN_IF_ERROR(WriteFiles(writer, base, draft, DeletedNow(live.deletes, draft.snapshot_id),
+                               ManifestContent::kDeletes, 3));
+    AddSummary(draft, files, previous, {});
+    AddDeleteSummary(draft, deletes, previous_deletes, {});
+    draft.operation = "overwrite";
   }
-  if (!live.empty()) {
-    for (ManifestEntry& entry : live) {
-      entry.status = ManifestEntryStatus::kDeleted;
-      entry.snapshot_id = draft.snapshot_id;
-    }
-    ASSIGN_OR_RETURN(ManifestFile manifest, WriteEntries(writer, base, draft, live, 1));
-    draft.manifests.push_back(manifest);
-  }
-  AddSummary(draft, files, previous, {});
+  AssignRowIds(base, draft);
   return Status::Ok();
 }
 
 Result<std::string> WriteManifestListFile(CommitWriter& writer, const TableMetadata& base,
                                           const SnapshotDraft& draft) {
   ManifestListWriterOptions options;
+  options.format_version = base.format_version;
+  options.first_row_id = draft.first_row_id;
   options.snapshot_id = draft.snapshot_id;
   options.parent_snapshot_id = base.current_snapshot_id;
   options.sequence_number = draft.sequence_number;
@@ -172,14 +342,14 @@ struct Prepared {
   SnapshotCommit commit;
 };
 
-Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table,
-                                     const SnapshotDraft& draft, CommitMode mode) {
-  const TableMetadata& base = table.metadata;
+// `base` is table.metadata, at the format version the commit is made at.
+Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table, const TableMetadata& base,
+                                     const SnapshotDraft& draft) {
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
   int64_t now_ms = MonotonicTimestampMs(base, writer.services.clock.NowMicros() / 1000);
   Snapshot snapshot{draft.snapshot_id, base.current_snapshot_id, draft.sequence_number, now_ms,
-                    manifest_list, mode == CommitMode::kAppend ? "append" : "overwrite",
-                    draft.summary, base.current_schema_id};
+                    manifest_list, draft.operation, draft.summary, base.current_schema_id,
+                    draft.first_row_id, draft.added_rows};
   ASSIGN_OR_RETURN(TableMetadata metadata, AddSnapshot(base, snapshot, table.metadata_location, now_ms));
   return SnapshotCommit{table, std::move(metadata), std::move(snapshot), &writer};
 }
@@ -195,9 +365,12 @@ Result<Prepared> Prepare(CommitServices shared, const TableCommitInput& input) {
   draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
   draft.sequence_number = table.metadata.NextSequenceNumber();
   Result<SnapshotCommit> commit = [&]() -> Result<SnapshotCommit> {
-    RETURN_IF_ERROR(DraftManifests(*writer, table.metadata, input.files, input.mode, draft));
+    // The metadata the snapshot is built on: the table's, upgraded when asked.
+    TableMetadata base = table.metadata;
+    if (input.format_version != 0) RETURN_IF_ERROR(SetFormatVersion(base, input.format_version));
+    RETURN_IF_ERROR(DraftManifests(*writer, base, input, draft));
     for (const auto& [key, value] : input.summary) draft.summary[key] = value;
-    return WriteSnapshot(*writer, table, draft, input.mode);
+    return WriteSnapshot(*writer, table, base, draft);
   }();
   if (!commit.ok()) {
     writer->RemoveWritten();

@@ -22,6 +22,8 @@ enum class CommitMode {
   kAppend,     // the new snapshot holds the current files plus the new ones
   kReplaceAll  // the new snapshot holds only the new files (a fresh copy of the source)
 };
+// The snapshot's operation: "append" when only data files are added, "delete" when only delete
+// files are, "overwrite" for both or for kReplaceAll.
 
 struct CommitServices {
   ObjectStore& warehouse;
@@ -47,6 +49,14 @@ struct TableCommitInput {
   // Where this table's manifests and manifest list are written (e.g. a store opened with the
   // catalog's vended credentials for it); null: CommitServices::warehouse.
   ObjectStore* store = nullptr;
+  // Delete files committed with `files` (a row delta): equality deletes, position delete files
+  // (format version 2) and deletion vectors (format version 3, at most one live per data file).
+  // Their rows are deleted from data files of earlier sequence numbers (position deletes and
+  // deletion vectors: also of this one). kInvalidArgument for a kind the table cannot take.
+  std::vector<DataFile> delete_files;
+  // The format version the table is committed at: 0 keeps the table's; a higher one upgrades
+  // it with this commit (SetFormatVersion), a lower one is kInvalidArgument.
+  int format_version = 0;
 };
 
 // Commits one new snapshot per table (distinct tables), together where the catalog can: first

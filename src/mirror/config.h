@@ -21,6 +21,9 @@ struct TableConfig {
   // over 38, negative scale) as their exact Postgres text; false (the default "refuse")
   // refuses such tables.
   bool wide_numeric_as_string = false;
+  // iceberg.format_version: 2, or 3 (row lineage, deletion vectors). A version 2 table is
+  // upgraded when the config asks for 3; a version 3 table is never downgraded.
+  int format_version = 2;
   bool has_column_overrides = false;         // `columns:` was given
   bool skip_snapshot = false;
 };
@@ -112,6 +115,8 @@ struct SinkConfig {
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   std::string compression = "zstd";  // sink.compression: zstd | snappy | none
+  // sink.parquet_dictionary: dictionary-encode Parquet column chunks where it pays.
+  bool parquet_dictionary = true;
   // When captured changes are written to the staging log: whichever limit is reached first.
   int64_t flush_interval_ms = 1'000;         // sink.flush_interval ("500ms", "10s", "1m")
   int64_t flush_rows = 100'000;              // sink.flush_rows

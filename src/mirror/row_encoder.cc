@@ -9,6 +9,56 @@
 namespace pg2iceberg {
 
 using pg::TypeOid;
+using Kind = DecodedRow::Kind;
+
+void DecodedRow::Clear() {
+  values_.clear();
+  elements_.clear();
+  buffer_.clear();
+}
+
+void DecodedRow::AddElement(Value element, ByteSpan bytes) {
+  CHECK(!values_.empty() && values_.back().kind == Kind::kList);
+  element.offset = buffer_.size();
+  element.size = bytes.size();
+  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  elements_.push_back(element);
+  ++values_.back().size;
+}
+
+std::span<const DecodedRow::Value> DecodedRow::ElementsOf(size_t column) const {
+  const Value& v = values_[column];
+  CHECK(v.kind == Kind::kList);
+  return std::span<const Value>(elements_).subspan(v.offset, v.size);
+}
+
+void DecodedRow::AddBytes(ByteSpan bytes) {
+  values_.push_back({.kind = Kind::kBytes, .offset = buffer_.size(), .size = bytes.size()});
+  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+}
+
+void DecodedRow::AddDecimal(__int128 unscaled, ByteSpan fixed_bytes) {
+  values_.push_back({.kind = Kind::kDecimal, .unscaled = unscaled, .offset = buffer_.size(),
+                     .size = fixed_bytes.size()});
+  buffer_.insert(buffer_.end(), fixed_bytes.begin(), fixed_bytes.end());
+}
+
+ByteSpan DecodedRow::BytesOf(const Value& v) const {
+  return ByteSpan(buffer_.data() + v.offset, v.size);
+}
+
+std::optional<iceberg::Literal> DecodedRow::LiteralOf(size_t column) const {
+  const Value& v = values_[column];
+  switch (v.kind) {
+    case Kind::kNull: return std::nullopt;
+    case Kind::kFloat:
+    case Kind::kDouble: return iceberg::Literal::Real(v.real);
+    case Kind::kBytes: return iceberg::Literal::Bytes(std::string(AsStringView(BytesOf(column))));
+    case Kind::kDecimal: return iceberg::Literal::Decimal(v.unscaled);
+    case Kind::kList: CHECK_MSG(false, "a list has no partition literal"); return std::nullopt;
+    default: return iceberg::Literal::Integer(v.integer);  // bool, int32, int64
+  }
+}
 
 RowEncoder::RowEncoder(std::string table_name, std::vector<MappedColumn> columns)
     : table_name_(std::move(table_name)), columns_(std::move(columns)) {
@@ -20,82 +70,137 @@ RowEncoder::RowEncoder(std::string table_name, std::vector<MappedColumn> columns
   }
 }
 
-Status RowEncoder::Encode(pg::CopyBinaryParser::Fields fields, parquet::ParquetWriter& writer) const {
+Status RowEncoder::InColumn(Status status, size_t column) const {
+  return status.WithContext("table " + table_name_ + ", column \"" + columns_[column].pg.name + "\"");
+}
+
+Status RowEncoder::Decode(pg::CopyBinaryParser::Fields fields, DecodedRow& row) const {
   CHECK(fields.size() == columns_.size());
+  row.Clear();
   for (size_t i = 0; i < fields.size(); ++i) {
-    Status status = fields[i] ? AppendValue(i, *fields[i], writer) : writer.AppendNull(i);
-    if (!status.ok()) [[unlikely]] {
-      return status.WithContext("table " + table_name_ + ", column \"" + columns_[i].pg.name + "\"");
+    if (!fields[i]) {
+      row.AddNull();
+      continue;
     }
+    Status status = DecodeValue(i, *fields[i], row);
+    if (!status.ok()) [[unlikely]] return InColumn(status, i);
+  }
+  return Status::Ok();
+}
+
+Status RowEncoder::Write(const DecodedRow& row, parquet::ParquetWriter& writer) const {
+  CHECK(row.size() == columns_.size());
+  for (size_t i = 0; i < row.size(); ++i) {
+    Status status = WriteValue(row, i, writer);
+    if (!status.ok()) [[unlikely]] return InColumn(status, i);
   }
   return writer.EndRow();
 }
 
-// Appends the result of a decoder, or returns its error.
-#define APPEND_DECODED(append, decoded)                 \
-  do {                                                  \
-    auto result = (decoded);                            \
-    if (!result.ok()) return result.status();           \
-    return writer.append(column, *result);              \
+namespace {
+
+// Appends one scalar (or null) value whose bytes (kBytes, kDecimal) are `bytes`.
+Status WriteScalar(const DecodedRow::Value& v, ByteSpan bytes, size_t column,
+                   parquet::ParquetWriter& writer) {
+  switch (v.kind) {
+    case Kind::kNull: return writer.AppendNull(column);
+    case Kind::kBool: return writer.AppendBool(column, v.integer != 0);
+    case Kind::kInt32: return writer.AppendInt32(column, static_cast<int32_t>(v.integer));
+    case Kind::kInt64: return writer.AppendInt64(column, v.integer);
+    case Kind::kFloat: return writer.AppendFloat(column, static_cast<float>(v.real));
+    case Kind::kDouble: return writer.AppendDouble(column, v.real);
+    case Kind::kBytes:
+    case Kind::kDecimal: return writer.AppendBytes(column, bytes);
+    case Kind::kList: break;
+  }
+  return Status::Internal("not a scalar decoded value");
+}
+
+}  // namespace
+
+Status RowEncoder::WriteValue(const DecodedRow& row, size_t column, parquet::ParquetWriter& writer) const {
+  const DecodedRow::Value& v = row.value(column);
+  if (v.kind == Kind::kList) return WriteList(row, column, writer);
+  return WriteScalar(v, row.BytesOf(v), column, writer);
+}
+
+Status RowEncoder::WriteList(const DecodedRow& row, size_t column, parquet::ParquetWriter& writer) const {
+  RETURN_IF_ERROR(writer.BeginList(column));
+  for (const DecodedRow::Value& element : row.ElementsOf(column)) {
+    RETURN_IF_ERROR(WriteScalar(element, row.BytesOf(element), column, writer));
+  }
+  return writer.EndList(column);
+}
+
+// Adds the result of a decoder to the row, or returns its error.
+#define ADD_DECODED(add, kind, decoded)       \
+  do {                                        \
+    auto result = (decoded);                  \
+    if (!result.ok()) return result.status(); \
+    row.add(kind, *result);                   \
+    return Status::Ok();                      \
   } while (false)
 
-Status RowEncoder::AppendValue(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const {
+#define ADD_DECODED_BYTES(decoded)            \
+  do {                                        \
+    auto result = (decoded);                  \
+    if (!result.ok()) return result.status(); \
+    row.AddBytes(*result);                    \
+    return Status::Ok();                      \
+  } while (false)
+
+Status RowEncoder::DecodeValue(size_t column, ByteSpan value, DecodedRow& row) const {
   switch (columns_[column].oid) {
-    case TypeOid::kBool: APPEND_DECODED(AppendBool, pg::DecodeBool(value));
-    case TypeOid::kInt2: APPEND_DECODED(AppendInt32, pg::DecodeInt2(value));
-    case TypeOid::kInt4: APPEND_DECODED(AppendInt32, pg::DecodeInt4(value));
-    case TypeOid::kInt8: APPEND_DECODED(AppendInt64, pg::DecodeInt8(value));
-    case TypeOid::kOid: APPEND_DECODED(AppendInt64, pg::DecodeOid(value));
-    case TypeOid::kFloat4: APPEND_DECODED(AppendFloat, pg::DecodeFloat4(value));
-    case TypeOid::kFloat8: APPEND_DECODED(AppendDouble, pg::DecodeFloat8(value));
-    case TypeOid::kDate: APPEND_DECODED(AppendInt32, pg::DecodeDate(value));
-    case TypeOid::kTime: APPEND_DECODED(AppendInt64, pg::DecodeTime(value));
-    case TypeOid::kTimeTz: APPEND_DECODED(AppendInt64, pg::DecodeTimeTzBinary(value));
+    case TypeOid::kBool: ADD_DECODED(AddInteger, Kind::kBool, pg::DecodeBool(value));
+    case TypeOid::kInt2: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt2(value));
+    case TypeOid::kInt4: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt4(value));
+    case TypeOid::kInt8: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeInt8(value));
+    case TypeOid::kOid: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeOid(value));
+    case TypeOid::kFloat4: ADD_DECODED(AddReal, Kind::kFloat, pg::DecodeFloat4(value));
+    case TypeOid::kFloat8: ADD_DECODED(AddReal, Kind::kDouble, pg::DecodeFloat8(value));
+    case TypeOid::kDate: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeDate(value));
+    case TypeOid::kTime: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTime(value));
+    case TypeOid::kTimeTz: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimeTzBinary(value));
     case TypeOid::kTimestamp:
-    case TypeOid::kTimestampTz: APPEND_DECODED(AppendInt64, pg::DecodeTimestamp(value));
-    case TypeOid::kUuid: APPEND_DECODED(AppendBytes, pg::DecodeUuid(value));
-    case TypeOid::kJsonb: APPEND_DECODED(AppendBytes, pg::DecodeJsonb(value));
+    case TypeOid::kTimestampTz: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimestamp(value));
+    case TypeOid::kUuid: ADD_DECODED_BYTES(pg::DecodeUuid(value));
+    case TypeOid::kJsonb: ADD_DECODED_BYTES(pg::DecodeJsonb(value));
     case TypeOid::kText:
     case TypeOid::kName:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
     case TypeOid::kJson:
-    case TypeOid::kBytea: return writer.AppendBytes(column, value);
+    case TypeOid::kBytea: row.AddBytes(value); return Status::Ok();
     case TypeOid::kNumeric:
       if (columns_[column].iceberg_type.id == iceberg::TypeId::kString) {
         // iceberg.wide_numeric: string — Postgres' exact text of the value.
         ASSIGN_OR_RETURN(const std::string text, pg::NumericTextOfBinary(value));
-        return writer.AppendBytes(column, AsBytes(text));
+        row.AddBytes(AsBytes(text));
+        return Status::Ok();
       }
-      return AppendDecimal(column, value, writer);
+      return DecodeDecimal(column, value, row);
     default: break;
   }
-  if (columns_[column].iceberg_type.is_list()) return AppendList(column, value, writer);
+  if (columns_[column].iceberg_type.is_list()) return DecodeList(column, value, row);
   // The types mapped to the text capture stages for them (type_mapping.cc).
   CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)), "column type was not mapped");
   ASSIGN_OR_RETURN(const change::Value text,
                    pg::DecodeMappedValue(static_cast<uint32_t>(columns_[column].oid), value, /*binary=*/true));
-  return writer.AppendBytes(column, AsBytes(text.bytes));
+  row.AddBytes(AsBytes(text.bytes));
+  return Status::Ok();
 }
 
-#undef APPEND_DECODED
+#undef ADD_DECODED
+#undef ADD_DECODED_BYTES
 
-namespace {
-
-// `unscaled` as a `width`-byte big-endian decimal.
-Status AppendUnscaled(size_t column, __int128 unscaled, int width, parquet::ParquetWriter& writer) {
-  std::byte bytes[16];
-  pg::EncodeDecimalBigEndian(unscaled, width, bytes);
-  return writer.AppendBytes(column, ByteSpan(bytes, static_cast<size_t>(width)));
-}
-
-}  // namespace
-
-Status RowEncoder::AppendDecimal(size_t column, ByteSpan value,
-                                 parquet::ParquetWriter& writer) const {
+Status RowEncoder::DecodeDecimal(size_t column, ByteSpan value, DecodedRow& row) const {
   const iceberg::Type& type = columns_[column].iceberg_type;
   ASSIGN_OR_RETURN(__int128 unscaled, pg::DecodeNumeric(value, type.precision, type.scale));
-  return AppendUnscaled(column, unscaled, decimal_widths_[column], writer);
+  std::byte bytes[16];
+  const int width = decimal_widths_[column];
+  pg::EncodeDecimalBigEndian(unscaled, width, bytes);
+  row.AddDecimal(unscaled, ByteSpan(bytes, static_cast<size_t>(width)));
+  return Status::Ok();
 }
 
 namespace {
@@ -113,7 +218,7 @@ int Dimensions(const change::Value& list) {
 
 }  // namespace
 
-Status RowEncoder::AppendList(size_t column, ByteSpan value, parquet::ParquetWriter& writer) const {
+Status RowEncoder::DecodeList(size_t column, ByteSpan value, DecodedRow& row) const {
   const MappedColumn& mapped = columns_[column];
   const change::ColumnSchema schema{.name = mapped.pg.name,
                                     .type_oid = mapped.pg.type_oid,
@@ -125,47 +230,48 @@ Status RowEncoder::AppendList(size_t column, ByteSpan value, parquet::ParquetWri
                                    " dimensions; only one-dimensional arrays can be stored as "
                                    "an Iceberg list");
   }
-  RETURN_IF_ERROR(writer.BeginList(column));
-  for (const change::Value& element : list.elements) {
-    RETURN_IF_ERROR(AppendElement(column, element, writer));
-  }
-  return writer.EndList(column);
+  row.AddList();
+  for (const change::Value& element : list.elements) AddElement(column, element, row);
+  return Status::Ok();
 }
 
 // One decoded element, already in the list's element type (array_values.h decodes it as the
 // scalar column would be).
-Status RowEncoder::AppendElement(size_t column, const change::Value& element,
-                                 parquet::ParquetWriter& writer) const {
+void RowEncoder::AddElement(size_t column, const change::Value& element, DecodedRow& row) const {
   using change::ValueKind;
   switch (element.kind) {
     case ValueKind::kNull:
-      return writer.AppendNull(column);
+      return row.AddElement({});
     case ValueKind::kBool:
-      return writer.AppendBool(column, element.int_value != 0);
+      return row.AddElement({.kind = Kind::kBool, .integer = element.int_value});
     case ValueKind::kInt32:
     case ValueKind::kDate:
-      return writer.AppendInt32(column, static_cast<int32_t>(element.int_value));
+      return row.AddElement({.kind = Kind::kInt32, .integer = element.int_value});
     case ValueKind::kInt64:
     case ValueKind::kTime:
     case ValueKind::kTimestamp:
     case ValueKind::kTimestampTz:
-      return writer.AppendInt64(column, element.int_value);
+      return row.AddElement({.kind = Kind::kInt64, .integer = element.int_value});
     case ValueKind::kFloat32:
-      return writer.AppendFloat(column, static_cast<float>(element.float_value));
+      return row.AddElement({.kind = Kind::kFloat, .real = element.float_value});
     case ValueKind::kFloat64:
-      return writer.AppendDouble(column, element.float_value);
-    case ValueKind::kDecimal:
-      return AppendUnscaled(column, element.decimal_unscaled, decimal_widths_[column], writer);
+      return row.AddElement({.kind = Kind::kDouble, .real = element.float_value});
+    case ValueKind::kDecimal: {
+      std::byte bytes[16];
+      const int width = decimal_widths_[column];
+      pg::EncodeDecimalBigEndian(element.decimal_unscaled, width, bytes);
+      return row.AddElement({.kind = Kind::kDecimal, .unscaled = element.decimal_unscaled},
+                            ByteSpan(bytes, static_cast<size_t>(width)));
+    }
     case ValueKind::kString:
     case ValueKind::kBinary:
     case ValueKind::kUuid:
-      return writer.AppendBytes(column, AsBytes(element.bytes));
+      return row.AddElement({.kind = Kind::kBytes}, AsBytes(element.bytes));
     case ValueKind::kUnchangedToast:
     case ValueKind::kList:
       break;
   }
   CHECK_MSG(false, "array element of an unexpected kind");
-  return Status::Internal("unreachable");
 }
 
 }  // namespace pg2iceberg

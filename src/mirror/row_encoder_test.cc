@@ -63,7 +63,9 @@ Encoded EncodeOne(uint32_t array_oid, std::optional<Bytes> value) {
   RowEncoder encoder("public.t", {*mapped});
   std::vector<std::optional<ByteSpan>> fields;
   fields.push_back(value ? std::optional<ByteSpan>(*value) : std::nullopt);
-  Encoded encoded{encoder.Encode(fields, **writer), std::nullopt};
+  DecodedRow row;
+  Encoded encoded{encoder.Decode(fields, row), std::nullopt};
+  if (encoded.status.ok()) encoded.status = encoder.Write(row, **writer);
   if (!encoded.status.ok()) return encoded;
   Result<parquet::ParquetFile> file = (*writer)->Finish();
   EXPECT_TRUE(file.ok());

@@ -7,7 +7,7 @@
 
 #include "capture/replication_setup.h"
 #include "change/change.h"
-
+#include "iceberg/partition.h"
 #include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
 #include "mirror/row_encoder.h"
@@ -25,6 +25,7 @@ parquet::WriterOptions ParquetOptions(const SinkConfig& sink) {
   options.codec = sink.compression == "snappy" ? parquet::Codec::kSnappy
                   : sink.compression == "none" ? parquet::Codec::kUncompressed
                                                : parquet::Codec::kZstd;
+  options.dictionary_enabled = sink.parquet_dictionary;
   return options;
 }
 
@@ -50,8 +51,14 @@ struct CopiedTable {
 // Streams the table out of the source into data files; on error removes what it wrote.
 Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
                               const SinkConfig& sink, Env& env) {
-  DataFileSink sink_files(warehouse, env.random, plan.schema,
-                          {plan.key_prefix + "/data/", sink.target_file_size_bytes, ParquetOptions(sink)});
+  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec, iceberg::DefaultPartitionSpec(plan.state.metadata));
+  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields, iceberg::BindPartitionSpec(*spec, plan.schema));
+  ASSIGN_OR_RETURN(Partitioner partitioner,
+                   Partitioner::Create(plan.source.QualifiedName(), plan.schema, std::move(fields)));
+  DataFileSinkOptions options{.data_key_prefix = plan.key_prefix + "/data/",
+                              .target_file_size_bytes = sink.target_file_size_bytes,
+                              .parquet = ParquetOptions(sink)};
+  DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner), std::move(options));
   RowEncoder encoder(plan.source.QualifiedName(), plan.columns);
   pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
   auto on_row = [&](pg::CopyBinaryParser::Fields fields) { return sink_files.Append(fields, encoder); };
@@ -79,9 +86,12 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                     change::Lsn source_lsn, iceberg::Catalog& catalog, Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
-    inputs.push_back({plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
-                      {{"pg2iceberg.operation", "snapshot"}, {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
-                      plans[i].store});
+    iceberg::TableCommitInput input{plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
+                                    {{"pg2iceberg.operation", "snapshot"},
+                                     {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
+                                    plans[i].store};
+    input.format_version = plans[i].format_version;
+    inputs.push_back(std::move(input));
   }
   // Every input names its table's store; the shared one is only a default.
   iceberg::CommitServices services{*plans.front().store, catalog, env.random, env.clock};

@@ -4,16 +4,12 @@
 
 #include "capture/type_resolver.h"
 #include "iceberg/metadata_json.h"
+#include "iceberg/partition.h"
 
 namespace pg2iceberg {
 namespace {
 
 Status RejectUnbuiltOptions(const TableConfig& table) {
-  if (!table.partition.empty()) {
-    return Status::InvalidArgument("table " + table.name +
-                                   ": iceberg.partition is not supported yet by this version; "
-                                   "remove it to mirror the table unpartitioned");
-  }
   if (table.has_column_overrides) {
     return Status::InvalidArgument("table " + table.name +
                                    ": columns overrides are not supported yet; columns are "
@@ -113,9 +109,13 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
   }
   ASSIGN_OR_RETURN(std::vector<std::string> key, KeyColumns(table, plan.source));
   plan.schema = BuildSchema(plan.columns, key);
+  plan.partition_entries = table.partition;
+  ASSIGN_OR_RETURN(plan.partition_spec,
+                   iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema, table.partition));
   std::string ns = sink.namespace_name.empty() ? table.schema_name : sink.namespace_name;
   plan.state.ident = iceberg::TableIdentifier{{ns}, table.table_name};
   plan.key_prefix = ns + "/" + table.table_name;
+  plan.format_version = table.format_version;
   return plan;
 }
 
@@ -145,6 +145,39 @@ Result<iceberg::TableMetadata> ReadMetadataFile(const TablePlan& plan, const std
 
 namespace {
 
+std::string DescribeSpec(const iceberg::PartitionSpec& spec) {
+  std::string text;
+  for (const iceberg::PartitionField& f : spec.fields) {
+    text += (text.empty() ? "" : ", ") + f.name + "=" + f.transform + "(source id " + std::to_string(f.source_id) + ")";
+  }
+  return text.empty() ? "unpartitioned" : "[" + text + "]";
+}
+
+// The configured spec, rebuilt over the adopted schema's field ids, must be the table's.
+Status CheckExistingSpec(TablePlan& plan, const iceberg::TableMetadata& existing) {
+  ASSIGN_OR_RETURN(plan.partition_spec,
+                   iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema, plan.partition_entries));
+  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* current, iceberg::DefaultPartitionSpec(existing));
+  if (current->fields == plan.partition_spec.fields) {
+    plan.partition_spec = *current;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " exists with partition spec " +
+                                 DescribeSpec(*current) + " but tables[].iceberg.partition asks for " +
+                                 DescribeSpec(plan.partition_spec) +
+                                 "; partition spec evolution is not supported: drop the Iceberg table, "
+                                 "mirror into another sink.namespace or configure the existing spec");
+}
+
+// A new table's metadata with the configured partition spec as its only (default) spec.
+void UsePartitionSpec(iceberg::TableMetadata& metadata, const iceberg::PartitionSpec& spec) {
+  metadata.partition_specs = {spec};
+  metadata.default_spec_id = spec.spec_id;
+  for (const iceberg::PartitionField& f : spec.fields) {
+    metadata.last_partition_id = std::max(metadata.last_partition_id, f.field_id);
+  }
+}
+
 // Fills plan.state from the catalog; returns what the catalog vends for the table.
 Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& catalog,
                                              TableStores& stores, Env& env) {
@@ -154,6 +187,8 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
     ASSIGN_OR_RETURN(plan.state.metadata,
                      iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(),
                                                {}, env.clock.NowMicros() / 1000));
+    UsePartitionSpec(plan.state.metadata, plan.partition_spec);
+    RETURN_IF_ERROR(iceberg::SetFormatVersion(plan.state.metadata, plan.format_version));
     return catalog.NewTableStorageConfig(plan.state);
   }
   if (!loaded.ok()) return loaded.status();
@@ -168,6 +203,15 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
                             loaded->metadata_location + ": no current schema");
   }
   RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
+  RETURN_IF_ERROR(CheckExistingSpec(plan, *loaded->metadata));
+  if (loaded->metadata->format_version > plan.format_version) {
+    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " is format-version " +
+                                   std::to_string(loaded->metadata->format_version) + ", the config asks for " +
+                                   std::to_string(plan.format_version) +
+                                   "; a table cannot go back: set iceberg.format_version: " +
+                                   std::to_string(loaded->metadata->format_version));
+  }
+  // An upgrade (2 → 3) is committed with the next snapshot (TableCommitInput::format_version).
   plan.state.metadata = std::move(*loaded->metadata);
   plan.state.metadata_location = std::move(loaded->metadata_location);
   return std::move(loaded->storage_config);

@@ -22,20 +22,29 @@ struct TablePlan {
   pg::SourceTable source;
   std::vector<MappedColumn> columns;  // in attribute order, as COPY sends them
   iceberg::Schema schema;
+  // The configured partitioning (tables[].iceberg.partition) over `schema`; no fields when
+  // unpartitioned. A new table is created with it; an existing one must already have it.
+  iceberg::PartitionSpec partition_spec;
+  std::vector<std::string> partition_entries;  // as configured, to rebuild the spec
   std::string key_prefix;  // object-store key of the table root, e.g. "public/orders"
   iceberg::TableState state;  // metadata_location empty when the Iceberg table is new
   // Where the table's files are written (sink.warehouse with the sink's own or the catalog's
   // vended credentials); set by ResolveIcebergTable, owned by its TableStores.
   ObjectStore* store = nullptr;
+  int format_version = 2;  // tables[].iceberg.format_version
 };
 
 // Reads and maps one source table: kNotFound / kInvalidArgument naming the table (missing
-// table, unsupported type, unknown or nullable primary-key override, an option not built yet).
+// table, unsupported type, unknown or nullable primary-key override, a partition entry that is
+// malformed, names an unknown column or a transform the column's type does not take, an
+// option not built yet).
 Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& sink,
                                   PgConnection& source);
 
 // Fills plan.state from the catalog: loads an existing table (whose schema must equal the
-// planned one; its field ids are kept) or prepares the metadata of a new one. Then picks
+// planned one, its field ids kept, and whose default partition spec must have the configured
+// fields: kInvalidArgument otherwise) or prepares the metadata of a new one (with the
+// configured partition spec). Then picks
 // plan.store with what the catalog vends for the table: the load answer's storage settings,
 // or for a new table those of a staged create (Catalog::NewTableStorageConfig), so data files
 // are written with the credentials the catalog grants before the table exists.

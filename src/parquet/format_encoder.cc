@@ -95,10 +95,21 @@ void EncodeColumnMetaData(ThriftCompactWriter& w, const ColumnMetaData& m) {
   w.FieldI64(6, m.total_uncompressed_size);
   w.FieldI64(7, m.total_compressed_size);
   w.FieldI64(9, m.data_page_offset);
+  if (m.dictionary_page_offset) w.FieldI64(11, *m.dictionary_page_offset);
   if (m.statistics) {
     w.FieldStructBegin(12);
     EncodeStatistics(w, *m.statistics);
     w.EndStruct();
+  }
+  if (!m.encoding_stats.empty()) {
+    w.FieldListBegin(13, ThriftType::kStruct, ListSize(m.encoding_stats.size()));
+    for (const format::PageEncodingStats& stats : m.encoding_stats) {
+      w.BeginStruct();
+      w.FieldI32(1, Wire(stats.page_type));
+      w.FieldI32(2, Wire(stats.encoding));
+      w.FieldI32(3, stats.count);
+      w.EndStruct();
+    }
   }
 }
 
@@ -179,6 +190,12 @@ void EncodePageHeader(const format::PageHeader& h, ByteWriter* out) {
     w.FieldI32(2, Wire(d.encoding));
     w.FieldI32(3, Wire(d.definition_level_encoding));
     w.FieldI32(4, Wire(d.repetition_level_encoding));
+    w.EndStruct();
+  }
+  if (h.dictionary_page_header) {
+    w.FieldStructBegin(7);
+    w.FieldI32(1, h.dictionary_page_header->num_values);
+    w.FieldI32(2, Wire(h.dictionary_page_header->encoding));
     w.EndStruct();
   }
   w.EndStruct();

@@ -35,11 +35,11 @@ enum class ConvertedType : int32_t {
 
 enum class FieldRepetitionType : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 
-enum class Encoding : int32_t { kPlain = 0, kRle = 3 };
+enum class Encoding : int32_t { kPlain = 0, kRle = 3, kRleDictionary = 8 };
 
 enum class CompressionCodec : int32_t { kUncompressed = 0, kSnappy = 1, kZstd = 6 };
 
-enum class PageType : int32_t { kDataPage = 0 };
+enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
 
 enum class TimeUnit { kMillis = 1, kMicros = 2, kNanos = 3 };  // union member ids
 
@@ -89,11 +89,25 @@ struct DataPageHeader {
   Encoding repetition_level_encoding = Encoding::kRle;
 };
 
+// The values of a column chunk's dictionary, PLAIN-encoded; data pages refer to them by index.
+struct DictionaryPageHeader {
+  int32_t num_values = 0;
+  Encoding encoding = Encoding::kPlain;
+};
+
 struct PageHeader {
   PageType type = PageType::kDataPage;
   int32_t uncompressed_page_size = 0;
   int32_t compressed_page_size = 0;
-  std::optional<DataPageHeader> data_page_header;
+  std::optional<DataPageHeader> data_page_header;              // kDataPage
+  std::optional<DictionaryPageHeader> dictionary_page_header;  // kDictionaryPage
+};
+
+// How many pages of a column chunk have one page type and value encoding.
+struct PageEncodingStats {
+  PageType page_type = PageType::kDataPage;
+  Encoding encoding = Encoding::kPlain;
+  int32_t count = 0;
 };
 
 struct KeyValue {
@@ -109,8 +123,10 @@ struct ColumnMetaData {
   int64_t num_values = 0;
   int64_t total_uncompressed_size = 0;  // page headers included
   int64_t total_compressed_size = 0;    // page headers included
-  int64_t data_page_offset = 0;
+  int64_t data_page_offset = 0;         // the first data page
+  std::optional<int64_t> dictionary_page_offset;
   std::optional<Statistics> statistics;
+  std::vector<PageEncodingStats> encoding_stats;  // omitted when empty
 };
 
 struct ColumnChunk {

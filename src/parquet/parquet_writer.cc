@@ -35,6 +35,11 @@ Status ValidateOptions(const WriterOptions& options) {
     return Status::InvalidArgument("parquet page_size_bytes must be in 1.." +
                                    std::to_string(kMaxPageSizeBytes));
   }
+  if (options.dictionary_page_size_bytes_max == 0 ||
+      options.dictionary_page_size_bytes_max > kMaxPageSizeBytes) {
+    return Status::InvalidArgument("parquet dictionary_page_size_bytes_max must be in 1.." +
+                                   std::to_string(kMaxPageSizeBytes));
+  }
   if (options.statistics_bound_bytes_max == 0) {
     return Status::InvalidArgument("parquet statistics_bound_bytes_max must be positive");
   }
@@ -64,7 +69,8 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Create(std::vector<ColumnS
   writers.reserve(columns.size());
   for (ColumnSpec& spec : columns) {
     writers.emplace_back(std::move(spec), options.page_size_bytes,
-                         options.statistics_bound_bytes_max);
+                         options.statistics_bound_bytes_max,
+                         options.dictionary_enabled ? options.dictionary_page_size_bytes_max : 0);
   }
   return std::unique_ptr<ParquetWriter>(
       new ParquetWriter(std::move(writers), std::move(options), std::move(compressor)));

@@ -1,11 +1,14 @@
 // ParquetWriter: writes one Parquet file of flat and list columns, row by row, in memory.
 //
 // File layout (Apache Parquet format): "PAR1", then row groups, each holding one column chunk
-// per column made of v1 data pages (PLAIN values; repetition levels for list columns, then
-// definition levels for columns with an optional or repeated level, each RLE/bit-packed hybrid
-// at the bit width of the column's maximum level with a 4-byte length prefix; each page
-// compressed with the codec), then the FileMetaData footer (Thrift compact), its 4-byte
-// little-endian length and "PAR1". A page ends only at a row boundary (repetition level 0).
+// per column: an optional dictionary page (PLAIN) followed by v1 data pages (values PLAIN or
+// RLE_DICTIONARY indices; repetition levels for list columns, then definition levels for
+// columns with an optional or repeated level, each RLE/bit-packed hybrid at the bit width of
+// the column's maximum level with a 4-byte length prefix; each page compressed with the
+// codec), then the FileMetaData footer (Thrift compact), its 4-byte little-endian length and
+// "PAR1". A page ends only at a row boundary (repetition level 0). Which chunks and pages use
+// the dictionary is decided per chunk as column_writer.h describes; docs/parquet.md has the
+// whole format.
 // Every column chunk carries Statistics: null_count (for a list column, the leaf's entries
 // below the maximum definition level: null elements, null lists and empty lists, as Parquet
 // counts them), and min_value/max_value over the (element) values in the column's
@@ -69,11 +72,18 @@ struct WriterOptions {
   Codec codec = Codec::kZstd;
   int zstd_level = 3;  // kZstd only
   // A row group is closed after the row that brings its buffered bytes (compressed finished
-  // pages plus uncompressed open pages) to at least this size. Default: 128 MiB.
+  // pages plus uncompressed open pages and dictionaries) to at least this size. Default:
+  // 128 MiB.
   size_t row_group_size_bytes = size_t{128} << 20;
-  // A data page is closed after the row that brings its uncompressed values plus one byte per
-  // definition level to at least this size. 1..kMaxPageSizeBytes. Default: 1 MiB.
+  // A data page is closed after the row that brings its uncompressed values (dictionary
+  // indices as bit-packed) plus one byte per definition level to at least this size, or its
+  // dictionary indices to this count. 1..kMaxPageSizeBytes. Default: 1 MiB.
   size_t page_size_bytes = size_t{1} << 20;
+  // Dictionary-encode column chunks (all but BOOLEAN) where it pays. Default: true.
+  bool dictionary_enabled = true;
+  // A column chunk whose dictionary page (uncompressed) would grow beyond this size encodes
+  // its remaining values PLAIN. 1..kMaxPageSizeBytes. Default: 1 MiB.
+  size_t dictionary_page_size_bytes_max = size_t{1} << 20;
   // Longest byte-array min_value/max_value written to chunk statistics; a longer min is cut
   // to a prefix and a longer max to an incremented prefix (or left out). At least 1.
   size_t statistics_bound_bytes_max = kDefaultStatisticsBoundBytesMax;
@@ -135,7 +145,8 @@ class ParquetWriter {
   // Complete rows so far.
   int64_t row_count() const { return row_count_; }
   // Bytes of the file so far: row groups written plus data buffered for the open row group
-  // (as of the last EndRow; open pages counted uncompressed). Excludes the footer.
+  // (as of the last EndRow; open pages and dictionary pages counted uncompressed). Excludes the
+  // footer.
   int64_t EstimatedFileSizeBytes() const {
     return static_cast<int64_t>(file_.size() + buffered_bytes_);
   }

@@ -72,8 +72,9 @@ def session_for(mirror):
     return base_session().newSession()
 
 
-def rows(session, catalog, namespace, name):
-    """(column names, rows) of table namespace.name in `catalog` = (name, properties)."""
+def rows(session, catalog, namespace, name, columns="*"):
+    """(column names, rows) of table namespace.name in `catalog` = (name, properties); `columns`
+    is the SELECT list (metadata columns such as _row_id or _pos can be named)."""
     catalog_name, properties = catalog
     prefix = f"spark.sql.catalog.{catalog_name}"
     if session.conf.get(prefix, None) is None:
@@ -81,7 +82,7 @@ def rows(session, catalog, namespace, name):
         for key, value in properties.items():
             session.conf.set(f"{prefix}.{key}", value)
     quoted = ".".join("`" + part.replace("`", "``") + "`" for part in (catalog_name, namespace, name))
-    arrow = session.sql(f"SELECT * FROM {quoted}").toArrow()
+    arrow = session.sql(f"SELECT {columns} FROM {quoted}").toArrow()
     return arrow.column_names, list(zip(*[c.to_pylist() for c in arrow.columns]))
 
 

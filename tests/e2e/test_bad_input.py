@@ -98,9 +98,18 @@ def test_value_iceberg_cannot_hold_stops_with_table_column_and_value(source, col
     assert_fails(source, result, "public.bad", '"c"', shown)
 
 
-def test_partitioning_is_refused_until_supported(source):
-    config = source.config([{"name": "public.good", "iceberg": {"partition": ["bucket[4](id)"]}}])
-    assert_fails(source, source.run("snapshot", config), "partition")
+@pytest.mark.parametrize("entry, fragments", [
+    ("bucket[x](id)", ['"bucket[x](id)"', "positive integer"]),
+    ("day(id", ['"day(id"', "missing closing parenthesis"]),
+    ("week(id)", ['"week(id)"', "unknown partition transform"]),
+    ("day(nope)", ['"day(nope)"', 'column "nope" does not exist']),
+    ("day(v)", ['"day(v)"', 'column "v"', "transform day is not defined on type string"]),
+    ("bucket[4](flag)", ['"bucket[4](flag)"', 'column "flag"', "bucket[4] is not defined on type boolean"]),
+])
+def test_bad_partition_entry_is_refused_naming_table_and_entry(source, entry, fragments):
+    source.sql("ALTER TABLE public.good ADD COLUMN flag boolean")
+    config = source.config([{"name": "public.good", "iceberg": {"partition": [entry]}}])
+    assert_fails(source, source.run("snapshot", config), "public.good", *fragments)
 
 
 def test_relative_warehouse_is_refused(source):

@@ -296,6 +296,25 @@ def test_every_compression_codec_reads_back(mirror, codec):
     assert parquet(mirror, parquet_files(mirror)[0]).metadata.row_group(0).column(0).compression == expected
 
 
+@pytest.mark.parametrize("dictionary", [True, False])
+def test_dictionary_encoded_files_read_back(mirror, dictionary):
+    # Low-cardinality columns of every kind get dictionary pages; the id column stays PLAIN.
+    mirror.sql("CREATE TABLE public.d (id int PRIMARY KEY, s text, n numeric(20,2), "
+               "f double precision, ts timestamptz, u uuid, b boolean)",
+               "INSERT INTO public.d SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE 'v' || g % 5 END, "
+               "(g % 3) * 1.25, CASE g % 4 WHEN 0 THEN 'NaN'::float8 WHEN 1 THEN '-0'::float8 "
+               "ELSE (g % 2)::float8 END, "
+               "'2024-01-01'::timestamptz + (g % 6) * interval '1 hour', "
+               "md5((g % 4)::text)::uuid, g % 2 = 0 FROM generate_series(1, 5000) g")
+    mirror.snapshot(["public.d"], **{"sink.parquet_dictionary": dictionary})
+    assert check_table(mirror, "public.d") == 5000
+    row_group = parquet(mirror, parquet_files(mirror)[0]).metadata.row_group(0)
+    names = [row_group.column(i).path_in_schema for i in range(row_group.num_columns)]
+    has_dictionary = {name: row_group.column(i).has_dictionary_page for i, name in enumerate(names)}
+    assert has_dictionary == {"id": False, "s": dictionary, "n": dictionary, "f": dictionary,
+                              "ts": dictionary, "u": dictionary, "b": False}
+
+
 @pytest.mark.storage("file-sql", "s3-sql")  # where the SQL catalog lives
 def test_catalog_in_a_separate_database(mirror):
     from pg_server import PASSWORD, SUPERUSER

@@ -247,8 +247,9 @@ Result<Transform> ParseTransform(std::string_view text) {
 
 Result<Type> TransformResultType(const Transform& transform, const Type& source) {
   if (source.is_list()) {
-    return Status::InvalidArgument("transform " + transform.ToString() + " is not defined on type " +
-                                   source.ToString() + ": partition sources must be primitive");
+    return Status::InvalidArgument("transform " + transform.ToString() +
+                                   " is not defined on type " + source.ToString() +
+                                   ": partition sources must be primitive");
   }
   bool accepted = false;
   Type result = Type::Primitive(TypeId::kInt);

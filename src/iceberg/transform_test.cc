@@ -92,6 +92,15 @@ TEST(TransformResultTypeTest, FollowsTheSpecTable) {
   EXPECT_EQ(result("year", T(TypeId::kString)).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(TransformResultTypeTest, ListsAreNoPartitionSource) {
+  const Type list = Type::List(2, false, T(TypeId::kInt));
+  for (std::string_view transform : {"identity", "bucket[4]", "truncate[4]"}) {
+    Result<Type> result = TransformResultType(*ParseTransform(transform), list);
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << transform;
+    EXPECT_NE(result.status().message().find("list<int>"), std::string::npos) << transform;
+  }
+}
+
 TEST(ParseTransformTest, ReadsTheMetadataFormsAndRefusesOthers) {
   EXPECT_EQ(*ParseTransform("bucket[16]"), (Transform{TransformKind::kBucket, 16}));
   EXPECT_EQ(ParseTransform("truncate[4]")->ToString(), "truncate[4]");

@@ -55,7 +55,9 @@ std::optional<iceberg::Literal> DecodedRow::LiteralOf(size_t column) const {
     case Kind::kDouble: return iceberg::Literal::Real(v.real);
     case Kind::kBytes: return iceberg::Literal::Bytes(std::string(AsStringView(BytesOf(column))));
     case Kind::kDecimal: return iceberg::Literal::Decimal(v.unscaled);
-    case Kind::kList: CHECK_MSG(false, "a list has no partition literal"); return std::nullopt;
+    case Kind::kList:
+      CHECK_MSG(false, "a list has no partition literal");
+      return std::nullopt;
     default: return iceberg::Literal::Integer(v.integer);  // bool, int32, int64
   }
 }
@@ -110,21 +112,25 @@ Status WriteScalar(const DecodedRow::Value& v, ByteSpan bytes, size_t column,
     case Kind::kFloat: return writer.AppendFloat(column, static_cast<float>(v.real));
     case Kind::kDouble: return writer.AppendDouble(column, v.real);
     case Kind::kBytes:
-    case Kind::kDecimal: return writer.AppendBytes(column, bytes);
-    case Kind::kList: break;
+    case Kind::kDecimal:
+      return writer.AppendBytes(column, bytes);
+    case Kind::kList:
+      break;
   }
   return Status::Internal("not a scalar decoded value");
 }
 
 }  // namespace
 
-Status RowEncoder::WriteValue(const DecodedRow& row, size_t column, parquet::ParquetWriter& writer) const {
+Status RowEncoder::WriteValue(const DecodedRow& row, size_t column,
+                              parquet::ParquetWriter& writer) const {
   const DecodedRow::Value& v = row.value(column);
   if (v.kind == Kind::kList) return WriteList(row, column, writer);
   return WriteScalar(v, row.BytesOf(v), column, writer);
 }
 
-Status RowEncoder::WriteList(const DecodedRow& row, size_t column, parquet::ParquetWriter& writer) const {
+Status RowEncoder::WriteList(const DecodedRow& row, size_t column,
+                             parquet::ParquetWriter& writer) const {
   RETURN_IF_ERROR(writer.BeginList(column));
   for (const DecodedRow::Value& element : row.ElementsOf(column)) {
     RETURN_IF_ERROR(WriteScalar(element, row.BytesOf(element), column, writer));

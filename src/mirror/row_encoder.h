@@ -26,7 +26,15 @@ namespace pg2iceberg {
 class DecodedRow {
  public:
   enum class Kind : uint8_t {
-    kNull, kBool, kInt32, kInt64, kFloat, kDouble, kBytes, kDecimal, kList
+    kNull,
+    kBool,
+    kInt32,
+    kInt64,
+    kFloat,
+    kDouble,
+    kBytes,
+    kDecimal,
+    kList
   };
   struct Value {
     Kind kind = Kind::kNull;

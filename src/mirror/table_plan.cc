@@ -60,8 +60,7 @@ Status AdoptExistingSchema(TablePlan& plan, const iceberg::Schema& existing) {
   auto describe = [](const iceberg::Schema& s) {
     std::string text;
     for (const iceberg::Field& f : s.fields) {
-      text += (text.empty() ? "" : ", ") + f.name + " " + f.type.ToString() +
-              (f.required ? " not null" : "");
+      text += (text.empty() ? "" : ", ") + f.name + " " + f.type.ToString() + (f.required ? " not null" : "");
     }
     return text;
   };
@@ -73,8 +72,8 @@ Status AdoptExistingSchema(TablePlan& plan, const iceberg::Schema& existing) {
   }
   if (!same) {
     return Status::InvalidArgument(
-        "Iceberg table " + plan.state.ident.ToString() + " exists with columns (" +
-        describe(existing) + ") but the source has (" + describe(plan.schema) +
+        "Iceberg table " + plan.state.ident.ToString() + " exists with columns (" + describe(existing) +
+        ") but the source has (" + describe(plan.schema) +
         "); schema evolution is not supported yet: drop the Iceberg table or mirror into another "
         "sink.namespace");
   }
@@ -186,8 +185,8 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
   if (loaded.status().code() == StatusCode::kNotFound) {
     ASSIGN_OR_RETURN(const std::string location, stores.Location(plan.key_prefix));
     ASSIGN_OR_RETURN(plan.state.metadata,
-                     iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(), {},
-                                               env.clock.NowMicros() / 1000));
+                     iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(),
+                                               {}, env.clock.NowMicros() / 1000));
     UsePartitionSpec(plan.state.metadata, plan.partition_spec);
     RETURN_IF_ERROR(iceberg::SetFormatVersion(plan.state.metadata, plan.format_version));
     return catalog.NewTableStorageConfig(plan.state);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "iceberg/metadata_json.h"
+
 namespace pg2iceberg::iceberg {
 namespace {
 
@@ -50,6 +52,26 @@ TEST(WithCurrentSchemaTest, AddsANewSchemaUnderTheNextIdAndKeepsTheOldOne) {
   EXPECT_EQ(next->CurrentSchema()->fields, evolved.fields);
   EXPECT_EQ(next->last_column_id, 3);
   EXPECT_EQ(next->last_updated_ms, base.last_updated_ms);
+}
+
+TEST(WithCurrentSchemaTest, MetadataFileKeepsEverySchemaAndRoundTrips) {
+  Result<TableMetadata> next = WithCurrentSchema(
+      Table(), Shape({{1, "id", true, T(TypeId::kLong), ""}, {3, "w", false, T(TypeId::kDate), ""}}, {1}));
+  ASSERT_TRUE(next.ok());
+  const std::string json = TableMetadataToJsonString(*next);
+  EXPECT_NE(json.find(R"("last-column-id":3)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("current-schema-id":1)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("schemas":[{"type":"struct","schema-id":0,"identifier-field-ids":[1],)"
+                      R"("fields":[{"id":1,"name":"id","required":true,"type":"int"},)"
+                      R"({"id":2,"name":"v","required":false,"type":"string"}]},)"
+                      R"({"type":"struct","schema-id":1,"identifier-field-ids":[1],)"
+                      R"("fields":[{"id":1,"name":"id","required":true,"type":"long"},)"
+                      R"({"id":3,"name":"w","required":false,"type":"date"}]}])"),
+            std::string::npos)
+      << json;
+  Result<TableMetadata> parsed = TableMetadataFromJsonString(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, *next);
 }
 
 TEST(WithCurrentSchemaTest, NeverLowersLastColumnId) {

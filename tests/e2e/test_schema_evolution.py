@@ -3,6 +3,8 @@ dropped, renamed and widened columns evolve the Iceberg schema by field id; Duck
 and Spark read the Postgres rows under the new names, and time travel to the snapshot before
 the change still reads the old data under the old schema. Changes Iceberg cannot apply are
 refused before anything is written."""
+import json
+
 import pytest
 
 from readers import assert_same_rows, source_rows
@@ -134,3 +136,31 @@ def test_changes_iceberg_cannot_apply_are_refused_and_leave_the_table_unchanged(
     assert "drop the Iceberg table" in result.stderr, result.stderr
     assert mirror.metadata_location("public", "evo") == location
     assert mirror.list_files() == files
+
+
+@pytest.mark.storage("file-sql")
+def test_a_table_without_the_field_id_property_is_matched_by_name_once(mirror):
+    mirror.sql("CREATE TABLE public.evo (id integer PRIMARY KEY, a text, b integer)",
+               "INSERT INTO public.evo SELECT g, 'a' || g, g FROM generate_series(1, 20) g")
+    mirror.snapshot(["public.evo"])
+    # As a table written before pg2iceberg recorded the property: remove it from the metadata.
+    location = mirror.metadata_location("public", "evo")
+    key = location[len(mirror.warehouse) + 1:]
+    metadata = json.loads(mirror.read_file(key))
+    del metadata["properties"]["pg2iceberg.field-ids"]
+    mirror.write_file(key, json.dumps(metadata).encode())
+
+    mirror.sql("ALTER TABLE public.evo RENAME COLUMN a TO a2", "ALTER TABLE public.evo ADD COLUMN c date")
+    result = mirror.snapshot(["public.evo"])
+    assert "matching its fields to source columns by name" in result.stderr, result.stderr
+    check_table(mirror, "public.evo")
+    table = mirror.pyiceberg_table("public.evo")
+    # Matched by name: b keeps its id; the rename cannot be told from drop + add.
+    assert field_ids(table) == {"id": 1, "a2": 4, "b": 3, "c": 5}
+    assert table.properties["pg2iceberg.field-ids"] == "1:1,2:4,3:3,4:5"
+
+    # Recorded from now on: the next rename keeps the id.
+    mirror.sql("ALTER TABLE public.evo RENAME COLUMN b TO b2")
+    mirror.snapshot(["public.evo"])
+    check_table(mirror, "public.evo")
+    assert field_ids(mirror.pyiceberg_table("public.evo")) == {"id": 1, "a2": 4, "b2": 3, "c": 5}

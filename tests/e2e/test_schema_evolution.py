@@ -164,3 +164,23 @@ def test_a_table_without_the_field_id_property_is_matched_by_name_once(mirror):
     mirror.snapshot(["public.evo"])
     check_table(mirror, "public.evo")
     assert field_ids(mirror.pyiceberg_table("public.evo")) == {"id": 1, "a2": 4, "b2": 3, "c": 5}
+
+
+def test_two_tables_evolve_in_one_commit(mirror):
+    mirror.sql("CREATE TABLE public.evo (id integer PRIMARY KEY, a integer)",
+               "CREATE TABLE public.other (id integer PRIMARY KEY, r real, gone text)",
+               "INSERT INTO public.evo SELECT g, g FROM generate_series(1, 30) g",
+               "INSERT INTO public.other SELECT g, g / 4.0, 'x' FROM generate_series(1, 30) g")
+    tables = ["public.evo", "public.other"]
+    mirror.snapshot(tables)
+    mirror.sql("ALTER TABLE public.evo ALTER COLUMN a TYPE bigint", "ALTER TABLE public.evo RENAME a TO b",
+               "ALTER TABLE public.other ALTER COLUMN r TYPE double precision",
+               "ALTER TABLE public.other DROP COLUMN gone", "ALTER TABLE public.other ADD COLUMN n numeric(10, 3)",
+               "UPDATE public.other SET n = id / 3.0")
+    mirror.snapshot(tables)
+    check_table(mirror, "public.evo")
+    check_table(mirror, "public.other")
+    assert field_types(mirror.pyiceberg_table("public.evo")) == {"id": "int", "b": "long"}
+    other = mirror.pyiceberg_table("public.other")
+    assert field_ids(other) == {"id": 1, "r": 2, "n": 4}
+    assert field_types(other) == {"id": "int", "r": "double", "n": "decimal(10, 3)"}

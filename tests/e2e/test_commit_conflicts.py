@@ -48,16 +48,28 @@ def test_a_commit_refused_with_409_is_retried_on_the_reloaded_table(mirror, stor
                                                                  "extra": 4}
 
 
-def test_two_concurrent_snapshot_runs_both_succeed(mirror):
-    mirror.sql(TABLE, ROWS.format(n=20000))
-    mirror.snapshot(["public.busy"])
-    mirror.sql("DELETE FROM public.busy WHERE id % 3 = 0", "ALTER TABLE public.busy RENAME v TO w")
+def run_two_snapshots_at_once(mirror):
     path = mirror.write_config(mirror.config(["public.busy"]))
     runs = [subprocess.Popen([BINARY, "snapshot", "--config", path], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=600) for run in runs]
     for run, (_, stderr) in zip(runs, outputs):
         assert run.returncode == 0, stderr
+
+
+def test_two_concurrent_first_snapshots_both_succeed(mirror):
+    # Both find no table; the one whose create loses (already exists / 409) commits on top.
+    mirror.sql(TABLE, ROWS.format(n=20000))
+    run_two_snapshots_at_once(mirror)
+    check_table(mirror, "public.busy")
+    assert len(mirror.pyiceberg_table("public.busy").metadata.snapshots) == 2
+
+
+def test_two_concurrent_snapshot_runs_both_succeed(mirror):
+    mirror.sql(TABLE, ROWS.format(n=20000))
+    mirror.snapshot(["public.busy"])
+    mirror.sql("DELETE FROM public.busy WHERE id % 3 = 0", "ALTER TABLE public.busy RENAME v TO w")
+    run_two_snapshots_at_once(mirror)
     check_table(mirror, "public.busy")
     table = mirror.pyiceberg_table("public.busy")
     assert {f.name: f.field_id for f in table.schema().fields} == {"id": 1, "w": 2, "amount": 3}

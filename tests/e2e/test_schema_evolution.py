@@ -184,3 +184,18 @@ def test_two_tables_evolve_in_one_commit(mirror):
     other = mirror.pyiceberg_table("public.other")
     assert field_ids(other) == {"id": 1, "r": 2, "n": 4}
     assert field_types(other) == {"id": "int", "r": "double", "n": "decimal(10, 3)"}
+
+
+def test_a_partitioned_table_evolves_and_keeps_its_spec(mirror):
+    mirror.sql("CREATE TABLE public.evo (id integer PRIMARY KEY, day date, v text)",
+               "INSERT INTO public.evo SELECT g, DATE '2024-01-01' + g % 40, 'v' || g FROM generate_series(1, 300) g")
+    tables = [{"name": "public.evo", "iceberg": {"partition": ["bucket[4](id)", "month(day)"]}}]
+    mirror.snapshot(tables)
+    mirror.sql("ALTER TABLE public.evo RENAME COLUMN v TO note", "ALTER TABLE public.evo ALTER COLUMN id TYPE bigint",
+               "ALTER TABLE public.evo ADD COLUMN n real", "UPDATE public.evo SET n = id / 2.0")
+    mirror.snapshot(tables)
+    check_table(mirror, "public.evo")
+    table = mirror.pyiceberg_table("public.evo")
+    assert field_ids(table) == {"id": 1, "day": 2, "note": 3, "n": 4}
+    assert field_types(table)["id"] == "long"
+    assert [(f.source_id, str(f.transform)) for f in table.spec().fields] == [(1, "bucket[4]"), (2, "month")]

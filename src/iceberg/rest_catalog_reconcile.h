@@ -12,7 +12,9 @@
 namespace pg2iceberg::iceberg {
 
 // The CommitTableRequest adding `snapshot` to `base` (an existing table): requirements
-// [assert-table-uuid, assert-ref-snapshot-id main = base's current snapshot], updates
+// [assert-table-uuid, assert-ref-snapshot-id main = base's current snapshot], plus
+// [assert-current-schema-id, assert-last-assigned-field-id] of the base when new_metadata
+// changes the current schema; updates SchemaAndPropertyUpdates(base, new_metadata), then
 // [add-snapshot, set-snapshot-ref main with new_metadata's main retention].
 Json AddSnapshotRequestJson(const TableState& base, const TableMetadata& new_metadata,
                             const Snapshot& snapshot);

@@ -15,6 +15,13 @@ Json Requirement(std::string_view type) {
   return json;
 }
 
+// {"type": type, member: value}: the requirements that assert one number.
+Json Requirement(std::string_view type, std::string_view member, int value) {
+  Json json = Requirement(type);
+  json[std::string(member)] = value;
+  return json;
+}
+
 Json Update(std::string_view action) {
   Json json = Json::object();
   json["action"] = action;
@@ -71,6 +78,15 @@ Json AssertRefSnapshotIdJson(std::string_view ref, std::optional<int64_t> snapsh
   json["ref"] = ref;
   json["snapshot-id"] = snapshot_id ? Json(*snapshot_id) : Json(nullptr);
   return json;
+}
+
+Json AssertCurrentSchemaIdJson(int schema_id) {
+  return Requirement("assert-current-schema-id", "current-schema-id", schema_id);
+}
+
+Json AssertLastAssignedFieldIdJson(int last_assigned_field_id) {
+  return Requirement("assert-last-assigned-field-id", "last-assigned-field-id",
+                     last_assigned_field_id);
 }
 
 Json AssignUuidJson(std::string_view uuid) {
@@ -211,6 +227,25 @@ Json AddSnapshotUpdates(const Snapshot& snapshot, const SnapshotRef& main) {
   Json updates = Json::array();
   updates.push_back(AddSnapshotJson(snapshot));
   updates.push_back(SetSnapshotRefJson(kMainBranch, ref));
+  return updates;
+}
+
+Json SchemaAndPropertyUpdates(const TableMetadata& base, const TableMetadata& next) {
+  Json updates = Json::array();
+  if (next.current_schema_id != base.current_schema_id) {
+    if (base.SchemaById(next.current_schema_id) != nullptr) {
+      updates.push_back(SetCurrentSchemaJson(next.current_schema_id));
+    } else {
+      updates.push_back(AddSchemaJson(CurrentSchema(next), next.last_column_id));
+      updates.push_back(SetCurrentSchemaJson(-1));
+    }
+  }
+  std::map<std::string, std::string> changed;
+  for (const auto& [key, value] : next.properties) {
+    const auto old = base.properties.find(key);
+    if (old == base.properties.end() || old->second != value) changed[key] = value;
+  }
+  if (!changed.empty()) updates.push_back(SetPropertiesJson(changed));
   return updates;
 }
 

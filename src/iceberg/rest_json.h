@@ -8,7 +8,9 @@
 //     CreateTableUpdates — everything the table is, in one commit;
 //   - adding a snapshot to an existing table: requirements [assert-table-uuid,
 //     assert-ref-snapshot-id main = the base's current snapshot (null when none)], updates
-//     AddSnapshotUpdates.
+//     AddSnapshotUpdates. When the commit also changes the current schema, the requirements
+//     add assert-current-schema-id and assert-last-assigned-field-id (the base's values) and
+//     SchemaAndPropertyUpdates come before the snapshot's updates.
 #pragma once
 
 #include <map>
@@ -27,6 +29,8 @@ Json AssertCreateJson();
 Json AssertTableUuidJson(std::string_view uuid);
 // snapshot-id null asserts that the ref does not exist.
 Json AssertRefSnapshotIdJson(std::string_view ref, std::optional<int64_t> snapshot_id);
+Json AssertCurrentSchemaIdJson(int schema_id);
+Json AssertLastAssignedFieldIdJson(int last_assigned_field_id);
 
 // Updates ({"action": …}). Ids of -1 in the set-* updates mean "the one added last".
 Json AssignUuidJson(std::string_view uuid);
@@ -70,5 +74,12 @@ Json CreateTableUpdates(const TableMetadata& metadata,
 
 // [add-snapshot `snapshot`, set-snapshot-ref main → snapshot, with `main`'s retention].
 Json AddSnapshotUpdates(const Snapshot& snapshot, const SnapshotRef& main);
+
+// The updates taking `base` (a table's metadata) to `next` (the same table, changed by
+// WithCurrentSchema and new properties), snapshots aside: when the current schema changed,
+// add-schema (next's current schema and last-column-id) + set-current-schema -1, or only
+// set-current-schema <id> when `base` already has that schema; then set-properties with the
+// entries `next` adds or changes. An empty array when neither changed.
+Json SchemaAndPropertyUpdates(const TableMetadata& base, const TableMetadata& next);
 
 }  // namespace pg2iceberg::iceberg

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "iceberg/metadata_json.h"
+#include "iceberg/rest_catalog_reconcile.h"
 #include "iceberg/rest_errors.h"
 #include "iceberg/rest_responses.h"
+#include "iceberg/schema_update.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -133,6 +135,84 @@ TEST(RestRequestJsonTest, AddSnapshotUpdatesKeepMainRetention) {
   EXPECT_EQ(DumpJson(updates[1]),
             R"({"action":"set-snapshot-ref","ref-name":"main","snapshot-id":43,"type":"branch",)"
             R"("min-snapshots-to-keep":5})");
+}
+
+TEST(RestRequirementJsonTest, SchemaRequirementsGolden) {
+  EXPECT_EQ(DumpJson(AssertCurrentSchemaIdJson(3)),
+            R"({"type":"assert-current-schema-id","current-schema-id":3})");
+  EXPECT_EQ(DumpJson(AssertLastAssignedFieldIdJson(7)),
+            R"({"type":"assert-last-assigned-field-id","last-assigned-field-id":7})");
+}
+
+// EmptyTable with its column v renamed to w (same id) and a column d added (id 3), the
+// pg2iceberg.field-ids property set, and one snapshot.
+TableMetadata EvolvedTable(const TableMetadata& base) {
+  Schema schema = *base.CurrentSchema();
+  schema.fields[1].name = "w";
+  schema.fields.push_back({3, "d", false, Type::Decimal(30, 2), ""});
+  Result<TableMetadata> next = WithCurrentSchema(base, schema);
+  CHECK(next.ok());
+  next->properties["pg2iceberg.field-ids"] = "1:1,2:2,4:3";
+  return *next;
+}
+
+TEST(RestRequestJsonTest, SchemaAndPropertyUpdatesAddTheNewSchemaAndChangedProperties) {
+  const TableMetadata base = EmptyTable();
+  EXPECT_EQ(DumpJson(SchemaAndPropertyUpdates(base, base)), "[]");
+  EXPECT_EQ(
+      DumpJson(SchemaAndPropertyUpdates(base, EvolvedTable(base))),
+      R"([{"action":"add-schema","schema":{"type":"struct","schema-id":1,"identifier-field-ids":[1],)"
+      R"("fields":[{"id":1,"name":"id","required":true,"type":"long"},)"
+      R"({"id":2,"name":"w","required":false,"type":"string"},)"
+      R"j({"id":3,"name":"d","required":false,"type":"decimal(30,2)"}]},"last-column-id":3},)j"
+      R"({"action":"set-current-schema","schema-id":-1},)"
+      R"({"action":"set-properties","updates":{"pg2iceberg.field-ids":"1:1,2:2,4:3"}}])");
+}
+
+TEST(RestRequestJsonTest, SchemaAndPropertyUpdatesReuseAKnownSchema) {
+  const TableMetadata evolved = EvolvedTable(EmptyTable());
+  Result<TableMetadata> back = WithCurrentSchema(evolved, *EmptyTable().CurrentSchema());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(DumpJson(SchemaAndPropertyUpdates(evolved, *back)),
+            R"([{"action":"set-current-schema","schema-id":0}])");
+}
+
+TEST(RestRequestJsonTest, AddSnapshotRequestAssertsTheBaseSchemaWhenItChangesIt) {
+  Result<TableMetadata> first = AddSnapshot(EmptyTable(), FirstSnapshot(), "", 2000);
+  ASSERT_TRUE(first.ok());
+  const TableState base{{{"public"}, "orders"}, *first, "file:///wh/public/orders/metadata/00001-a.metadata.json"};
+  const TableMetadata staged = EvolvedTable(*first);
+  Snapshot next = FirstSnapshot();
+  next.snapshot_id = 43;
+  next.parent_snapshot_id = 42;
+  next.sequence_number = 2;
+  next.timestamp_ms = 3000;
+  next.schema_id = 1;
+  Result<TableMetadata> committed = AddSnapshot(staged, next, base.metadata_location, 3000);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  const Json request = AddSnapshotRequestJson(base, *committed, next);
+  EXPECT_EQ(DumpJson(request["requirements"]),
+            R"([{"type":"assert-table-uuid","uuid":"9c12d441-03fe-4693-9a96-a0705ddf69c1"},)"
+            R"({"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":42},)"
+            R"({"type":"assert-current-schema-id","current-schema-id":0},)"
+            R"({"type":"assert-last-assigned-field-id","last-assigned-field-id":2}])");
+  const Json& updates = request["updates"];
+  ASSERT_EQ(updates.size(), 5u);
+  EXPECT_EQ(updates[0]["action"], "add-schema");
+  EXPECT_EQ(updates[1]["action"], "set-current-schema");
+  EXPECT_EQ(updates[2]["action"], "set-properties");
+  EXPECT_EQ(updates[3]["action"], "add-snapshot");
+  EXPECT_EQ(updates[3]["snapshot"]["schema-id"], 1);
+  EXPECT_EQ(updates[4]["action"], "set-snapshot-ref");
+
+  // Without a schema change: the two requirements and two updates of before.
+  Snapshot plain = next;
+  plain.schema_id = 0;
+  Result<TableMetadata> unchanged = AddSnapshot(*first, plain, base.metadata_location, 3000);
+  ASSERT_TRUE(unchanged.ok());
+  const Json simple = AddSnapshotRequestJson(base, *unchanged, plain);
+  EXPECT_EQ(simple["requirements"].size(), 2u);
+  EXPECT_EQ(simple["updates"].size(), 2u);
 }
 
 TEST(RestResponseJsonTest, ConfigPrefersOverrides) {

@@ -9,6 +9,7 @@
 #include "iceberg/metadata_parts_json.h"
 #include "iceberg/partition.h"
 #include "iceberg/schema_json.h"
+#include "iceberg/schema_update.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -342,7 +343,8 @@ struct Prepared {
   SnapshotCommit commit;
 };
 
-// `base` is table.metadata, at the format version the commit is made at.
+// `base` is table.metadata as the commit changes it (StagedMetadata): at the format version
+// the commit is made at, with the input's schema and properties applied.
 Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table, const TableMetadata& base,
                                      const SnapshotDraft& draft) {
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
@@ -352,6 +354,18 @@ Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& tab
                     draft.first_row_id, draft.added_rows};
   ASSIGN_OR_RETURN(TableMetadata metadata, AddSnapshot(base, snapshot, table.metadata_location, now_ms));
   return SnapshotCommit{table, std::move(metadata), std::move(snapshot), &writer};
+}
+
+// The table's metadata upgraded to `input`'s format version (when asked), with its schema made
+// current and its properties set: what the new snapshot is built on.
+Result<TableMetadata> StagedMetadata(const TableCommitInput& input) {
+  TableMetadata staged = input.table.metadata;
+  if (input.format_version != 0) RETURN_IF_ERROR(SetFormatVersion(staged, input.format_version));
+  if (input.schema.has_value()) {
+    ASSIGN_OR_RETURN(staged, WithCurrentSchema(staged, *input.schema));
+  }
+  for (const auto& [key, value] : input.properties) staged.properties[key] = value;
+  return staged;
 }
 
 // Writes the manifests and manifest list of `input`'s new snapshot; on error removes them.
@@ -365,9 +379,7 @@ Result<Prepared> Prepare(CommitServices shared, const TableCommitInput& input) {
   draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
   draft.sequence_number = table.metadata.NextSequenceNumber();
   Result<SnapshotCommit> commit = [&]() -> Result<SnapshotCommit> {
-    // The metadata the snapshot is built on: the table's, upgraded when asked.
-    TableMetadata base = table.metadata;
-    if (input.format_version != 0) RETURN_IF_ERROR(SetFormatVersion(base, input.format_version));
+    ASSIGN_OR_RETURN(const TableMetadata base, StagedMetadata(input));
     RETURN_IF_ERROR(DraftManifests(*writer, base, input, draft));
     for (const auto& [key, value] : input.summary) draft.summary[key] = value;
     return WriteSnapshot(*writer, table, base, draft);
@@ -454,6 +466,36 @@ std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
       prepared[i].writer->RemoveWritten();
     }
     results[i] = results[i].status().WithContext("commit to " + inputs[i].table.ident.ToString());
+  }
+  return results;
+}
+
+std::vector<Result<TableState>> CommitSnapshotsRetryingConflicts(
+    CommitServices services, std::vector<TableCommitInput> inputs, int attempts_max,
+    const RebaseCommit& rebase, Logger& log) {
+  std::vector<Result<TableState>> results(inputs.size(), Status::Internal("not committed"));
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < inputs.size(); ++i) pending.push_back(i);
+  for (int attempt = 1; !pending.empty(); ++attempt) {
+    std::vector<TableCommitInput> round;
+    for (size_t i : pending) round.push_back(inputs[i]);
+    std::vector<Result<TableState>> outcomes = CommitSnapshots(services, round);
+    std::vector<size_t> retry;
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const size_t i = pending[k];
+      results[i] = std::move(outcomes[k]);
+      if (results[i].status().code() != StatusCode::kConflict || attempt >= attempts_max) continue;
+      log.Warn(results[i].status().message() + " (attempt " + std::to_string(attempt) + " of " +
+               std::to_string(attempts_max) + "): reloading the table and committing again on "
+               "top of what it holds now");
+      Status rebased = rebase(i, inputs[i]);
+      if (!rebased.ok()) {
+        results[i] = rebased.WithContext("commit to " + inputs[i].table.ident.ToString());
+        continue;
+      }
+      retry.push_back(i);
+    }
+    pending = std::move(retry);
   }
   return results;
 }

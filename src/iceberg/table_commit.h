@@ -5,10 +5,13 @@
 // before the catalog step.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/log.h"
 #include "env/clock.h"
 #include "env/object_store.h"
 #include "env/random.h"
@@ -57,6 +60,12 @@ struct TableCommitInput {
   // The format version the table is committed at: 0 keeps the table's; a higher one upgrades
   // it with this commit (SetFormatVersion), a lower one is kInvalidArgument.
   int format_version = 0;
+  // The schema `files` were written with, made current by the same commit when the table's
+  // current schema differs (WithCurrentSchema: added under a new schema id, older schemas
+  // kept); the new snapshot and its manifests name it. Unset: the table's current schema.
+  std::optional<Schema> schema;
+  // Table properties set by the same commit (added or replaced; none removed).
+  std::map<std::string, std::string> properties;
 };
 
 // Commits one new snapshot per table (distinct tables), together where the catalog can: first
@@ -72,5 +81,21 @@ struct TableCommitInput {
 // writing any table's files fails, nothing is committed and every entry carries that error.
 std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
                                                 const std::vector<TableCommitInput>& inputs);
+
+// Called after the commit of inputs[index] was refused with kConflict (another writer
+// committed to the table since it was loaded): reloads `input.table` from the catalog, and
+// whatever else the commit depends on, so the commit can be rebuilt on what the table holds
+// now. An error ends the retries for that table and becomes its result.
+using RebaseCommit = std::function<Status(size_t index, TableCommitInput& input)>;
+
+// CommitSnapshots, retrying conflicts: every table refused with kConflict is rebased and
+// committed again (together with the others refused in the same round), at most
+// `attempts_max` commits per table in all; each retry is logged as a warning. Only right for
+// commits that stay correct on any base: kReplaceAll (the new snapshot replaces whatever the
+// table holds then; the rebuilt commit marks the new base's live files deleted). Results as
+// for CommitSnapshots; a table still conflicting after `attempts_max` commits keeps kConflict.
+std::vector<Result<TableState>> CommitSnapshotsRetryingConflicts(
+    CommitServices services, std::vector<TableCommitInput> inputs, int attempts_max,
+    const RebaseCommit& rebase, Logger& log);
 
 }  // namespace pg2iceberg::iceberg

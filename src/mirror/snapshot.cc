@@ -79,11 +79,18 @@ std::string CopiedSummary(const CopiedTable& copied) {
   return std::to_string(rows) + " rows in " + std::to_string(copied.files.size()) + " data files";
 }
 
-// Commits every copied table in one catalog step where the catalog can (iceberg::CommitSnapshots),
-// so readers see all tables move to the same point in time together. Removes the data files of
-// tables whose commit failed, unless its outcome is unknown; returns the first failure.
+// Commits of a table the catalog refuses with kConflict (another writer committed to it
+// between its load and this commit) before the snapshot gives up: each retry reloads the table
+// and rebuilds the snapshot on the new base (iceberg::CommitSnapshotsRetryingConflicts).
+constexpr int kCommitAttemptsMax = 4;
+
+// Commits every copied table in one catalog step where the catalog can, so readers see all
+// tables move to the same point in time together; conflicts are retried on the reloaded
+// table. Removes the data files of tables whose commit failed, unless its outcome is unknown;
+// returns the first failure.
 Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
-                    change::Lsn source_lsn, iceberg::Catalog& catalog, Env& env) {
+                    change::Lsn source_lsn, iceberg::Catalog& catalog, TableStores& stores,
+                    Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
     iceberg::TableCommitInput input{plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
@@ -91,11 +98,21 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                                      {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
                                     plans[i].store};
     input.format_version = plans[i].format_version;
+    input.schema = plans[i].schema;
+    input.properties = plans[i].properties;
     inputs.push_back(std::move(input));
   }
+  auto rebase = [&](size_t i, iceberg::TableCommitInput& input) -> Status {
+    RETURN_IF_ERROR(ReloadIcebergTable(plans[i], catalog, stores, env));
+    input.table = plans[i].state;
+    input.schema = plans[i].schema;
+    input.properties = plans[i].properties;
+    return Status::Ok();
+  };
   // Every input names its table's store; the shared one is only a default.
   iceberg::CommitServices services{*plans.front().store, catalog, env.random, env.clock};
-  std::vector<Result<iceberg::TableState>> results = iceberg::CommitSnapshots(services, inputs);
+  std::vector<Result<iceberg::TableState>> results = iceberg::CommitSnapshotsRetryingConflicts(
+      services, std::move(inputs), kCommitAttemptsMax, rebase, env.log);
   Status first_failure = Status::Ok();
   for (size_t i = 0; i < plans.size(); ++i) {
     if (results[i].ok()) {
@@ -116,7 +133,8 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
 // Copies every table, then commits them all at once. On a copy failure the files already
 // copied are removed and nothing is committed.
 Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, change::Lsn source_lsn,
-                      iceberg::Catalog& catalog, const SinkConfig& sink, Env& env) {
+                      iceberg::Catalog& catalog, TableStores& stores, const SinkConfig& sink,
+                      Env& env) {
   if (plans.empty()) return Status::Ok();
   int64_t start = env.clock.MonotonicMicros();
   std::vector<CopiedTable> copied;
@@ -136,7 +154,7 @@ Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, chang
     for (size_t i = 0; i < copied.size(); ++i) RemoveQuietly(*plans[i].store, copied[i].keys, env);
     return status;
   }
-  RETURN_IF_ERROR(CommitTables(plans, copied, source_lsn, catalog, env));
+  RETURN_IF_ERROR(CommitTables(plans, copied, source_lsn, catalog, stores, env));
   double seconds = static_cast<double>(env.clock.MonotonicMicros() - start) / 1e6;
   env.log.Info("snapshot of " + std::to_string(plans.size()) + " tables committed in " +
                std::to_string(seconds) + " s");
@@ -187,7 +205,7 @@ Status RunSnapshot(const Config& config, Env& env) {
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
   for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, stores, env));
-  RETURN_IF_ERROR(SnapshotTables(plans, *source, source_lsn, catalog, config.sink, env));
+  RETURN_IF_ERROR(SnapshotTables(plans, *source, source_lsn, catalog, stores, config.sink, env));
   return source->Exec("COMMIT").status();
 }
 

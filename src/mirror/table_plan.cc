@@ -5,6 +5,7 @@
 #include "capture/type_resolver.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/partition.h"
+#include "iceberg/schema_update.h"
 
 namespace pg2iceberg {
 namespace {
@@ -35,51 +36,55 @@ Result<std::vector<std::string>> KeyColumns(const TableConfig& config, const pg:
   return key;
 }
 
-// Columns get ids 1..n in attribute order; list elements the ids after them, in column order.
-iceberg::Schema BuildSchema(const std::vector<MappedColumn>& columns,
-                            const std::vector<std::string>& key) {
-  iceberg::Schema schema;
-  int next_element_id = static_cast<int>(columns.size()) + 1;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const MappedColumn& column = columns[i];
-    int id = static_cast<int>(i) + 1;
-    iceberg::Type type = column.iceberg_type;
-    if (type.is_list()) {
-      type = iceberg::Type::List(next_element_id++, type.element->required, type.element->type);
-    }
-    schema.fields.push_back({id, column.pg.name, column.pg.not_null, std::move(type), ""});
-    if (std::find(key.begin(), key.end(), column.pg.name) != key.end()) {
-      schema.identifier_field_ids.push_back(id);
-    }
+std::vector<SourceColumn> SourceColumns(const std::vector<MappedColumn>& columns,
+                                        const std::vector<std::string>& key) {
+  std::vector<SourceColumn> source;
+  for (const MappedColumn& column : columns) {
+    const bool in_key = std::find(key.begin(), key.end(), column.pg.name) != key.end();
+    source.push_back({column.pg.attnum, column.pg.name, column.pg.type_name, column.iceberg_type,
+                      column.pg.not_null, in_key});
   }
-  return schema;
+  return source;
 }
 
-// Field ids of an existing table are kept; its columns must match the source exactly.
-Status AdoptExistingSchema(TablePlan& plan, const iceberg::Schema& existing) {
-  auto describe = [](const iceberg::Schema& s) {
-    std::string text;
-    for (const iceberg::Field& f : s.fields) {
-      text += (text.empty() ? "" : ", ") + f.name + " " + f.type.ToString() + (f.required ? " not null" : "");
-    }
-    return text;
-  };
-  bool same = existing.fields.size() == plan.schema.fields.size();
-  for (size_t i = 0; same && i < existing.fields.size(); ++i) {
-    const iceberg::Field& a = existing.fields[i];
-    const iceberg::Field& b = plan.schema.fields[i];
-    same = a.name == b.name && a.type == b.type && a.required == b.required;
+// The table's recorded attnum → field id map; nullopt when it has none (matched by name).
+Result<std::optional<FieldIdMap>> RecordedFieldIds(const TablePlan& plan,
+                                                   const iceberg::TableMetadata& metadata) {
+  const auto it = metadata.properties.find(std::string(kFieldIdsProperty));
+  if (it == metadata.properties.end()) return std::optional<FieldIdMap>();
+  Result<FieldIdMap> ids = ParseFieldIds(it->second);
+  if (!ids.ok()) {
+    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + ": " +
+                                   ids.status().message() +
+                                   "; drop the Iceberg table or mirror into another sink.namespace");
   }
-  if (!same) {
-    return Status::InvalidArgument(
-        "Iceberg table " + plan.state.ident.ToString() + " exists with columns (" + describe(existing) +
-        ") but the source has (" + describe(plan.schema) +
-        "); schema evolution is not supported yet: drop the Iceberg table or mirror into another "
-        "sink.namespace");
+  return std::optional<FieldIdMap>(std::move(*ids));
+}
+
+// The schema of a new table for the source: field ids 1..n.
+void UseNewTableSchema(TablePlan& plan) {
+  EvolvedSchema created = NewTableSchema(plan.source_columns);
+  plan.schema = std::move(created.schema);
+  plan.properties[std::string(kFieldIdsProperty)] = FormatFieldIds(created.field_ids);
+}
+
+// Evolves the table's current schema to the source (schema_evolution.h) into plan.schema and
+// plan.properties; refuses what Iceberg cannot apply.
+Status EvolveExistingSchema(TablePlan& plan, const iceberg::TableMetadata& metadata,
+                            const iceberg::Schema& current, Logger& log) {
+  const std::string table = plan.state.ident.ToString();
+  ASSIGN_OR_RETURN(const std::optional<FieldIdMap> recorded, RecordedFieldIds(plan, metadata));
+  if (!recorded.has_value()) {
+    log.Info("Iceberg table " + table + " has no " + std::string(kFieldIdsProperty) +
+             " property: matching its fields to source columns by name");
   }
-  std::vector<int> identifiers = plan.schema.identifier_field_ids;
-  plan.schema = existing;
-  plan.schema.identifier_field_ids = identifiers;
+  ASSIGN_OR_RETURN(EvolvedSchema evolved, EvolveSchema(table, current, metadata.last_column_id,
+                                                       recorded, plan.source_columns));
+  for (const std::string& change : evolved.changes) {
+    log.Info("schema of Iceberg table " + table + ": " + change);
+  }
+  plan.schema = std::move(evolved.schema);
+  plan.properties[std::string(kFieldIdsProperty)] = FormatFieldIds(evolved.field_ids);
   return Status::Ok();
 }
 
@@ -108,7 +113,8 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
     plan.columns.push_back(std::move(mapped));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> key, KeyColumns(table, plan.source));
-  plan.schema = BuildSchema(plan.columns, key);
+  plan.source_columns = SourceColumns(plan.columns, key);
+  UseNewTableSchema(plan);
   plan.partition_entries = table.partition;
   ASSIGN_OR_RETURN(plan.partition_spec,
                    iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema, table.partition));
@@ -183,10 +189,12 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
                                              TableStores& stores, Env& env) {
   Result<iceberg::LoadedTable> loaded = catalog.LoadTable(plan.state.ident);
   if (loaded.status().code() == StatusCode::kNotFound) {
+    UseNewTableSchema(plan);
+    plan.state.metadata_location.clear();
     ASSIGN_OR_RETURN(const std::string location, stores.Location(plan.key_prefix));
     ASSIGN_OR_RETURN(plan.state.metadata,
                      iceberg::NewTableMetadata(plan.schema, location, env.random.UuidV4String(),
-                                               {}, env.clock.NowMicros() / 1000));
+                                               plan.properties, env.clock.NowMicros() / 1000));
     UsePartitionSpec(plan.state.metadata, plan.partition_spec);
     RETURN_IF_ERROR(iceberg::SetFormatVersion(plan.state.metadata, plan.format_version));
     return catalog.NewTableStorageConfig(plan.state);
@@ -202,7 +210,7 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
     return Status::DataLoss("Iceberg table " + plan.state.ident.ToString() + " metadata " +
                             loaded->metadata_location + ": no current schema");
   }
-  RETURN_IF_ERROR(AdoptExistingSchema(plan, *schema));
+  RETURN_IF_ERROR(EvolveExistingSchema(plan, *loaded->metadata, *schema, env.log));
   RETURN_IF_ERROR(CheckExistingSpec(plan, *loaded->metadata));
   if (loaded->metadata->format_version > plan.format_version) {
     return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " is format-version " +
@@ -223,6 +231,18 @@ Status ResolveIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, TableStor
                            Env& env) {
   ASSIGN_OR_RETURN(const iceberg::StorageConfig vended, LoadOrPrepare(plan, catalog, stores, env));
   ASSIGN_OR_RETURN(plan.store, stores.ForTable(plan.state.ident.ToString(), vended));
+  return Status::Ok();
+}
+
+Status ReloadIcebergTable(TablePlan& plan, iceberg::Catalog& catalog, TableStores& stores,
+                          Env& env) {
+  const iceberg::Schema written = plan.schema;
+  RETURN_IF_ERROR(LoadOrPrepare(plan, catalog, stores, env).status());
+  if (!iceberg::SameSchema(written, plan.schema)) {
+    return Status::Conflict("Iceberg table " + plan.state.ident.ToString() +
+                            " changed its schema since it was loaded (another writer?); the "
+                            "data files were written for the old one: run the snapshot again");
+  }
   return Status::Ok();
 }
 

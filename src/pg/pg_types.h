@@ -65,6 +65,9 @@ struct PgColumn {
   int32_t type_modifier = -1;
   bool not_null = false;
   std::string type_name;  // format_type(), e.g. "numeric(10,2)", for messages
+  // pg_attribute.attnum: kept by RENAME and ALTER TYPE, new for every ADD COLUMN. 0 when the
+  // column was not read from the catalogs (e.g. a pgoutput Relation message).
+  int attnum = 0;
 };
 
 }  // namespace pg2iceberg::pg

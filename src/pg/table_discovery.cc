@@ -12,7 +12,7 @@ WHERE n.nspname = $1 AND c.relname = $2)sql";
 
 constexpr char kColumnsQuery[] = R"sql(
 SELECT a.attname::text, a.atttypid::text, a.atttypmod::text, a.attnotnull::text,
-       pg_catalog.format_type(a.atttypid, a.atttypmod)
+       pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnum::text
 FROM pg_catalog.pg_attribute a
 WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum)sql";
@@ -46,6 +46,7 @@ PgColumn ColumnFromRow(const std::vector<std::optional<std::string>>& row) {
   column.type_modifier = static_cast<int32_t>(std::strtol(row[2].value_or("-1").c_str(), nullptr, 10));
   column.not_null = row[3].value_or("") == "true";
   column.type_name = row[4].value_or("");
+  column.attnum = static_cast<int>(std::strtol(row[5].value_or("0").c_str(), nullptr, 10));
   return column;
 }
 
@@ -58,7 +59,7 @@ Result<SourceTable> DescribeTable(PgConnection& connection, const std::string& s
   std::string oid = std::to_string(table.oid);
   ASSIGN_OR_RETURN(PgRows columns, connection.ExecParams(kColumnsQuery, {oid}));
   for (const auto& row : columns.rows) {
-    if (row.size() != 5) return Status::Internal("unexpected column query shape");
+    if (row.size() != 6) return Status::Internal("unexpected column query shape");
     table.columns.push_back(ColumnFromRow(row));
   }
   if (table.columns.empty()) {

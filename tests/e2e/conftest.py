@@ -285,11 +285,12 @@ class Mirror:
         arrow = self.pyiceberg_table(identifier).scan().to_arrow()
         return arrow.column_names, list(zip(*[c.to_pylist() for c in arrow.columns]))
 
-    def spark_rows(self, namespace, name, columns="*"):
+    def spark_rows(self, namespace, name, columns="*", version=None):
         import spark_reader
         if self._spark is None:
             self._spark = spark_reader.session_for(self)
-        return spark_reader.rows(self._spark, self.storage.spark_catalog(self), namespace, name, columns)
+        return spark_reader.rows(self._spark, self.storage.spark_catalog(self), namespace, name, columns,
+                                 version)
 
 
 @pytest.fixture

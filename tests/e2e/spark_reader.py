@@ -72,9 +72,10 @@ def session_for(mirror):
     return base_session().newSession()
 
 
-def rows(session, catalog, namespace, name, columns="*"):
+def rows(session, catalog, namespace, name, columns="*", version=None):
     """(column names, rows) of table namespace.name in `catalog` = (name, properties); `columns`
-    is the SELECT list (metadata columns such as _row_id or _pos can be named)."""
+    is the SELECT list (metadata columns such as _row_id or _pos can be named); of its snapshot
+    `version` (time travel: VERSION AS OF) when given."""
     catalog_name, properties = catalog
     prefix = f"spark.sql.catalog.{catalog_name}"
     if session.conf.get(prefix, None) is None:
@@ -82,7 +83,8 @@ def rows(session, catalog, namespace, name, columns="*"):
         for key, value in properties.items():
             session.conf.set(f"{prefix}.{key}", value)
     quoted = ".".join("`" + part.replace("`", "``") + "`" for part in (catalog_name, namespace, name))
-    arrow = session.sql(f"SELECT {columns} FROM {quoted}").toArrow()
+    as_of = f" VERSION AS OF {int(version)}" if version is not None else ""
+    arrow = session.sql(f"SELECT {columns} FROM {quoted}{as_of}").toArrow()
     return arrow.column_names, list(zip(*[c.to_pylist() for c in arrow.columns]))
 
 

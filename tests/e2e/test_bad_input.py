@@ -117,15 +117,17 @@ def test_relative_warehouse_is_refused(source):
     assert_fails(source, source.run("snapshot", config), "sink.warehouse")
 
 
-def test_changed_source_schema_is_refused_and_mirror_kept(source):
+def test_source_type_change_iceberg_cannot_apply_is_refused_and_mirror_kept(source):
     source.snapshot(["public.good"])
     before = source.catalog_rows()
-    source.sql("ALTER TABLE public.good ADD COLUMN extra int")
+    location = source.metadata_location("public", "good")
+    source.sql("ALTER TABLE public.good ALTER COLUMN v TYPE int USING length(v)")
     result = source.run("snapshot", source.config(["public.good"]))
     assert result.returncode != 0
-    assert "schema evolution is not supported yet" in result.stderr
-    assert "extra int" in result.stderr
+    assert 'public.good, column "v"' in result.stderr
+    assert "from string to int" in result.stderr
     assert source.catalog_rows() == before
+    assert source.metadata_location("public", "good") == location
     _, rows = source.duckdb_rows("public", "good")
     assert len(rows) == 1000
 

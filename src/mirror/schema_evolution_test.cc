@@ -174,5 +174,35 @@ TEST(EvolveSchemaTest, RefusesChangesIcebergCannotApply) {
   EXPECT_NE(refused(columns).find("primary key"), std::string::npos);
 }
 
+// As type_mapping maps arrays: list<T> with element id 0 until a schema numbers it.
+Type ListOf(Type element) { return Type::List(0, false, element); }
+
+TEST(EvolveSchemaTest, ListElementIdsFollowTheColumnsAndAreKept) {
+  const std::vector<SourceColumn> columns = {Column(1, "id", T(TypeId::kInt), true, true),
+                                             Column(2, "xs", ListOf(T(TypeId::kLong))),
+                                             Column(3, "ys", ListOf(T(TypeId::kString)))};
+  EvolvedSchema created = NewTableSchema(columns);
+  EXPECT_EQ(created.schema.fields[1].type, Type::List(4, false, T(TypeId::kLong)));
+  EXPECT_EQ(created.schema.fields[2].type, Type::List(5, false, T(TypeId::kString)));
+  const Table table{created.schema, created.schema.HighestFieldId(), created.field_ids};
+  EXPECT_EQ(table.last_column_id, 5);
+
+  Result<EvolvedSchema> same = Evolve(table, columns);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->schema.fields, created.schema.fields);
+  EXPECT_TRUE(same->changes.empty());
+
+  std::vector<SourceColumn> added = columns;
+  added.push_back(Column(4, "zs", ListOf(T(TypeId::kInt))));
+  Result<EvolvedSchema> evolved = Evolve(table, added);
+  ASSERT_TRUE(evolved.ok()) << evolved.status().ToString();
+  EXPECT_EQ(evolved->schema.fields[3].id, 6);
+  EXPECT_EQ(evolved->schema.fields[3].type, Type::List(7, false, T(TypeId::kInt)));
+
+  std::vector<SourceColumn> retyped = columns;
+  retyped[1].type = ListOf(T(TypeId::kString));
+  EXPECT_EQ(Evolve(table, retyped).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pg2iceberg

@@ -7,10 +7,12 @@
 // to PLAIN for the rest of the chunk (pages already written keep their indices, and the
 // dictionary page is still written for them) when
 //   - a new distinct value would grow the dictionary page beyond its size cap, or
+//   - the chunk's first 1024 values are all distinct (a dictionary of a column that distinct
+//     cannot pay: see AddToDictionary), or
 //   - the dictionary does not pay: when the chunk's first page is cut, the dictionary plus that
 //     page's encoded indices are not smaller than the page's values PLAIN-encoded (so a column
 //     of mostly distinct values never pays for a dictionary).
-// Either switch rewrites the open page's indices as PLAIN values, so a page is always wholly
+// Each switch rewrites the open page's indices as PLAIN values, so a page is always wholly
 // one encoding.
 //
 // Internal to the Parquet writer: ParquetWriter validates types, nullability and lengths
@@ -187,8 +189,16 @@ class ColumnWriter {
     }
     indices_.push_back(index);
     page_plain_bytes_ += dictionary_.PlainSize(value.size());
+    // A chunk whose first kDistinctProbeValues values are all distinct has, by the birthday
+    // bound, hundreds of thousands of distinct values or more: a dictionary of them cannot pay
+    // for a page of that size, so stop hashing now rather than at the first page's cut.
+    if (dictionary_pages_ == 0 && indices_.size() == kDistinctProbeValues &&
+        dictionary_.size() == kDistinctProbeValues) [[unlikely]] {
+      FallBackToPlain();
+    }
     return true;
   }
+  static constexpr size_t kDistinctProbeValues = 1024;
   // Bits per index of the open page: enough for every dictionary entry, at least 1.
   int IndexBitWidth() const {
     return dictionary_.size() <= 2 ? 1 : static_cast<int>(std::bit_width(dictionary_.size() - 1));

@@ -212,6 +212,25 @@ TEST(ParquetWriterDictionary, AllDistinctValuesArePlain) {
   }
 }
 
+// With one large page, only the all-distinct probe can stop the dictionary before the page's
+// cut: 1024 distinct values end it, one repeat among them keeps it to the cut.
+TEST(ParquetWriterDictionary, FirstThousandAndTwentyFourValuesAllDistinctEndTheDictionary) {
+  std::vector<int64_t> distinct, one_repeat;
+  for (int64_t i = 0; i < 1500; ++i) distinct.push_back(i * 7);
+  one_repeat = distinct;
+  one_repeat[1000] = one_repeat[999];  // a repeat within the first 1024 values
+  for (int64_t i = 1024; i < 1500; ++i) one_repeat[size_t(i)] = i % 16;  // then a cheap tail
+  WriterOptions options = Uncompressed();
+  options.page_size_bytes = 1 << 20;
+  const std::vector<Page> plain = ReadPages(WriteInt64s(distinct, options));
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(plain[0].encoding, kPlain);
+  const std::vector<Page> kept = ReadPages(WriteInt64s(one_repeat, options));
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].type, kDictionaryPage);
+  EXPECT_EQ(kept[1].encoding, kRleDictionary);
+}
+
 TEST(ParquetWriterDictionary, CapHitMidChunkFallsBackToPlainForTheRest) {
   std::vector<int64_t> values;
   for (int64_t i = 0; i < 3000; ++i) values.push_back(i % 10);  // a cheap dictionary

@@ -1,4 +1,5 @@
 #include "env/local_object_store.h"
+#include "env/local_object_store_test_util.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -21,10 +22,7 @@ std::string Text(const Bytes& bytes) { return std::string(AsStringView(bytes)); 
 class LocalObjectStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/pg2i-local-store-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    auto store = LocalObjectStore::Open(dir_ + "/wh", random_);
+    auto store = OpenStoreInTempDir("pg2i-local-store", random_, &dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
   }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "env/local_object_store.h"
+#include "env/local_object_store_test_util.h"
 
 namespace pg2iceberg {
 namespace {
@@ -31,10 +32,7 @@ Bytes Int4(int32_t value) {
 class DataFileSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/pg2i-sink-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    auto store = LocalObjectStore::Open(dir_ + "/wh", random_);
+    auto store = OpenStoreInTempDir("pg2i-sink", random_, &dir_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
   }

@@ -18,20 +18,6 @@ constexpr size_t kBitmapContainerBytes = 8192;
 
 constexpr std::byte kMagic[] = {std::byte{0xD1}, std::byte{0xD3}, std::byte{0x39}, std::byte{0x64}};
 
-void PutLe16(Bytes& out, uint16_t v) {
-  out.push_back(static_cast<std::byte>(v));
-  out.push_back(static_cast<std::byte>(v >> 8));
-}
-void PutLe32(Bytes& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
-}
-void PutLe64(Bytes& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
-}
-void PutBe32(Bytes& out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
-}
-
 // The values of one container (one high 16-bit key) and the form it is written in.
 struct Container {
   uint16_t key = 0;
@@ -64,19 +50,19 @@ std::vector<Container> SplitIntoContainers(std::span<const uint32_t> values) {
   return containers;
 }
 
-void WriteContainer(const Container& c, Bytes& out) {
+void WriteContainer(const Container& c, ByteWriter& out) {
   if (c.as_run) {
-    PutLe16(out, static_cast<uint16_t>(c.runs.size()));
+    out.AppendLittleEndian<uint16_t>(static_cast<uint16_t>(c.runs.size()));
     for (const auto& [start, length_minus_one] : c.runs) {
-      PutLe16(out, start);
-      PutLe16(out, length_minus_one);
+      out.AppendLittleEndian<uint16_t>(start);
+      out.AppendLittleEndian<uint16_t>(length_minus_one);
     }
   } else if (c.values.size() <= kArrayContainerMax) {
-    for (uint16_t v : c.values) PutLe16(out, v);
+    for (uint16_t v : c.values) out.AppendLittleEndian<uint16_t>(v);
   } else {
     uint64_t words[kBitmapContainerBytes / 8] = {};
     for (uint16_t v : c.values) words[v / 64] |= uint64_t{1} << (v % 64);
-    for (uint64_t w : words) PutLe64(out, w);
+    for (uint64_t w : words) out.AppendLittleEndian<uint64_t>(w);
   }
 }
 
@@ -88,31 +74,31 @@ Bytes SerializeRoaring32(std::span<const uint32_t> values) {
   bool has_run = false;
   for (const Container& c : containers) has_run = has_run || c.as_run;
 
-  Bytes out;
+  ByteWriter out;
   if (has_run) {
-    PutLe32(out, kCookieWithRuns | (static_cast<uint32_t>(n - 1) << 16));
+    out.AppendLittleEndian<uint32_t>(kCookieWithRuns | (static_cast<uint32_t>(n - 1) << 16));
     Bytes flags((n + 7) / 8, std::byte{0});
     for (size_t i = 0; i < n; ++i) {
       if (containers[i].as_run) flags[i / 8] |= static_cast<std::byte>(1u << (i % 8));
     }
-    out.insert(out.end(), flags.begin(), flags.end());
+    out.Append(flags);
   } else {
-    PutLe32(out, kCookieNoRunContainer);
-    PutLe32(out, static_cast<uint32_t>(n));
+    out.AppendLittleEndian<uint32_t>(kCookieNoRunContainer);
+    out.AppendLittleEndian<uint32_t>(static_cast<uint32_t>(n));
   }
   for (const Container& c : containers) {
-    PutLe16(out, c.key);
-    PutLe16(out, static_cast<uint16_t>(c.values.size() - 1));
+    out.AppendLittleEndian<uint16_t>(c.key);
+    out.AppendLittleEndian<uint16_t>(static_cast<uint16_t>(c.values.size() - 1));
   }
   if (!has_run || n >= kNoOffsetThreshold) {
     size_t offset = out.size() + 4 * n;
     for (const Container& c : containers) {
-      PutLe32(out, static_cast<uint32_t>(offset));
+      out.AppendLittleEndian<uint32_t>(static_cast<uint32_t>(offset));
       offset += c.Bytes();
     }
   }
   for (const Container& c : containers) WriteContainer(c, out);
-  return out;
+  return out.Release();
 }
 
 Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions) {
@@ -124,7 +110,7 @@ Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions) {
     }
   }
   // One 32-bit bitmap per distinct high 32 bits.
-  Bytes vector;
+  ByteWriter vector;
   std::vector<std::pair<uint32_t, Bytes>> bitmaps;
   std::vector<uint32_t> low;
   for (size_t i = 0; i < positions.size();) {
@@ -135,22 +121,22 @@ Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions) {
     }
     bitmaps.emplace_back(key, SerializeRoaring32(low));
   }
-  PutLe64(vector, bitmaps.size());
+  vector.AppendLittleEndian<uint64_t>(bitmaps.size());
   for (const auto& [key, bitmap] : bitmaps) {
-    PutLe32(vector, key);
-    vector.insert(vector.end(), bitmap.begin(), bitmap.end());
+    vector.AppendLittleEndian<uint32_t>(key);
+    vector.Append(bitmap);
   }
 
-  Bytes blob;
-  PutBe32(blob, static_cast<uint32_t>(sizeof kMagic + vector.size()));
+  ByteWriter blob;
+  blob.AppendBigEndian<uint32_t>(static_cast<uint32_t>(sizeof kMagic + vector.size()));
   const size_t checked_from = blob.size();
-  blob.insert(blob.end(), std::begin(kMagic), std::end(kMagic));
-  blob.insert(blob.end(), vector.begin(), vector.end());
+  blob.Append(ByteSpan(kMagic));
+  blob.Append(vector.bytes());
   uLong crc = crc32(0L, Z_NULL, 0);
-  crc = crc32(crc, reinterpret_cast<const Bytef*>(blob.data() + checked_from),
+  crc = crc32(crc, reinterpret_cast<const Bytef*>(blob.bytes().data() + checked_from),
               static_cast<uInt>(blob.size() - checked_from));
-  PutBe32(blob, static_cast<uint32_t>(crc));
-  return blob;
+  blob.AppendBigEndian<uint32_t>(static_cast<uint32_t>(crc));
+  return blob.Release();
 }
 
 }  // namespace pg2iceberg::iceberg

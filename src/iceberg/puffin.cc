@@ -7,24 +7,18 @@ namespace {
 
 constexpr char kMagic[] = "PFA1";
 
-void PutMagic(Bytes& out) {
-  ByteSpan magic = AsBytes(std::string_view(kMagic, 4));
-  out.insert(out.end(), magic.begin(), magic.end());
-}
-
-void PutLe32(Bytes& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::byte>(v >> (8 * i)));
-}
+void PutMagic(ByteWriter& out) { out.Append(std::string_view(kMagic, 4)); }
 
 }  // namespace
 
 PuffinFile WritePuffin(const std::vector<PuffinBlob>& blobs, const std::string& created_by) {
   PuffinFile file;
-  PutMagic(file.bytes);
+  ByteWriter out;
+  PutMagic(out);
   Json metadata = Json::array();
   for (const PuffinBlob& blob : blobs) {
-    PuffinBlobLocation location{static_cast<int64_t>(file.bytes.size()), static_cast<int64_t>(blob.bytes.size())};
-    file.bytes.insert(file.bytes.end(), blob.bytes.begin(), blob.bytes.end());
+    PuffinBlobLocation location{static_cast<int64_t>(out.size()), static_cast<int64_t>(blob.bytes.size())};
+    out.Append(blob.bytes);
     file.blobs.push_back(location);
     Json properties = Json::object();
     for (const auto& [key, value] : blob.properties) properties[key] = value;
@@ -37,12 +31,12 @@ PuffinFile WritePuffin(const std::vector<PuffinBlob>& blobs, const std::string& 
                             {"properties", properties}});
   }
   const std::string payload = DumpJson(Json{{"blobs", metadata}, {"properties", {{"created-by", created_by}}}});
-  PutMagic(file.bytes);
-  ByteSpan payload_bytes = AsBytes(payload);
-  file.bytes.insert(file.bytes.end(), payload_bytes.begin(), payload_bytes.end());
-  PutLe32(file.bytes, static_cast<uint32_t>(payload.size()));
-  PutLe32(file.bytes, 0);  // flags: payload not compressed
-  PutMagic(file.bytes);
+  PutMagic(out);
+  out.Append(payload);
+  out.AppendLittleEndian<uint32_t>(static_cast<uint32_t>(payload.size()));
+  out.AppendLittleEndian<uint32_t>(0);  // flags: payload not compressed
+  PutMagic(out);
+  file.bytes = out.Release();
   return file;
 }
 

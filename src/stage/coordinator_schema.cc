@@ -1,5 +1,6 @@
 // The coordinator schema's migrations. Each entry brings the schema from version i to i + 1;
 // entries are never edited once released, only appended.
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ CREATE TABLE {s}.cursors (
   checksum     bigint NOT NULL,
   PRIMARY KEY (table_id, consumer));
 )sql",
+      // 1 → 2: tables that join a running mirror record the LSN their capture starts at.
+      R"sql(
+ALTER TABLE {s}.tables ADD COLUMN added_lsn pg_lsn;
+)sql",
   };
   return kMigrations;
 }
@@ -85,7 +90,13 @@ Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_s
     return Status::DataLoss(quoted_schema + ".schema_version must hold exactly one row; it holds " +
                             std::to_string(rows.rows.size()) + " (edited outside pg2iceberg?)");
   }
-  return std::stoi(*rows.rows[0][0]);
+  int version = 0;
+  const std::string& text = *rows.rows[0][0];
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Status::DataLoss(quoted_schema + ".schema_version holds \"" + text + "\", not a version number");
+  }
+  return version;
 }
 
 Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
@@ -117,7 +128,7 @@ Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
 }  // namespace
 
 Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema) {
-  static_assert(kCoordinatorSchemaVersion == 1, "append a migration when the version grows");
+  static_assert(kCoordinatorSchemaVersion == 2, "append a migration when the version grows");
   const std::string q = QuoteIdentifier(schema);
   RETURN_IF_ERROR(connection.Exec("BEGIN").status());
   // Serializes concurrent migrations of the same schema (released at COMMIT or ROLLBACK).

@@ -195,3 +195,39 @@ def test_a_table_locked_by_another_session_stops_the_snapshot_after_the_lock_tim
     assert "source.postgres.lock_timeout" in log, log
     assert f"process {holder_pid} " in log and "holds an ACCESS EXCLUSIVE lock" in log, log
     assert mirror.catalog_rows() == []
+
+
+@pytest.fixture
+def partitioned(mirror):
+    mirror.sql("CREATE TABLE public.a (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.a SELECT g, 'a' || g FROM generate_series(1, 1000) g",
+               "CREATE TABLE public.p (id int, v int, PRIMARY KEY (id)) PARTITION BY RANGE (id)",
+               "CREATE TABLE public.p_low PARTITION OF public.p FOR VALUES FROM (1) TO (26)",
+               "CREATE TABLE public.p_high PARTITION OF public.p FOR VALUES FROM (26) TO (1000)",
+               f"INSERT INTO public.p SELECT g, g * 10 FROM generate_series(1, {ROWS}) g")
+    return ["public.a", "public.p"]
+
+
+def test_a_truncate_of_a_partition_during_the_copy_waits_for_the_snapshot(mirror, partitioned, run_paused):
+    snapshot, proxy = run_paused(partitioned, b'COPY (SELECT "id", "v" FROM "public"."a")')
+    concurrent = Statement(mirror, "TRUNCATE public.p_high")
+    wait_until(lambda: concurrent.done() or waiting_for_lock(mirror, concurrent.pid), 30,
+               "the TRUNCATE to finish or wait for a lock")
+    blocked = not concurrent.done()
+    proxy.release()
+    assert snapshot.wait() == 0, snapshot.log()
+    concurrent.join()
+    names, rows = mirror.duckdb_rows("public", "p")
+    assert sorted((r[names.index("id")], r[names.index("v")]) for r in rows) == EXPECTED_B
+    assert blocked, "TRUNCATE of a partition must wait for the lock the snapshot holds on its parent"
+
+
+def test_a_partition_truncated_before_the_lock_stops_the_snapshot(mirror, partitioned, run_paused):
+    snapshot, proxy = run_paused(partitioned, b'"public"."a"')
+    mirror.sql("TRUNCATE public.p_high")
+    proxy.release()
+    code = snapshot.wait()
+    log = snapshot.log()
+    assert code != 0, log
+    assert "table public.p (its partition public.p_high) was truncated or rewritten" in log, log
+    assert mirror.catalog_rows() == []

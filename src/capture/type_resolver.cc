@@ -5,6 +5,7 @@
 
 #include "pg/array_values.h"
 #include "pg/pg_types.h"
+#include "pg/text_of_binary.h"
 
 namespace pg2iceberg::capture {
 namespace {
@@ -63,6 +64,11 @@ Result<TypeRow> LookUp(PgConnection& sql, uint32_t type_oid) {
   return out;
 }
 
+bool IsMoney(uint32_t type_oid) {
+  constexpr auto kMoney = static_cast<uint32_t>(pg::TypeOid::kMoney);
+  return type_oid == kMoney || pg::ArrayElementTypeOid(type_oid) == kMoney;
+}
+
 std::string KindName(const TypeRow& row) {
   if (row.category == 'A') return "an array type";
   switch (row.kind) {
@@ -91,16 +97,35 @@ Status Unsupported(const TypeRow& row, const std::string& declared) {
 }  // namespace
 
 Result<ResolvedType> PgTypeResolver::Resolve(uint32_t type_oid, int32_t type_modifier) {
-  if (type_oid < kFirstGenbkiObjectId)
-    return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
-  auto cached = cache_.find(type_oid);
-  if (cached == cache_.end()) {
-    ASSIGN_OR_RETURN(ResolvedType resolved, ResolveDeclared(type_oid));
-    cached = cache_.emplace(type_oid, std::move(resolved)).first;
+  ResolvedType out{.type_oid = type_oid, .type_modifier = type_modifier};
+  if (type_oid >= kFirstGenbkiObjectId) {
+    auto cached = cache_.find(type_oid);
+    if (cached == cache_.end()) {
+      ASSIGN_OR_RETURN(ResolvedType resolved, ResolveDeclared(type_oid));
+      cached = cache_.emplace(type_oid, std::move(resolved)).first;
+    }
+    out = cached->second;
+    if (type_modifier >= 0) out.type_modifier = type_modifier;
   }
-  ResolvedType out = cached->second;
-  if (type_modifier >= 0) out.type_modifier = type_modifier;
+  if (IsMoney(out.type_oid)) {
+    ASSIGN_OR_RETURN(out.type_modifier, MoneyFractionDigits());
+  }
   return out;
+}
+
+// Money values are counts of the currency's smallest unit; casting to numeric divides by the
+// session's lc_monetary fraction digits, so the scale of the result is that number.
+Result<int> PgTypeResolver::MoneyFractionDigits() {
+  if (money_fraction_digits_.has_value()) return *money_fraction_digits_;
+  ASSIGN_OR_RETURN(PgRows rows,
+                   sql_.Exec("SELECT pg_catalog.scale('0'::pg_catalog.money::pg_catalog.numeric)"));
+  int digits = -1;
+  if (rows.rows.size() != 1 || rows.rows[0].size() != 1 || !ParseNumber(rows.rows[0][0], &digits) ||
+      digits < 0 || digits > pg::kMoneyFractionDigitsMax) {
+    return Status::Internal("unexpected answer to the query of money's fraction digits");
+  }
+  money_fraction_digits_ = digits;
+  return digits;
 }
 
 // An array of an enum, a domain or citext: the built-in array of what its element resolves to.

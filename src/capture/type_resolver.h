@@ -10,10 +10,17 @@
 //                                   the domain's type modifier (numeric(10,2), varchar(20))
 //                                   when the column has none of its own;
 //   any other non-built-in type   → kInvalidArgument naming the type.
+//
+// money and money[] (also as a domain's base type) resolve to themselves with, as type
+// modifier, the number of fraction digits the source's lc_monetary gives money in a session of
+// this connection's user and database (money has no modifier of its own; its values are counts
+// of the smallest currency unit, pg/text_of_binary.h), so the decoders and the staged schema
+// know how the amounts were scaled.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -49,9 +56,12 @@ class PgTypeResolver final : public TypeResolver {
   // What a non-built-in type decodes as, whatever the column's own modifier.
   Result<ResolvedType> ResolveDeclared(uint32_t type_oid);
   Result<ResolvedType> ResolveArray(uint32_t element_oid, const ResolvedType& declared);
+  // lc_monetary's fraction digits in `sql_`'s session, asked once.
+  Result<int> MoneyFractionDigits();
 
   PgConnection& sql_;
   std::map<uint32_t, ResolvedType> cache_;  // by declared type OID
+  std::optional<int> money_fraction_digits_;
 };
 
 }  // namespace pg2iceberg::capture

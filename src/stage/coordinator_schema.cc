@@ -62,6 +62,17 @@ CREATE TABLE {s}.cursors (
   checksum     bigint NOT NULL,
   PRIMARY KEY (table_id, consumer));
 )sql",
+      // 1 → 2: fingerprints of the source catalog state capture watches (the publication, the
+      // partitions of the mirrored tables), recorded when capture begins.
+      R"sql(
+CREATE TABLE {s}.watched_catalog (
+  group_name   text NOT NULL,
+  name         text NOT NULL,
+  fingerprint  text NOT NULL,
+  recorded_at  timestamptz NOT NULL DEFAULT now(),
+  checksum     bigint NOT NULL,
+  PRIMARY KEY (group_name, name));
+)sql",
   };
   return kMigrations;
 }
@@ -117,7 +128,7 @@ Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
 }  // namespace
 
 Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema) {
-  static_assert(kCoordinatorSchemaVersion == 1, "append a migration when the version grows");
+  static_assert(kCoordinatorSchemaVersion == 2, "append a migration when the version grows");
   const std::string q = QuoteIdentifier(schema);
   RETURN_IF_ERROR(connection.Exec("BEGIN").status());
   // Serializes concurrent migrations of the same schema (released at COMMIT or ROLLBACK).

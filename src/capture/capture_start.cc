@@ -35,12 +35,16 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
         "source.logical.slot_name to another name");
   }
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
+  std::vector<WatchedTable> watched;
+  for (size_t i = 0; i < target.tables.size(); ++i) watched.push_back({oids[i], target.tables[i]});
+  ASSIGN_OR_RETURN(CatalogWatch catalog,
+                   CatalogWatch::Record(target.publication, watched, sql, coordinator));
   ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, target.slot_name));
   log.Info("created replication slot " + target.slot_name + " at " + change::FormatLsn(consistent_point));
   stage::CaptureState state{.system_identifier = identity.system_identifier, .database = identity.database,
                             .slot_name = target.slot_name, .publication_name = target.publication,
                             .slot_created_lsn = consistent_point, .flushed_lsn = consistent_point};
-  PreparedCapture prepared{.state = state};
+  PreparedCapture prepared{.state = state, .catalog = std::move(catalog)};
   for (size_t i = 0; i < target.tables.size(); ++i) {
     ASSIGN_OR_RETURN(stage::TableState table, coordinator.RegisterTable(target.tables[i].schema_name,
                                                                         target.tables[i].table_name, oids[i]));
@@ -73,6 +77,17 @@ Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& tar
   return tables;
 }
 
+// The catalog watch recorded when capture began, verified against the catalog now.
+Result<CatalogWatch> LoadCatalogWatch(const CaptureTarget& target,
+                                      const std::vector<stage::TableState>& tables,
+                                      PgConnection& sql, stage::Coordinator& coordinator,
+                                      Logger& log) {
+  std::vector<WatchedTable> watched;
+  for (const stage::TableState& table : tables)
+    watched.push_back({table.relid, {table.schema_name, table.table_name}});
+  return CatalogWatch::Load(target.publication, watched, sql, coordinator, log);
+}
+
 }  // namespace
 
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
@@ -90,6 +105,8 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
   PreparedCapture prepared{.state = *recorded};
   ASSIGN_OR_RETURN(prepared.tables, RegisteredTables(target, sql, coordinator, *recorded));
   RETURN_IF_ERROR(CheckWhileStreaming(target, prepared, sql, coordinator));
+  ASSIGN_OR_RETURN(prepared.catalog,
+                   LoadCatalogWatch(target, prepared.tables, sql, coordinator, log));
   return prepared;
 }
 
@@ -113,7 +130,8 @@ Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& p
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, names));
   RETURN_IF_ERROR(CheckTablesUnchanged(prepared.tables, oids, advice));
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, target.publication));
-  return CheckPublished(target.publication, target.tables, published);
+  RETURN_IF_ERROR(CheckPublished(target.publication, target.tables, published));
+  return prepared.catalog ? prepared.catalog->Check(sql) : Status::Ok();
 }
 
 }  // namespace pg2iceberg::capture

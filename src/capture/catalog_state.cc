@@ -39,6 +39,15 @@ Result<bool> BoolCell(const PgRows& rows, size_t row, size_t column) {
   return *text == std::string_view("true");
 }
 
+// Row filters and column lists exist from PostgreSQL 15 on.
+std::string FilterColumns(const PgConnection& sql) {
+  if (sql.ServerVersion() < 150000) return "'', ''";
+  return "coalesce(pg_get_expr(pr.prqual, pr.prrelid), ''),"
+         " coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+         " FROM pg_attribute a WHERE a.attrelid = pr.prrelid"
+         " AND a.attnum = ANY (pr.prattrs::int2[])), '')";
+}
+
 Result<std::vector<PublishedRelation>> LoadPublishedRelations(PgConnection& sql,
                                                               const std::string& publication,
                                                               const std::vector<uint32_t>& relids) {
@@ -47,13 +56,11 @@ Result<std::vector<PublishedRelation>> LoadPublishedRelations(PgConnection& sql,
       sql.ExecParams(
           "SELECT pr.prrelid::bigint, quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
           " pr.oid::text || '/' || pr.xmin::text,"
-          " coalesce(pg_get_expr(pr.prqual, pr.prrelid), ''),"
-          " coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
-          "   FROM pg_attribute a WHERE a.attrelid = pr.prrelid"
-          "   AND a.attnum = ANY (pr.prattrs::int2[])), '')"
-          " FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid"
-          " JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-          " WHERE p.pubname = $1 AND pr.prrelid = ANY ($2::oid[]) ORDER BY pr.prrelid",
+          " " +
+              FilterColumns(sql) +
+              " FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid"
+              " JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+              " WHERE p.pubname = $1 AND pr.prrelid = ANY ($2::oid[]) ORDER BY pr.prrelid",
           {publication, OidArray(relids)}));
   std::vector<PublishedRelation> relations;
   for (size_t i = 0; i < rows.rows.size(); ++i) {
@@ -71,6 +78,7 @@ Result<std::vector<PublishedRelation>> LoadPublishedRelations(PgConnection& sql,
 Result<std::vector<std::string>> LoadPublishedSchemaRows(PgConnection& sql,
                                                          const std::string& publication,
                                                          const std::vector<uint32_t>& relids) {
+  if (sql.ServerVersion() < 150000) return std::vector<std::string>();  // no schema publications
   ASSIGN_OR_RETURN(
       PgRows rows,
       sql.ExecParams(

@@ -256,3 +256,15 @@ def test_refuses_partition_maintenance_done_while_stopped(mirror, streams, opera
                 "pg2iceberg cleanup")
     assert flushed_lsn(mirror) == recorded
     assert slot_confirmed_lsn(mirror, slot_of(config)) <= recorded
+
+
+def test_first_start_refuses_an_unlogged_partition(mirror, streams):
+    # Changes to an UNLOGGED table are not written to the WAL, so they are never decoded.
+    create_partitioned(mirror)
+    mirror.sql("CREATE UNLOGGED TABLE public.m_ul PARTITION OF public.m FOR VALUES IN ('ul')")
+    config = capture_config(mirror, [PARTITIONED])
+
+    output = refused_start(streams, config)
+    assert_says(output, "pg2iceberg: error: INVALID_ARGUMENT: ", "partition public.m_ul",
+                "of mirrored table public.m is UNLOGGED", "ALTER TABLE public.m_ul SET LOGGED")
+    assert flushed_lsn(mirror) == 0

@@ -23,6 +23,12 @@ const stage::TableState* Registered(const std::vector<stage::TableState>& tables
   return nullptr;
 }
 
+std::vector<WatchedTable> Watched(const std::vector<uint32_t>& oids, const std::vector<TableName>& names) {
+  std::vector<WatchedTable> watched;
+  for (size_t i = 0; i < names.size(); ++i) watched.push_back({oids[i], names[i]});
+  return watched;
+}
+
 std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names, const std::vector<uint32_t>& oids,
                                                change::Lsn added_lsn) {
   std::vector<stage::TableToRegister> tables;
@@ -62,6 +68,8 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
         target.slot_name + "')) if nothing else uses it, or set source.logical.slot_name to another name");
   }
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
+  ASSIGN_OR_RETURN(CatalogWatch catalog, CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql,
+                                                              coordinator));
   const stage::CaptureState pending{.system_identifier = identity.system_identifier, .database = identity.database,
                                     .slot_name = target.slot_name, .publication_name = target.publication};
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
@@ -69,7 +77,7 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
   RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> state, coordinator.LoadCapture());
   CHECK_MSG(state && !state->slot_pending(), "capture state completed");
-  return PreparedCapture{.state = *state, .tables = std::move(tables)};
+  return PreparedCapture{.state = *state, .tables = std::move(tables), .catalog = std::move(catalog)};
 }
 
 // Tables configured after the first start join at a known LSN: they are added to the
@@ -91,9 +99,20 @@ Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target, co
   return tables;
 }
 
-Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& target, PgConnection& sql,
-                                                        stage::Coordinator& coordinator, Logger& log) {
+// The mirrored tables in configuration order, with the catalog watch: the one recorded when
+// capture began, verified against the catalog now; then, when tables were added to the config,
+// they join (AddTables) and the watch is recorded afresh for every table.
+Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCapture prepared, PgConnection& sql,
+                                         stage::Coordinator& coordinator, Logger& log) {
   ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
+  std::vector<uint32_t> registered_oids;
+  std::vector<TableName> registered_names;
+  for (const stage::TableState& table : registered) {
+    registered_oids.push_back(table.relid);
+    registered_names.push_back({table.schema_name, table.table_name});
+  }
+  ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication, Watched(registered_oids, registered_names),
+                                                        sql, coordinator, log));
   std::vector<TableName> added;
   for (const TableName& name : target.tables) {
     if (Registered(registered, name) == nullptr) added.push_back(name);
@@ -102,9 +121,14 @@ Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& tar
     ASSIGN_OR_RETURN(std::vector<stage::TableState> joined, AddTables(target, added, sql, coordinator, log));
     registered.insert(registered.end(), joined.begin(), joined.end());
   }
-  std::vector<stage::TableState> tables;  // in configuration order
-  for (const TableName& name : target.tables) tables.push_back(*Registered(registered, name));
-  return tables;
+  for (const TableName& name : target.tables) prepared.tables.push_back(*Registered(registered, name));
+  if (!added.empty()) {
+    std::vector<uint32_t> oids;
+    for (const stage::TableState& table : prepared.tables) oids.push_back(table.relid);
+    ASSIGN_OR_RETURN(prepared.catalog,
+                     CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
+  }
+  return prepared;
 }
 
 }  // namespace
@@ -127,8 +151,8 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
     ASSIGN_OR_RETURN(recorded, coordinator.LoadCapture());
     CHECK_MSG(recorded && !recorded->slot_pending(), "capture state completed");
   }
-  PreparedCapture prepared{.state = *recorded};
-  ASSIGN_OR_RETURN(prepared.tables, RegisteredTables(target, sql, coordinator, log));
+  ASSIGN_OR_RETURN(PreparedCapture prepared,
+                   RegisteredTables(target, PreparedCapture{.state = *recorded}, sql, coordinator, log));
   RETURN_IF_ERROR(CheckWhileStreaming(target, prepared, sql, coordinator));
   return prepared;
 }
@@ -153,7 +177,8 @@ Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& p
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, names));
   RETURN_IF_ERROR(CheckTablesUnchanged(prepared.tables, oids, advice));
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, target.publication));
-  return CheckPublished(target.publication, target.tables, published);
+  RETURN_IF_ERROR(CheckPublished(target.publication, target.tables, published));
+  return prepared.catalog ? prepared.catalog->Check(sql) : Status::Ok();
 }
 
 }  // namespace pg2iceberg::capture

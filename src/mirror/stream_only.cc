@@ -87,12 +87,14 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   capture::SlotFeedback feedback(*stream, env.clock, recorded);
   capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random, *coordinator,
                                   prepared.tables, recorded);
-  capture::Streamer streamer({.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
-                             env.clock, env.log,
-                             [&]() -> Status {
-                               RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
-                               return stage::RetirePassedSegments(*coordinator, *warehouse).status();
-                             });
+  capture::Streamer streamer(
+      {.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
+      env.clock, env.log,
+      [&]() -> Status {
+        RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
+        return stage::RetirePassedSegments(*coordinator, *warehouse).status();
+      },
+      [&]() -> Status { return prepared.catalog ? prepared.catalog->Check(*sql) : Status::Ok(); });
   capture::PgTypeResolver types(*sql);
   capture::ChangeAssembler assembler(MirroredTables(prepared.tables), types, buffer, streamer, env.log);
   Status status = streamer.Run(assembler, stop);

@@ -9,6 +9,8 @@
 //   segment_blocks one row per (segment, table) block: the offsets [first_offset,
 //                  first_offset + change_count) of that table's changes and where the block sits.
 //   cursors        how far each consumer (a materializer) has read a table.
+//   watched_catalog fingerprints of the source catalog state capture watches
+//   (capture/catalog_watch.h).
 //
 // Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
 // outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
@@ -182,7 +184,13 @@ class Coordinator {
   // Removes the index rows of segments (in one transaction).
   Status ForgetSegments(const std::vector<int64_t>& segment_ids);
 
-  // Deletes every row of the group (capture, tables, segments, blocks, cursors) in one
+  // The fingerprint recorded under `name` (watched_catalog); nullopt when none is. kDataLoss
+  // when the row fails its checksum.
+  Result<std::optional<std::string>> LoadWatched(const std::string& name);
+  // Records `fingerprint` under `name`, replacing what was recorded before.
+  Status RecordWatched(const std::string& name, const std::string& fingerprint);
+
+  // Deletes every row of the group (capture, tables, segments, blocks, cursors, watched) in one
   // transaction. Returns the object keys of the segments it forgot.
   Result<std::vector<std::string>> DeleteGroup();
 

@@ -84,9 +84,9 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   ASSIGN_OR_RETURN(std::unique_ptr<ReplicationStream> stream,
                    replication->StartReplication(capture::StartReplicationCommand(
                        prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name, config.source.binary)));
-  capture::SlotFeedback feedback(*stream, env.clock, recorded);
+  capture::SlotFeedback feedback(*stream, env.clock, recorded, env.fail_points);
   capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random, *coordinator,
-                                  prepared.tables, recorded);
+                                  prepared.tables, recorded, env.fail_points);
   capture::Streamer streamer(
       {.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
       env.clock, env.log,

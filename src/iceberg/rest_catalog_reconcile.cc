@@ -79,8 +79,7 @@ Result<ReconciledTable> ReconcileTable(Catalog& catalog, const TableState& base,
     const std::string why =
         loaded.ok() ? "the catalog served no metadata" : loaded.status().message();
     return Status::OutcomeUnknown(unknown.message() + "; reloading " + base.ident.ToString() +
-                                  " to reconcile failed: " + why +
-                                  "; the commit's files are kept");
+                                  " to reconcile failed: " + why + "; the commit's files are kept");
   }
   return ClassifyTable(
       base, snapshot,

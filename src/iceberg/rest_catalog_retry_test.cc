@@ -214,8 +214,8 @@ TEST_F(RestCatalogRetryTest, ARefusedResendAfterALostCommitThatLandedIsSuccess) 
   const Fixture t = ExistingTable(kOrders, 6);
   http_.Fail(Status::Unavailable("Operation timed out"));
   http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
-  http_.Answer(409, ErrorBody(409, "CommitFailedException",
-                              "Requirement failed: branch main has changed"));
+  http_.Answer(
+      409, ErrorBody(409, "CommitFailedException", "Requirement failed: branch main has changed"));
   http_.Answer(200, TableBody(t.next, "file:///wh/public/orders/metadata/00002-b.metadata.json"));
   Result<TableState> committed = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_);
   ASSERT_TRUE(committed.ok()) << committed.status().ToString();
@@ -296,7 +296,8 @@ TEST_F(RestCatalogRetryTest, ARefusedCreateResendAfterALostCreateThatLandedIsSuc
   http_.Answer(200, TableBody(empty, ""));  // staged
   http_.Fail(Status::Unavailable("Operation timed out"));
   http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
-  http_.Answer(409, ErrorBody(409, "AlreadyExistsException", "Table already exists: public.orders"));
+  http_.Answer(409,
+               ErrorBody(409, "AlreadyExistsException", "Table already exists: public.orders"));
   http_.Answer(200, TableBody(first, "file:///wh/public/orders/metadata/00000-c.metadata.json"));
   Result<TableState> created =
       catalog->CommitSnapshot({kOrders, empty, ""}, first, snapshot, writer_);
@@ -318,7 +319,8 @@ TEST_F(RestCatalogRetryTest, ALostCreateOfATableSomeoneElseCreatedStaysUnknown) 
   http_.Answer(409, ErrorBody(409, "AlreadyExistsException", "Table already exists"));
   http_.Answer(200, TableBody(theirs, "file:///wh/public/orders/metadata/00000-x.metadata.json"));
   const Status status =
-      catalog->CommitSnapshot({kOrders, empty, ""}, WithSnapshot(empty, snapshot), snapshot, writer_)
+      catalog
+          ->CommitSnapshot({kOrders, empty, ""}, WithSnapshot(empty, snapshot), snapshot, writer_)
           .status();
   EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
   EXPECT_TRUE(http_.Exhausted());

@@ -108,8 +108,9 @@ Result<std::vector<TableState>> RestCatalog::SendTransaction(
     // With every earlier answer known, a refusal is clean: nothing of this commit was applied.
     if (!answer.ok() && !last_unknown && unknown.ok()) return answer.status();
     // After a success the tables are loaded for their new states; they must show the commit.
-    const Status last = answer.ok() ? Status::OutcomeUnknown(what + ": the catalog answered success")
-                                    : answer.status();
+    const Status last = answer.ok()
+                            ? Status::OutcomeUnknown(what + ": the catalog answered success")
+                            : answer.status();
     if (unknown.ok()) unknown = last;
     ASSIGN_OR_RETURN(ReconciledTransaction found, ReconcileTransaction(*this, commits, unknown));
     if (found.outcome == CommitOutcome::kCommitted) return std::move(found.states);

@@ -42,7 +42,7 @@ std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& nam
 // that name can only be left by this group's interrupted first start (the pending row was
 // written before it, by the group's owner), and nothing was captured from it: it is recreated.
 Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, PgConnection& replication,
-                         stage::Coordinator& coordinator, Logger& log) {
+                         stage::Coordinator& coordinator, Logger& log, FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, pending.slot_name));
   if (slot) {
     log.Warn("the first start of group " + coordinator.group() + " was interrupted after creating replication slot " +
@@ -51,6 +51,7 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, 
   }
   ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, pending.slot_name));
   log.Info("created replication slot " + pending.slot_name + " at " + change::FormatLsn(consistent_point));
+  RETURN_IF_ERROR(fail_points.Hit(failpoint::kAfterSlotCreate));
   return coordinator.CompleteCapture(consistent_point);
 }
 
@@ -58,7 +59,8 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, 
 // slot, then its consistent point. A crash anywhere leaves either nothing or a pending row,
 // from which the next start goes on (docs/capture.md, "First start").
 Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                 stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log) {
+                                 stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log,
+                                 FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids(target, sql));
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, target.slot_name));
   if (slot) {
@@ -74,7 +76,7 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
                                     .slot_name = target.slot_name, .publication_name = target.publication};
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
                    coordinator.BeginCapture(pending, ToRegister(target.tables, oids, 0)));
-  RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log));
+  RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log, fail_points));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> state, coordinator.LoadCapture());
   CHECK_MSG(state && !state->slot_pending(), "capture state completed");
   return PreparedCapture{.state = *state, .tables = std::move(tables), .catalog = std::move(catalog)};
@@ -134,11 +136,12 @@ Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCa
 }  // namespace
 
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log) {
+                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log,
+                                       FailPoints& fail_points) {
   CHECK_MSG(lock.group() == coordinator.group(), "the lock of another group");
   ASSIGN_OR_RETURN(SystemIdentity identity, IdentifySystem(replication));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> recorded, coordinator.LoadCapture());
-  if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log);
+  if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log, fail_points);
   const std::string advice = RebuildAdvice(coordinator.schema(), coordinator.group());
   RETURN_IF_ERROR(CheckSameCluster(*recorded, identity, advice));
   if (recorded->slot_name != target.slot_name) {
@@ -147,7 +150,7 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
                                    "\"; restore the setting, or use another state.group");
   }
   if (recorded->slot_pending()) {
-    RETURN_IF_ERROR(CreatePendingSlot(*recorded, sql, replication, coordinator, log));
+    RETURN_IF_ERROR(CreatePendingSlot(*recorded, sql, replication, coordinator, log, fail_points));
     ASSIGN_OR_RETURN(recorded, coordinator.LoadCapture());
     CHECK_MSG(recorded && !recorded->slot_pending(), "capture state completed");
   }

@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "capture/catalog_watch.h"
 #include "capture/replication_setup.h"
+#include "env/fail_points.h"
 #include "env/object_store.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
@@ -38,7 +39,8 @@ struct PreparedCapture {
 // normal connection to the source database, `replication` a replication one; `lock` proves
 // this process owns the group.
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log);
+                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log,
+                                       FailPoints& fail_points);
 
 // The newest indexed segment exists and passes every checksum: the staging log was not damaged
 // where a restart resumes it.

@@ -26,7 +26,11 @@ inline constexpr std::string_view kAfterIndexCommit = "after-index-commit";
 // A standby status update acknowledging a recorded flushed_lsn was handed to the server.
 inline constexpr std::string_view kAfterSlotAck = "after-slot-ack";
 
-inline constexpr std::string_view kAll[] = {kAfterSegmentUpload, kAfterIndexCommit, kAfterSlotAck};
+// The first start created the replication slot and has not yet recorded its consistent point:
+// a crash here leaves a pending capture row and a slot, which the next start recreates.
+inline constexpr std::string_view kAfterSlotCreate = "after-slot-create";
+
+inline constexpr std::string_view kAll[] = {kAfterSegmentUpload, kAfterIndexCommit, kAfterSlotAck, kAfterSlotCreate};
 
 }  // namespace failpoint
 

@@ -65,7 +65,7 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
   const capture::CaptureTarget target = TargetOf(config);
   ASSIGN_OR_RETURN(capture::PreparedCapture prepared,
-                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log));
+                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log, env.fail_points));
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
   RETURN_IF_ERROR(capture::CheckNewestSegment(*coordinator, *warehouse));
   ASSIGN_OR_RETURN(stage::StagingLogCheck checked, stage::CheckAndTidyStagingLog(*coordinator, *warehouse,

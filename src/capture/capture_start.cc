@@ -113,6 +113,10 @@ Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCa
     registered_oids.push_back(table.relid);
     registered_names.push_back({table.schema_name, table.table_name});
   }
+  // A recreated table is named as such before the watch reports what its recreation did to the
+  // publication.
+  ASSIGN_OR_RETURN(std::vector<uint32_t> oids_now, TableOids(sql, registered_names));
+  RETURN_IF_ERROR(CheckTablesUnchanged(registered, oids_now, RebuildAdvice(coordinator.schema(), coordinator.group())));
   ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication, Watched(registered_oids, registered_names),
                                                         sql, coordinator, log));
   std::vector<TableName> added;

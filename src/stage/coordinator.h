@@ -9,6 +9,8 @@
 //   segment_blocks one row per (segment, table) block: the offsets [first_offset,
 //                  first_offset + change_count) of that table's changes and where the block sits.
 //   cursors        how far each consumer (a materializer) has read a table.
+//   types          one row per (group, non-built-in type OID) capture has resolved: the built-in
+//                  type its values decode as, recorded when first seen (coordinator_types.cc).
 //
 // Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
 // outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
@@ -32,7 +34,7 @@
 namespace pg2iceberg::stage {
 
 // The schema version this build writes. Migrations bring older schemas up to it.
-inline constexpr int kCoordinatorSchemaVersion = 1;
+inline constexpr int kCoordinatorSchemaVersion = 2;
 
 // Creates or upgrades the coordinator schema `schema` to kCoordinatorSchemaVersion, idempotently
 // and safely when several processes run it at once. Returns the version found before migrating
@@ -46,6 +48,16 @@ struct CaptureState {
   std::string publication_name;
   change::Lsn slot_created_lsn = 0;  // the slot's consistent point when pg2iceberg created it
   change::Lsn flushed_lsn = 0;
+};
+
+// How capture decodes one non-built-in column type (an enum, a domain, citext, an array of them):
+// the built-in type and modifier, as resolved from pg_type when the type was first seen.
+struct RecordedType {
+  uint32_t type_oid = 0;       // the declared type's pg_type.oid
+  uint32_t resolved_oid = 0;   // the built-in type its values decode as
+  int32_t type_modifier = -1;  // the declared type's own modifier (a domain's), -1 for none
+  std::string declared_name;   // "schema.name" of the declared type when it was recorded
+  bool operator==(const RecordedType&) const = default;
 };
 
 struct TableState {
@@ -156,7 +168,15 @@ class Coordinator {
   // Removes the index rows of segments (in one transaction).
   Status ForgetSegments(const std::vector<int64_t>& segment_ids);
 
-  // Deletes every row of the group (capture, tables, segments, blocks, cursors) in one
+  // The group's recorded type resolutions (see RecordedType), verified; kDataLoss naming a row
+  // that fails its checksum. Implemented in coordinator_types.cc.
+  Result<std::vector<RecordedType>> LoadTypes();
+  // Records `type` unless the group has its OID already, and returns the recorded row: the first
+  // recording wins, whoever made it (a row is never replaced). Commits before it returns, so a
+  // change decoded with the returned resolution is never staged without its record.
+  Result<RecordedType> RecordType(const RecordedType& type);
+
+  // Deletes every row of the group (capture, tables, segments, blocks, cursors, types) in one
   // transaction. Returns the object keys of the segments it forgot.
   Result<std::vector<std::string>> DeleteGroup();
 

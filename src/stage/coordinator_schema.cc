@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "stage/coordinator.h"
+#include "stage/coordinator_types.h"
 
 namespace pg2iceberg::stage {
 namespace {
@@ -62,6 +63,8 @@ CREATE TABLE {s}.cursors (
   checksum     bigint NOT NULL,
   PRIMARY KEY (table_id, consumer));
 )sql",
+      // 1 → 2: capture's recorded type resolutions (coordinator_types.cc).
+      TypesTableMigration(),
   };
   return kMigrations;
 }
@@ -117,7 +120,7 @@ Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
 }  // namespace
 
 Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema) {
-  static_assert(kCoordinatorSchemaVersion == 1, "append a migration when the version grows");
+  static_assert(kCoordinatorSchemaVersion == 2, "append a migration when the version grows");
   const std::string q = QuoteIdentifier(schema);
   RETURN_IF_ERROR(connection.Exec("BEGIN").status());
   // Serializes concurrent migrations of the same schema (released at COMMIT or ROLLBACK).

@@ -95,8 +95,11 @@ class CoordinatorTest : public ::testing::Test {
 TEST_F(CoordinatorTest, MigrationIsIdempotentAndRecordsTheVersion) {
   EXPECT_EQ(MigrateCoordinator(*pg_, schema_).value(), 0);
   EXPECT_EQ(MigrateCoordinator(*pg_, schema_).value(), kCoordinatorSchemaVersion);
-  EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0), "1");
-  EXPECT_EQ(Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0), "6");
+  EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0),
+            std::to_string(kCoordinatorSchemaVersion));
+  EXPECT_EQ(
+      Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0),
+      "7");
 }
 
 TEST_F(CoordinatorTest, ANewerSchemaIsRefused) {
@@ -118,7 +121,8 @@ TEST_F(CoordinatorTest, ConcurrentMigrationsAllSucceed) {
   }
   for (auto& thread : threads) thread.join();
   for (const Status& status : results) EXPECT_TRUE(status.ok()) << status.ToString();
-  EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0), "1");
+  EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0),
+            std::to_string(kCoordinatorSchemaVersion));
 }
 
 TEST_F(CoordinatorTest, CaptureStateRoundTripsAndIsCreatedOnce) {

@@ -14,7 +14,7 @@ apt_packages=(
   libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 python3-venv clang-format
-  openjdk-17-jre-headless maven ccache
+  openjdk-17-jre-headless maven ccache locales
 )
 
 missing=()
@@ -28,6 +28,18 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Locales whose money has other than two fraction digits (ja_JP: 0, ar_KW: 3): the tests run
+# money through a source database with such an lc_monetary. Postgres takes any locale the
+# system has, without a restart.
+for locale in ja_JP ar_KW; do
+  if ! locale -a | grep -qx "$locale.utf8"; then
+    echo "install: locale $locale.UTF-8"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd localedef -i "$locale" -f UTF-8 "$locale.UTF-8"
+  fi
+done
 
 venv="$root/.venv"
 requirements="$root/tests/requirements.txt"

@@ -23,6 +23,34 @@ const stage::TableState* Registered(const std::vector<stage::TableState>& tables
   return nullptr;
 }
 
+std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names, const std::vector<uint32_t>& oids,
+                                               change::Lsn added_lsn) {
+  std::vector<stage::TableToRegister> tables;
+  for (size_t i = 0; i < names.size(); ++i) {
+    tables.push_back({names[i].schema_name, names[i].table_name, oids[i], added_lsn});
+  }
+  return tables;
+}
+
+// Creates the slot of a pending capture state and records its consistent point. A slot of
+// that name can only be left by this group's interrupted first start (the pending row was
+// written before it, by the group's owner), and nothing was captured from it: it is recreated.
+Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, PgConnection& replication,
+                         stage::Coordinator& coordinator, Logger& log) {
+  ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, pending.slot_name));
+  if (slot) {
+    log.Warn("the first start of group " + coordinator.group() + " was interrupted after creating replication slot " +
+             pending.slot_name + "; nothing was captured from it, so it is dropped and created again");
+    RETURN_IF_ERROR(DropSlot(sql, pending.slot_name));
+  }
+  ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, pending.slot_name));
+  log.Info("created replication slot " + pending.slot_name + " at " + change::FormatLsn(consistent_point));
+  return coordinator.CompleteCapture(consistent_point);
+}
+
+// The first start: the group's tables and a pending capture row in one transaction, then the
+// slot, then its consistent point. A crash anywhere leaves either nothing or a pending row,
+// from which the next start goes on (docs/capture.md, "First start").
 Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
                                  stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids(target, sql));
@@ -30,53 +58,60 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
   if (slot) {
     return Status::InvalidArgument(
         "replication slot \"" + target.slot_name + "\" already exists, but coordinator group \"" +
-        coordinator.group() + "\" has no state: it is not pg2iceberg's, or a first start was interrupted. Drop it "
-        "(SELECT pg_drop_replication_slot('" + target.slot_name + "')) if nothing else uses it, or set "
-        "source.logical.slot_name to another name");
+        coordinator.group() + "\" has no state: it is not this group's. Drop it (SELECT pg_drop_replication_slot('" +
+        target.slot_name + "')) if nothing else uses it, or set source.logical.slot_name to another name");
   }
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
-  ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, target.slot_name));
-  log.Info("created replication slot " + target.slot_name + " at " + change::FormatLsn(consistent_point));
-  stage::CaptureState state{.system_identifier = identity.system_identifier, .database = identity.database,
-                            .slot_name = target.slot_name, .publication_name = target.publication,
-                            .slot_created_lsn = consistent_point, .flushed_lsn = consistent_point};
-  PreparedCapture prepared{.state = state};
-  for (size_t i = 0; i < target.tables.size(); ++i) {
-    ASSIGN_OR_RETURN(stage::TableState table, coordinator.RegisterTable(target.tables[i].schema_name,
-                                                                        target.tables[i].table_name, oids[i]));
-    prepared.tables.push_back(table);
-  }
-  RETURN_IF_ERROR(coordinator.CreateCapture(state));
-  return prepared;
+  const stage::CaptureState pending{.system_identifier = identity.system_identifier, .database = identity.database,
+                                    .slot_name = target.slot_name, .publication_name = target.publication};
+  ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
+                   coordinator.BeginCapture(pending, ToRegister(target.tables, oids, 0)));
+  RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log));
+  ASSIGN_OR_RETURN(std::optional<stage::CaptureState> state, coordinator.LoadCapture());
+  CHECK_MSG(state && !state->slot_pending(), "capture state completed");
+  return PreparedCapture{.state = *state, .tables = std::move(tables)};
 }
 
-// Tables configured after the first run can join only while nothing has been streamed yet.
-Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& target, PgConnection& sql,
-                                                        stage::Coordinator& coordinator,
-                                                        const stage::CaptureState& state) {
-  ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
-  std::vector<stage::TableState> tables;
-  for (const TableName& name : target.tables) {
-    if (const stage::TableState* table = Registered(registered, name)) {
-      tables.push_back(*table);
-      continue;
-    }
-    if (state.flushed_lsn != state.slot_created_lsn) {
-      return Status::InvalidArgument("table " + name.QualifiedName() + " was added to the config after capture "
-                                     "started; adding a table to a running mirror is not supported yet. Remove it, "
-                                     "or rebuild the mirror with `pg2iceberg cleanup`");
-    }
-    ASSIGN_OR_RETURN(std::vector<uint32_t> oid, ConfiguredOids({.tables = {name}}, sql));
-    ASSIGN_OR_RETURN(stage::TableState added, coordinator.RegisterTable(name.schema_name, name.table_name, oid[0]));
-    tables.push_back(added);
+// Tables configured after the first start join at a known LSN: they are added to the
+// publication first, and every change committed after the LSN read then is published, decoded
+// and staged. Their initial copy must be taken at or after that LSN (docs/capture.md).
+Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target, const std::vector<TableName>& added,
+                                                 PgConnection& sql, stage::Coordinator& coordinator, Logger& log) {
+  ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids({.tables = added}, sql));
+  RETURN_IF_ERROR(EnsurePublication(sql, target.publication, added));
+  ASSIGN_OR_RETURN(PgRows position, sql.Exec("SELECT pg_current_wal_insert_lsn()::text"));
+  if (position.rows.size() != 1 || !position.rows[0][0]) return Status::Internal("pg_current_wal_insert_lsn: no row");
+  ASSIGN_OR_RETURN(change::Lsn added_lsn, change::ParseLsn(*position.rows[0][0]));
+  ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
+                   coordinator.RegisterTables(ToRegister(added, oids, added_lsn)));
+  for (const stage::TableState& table : tables) {
+    log.Info("table " + table.QualifiedName() + " joins the mirror: its changes are captured from " +
+             change::FormatLsn(added_lsn) + " on; copy it at or after that position");
   }
+  return tables;
+}
+
+Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& target, PgConnection& sql,
+                                                        stage::Coordinator& coordinator, Logger& log) {
+  ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
+  std::vector<TableName> added;
+  for (const TableName& name : target.tables) {
+    if (Registered(registered, name) == nullptr) added.push_back(name);
+  }
+  if (!added.empty()) {
+    ASSIGN_OR_RETURN(std::vector<stage::TableState> joined, AddTables(target, added, sql, coordinator, log));
+    registered.insert(registered.end(), joined.begin(), joined.end());
+  }
+  std::vector<stage::TableState> tables;  // in configuration order
+  for (const TableName& name : target.tables) tables.push_back(*Registered(registered, name));
   return tables;
 }
 
 }  // namespace
 
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, Logger& log) {
+                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log) {
+  CHECK_MSG(lock.group() == coordinator.group(), "the lock of another group");
   ASSIGN_OR_RETURN(SystemIdentity identity, IdentifySystem(replication));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> recorded, coordinator.LoadCapture());
   if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log);
@@ -87,8 +122,13 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
                                    coordinator.group() + "\" streams from slot \"" + recorded->slot_name +
                                    "\"; restore the setting, or use another state.group");
   }
+  if (recorded->slot_pending()) {
+    RETURN_IF_ERROR(CreatePendingSlot(*recorded, sql, replication, coordinator, log));
+    ASSIGN_OR_RETURN(recorded, coordinator.LoadCapture());
+    CHECK_MSG(recorded && !recorded->slot_pending(), "capture state completed");
+  }
   PreparedCapture prepared{.state = *recorded};
-  ASSIGN_OR_RETURN(prepared.tables, RegisteredTables(target, sql, coordinator, *recorded));
+  ASSIGN_OR_RETURN(prepared.tables, RegisteredTables(target, sql, coordinator, log));
   RETURN_IF_ERROR(CheckWhileStreaming(target, prepared, sql, coordinator));
   return prepared;
 }

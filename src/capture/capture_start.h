@@ -11,6 +11,7 @@
 #include "capture/replication_setup.h"
 #include "env/object_store.h"
 #include "stage/coordinator.h"
+#include "stage/group_lock.h"
 
 namespace pg2iceberg::capture {
 
@@ -25,11 +26,13 @@ struct PreparedCapture {
   std::vector<stage::TableState> tables;  // registered, in configuration order
 };
 
-// First run: creates the publication and the slot and records them with the tables. Later
-// runs: verifies cluster, slot, tables and publication (kDataLoss naming the cause and the way
-// out). `sql` is a normal connection to the source database, `replication` a replication one.
+// First run: creates the publication and the slot and records them with the tables (a first
+// run a crash interrupted is completed). Later runs: verifies cluster, slot, tables and
+// publication (kDataLoss naming the cause and the way out), and lets tables configured since
+// join at a recorded LSN (stage::TableState::added_lsn). `sql` is a normal connection to the
+// source database, `replication` a replication one; `lock` proves this process owns the group.
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, Logger& log);
+                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log);
 
 // The newest indexed segment exists and passes every checksum: the staging log was not damaged
 // where a restart resumes it.

@@ -1,4 +1,4 @@
-// RecordedTypeResolver against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; skipped when unset):
+// RecordedTypeResolver against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; fails when unset):
 // the source catalog and the coordinator share the server; each test has its own schemas.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -18,7 +18,8 @@ class RecordedTypesTest : public ::testing::Test {
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
     if (conninfo == nullptr || *conninfo == '\0')
-      GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its "
+                "server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
     PgConnectParams params;
     params.conninfo = conninfo;
     auto connection = connector_.Connect(params);

@@ -5,6 +5,7 @@
 
 #include "pg/array_values.h"
 #include "pg/pg_types.h"
+#include "pg/text_of_binary.h"
 
 namespace pg2iceberg::capture {
 namespace {
@@ -63,6 +64,11 @@ Result<TypeRow> LookUp(PgConnection& sql, uint32_t type_oid) {
   return out;
 }
 
+bool IsMoney(uint32_t type_oid) {
+  constexpr auto kMoney = static_cast<uint32_t>(pg::TypeOid::kMoney);
+  return type_oid == kMoney || pg::ArrayElementTypeOid(type_oid) == kMoney;
+}
+
 std::string KindName(const TypeRow& row) {
   if (row.category == 'A') return "an array type";
   switch (row.kind) {
@@ -96,10 +102,12 @@ ResolvedType ForColumn(ResolvedType declared, int32_t column_modifier) {
 }
 
 Result<ResolvedType> PgTypeResolver::Resolve(uint32_t type_oid, int32_t type_modifier) {
-  if (type_oid < kFirstGenbkiObjectId)
-    return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
-  ASSIGN_OR_RETURN(ResolvedType declared, ResolveDeclared(type_oid));
-  return ForColumn(std::move(declared), type_modifier);
+  ResolvedType out{.type_oid = type_oid, .type_modifier = type_modifier};
+  if (type_oid >= kFirstGenbkiObjectId) {
+    ASSIGN_OR_RETURN(ResolvedType declared, ResolveDeclared(type_oid));
+    out = ForColumn(std::move(declared), type_modifier);
+  }
+  return WithMoneyScale(std::move(out));
 }
 
 Result<ResolvedType> PgTypeResolver::ResolveDeclared(uint32_t type_oid) {
@@ -109,6 +117,28 @@ Result<ResolvedType> PgTypeResolver::ResolveDeclared(uint32_t type_oid) {
     cached = cache_.emplace(type_oid, std::move(resolved)).first;
   }
   return cached->second;
+}
+
+Result<ResolvedType> PgTypeResolver::WithMoneyScale(ResolvedType resolved) {
+  if (IsMoney(resolved.type_oid)) {
+    ASSIGN_OR_RETURN(resolved.type_modifier, MoneyFractionDigits());
+  }
+  return resolved;
+}
+
+// Money values are counts of the currency's smallest unit; casting to numeric divides by the
+// session's lc_monetary fraction digits, so the scale of the result is that number.
+Result<int> PgTypeResolver::MoneyFractionDigits() {
+  if (money_fraction_digits_.has_value()) return *money_fraction_digits_;
+  ASSIGN_OR_RETURN(PgRows rows,
+                   sql_.Exec("SELECT pg_catalog.scale('0'::pg_catalog.money::pg_catalog.numeric)"));
+  int digits = -1;
+  if (rows.rows.size() != 1 || rows.rows[0].size() != 1 || !ParseNumber(rows.rows[0][0], &digits) ||
+      digits < 0 || digits > pg::kMoneyFractionDigitsMax) {
+    return Status::Internal("unexpected answer to the query of money's fraction digits");
+  }
+  money_fraction_digits_ = digits;
+  return digits;
 }
 
 // An array of an enum, a domain or citext: the built-in array of what its element resolves to.
@@ -163,9 +193,10 @@ std::string OidArray(const std::vector<uint32_t>& oids) {
   return out + "}";
 }
 
-// Whether two resolutions decode a value alike (a renamed type does).
+// Whether two resolutions decode a value alike (a renamed type does). Money's modifier is the
+// session's fraction digits, set anew at every Resolve, so it is no property of the type.
 bool SameDecoding(const ResolvedType& a, const ResolvedType& b) {
-  return a.type_oid == b.type_oid && a.type_modifier == b.type_modifier;
+  return a.type_oid == b.type_oid && (a.type_modifier == b.type_modifier || IsMoney(a.type_oid));
 }
 
 std::string Describe(const ResolvedType& type) {
@@ -197,15 +228,16 @@ Result<std::unique_ptr<RecordedTypeResolver>> RecordedTypeResolver::Load(
 }
 
 Result<ResolvedType> RecordedTypeResolver::Resolve(uint32_t type_oid, int32_t type_modifier) {
-  if (type_oid < kFirstGenbkiObjectId)
-    return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
+  if (type_oid < kFirstGenbkiObjectId) return catalog_.Resolve(type_oid, type_modifier);
   auto recorded = recorded_.find(type_oid);
-  if (recorded != recorded_.end()) return ForColumn(recorded->second, type_modifier);
+  if (recorded != recorded_.end()) {
+    return catalog_.WithMoneyScale(ForColumn(recorded->second, type_modifier));
+  }
   Result<ResolvedType> today = catalog_.ResolveDeclared(type_oid);
   if (today.status().code() == StatusCode::kNotFound) return NeverRecorded(type_oid);
   RETURN_IF_ERROR(today.status());
   ASSIGN_OR_RETURN(ResolvedType declared, Record(type_oid, *today));
-  return ForColumn(std::move(declared), type_modifier);
+  return catalog_.WithMoneyScale(ForColumn(std::move(declared), type_modifier));
 }
 
 Result<ResolvedType> RecordedTypeResolver::Record(uint32_t type_oid, const ResolvedType& resolved) {

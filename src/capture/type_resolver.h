@@ -11,6 +11,12 @@
 //                                   when the column has none of its own;
 //   any other non-built-in type   → kInvalidArgument naming the type.
 //
+// money and money[] (also as a domain's base type) resolve to themselves with, as type
+// modifier, the number of fraction digits the source's lc_monetary gives money in a session of
+// this connection's user and database (money has no modifier of its own; its values are counts
+// of the smallest currency unit, pg/text_of_binary.h), so the decoders and the staged schema
+// know how the amounts were scaled.
+//
 // Capture resolves through RecordedTypeResolver (below): the resolution recorded when a type was
 // first seen wins over today's pg_type (docs/capture.md, "Column types").
 #pragma once
@@ -18,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,13 +67,18 @@ class PgTypeResolver final : public TypeResolver {
   // kNotFound when pg_type has no such type (it was dropped); kInvalidArgument when capture
   // cannot decode it.
   Result<ResolvedType> ResolveDeclared(uint32_t type_oid);
+  // `resolved` with money's (and money[]'s) modifier set to this session's fraction digits.
+  Result<ResolvedType> WithMoneyScale(ResolvedType resolved);
 
  private:
   Result<ResolvedType> LookUpDeclared(uint32_t type_oid);
   Result<ResolvedType> ResolveArray(uint32_t element_oid, const ResolvedType& declared);
+  // lc_monetary's fraction digits in `sql_`'s session, asked once.
+  Result<int> MoneyFractionDigits();
 
   PgConnection& sql_;
   std::map<uint32_t, ResolvedType> cache_;  // by declared type OID
+  std::optional<int> money_fraction_digits_;
 };
 
 // Resolves from the state recorded when a type was first seen, not from today's catalog: a

@@ -22,7 +22,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
        {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
       {"tables[].iceberg", {"partition", "wide_numeric", "format_version"}},
       {"source", {"mode", "postgres", "logical", "query"}},
-      {"source.postgres", {"host", "port", "database", "user", "password", "sslmode"}},
+      {"source.postgres", {"host", "port", "database", "user", "password", "sslmode", "lock_timeout"}},
       {"source.logical",
        {"publication_name", "slot_name", "standby_interval", "binary", "transaction_buffer_bytes", "spill_dir"}},
       {"source.query", {"poll_interval"}},
@@ -224,6 +224,7 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
   RETURN_IF_ERROR(reader.String(pg, path, "user", &p.user));
   RETURN_IF_ERROR(reader.String(pg, path, "password", &p.password));
   RETURN_IF_ERROR(reader.String(pg, path, "sslmode", &p.sslmode));
+  RETURN_IF_ERROR(reader.Duration(pg, path, "lock_timeout", &p.lock_timeout_ms));
   for (auto [key, value] : {std::pair{"host", &p.host}, {"database", &p.database}, {"user", &p.user}}) {
     if (value->empty()) return Status::InvalidArgument(path + "." + key + ": required");
   }

@@ -74,6 +74,24 @@ TEST(ConfigYamlTest, CatalogRetryDeadlineIsADuration) {
   EXPECT_NE(config.status().message().find("sink.catalog_retry_deadline"), std::string::npos);
 }
 
+TEST(ConfigYamlTest, SnapshotLockTimeoutIsADuration) {
+  Result<Config> config = Parse(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->source.postgres.lock_timeout_ms, 60000);
+  std::string text(kMinimal);
+  const std::string after_password = "    password: secret\n";
+  text.insert(text.find(after_password) + after_password.size(), "    lock_timeout: 5s\n");
+  std::vector<std::string> warnings;
+  config = Parse(text, &warnings);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->source.postgres.lock_timeout_ms, 5000);
+  EXPECT_TRUE(warnings.empty());
+  text.replace(text.find("5s"), 2, "0s");
+  config = Parse(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("source.postgres.lock_timeout"), std::string::npos);
+}
+
 TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {
   std::string text = std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";
   Result<Config> config = Parse(text);

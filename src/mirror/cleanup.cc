@@ -5,6 +5,7 @@
 #include "mirror/stream_only.h"
 #include "mirror/warehouse.h"
 #include "stage/coordinator.h"
+#include "stage/group_lock.h"
 
 namespace pg2iceberg {
 namespace {
@@ -28,12 +29,6 @@ Status DeleteStagingLog(const Config& config, Env& env) {
 
 Status RunCleanup(const Config& config, Env& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
-  RETURN_IF_ERROR(capture::DropSlot(*sql, config.source.slot_name));
-  env.log.Info("dropped replication slot " + config.source.slot_name + " (if it existed)");
-  RETURN_IF_ERROR(sql->Exec("DROP PUBLICATION IF EXISTS " + QuoteIdentifier(config.source.publication_name))
-                      .status()
-                      .WithContext("dropping publication " + config.source.publication_name));
-  env.log.Info("dropped publication " + config.source.publication_name + " (if it existed)");
   std::unique_ptr<PgConnection> state_connection;
   if (!config.state.postgres_url.empty()) {
     Result<std::unique_ptr<PgConnection>> connected =
@@ -42,6 +37,17 @@ Status RunCleanup(const Config& config, Env& env) {
     state_connection = std::move(*connected);
   }
   PgConnection& state = state_connection ? *state_connection : *sql;
+  // A running capture of the group must be stopped first: cleaning up under it would leave it
+  // writing into a log nobody indexes.
+  ASSIGN_OR_RETURN(stage::GroupLock lock,
+                   stage::GroupLock::Acquire(state, config.state.coordinator_schema, config.state.group,
+                                             {.wait_ms = 5'000}, env.clock, env.log));
+  RETURN_IF_ERROR(capture::DropSlot(*sql, config.source.slot_name));
+  env.log.Info("dropped replication slot " + config.source.slot_name + " (if it existed)");
+  RETURN_IF_ERROR(sql->Exec("DROP PUBLICATION IF EXISTS " + QuoteIdentifier(config.source.publication_name))
+                      .status()
+                      .WithContext("dropping publication " + config.source.publication_name));
+  env.log.Info("dropped publication " + config.source.publication_name + " (if it existed)");
   ASSIGN_OR_RETURN(bool exists, SchemaExists(state, config.state.coordinator_schema));
   if (exists) {
     ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,

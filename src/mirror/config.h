@@ -35,6 +35,9 @@ struct PostgresConfig {
   std::string user;
   std::string password;
   std::string sslmode = "prefer";
+  // source.postgres.lock_timeout: how long the snapshot waits for each table's ACCESS SHARE
+  // lock (mirror/snapshot_source.h) before it stops, naming the session in the way.
+  int64_t lock_timeout_ms = 60'000;
 };
 
 struct SourceConfig {

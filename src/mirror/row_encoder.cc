@@ -190,8 +190,10 @@ Status RowEncoder::DecodeValue(size_t column, ByteSpan value, DecodedRow& row) c
   if (columns_[column].iceberg_type.is_list()) return DecodeList(column, value, row);
   // The types mapped to the text capture stages for them (type_mapping.cc).
   CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)), "column type was not mapped");
-  ASSIGN_OR_RETURN(const change::Value text,
-                   pg::DecodeMappedValue(static_cast<uint32_t>(columns_[column].oid), value, /*binary=*/true));
+  ASSIGN_OR_RETURN(
+      const change::Value text,
+      pg::DecodeMappedValue(static_cast<uint32_t>(columns_[column].oid),
+                            columns_[column].pg.type_modifier, value, /*binary=*/true));
   row.AddBytes(AsBytes(text.bytes));
   return Status::Ok();
 }

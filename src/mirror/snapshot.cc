@@ -11,6 +11,7 @@
 #include "mirror/catalog_factory.h"
 #include "mirror/data_file_sink.h"
 #include "mirror/row_encoder.h"
+#include "mirror/snapshot_source.h"
 #include "mirror/source_connection.h"
 #include "mirror/table_plan.h"
 #include "mirror/table_stores.h"
@@ -62,7 +63,10 @@ Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, Objec
   RowEncoder encoder(plan.source.QualifiedName(), plan.columns);
   pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
   auto on_row = [&](pg::CopyBinaryParser::Fields fields) { return sink_files.Append(fields, encoder); };
-  Status status = source.CopyOut(CopyStatement(plan), [&](ByteSpan chunk) { return parser.Feed(chunk, on_row); });
+  Status status =
+      ExplainCopyRefusal(source.CopyOut(CopyStatement(plan),
+                                        [&](ByteSpan chunk) { return parser.Feed(chunk, on_row); }),
+                         plan);
   if (status.ok()) status = parser.Finish();
   Result<std::vector<iceberg::DataFile>> files =
       status.ok() ? sink_files.Finish() : Result<std::vector<iceberg::DataFile>>(status);
@@ -201,7 +205,12 @@ Status RunSnapshot(const Config& config, Env& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
   ASSIGN_OR_RETURN(change::Lsn source_lsn, BeginAtConsistentPoint(config.source.postgres, *source, env));
+  // Locks first (TRUNCATE and rewrites are not MVCC-safe), then proof that the locked tables
+  // are the ones the snapshot sees, unfiltered by row security (snapshot_source.h).
+  RETURN_IF_ERROR(
+      LockSnapshotTables(*source, config.tables, config.source.postgres.lock_timeout_ms));
   ASSIGN_OR_RETURN(std::vector<TablePlan> plans, PlanTables(config, *source));
+  RETURN_IF_ERROR(CheckSnapshotTables(*source, plans));
   ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
   iceberg::Catalog& catalog = *opened.catalog;
   for (TablePlan& plan : plans) RETURN_IF_ERROR(ResolveIcebergTable(plan, catalog, stores, env));

@@ -4,11 +4,18 @@ namespace pg2iceberg {
 namespace {
 
 // Text values arrive in exactly the forms pg/text_values.h parses (and money in the form
-// pg/mapped_values.h expects: lc_monetary C prints two fractional digits).
+// pg/mapped_values.h expects: lc_monetary C prints the units with two digits after the point;
+// the source's own fraction digits come from a SQL session, capture/type_resolver.h).
 constexpr std::string_view kReplicationSessionSettings =
     "SET client_encoding = 'UTF8'; SET datestyle = 'ISO, YMD'; SET timezone = 'UTC';"
     " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET intervalstyle = 'postgres';"
     " SET lc_monetary = 'C'";
+
+// row_security = off: a query that row-level security policies would filter fails instead
+// (SQLSTATE 42501), so the snapshot never copies a filtered subset of a table while capture,
+// which row security does not apply to, receives every row.
+constexpr std::string_view kSessionSettings =
+    "SET client_encoding TO 'UTF8'; SET row_security = off";
 
 }  // namespace
 
@@ -28,7 +35,7 @@ Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config
                       config.database;
   Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(SourceConnectParams(config));
   if (!connection.ok()) return connection.status().WithContext(where);
-  Result<PgRows> set = (*connection)->Exec("SET client_encoding TO 'UTF8'");
+  Result<PgRows> set = (*connection)->Exec(kSessionSettings);
   if (!set.ok()) return set.status().WithContext(where);
   return connection;
 }

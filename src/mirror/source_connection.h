@@ -12,7 +12,10 @@ namespace pg2iceberg {
 
 PgConnectParams SourceConnectParams(const PostgresConfig& config);
 
-// Connects to the source and pins the session settings pg2iceberg relies on (UTF-8 text).
+// Connects to the source and pins the session settings pg2iceberg relies on: UTF-8 text, and
+// row_security = off (a read that row-level security would filter fails with SQLSTATE 42501
+// instead of returning a subset). lc_monetary is left as the source's users see it: money's
+// fraction digits are read in this session (capture/type_resolver.h).
 // Errors carry "source postgres host:port/database" as context.
 Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config, Env& env);
 

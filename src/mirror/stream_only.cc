@@ -9,6 +9,7 @@
 #include "mirror/source_connection.h"
 #include "mirror/warehouse.h"
 #include "stage/coordinator.h"
+#include "stage/group_lock.h"
 #include "stage/staging_janitor.h"
 
 namespace pg2iceberg {
@@ -61,15 +62,24 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, "pg2iceberg-capture", env));
   RETURN_IF_ERROR(capture::CheckServerVersion(replication->ServerVersion()));
+  // Ownership first: nothing of the group's (slot, state, staging log, spill directory) is
+  // touched, not even cleaned up, before this process holds it.
+  ASSIGN_OR_RETURN(stage::GroupLock lock,
+                   stage::GroupLock::Acquire(*state_connection, config.state.coordinator_schema, config.state.group,
+                                             {}, env.clock, env.log));
   ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
   const capture::CaptureTarget target = TargetOf(config);
   ASSIGN_OR_RETURN(capture::PreparedCapture prepared,
-                   capture::PrepareCapture(target, *sql, *replication, *coordinator, env.log));
+                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log));
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
   RETURN_IF_ERROR(capture::CheckNewestSegment(*coordinator, *warehouse));
-  ASSIGN_OR_RETURN(int orphans, stage::RemoveUnindexedSegments(*coordinator, *warehouse, StagingPrefix(config.state.group)));
-  if (orphans > 0) env.log.Info("deleted " + std::to_string(orphans) + " unindexed staging segment(s) left by a crash");
+  ASSIGN_OR_RETURN(stage::StagingLogCheck checked, stage::CheckAndTidyStagingLog(*coordinator, *warehouse,
+                                                                                 StagingPrefix(config.state.group), lock));
+  if (checked.removed_orphans > 0) {
+    env.log.Info("deleted " + std::to_string(checked.removed_orphans) +
+                 " unindexed staging segment(s) left by a crash");
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> spill_store, env.object_stores.Open("file://" + config.source.spill_dir));
   capture::TransactionBuffer buffer({.memory_budget_bytes = static_cast<uint64_t>(config.source.transaction_buffer_bytes)},
                                     *spill_store);

@@ -83,12 +83,12 @@ bool ReadOffset(std::string_view text, size_t* pos, int64_t* seconds) {
 
 Value StringOf(std::string text) { return Value::String(std::move(text)); }
 
-Result<std::string> TextOfBinary(TypeOid type, ByteSpan data) {
+Result<std::string> TextOfBinary(TypeOid type, ByteSpan data, int money_fraction_digits) {
   switch (type) {
     case TypeOid::kInterval:
       return IntervalTextOfBinary(data);
     case TypeOid::kMoney:
-      return MoneyAmountOfBinary(data);
+      return MoneyAmountOfBinary(data, money_fraction_digits);
     case TypeOid::kInet:
     case TypeOid::kCidr:
       return InetTextOfBinary(data);
@@ -135,7 +135,8 @@ bool IsMappedType(uint32_t type_oid) {
   }
 }
 
-Result<Value> DecodeMappedValue(uint32_t type_oid, ByteSpan data, bool binary) {
+Result<Value> DecodeMappedValue(uint32_t type_oid, int32_t type_modifier, ByteSpan data,
+                                bool binary) {
   CHECK_MSG(IsMappedType(type_oid), "DecodeMappedValue: not a mapped type");
   const auto type = static_cast<TypeOid>(type_oid);
   const std::string_view text = AsStringView(data);
@@ -144,9 +145,14 @@ Result<Value> DecodeMappedValue(uint32_t type_oid, ByteSpan data, bool binary) {
     if (!micros.ok()) return micros.status();
     return Value::Time(*micros);
   }
-  Result<std::string> string = binary                    ? TextOfBinary(type, data)
-                               : type == TypeOid::kMoney ? MoneyAmountOfText(text)
-                                                         : Result<std::string>(std::string(text));
+  int money_fraction_digits = kMoneyFractionDigitsOfC;
+  if (type == TypeOid::kMoney) {
+    ASSIGN_OR_RETURN(money_fraction_digits, MoneyFractionDigitsOf(type_modifier));
+  }
+  Result<std::string> string = binary ? TextOfBinary(type, data, money_fraction_digits)
+                               : type == TypeOid::kMoney
+                                   ? MoneyAmountOfText(text, money_fraction_digits)
+                                   : Result<std::string>(std::string(text));
   if (!string.ok()) return string.status();
   return StringOf(std::move(string).value());
 }

@@ -111,13 +111,16 @@ const std::vector<Golden>& Goldens() {
   return goldens;
 }
 
-Result<Value> Binary(TypeOid type, std::string_view hex) {
+// `type_modifier` -1: none recorded (money: lc_monetary C's two fraction digits).
+Result<Value> Binary(TypeOid type, std::string_view hex, int32_t type_modifier = -1) {
   const std::string bytes = Hex(hex);
-  return DecodeMappedValue(static_cast<uint32_t>(type), AsBytes(bytes), /*binary=*/true);
+  return DecodeMappedValue(static_cast<uint32_t>(type), type_modifier, AsBytes(bytes),
+                           /*binary=*/true);
 }
 
-Result<Value> Text(TypeOid type, std::string_view text) {
-  return DecodeMappedValue(static_cast<uint32_t>(type), AsBytes(text), /*binary=*/false);
+Result<Value> Text(TypeOid type, std::string_view text, int32_t type_modifier = -1) {
+  return DecodeMappedValue(static_cast<uint32_t>(type), type_modifier, AsBytes(text),
+                           /*binary=*/false);
 }
 
 TEST(MappedValuesTest, BinaryFormsPrintAsTheServerDoes) {
@@ -145,6 +148,49 @@ TEST(MappedValuesTest, MoneyTextBecomesTheAmount) {
   EXPECT_EQ(*Text(TypeOid::kMoney, "-$92,233,720,368,547,758.08"),
             Value::String("-92233720368547758.08"));
   EXPECT_EQ(*Text(TypeOid::kMoney, "$1,234,567.89"), Value::String("1234567.89"));
+}
+
+// Regression (issue 11): money's int64 counts the smallest unit of lc_monetary's currency, so
+// 1234 is ¥1,234 under ja_JP (0 fraction digits) and 1.234 KWD under ar_KW (3), not 12.34.
+TEST(MappedValuesTest, MoneyIsScaledByTheRecordedFractionDigits) {
+  const std::vector<std::tuple<std::string_view, int32_t, std::string_view>> cases = {
+      {"00000000000004d2", 0, "1234"},
+      {"00000000000004d2", 3, "1.234"},
+      {"00000000000004d2", 2, "12.34"},
+      {"00000000000004d2", -1, "12.34"},
+      {"ffffffffffffffff", 0, "-1"},
+      {"ffffffffffffffff", 3, "-0.001"},
+      {"0000000000000000", 3, "0.000"},
+      {"8000000000000000", 0, "-9223372036854775808"},
+      {"7fffffffffffffff", 10, "922337203.6854775807"},
+  };
+  for (const auto& [hex, digits, amount] : cases) {
+    EXPECT_EQ(*Binary(TypeOid::kMoney, hex, digits), Value::String(std::string(amount)))
+        << hex << " with " << digits;
+  }
+  // The text form is lc_monetary=C output: the same units printed with two fraction digits.
+  EXPECT_EQ(*Text(TypeOid::kMoney, "$12.34", 0), Value::String("1234"));
+  EXPECT_EQ(*Text(TypeOid::kMoney, "-$0.01", 3), Value::String("-0.001"));
+  EXPECT_EQ(*Text(TypeOid::kMoney, "-$92,233,720,368,547,758.08", 0),
+            Value::String("-9223372036854775808"));
+  EXPECT_EQ(*Text(TypeOid::kMoney, "$92,233,720,368,547,758.07", 3),
+            Value::String("9223372036854775.807"));
+}
+
+TEST(MappedValuesTest, MoneyWithFractionDigitsOutOfRangeIsInvalid) {
+  for (int32_t digits : {-2, 11}) {
+    EXPECT_EQ(Binary(TypeOid::kMoney, "00000000000004d2", digits).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_EQ(Text(TypeOid::kMoney, "$12.34", digits).status().code(),
+              StatusCode::kInvalidArgument);
+  }
+}
+
+TEST(MappedValuesTest, MoneyTextBeyondInt64IsDataLoss) {
+  for (std::string_view text : {"$92,233,720,368,547,758.08", "-$92,233,720,368,547,758.09",
+                                "$999,999,999,999,999,999,999.99"}) {
+    EXPECT_EQ(Text(TypeOid::kMoney, text).status().code(), StatusCode::kDataLoss) << text;
+  }
 }
 
 TEST(MappedValuesTest, MoneyTextOfAnotherLocaleIsDataLoss) {

@@ -3,8 +3,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <string>
 
+#include "base/check.h"
 #include "pg/binary_values.h"
 
 namespace pg2iceberg::pg {
@@ -121,40 +124,72 @@ Result<std::string> IntervalTextOfBinary(ByteSpan value) {
   return out;
 }
 
-Result<std::string> MoneyAmountOfBinary(ByteSpan value) {
-  if (value.size() != 8) return Malformed("money");
-  ASSIGN_OR_RETURN(const int64_t cents, DecodeInt8(value));
-  const uint64_t magnitude = Magnitude(cents);
-  return (cents < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." +
-         Padded(magnitude % 100, 2);
+Result<int> MoneyFractionDigitsOf(int32_t type_modifier) {
+  if (type_modifier == -1) return kMoneyFractionDigitsOfC;
+  if (type_modifier < 0 || type_modifier > kMoneyFractionDigitsMax) {
+    return Status::InvalidArgument("money column recorded with " + std::to_string(type_modifier) +
+                                   " fraction digits (expected 0 to " +
+                                   std::to_string(kMoneyFractionDigitsMax) + ")");
+  }
+  return static_cast<int>(type_modifier);
 }
 
-Result<std::string> MoneyAmountOfText(std::string_view text) {
-  const Status malformed =
-      Status::DataLoss("malformed money text \"" + std::string(text.substr(0, 64)) +
-                       "\" (expected lc_monetary=C output such as -$1,234.56)");
-  std::string out;
-  if (text.starts_with('-')) {
-    out += '-';
-    text.remove_prefix(1);
-  }
-  if (!text.starts_with('$')) return malformed;
+std::string MoneyAmount(int64_t units, int fraction_digits) {
+  CHECK_MSG(fraction_digits >= 0 && fraction_digits <= kMoneyFractionDigitsMax,
+            "MoneyAmount: fraction digits out of range");
+  const uint64_t magnitude = Magnitude(units);
+  std::string out = units < 0 ? "-" : "";
+  if (fraction_digits == 0) return out + std::to_string(magnitude);
+  uint64_t scale = 1;
+  for (int i = 0; i < fraction_digits; ++i) scale *= 10;
+  return out + std::to_string(magnitude / scale) + "." +
+         Padded(magnitude % scale, static_cast<size_t>(fraction_digits));
+}
+
+Result<std::string> MoneyAmountOfBinary(ByteSpan value, int fraction_digits) {
+  if (value.size() != 8) return Malformed("money");
+  ASSIGN_OR_RETURN(const int64_t units, DecodeInt8(value));
+  return MoneyAmount(units, fraction_digits);
+}
+
+namespace {
+
+// The digits of lc_monetary=C money text ("-$1,234.56": a sign, "$", digits grouped by ",",
+// exactly two after the point) as the integer it prints; nullopt when `text` is not that form
+// or the number does not fit money's int64.
+std::optional<int64_t> MoneyUnitsOfCText(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  if (negative) text.remove_prefix(1);
+  if (!text.starts_with('$')) return std::nullopt;
   text.remove_prefix(1);
   const size_t point = text.find('.');
-  if (point == std::string_view::npos || text.size() - point != 3 || point == 0) return malformed;
-  std::string integer;
-  for (char c : text.substr(0, point)) {
-    if (c >= '0' && c <= '9') {
-      integer += c;
-    } else if (c != ',') {
-      return malformed;
-    }
+  if (point == std::string_view::npos || text.size() - point != 3 || point == 0)
+    return std::nullopt;
+  uint64_t magnitude = 0;
+  bool any_digit = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == point || (c == ',' && i < point)) continue;
+    if (c < '0' || c > '9') return std::nullopt;
+    if (magnitude > (std::numeric_limits<uint64_t>::max() - 9) / 10) return std::nullopt;
+    magnitude = magnitude * 10 + static_cast<uint64_t>(c - '0');
+    any_digit |= i < point;
   }
-  for (char c : text.substr(point + 1)) {
-    if (c < '0' || c > '9') return malformed;
+  const uint64_t limit =
+      static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + (negative ? 1 : 0);
+  if (!any_digit || magnitude > limit) return std::nullopt;
+  return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+}
+
+}  // namespace
+
+Result<std::string> MoneyAmountOfText(std::string_view text, int fraction_digits) {
+  const std::optional<int64_t> units = MoneyUnitsOfCText(text);
+  if (!units.has_value()) {
+    return Status::DataLoss("malformed money text \"" + std::string(text.substr(0, 64)) +
+                            "\" (expected lc_monetary=C output such as -$1,234.56)");
   }
-  if (integer.empty()) return malformed;
-  return out + integer + std::string(text.substr(point));
+  return MoneyAmount(*units, fraction_digits);
 }
 
 Result<std::string> InetTextOfBinary(ByteSpan value) {

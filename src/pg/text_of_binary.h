@@ -19,11 +19,26 @@ namespace pg2iceberg::pg {
 
 // interval: int64 µs, int32 days, int32 months → "1 year 2 mons -3 days +04:05:06.5".
 Result<std::string> IntervalTextOfBinary(ByteSpan value);
-// money: int64 in cents (two fractional digits, as lc_monetary=C prints it) → the decimal
-// amount without currency symbol or grouping: "1234.56", "-0.01".
-Result<std::string> MoneyAmountOfBinary(ByteSpan value);
-// money's text output ("$1,234.56", "-$0.01" under lc_monetary=C) → "1234.56", "-0.01".
-Result<std::string> MoneyAmountOfText(std::string_view text);
+// money: its send form is an int64 count of the smallest unit of the currency; how many of
+// its digits are fraction digits depends on lc_monetary (LC_MONETARY's frac_digits, 2 when the
+// locale gives none or more than 10, as in C; 0 for ja_JP, 3 for ar_KW). Capture and the
+// snapshot learn that number for the source's sessions (capture/type_resolver.h) and record it
+// as the money column's type modifier, which money otherwise never has.
+inline constexpr int kMoneyFractionDigitsOfC = 2;
+inline constexpr int kMoneyFractionDigitsMax = 10;
+// The fraction digits a money column's type modifier records: -1 (none recorded) is lc_monetary
+// C's 2; kInvalidArgument outside -1..kMoneyFractionDigitsMax.
+Result<int> MoneyFractionDigitsOf(int32_t type_modifier);
+// `units` of the smallest unit as the decimal amount with `fraction_digits` digits after the
+// point (none and no point for 0), without currency symbol or grouping: "1234.56", "-0.01",
+// "1235". `fraction_digits` must be 0..kMoneyFractionDigitsMax (CHECKed).
+std::string MoneyAmount(int64_t units, int fraction_digits);
+// money's send form (int64 units) → MoneyAmount.
+Result<std::string> MoneyAmountOfBinary(ByteSpan value, int fraction_digits);
+// money's text output under lc_monetary=C, as capture's replication session prints it
+// ("$1,234.56", "-$0.01": the units with two digits after the point whatever the source's
+// locale) → MoneyAmount of those units: "1234.56" with 2 fraction digits, "123456" with 0.
+Result<std::string> MoneyAmountOfText(std::string_view text, int fraction_digits);
 // inet and cidr: family, bits, is_cidr, address length, address → "10.1.2.3/24", "::1",
 // "10.0.0.0/8"; inet omits a full-length prefix, cidr always shows it.
 Result<std::string> InetTextOfBinary(ByteSpan value);

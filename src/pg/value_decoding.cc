@@ -160,7 +160,9 @@ Result<Value> DecodePresent(const ColumnSchema& column, ByteSpan data, bool bina
     case TypeOid::kNumeric:
       return DecodeNumericValue(column, data, binary);
     default:
-      if (IsMappedType(column.type_oid)) return DecodeMappedValue(column.type_oid, data, binary);
+      if (IsMappedType(column.type_oid)) {
+        return DecodeMappedValue(column.type_oid, column.type_modifier, data, binary);
+      }
       if (ArrayElementTypeOid(column.type_oid).has_value()) {
         return DecodeArrayValue(column, data, binary, DecodePresent);
       }

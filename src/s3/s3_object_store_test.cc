@@ -159,7 +159,7 @@ class S3ObjectStoreLiveTest : public ::testing::Test {
   void SetUp() override {
     const char* endpoint = std::getenv("PG2ICEBERG_TEST_S3_ENDPOINT");
     if (endpoint == nullptr || *endpoint == '\0') {
-      GTEST_SKIP() << "PG2ICEBERG_TEST_S3_ENDPOINT not set (run under scripts/with_moto.py)";
+      FAIL() << "PG2ICEBERG_TEST_S3_ENDPOINT not set (run under scripts/with_moto.py)";
     }
     options_.endpoint = endpoint;
     options_.access_key_id = EnvOr("PG2ICEBERG_TEST_S3_ACCESS_KEY_ID", "test");

@@ -14,8 +14,16 @@ std::string CaptureChecksum(const std::string& group, const CaptureState& s) {
 }
 
 std::string TableChecksum(const std::string& group, const TableState& t) {
-  return ChecksumText({group, std::to_string(t.table_id), t.schema_name, t.table_name, std::to_string(t.relid),
-                       std::to_string(t.next_offset)});
+  const std::string id = std::to_string(t.table_id), relid = std::to_string(t.relid),
+                    next = std::to_string(t.next_offset);
+  // Rows of schema version 1 have no added_lsn and keep their checksum.
+  if (t.added_lsn == 0) return ChecksumText({group, id, t.schema_name, t.table_name, relid, next});
+  return ChecksumText({group, id, t.schema_name, t.table_name, relid, next, FormatLsn(t.added_lsn)});
+}
+
+std::optional<std::string> LsnOrNull(change::Lsn lsn) {
+  if (lsn == 0) return std::nullopt;
+  return FormatLsn(lsn);
 }
 
 // The text of a NOT NULL column (the schema guarantees it; a NULL means an outside edit).
@@ -58,11 +66,12 @@ std::string Coordinator::Table(std::string_view name) const {
   return QuoteIdentifier(schema_) + "." + std::string(name);
 }
 
-Result<std::optional<CaptureState>> Coordinator::LoadCapture() {
+Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams("SELECT system_identifier, database_name, slot_name, publication_name, "
                                           "slot_created_lsn, flushed_lsn, checksum FROM " +
-                                              Table("capture") + " WHERE group_name = $1",
+                                              Table("capture") + " WHERE group_name = $1" +
+                                              (for_update ? " FOR UPDATE" : ""),
                                           {group_}));
   if (rows.rows.empty()) return std::optional<CaptureState>();
   CaptureState s;
@@ -93,7 +102,7 @@ Status Coordinator::CreateCapture(const CaptureState& s) {
 
 Result<std::vector<TableState>> Coordinator::LoadTables() {
   ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT table_id, schema_name, table_name, relid, next_offset, "
-                                                       "checksum FROM " + Table("tables") +
+                                                       "checksum, added_lsn FROM " + Table("tables") +
                                                            " WHERE group_name = $1 ORDER BY table_id",
                                                        {group_}));
   std::vector<TableState> tables;
@@ -109,6 +118,9 @@ Result<std::vector<TableState>> Coordinator::LoadTables() {
     ASSIGN_OR_RETURN(int64_t relid_value, ParseInt(relid));
     t.relid = static_cast<uint32_t>(relid_value);
     ASSIGN_OR_RETURN(t.next_offset, ParseInt(next));
+    if (rows.rows[i][6]) {
+      ASSIGN_OR_RETURN(t.added_lsn, change::ParseLsn(*rows.rows[i][6]));
+    }
     if (checksum != TableChecksum(group_, t)) {
       return ChecksumMismatch(Table("tables") + " (table " + t.QualifiedName() + ")");
     }
@@ -118,20 +130,71 @@ Result<std::vector<TableState>> Coordinator::LoadTables() {
 }
 
 Result<TableState> Coordinator::RegisterTable(const std::string& schema_name, const std::string& table_name,
-                                              uint32_t relid) {
-  TableState t{.schema_name = schema_name, .table_name = table_name, .relid = relid, .next_offset = 0};
+                                              uint32_t relid, change::Lsn added_lsn) {
+  TableState t{.schema_name = schema_name, .table_name = table_name, .relid = relid, .next_offset = 0,
+               .added_lsn = added_lsn};
   ASSIGN_OR_RETURN(PgRows id, connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
                                                      {Table("tables")}));
   ASSIGN_OR_RETURN(std::string id_text, Field(id, 0, 0));
   ASSIGN_OR_RETURN(t.table_id, ParseInt(id_text));
   Result<PgRows> inserted = connection_.ExecParams(
       "INSERT INTO " + Table("tables") +
-          " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum)"
-          " VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (group_name, schema_name, table_name) DO NOTHING RETURNING 1",
-      {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid), TableChecksum(group_, t)});
+          " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum, added_lsn)"
+          " VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (group_name, schema_name, table_name) DO NOTHING"
+          " RETURNING 1",
+      {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid), TableChecksum(group_, t),
+       LsnOrNull(added_lsn)});
   RETURN_IF_ERROR(inserted.status());
   if (inserted->rows.empty()) return Status::Conflict("table " + t.QualifiedName() + " is registered already");
   return t;
+}
+
+Result<std::vector<TableState>> Coordinator::RegisterTables(const std::vector<TableToRegister>& tables) {
+  std::vector<TableState> registered;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    for (const TableToRegister& table : tables) {
+      ASSIGN_OR_RETURN(TableState t,
+                       RegisterTable(table.schema_name, table.table_name, table.relid, table.added_lsn));
+      registered.push_back(std::move(t));
+    }
+    return Status::Ok();
+  }));
+  return registered;
+}
+
+Result<std::vector<TableState>> Coordinator::BeginCapture(const CaptureState& state,
+                                                          const std::vector<TableToRegister>& tables) {
+  CHECK_MSG(state.slot_pending() && state.flushed_lsn == 0, "BeginCapture records a pending capture");
+  std::vector<TableState> registered;
+  RETURN_IF_ERROR(InTransaction([&]() -> Status {
+    for (const TableToRegister& table : tables) {
+      ASSIGN_OR_RETURN(TableState t, RegisterTable(table.schema_name, table.table_name, table.relid));
+      registered.push_back(std::move(t));
+    }
+    return CreateCapture(state);
+  }));
+  return registered;
+}
+
+Status Coordinator::CompleteCapture(change::Lsn consistent_point) {
+  CHECK_MSG(consistent_point != 0, "a slot's consistent point is never 0/0");
+  ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture());
+  if (!current || !current->slot_pending()) {
+    return Status::Conflict("group " + group_ + " has no pending capture state to complete");
+  }
+  const std::string pending_checksum = CaptureChecksum(group_, *current);
+  current->slot_created_lsn = consistent_point;
+  current->flushed_lsn = consistent_point;
+  ASSIGN_OR_RETURN(PgRows updated,
+                   connection_.ExecParams("UPDATE " + Table("capture") +
+                                              " SET slot_created_lsn = $2, flushed_lsn = $2, checksum = $3,"
+                                              " updated_at = now() WHERE group_name = $1 AND"
+                                              " slot_created_lsn = '0/0' AND flushed_lsn = '0/0' AND checksum = $4"
+                                              " RETURNING 1",
+                                          {group_, FormatLsn(consistent_point), CaptureChecksum(group_, *current),
+                                           pending_checksum}));
+  if (updated.rows.empty()) return Status::Conflict("the pending capture state of group " + group_ + " changed");
+  return Status::Ok();
 }
 
 Result<RecordedLsn> Coordinator::AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed) {
@@ -146,20 +209,30 @@ Result<RecordedLsn> Coordinator::RecordedFlushed() {
 }
 
 Status Coordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed) {
-  ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture());
-  if (!current) return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
-  if (current->flushed_lsn != expected_flushed) {
-    return Status::Conflict("coordinator flushed_lsn is " + FormatLsn(current->flushed_lsn) + ", expected " +
-                            FormatLsn(expected_flushed) + ": another pg2iceberg streams group " + group_ +
-                            " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
-  }
   CHECK_MSG(new_flushed >= expected_flushed, "flushed LSN moving backwards");
+  // FOR UPDATE waits for a concurrent writer of the row and then reads its committed version, so
+  // the comparison below sees what the UPDATE will replace. The UPDATE names the expected value
+  // too: one conditional statement, never a read-then-write a delayed commit could slip between.
+  ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture(/*for_update=*/true));
+  if (!current) return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
+  if (current->flushed_lsn != expected_flushed) return FlushedMoved(current->flushed_lsn, expected_flushed);
+  const std::string expected_checksum = CaptureChecksum(group_, *current);
   current->flushed_lsn = new_flushed;
-  return connection_
-      .ExecParams("UPDATE " + Table("capture") +
-                      " SET flushed_lsn = $2, checksum = $3, updated_at = now() WHERE group_name = $1",
-                  {group_, FormatLsn(new_flushed), CaptureChecksum(group_, *current)})
-      .status();
+  ASSIGN_OR_RETURN(PgRows updated,
+                   connection_.ExecParams("UPDATE " + Table("capture") +
+                                              " SET flushed_lsn = $2, checksum = $3, updated_at = now()"
+                                              " WHERE group_name = $1 AND flushed_lsn = $4 AND checksum = $5"
+                                              " RETURNING 1",
+                                          {group_, FormatLsn(new_flushed), CaptureChecksum(group_, *current),
+                                           FormatLsn(expected_flushed), expected_checksum}));
+  if (updated.rows.empty()) return FlushedMoved(std::nullopt, expected_flushed);
+  return Status::Ok();
+}
+
+Status Coordinator::FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const {
+  return Status::Conflict("coordinator flushed_lsn is " + (found ? FormatLsn(*found) : std::string("no longer")) +
+                          (found ? ", expected " : " ") + FormatLsn(expected) + ": another pg2iceberg streams group " +
+                          group_ + " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
 }
 
 Status Coordinator::InTransaction(const std::function<Status()>& body) {

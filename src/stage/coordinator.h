@@ -48,6 +48,9 @@ struct CaptureState {
   std::string publication_name;
   change::Lsn slot_created_lsn = 0;  // the slot's consistent point when pg2iceberg created it
   change::Lsn flushed_lsn = 0;
+  // The first start recorded the group before creating the slot and has not yet recorded the
+  // slot's consistent point: a crash interrupted it, and nothing has been captured.
+  bool slot_pending() const { return slot_created_lsn == 0; }
 };
 
 // How capture decodes one non-built-in column type (an enum, a domain, citext, an array of them):
@@ -66,7 +69,19 @@ struct TableState {
   std::string table_name;
   uint32_t relid = 0;  // pg_class.oid when the table was registered
   int64_t next_offset = 0;
+  // 0 for a table registered at the first start: its changes are captured from the slot's
+  // consistent point. Else the table joined later, and its changes are captured from this LSN on
+  // (its initial copy must be taken at or after it).
+  change::Lsn added_lsn = 0;
   std::string QualifiedName() const { return schema_name + "." + table_name; }
+};
+
+// A table to register: its name, pg_class.oid and added_lsn (see TableState).
+struct TableToRegister {
+  std::string schema_name;
+  std::string table_name;
+  uint32_t relid = 0;
+  change::Lsn added_lsn = 0;
 };
 
 // One table's block of a segment, as the segment's directory describes it.
@@ -119,6 +134,7 @@ class DurableSegment;  // stage/segment_upload.h
 struct IndexedSegment {
   int64_t segment_id = 0;
   std::string object_key;
+  uint64_t size_bytes = 0;
 };
 
 class Coordinator {
@@ -128,15 +144,25 @@ class Coordinator {
                                                    std::string group);
 
   // The group's capture row; nullopt before the first run. kDataLoss when it fails its checksum.
-  Result<std::optional<CaptureState>> LoadCapture();
+  // `for_update` locks the row until the current transaction ends (inside a transaction only).
+  Result<std::optional<CaptureState>> LoadCapture(bool for_update = false);
   // Inserts the group's capture row. kConflict when one exists already.
   Status CreateCapture(const CaptureState& state);
+  // The first start, before the slot exists: in one transaction, registers `tables` at offset 0
+  // and inserts the capture row with its LSNs at 0 (CaptureState::slot_pending). kConflict when
+  // the group has a capture row or one of the tables already.
+  Result<std::vector<TableState>> BeginCapture(const CaptureState& state, const std::vector<TableToRegister>& tables);
+  // Records the slot's consistent point as slot_created_lsn and flushed_lsn of a pending capture
+  // row. kConflict when the row is not pending (or not as this process wrote it).
+  Status CompleteCapture(change::Lsn consistent_point);
 
   // Every registered table of the group, verified. kDataLoss naming a row that fails its checksum.
   Result<std::vector<TableState>> LoadTables();
   // Registers a table at offset 0. kConflict when the group has it already.
   Result<TableState> RegisterTable(const std::string& schema_name, const std::string& table_name,
-                                   uint32_t relid);
+                                   uint32_t relid, change::Lsn added_lsn = 0);
+  // Registers every table in one transaction (all or none).
+  Result<std::vector<TableState>> RegisterTables(const std::vector<TableToRegister>& tables);
 
   // In one Postgres transaction: claims each block's offsets from its table's next_offset (which
   // must still equal `tables`' value), indexes the segments, and moves flushed_lsn from
@@ -190,6 +216,8 @@ class Coordinator {
   Status IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables);
   Status ClaimOffsets(TableState& table, int64_t count);
   Status UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed);
+  // kConflict: flushed_lsn is `found` (nullopt: unknown, the row changed) instead of `expected`.
+  Status FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const;
   Status InTransaction(const std::function<Status()>& body);
   Result<std::vector<IndexedBlock>> QueryBlocks(const std::string& condition,
                                                 const std::vector<std::optional<std::string>>& params);

@@ -4,6 +4,7 @@
 #include "stage/segment_upload.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace pg2iceberg::stage {
 namespace {
@@ -25,7 +26,30 @@ std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_
   return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
 }
 
-int64_t ToInt(const std::optional<std::string>& cell) { return cell ? std::stoll(*cell) : -1; }
+// An integer column of a coordinator row. Outside data: a NULL or a non-number is kDataLoss.
+Result<int64_t> ToInt(const std::optional<std::string>& cell) {
+  int64_t value = 0;
+  if (cell) {
+    const char* end = cell->data() + cell->size();
+    auto [ptr, error] = std::from_chars(cell->data(), end, value);
+    if (error == std::errc() && ptr == end) return value;
+  }
+  return Status::DataLoss("coordinator integer column holds " + (cell ? "\"" + *cell + "\"" : std::string("NULL")) +
+                          ": the coordinator schema was changed outside pg2iceberg");
+}
+
+// The segments of a `SELECT segment_id, object_key, size_bytes` query.
+Result<std::vector<IndexedSegment>> ToSegments(const PgRows& rows) {
+  std::vector<IndexedSegment> segments;
+  for (const auto& row : rows.rows) {
+    IndexedSegment segment{.object_key = row[1].value_or("")};
+    ASSIGN_OR_RETURN(segment.segment_id, ToInt(row[0]));
+    ASSIGN_OR_RETURN(int64_t size, ToInt(row[2]));
+    segment.size_bytes = static_cast<uint64_t>(size);
+    segments.push_back(std::move(segment));
+  }
+  return segments;
+}
 
 Result<change::Lsn> ToLsn(const std::optional<std::string>& cell) {
   if (!cell) return Status::DataLoss("coordinator LSN column is NULL");
@@ -54,7 +78,8 @@ Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<Tabl
                                           {group_, segment.object_key, std::to_string(segment.size_bytes),
                                            FormatLsn(segment.first_commit_lsn), FormatLsn(segment.last_commit_lsn),
                                            SegmentChecksum(group_, segment)}));
-  const int64_t segment_id = ToInt(inserted.rows.at(0).at(0));
+  if (inserted.rows.size() != 1) return Status::Internal("INSERT … RETURNING segment_id returned no row");
+  ASSIGN_OR_RETURN(const int64_t segment_id, ToInt(inserted.rows[0][0]));
   for (const BlockToIndex& block : segment.blocks) {
     auto table = std::find_if(tables.begin(), tables.end(), [&](const TableState& t) { return t.table_id == block.table_id; });
     CHECK_MSG(table != tables.end(), "block of an unregistered table");
@@ -95,10 +120,15 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& co
                        params));
   std::vector<IndexedBlock> blocks;
   for (const auto& row : rows.rows) {
-    IndexedBlock b{.segment_id = ToInt(row[0]), .object_key = row[1].value_or(""), .table_id = ToInt(row[2]),
-                   .first_offset = ToInt(row[3]), .change_count = ToInt(row[4]),
-                   .block_offset = static_cast<uint64_t>(ToInt(row[5])),
-                   .block_length = static_cast<uint64_t>(ToInt(row[6]))};
+    IndexedBlock b{.object_key = row[1].value_or("")};
+    ASSIGN_OR_RETURN(b.segment_id, ToInt(row[0]));
+    ASSIGN_OR_RETURN(b.table_id, ToInt(row[2]));
+    ASSIGN_OR_RETURN(b.first_offset, ToInt(row[3]));
+    ASSIGN_OR_RETURN(b.change_count, ToInt(row[4]));
+    ASSIGN_OR_RETURN(int64_t block_offset, ToInt(row[5]));
+    ASSIGN_OR_RETURN(int64_t block_length, ToInt(row[6]));
+    b.block_offset = static_cast<uint64_t>(block_offset);
+    b.block_length = static_cast<uint64_t>(block_length);
     ASSIGN_OR_RETURN(b.first_commit_lsn, ToLsn(row[7]));
     ASSIGN_OR_RETURN(b.last_commit_lsn, ToLsn(row[8]));
     BlockToIndex as_indexed{.table_id = b.table_id, .block_offset = b.block_offset, .block_length = b.block_length,
@@ -116,20 +146,21 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& co
 }
 
 Result<std::vector<IndexedSegment>> Coordinator::Segments() {
-  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key FROM " + Table("segments") +
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " +
+                                                           Table("segments") +
                                                            " WHERE group_name = $1 ORDER BY segment_id",
                                                        {group_}));
-  std::vector<IndexedSegment> segments;
-  for (const auto& row : rows.rows) segments.push_back({ToInt(row[0]), row[1].value_or("")});
-  return segments;
+  return ToSegments(rows);
 }
 
 Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
-  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key FROM " + Table("segments") +
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " +
+                                                           Table("segments") +
                                                            " WHERE group_name = $1 ORDER BY segment_id DESC LIMIT 1",
                                                        {group_}));
-  if (rows.rows.empty()) return std::optional<IndexedSegment>();
-  return std::optional<IndexedSegment>(IndexedSegment{ToInt(rows.rows[0][0]), rows.rows[0][1].value_or("")});
+  ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, ToSegments(rows));
+  if (segments.empty()) return std::optional<IndexedSegment>();
+  return std::optional<IndexedSegment>(std::move(segments[0]));
 }
 
 Status Coordinator::SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset) {
@@ -155,7 +186,9 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
                                                               " t USING (table_id) WHERE t.group_name = $1",
                                                           {group_}));
   for (const auto& row : cursors.rows) {
-    if (row[3].value_or("") != CursorChecksum(ToInt(row[0]), row[1].value_or(""), ToInt(row[2]))) {
+    ASSIGN_OR_RETURN(int64_t table_id, ToInt(row[0]));
+    ASSIGN_OR_RETURN(int64_t next_offset, ToInt(row[2]));
+    if (row[3].value_or("") != CursorChecksum(table_id, row[1].value_or(""), next_offset)) {
       return Status::DataLoss("coordinator row " + Table("cursors") + " (table_id " + row[0].value_or("") +
                               ", consumer " + row[1].value_or("") + ") fails its checksum: it was changed outside "
                               "pg2iceberg; restore the coordinator schema from a backup or mirror afresh");
@@ -164,16 +197,14 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
   // A segment is passed when no block of it has a table without cursors or a cursor short of its end.
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams(
-                       "SELECT s.segment_id, s.object_key FROM " + Table("segments") +
+                       "SELECT s.segment_id, s.object_key, s.size_bytes FROM " + Table("segments") +
                            " s WHERE s.group_name = $1 AND NOT EXISTS (SELECT 1 FROM " + Table("segment_blocks") +
                            " b WHERE b.segment_id = s.segment_id AND (NOT EXISTS (SELECT 1 FROM " + Table("cursors") +
                            " c WHERE c.table_id = b.table_id) OR EXISTS (SELECT 1 FROM " + Table("cursors") +
                            " c WHERE c.table_id = b.table_id AND c.next_offset < b.first_offset + b.change_count)))"
                            " ORDER BY s.segment_id",
                        {group_}));
-  std::vector<IndexedSegment> segments;
-  for (const auto& row : rows.rows) segments.push_back({ToInt(row[0]), row[1].value_or("")});
-  return segments;
+  return ToSegments(rows);
 }
 
 Result<std::vector<std::string>> Coordinator::DeleteGroup() {

@@ -1,5 +1,6 @@
 // The coordinator schema's migrations. Each entry brings the schema from version i to i + 1;
 // entries are never edited once released, only appended.
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,11 @@ CREATE TABLE {s}.cursors (
   checksum     bigint NOT NULL,
   PRIMARY KEY (table_id, consumer));
 )sql",
-      // 1 → 2: capture's recorded type resolutions (coordinator_types.cc).
-      TypesTableMigration(),
+      // 1 → 2: tables that join a running mirror record the LSN their capture starts at; capture's
+      // recorded type resolutions (coordinator_types.cc). Idempotent as a whole.
+      R"sql(
+ALTER TABLE {s}.tables ADD COLUMN IF NOT EXISTS added_lsn pg_lsn;
+)sql" + TypesTableMigration(),
   };
   return kMigrations;
 }
@@ -88,7 +92,13 @@ Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_s
     return Status::DataLoss(quoted_schema + ".schema_version must hold exactly one row; it holds " +
                             std::to_string(rows.rows.size()) + " (edited outside pg2iceberg?)");
   }
-  return std::stoi(*rows.rows[0][0]);
+  int version = 0;
+  const std::string& text = *rows.rows[0][0];
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Status::DataLoss(quoted_schema + ".schema_version holds \"" + text + "\", not a version number");
+  }
+  return version;
 }
 
 Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {

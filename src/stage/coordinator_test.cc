@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -23,7 +24,7 @@ class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0') GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+    if (conninfo == nullptr || *conninfo == '\0') FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
     pg_ = Connect(conninfo);
     ASSERT_NE(pg_, nullptr);
     schema_ = "coord_" + std::to_string(getpid()) + "_" +
@@ -97,9 +98,7 @@ TEST_F(CoordinatorTest, MigrationIsIdempotentAndRecordsTheVersion) {
   EXPECT_EQ(MigrateCoordinator(*pg_, schema_).value(), kCoordinatorSchemaVersion);
   EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0),
             std::to_string(kCoordinatorSchemaVersion));
-  EXPECT_EQ(
-      Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0),
-      "7");
+  EXPECT_EQ(Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0), "7");
 }
 
 TEST_F(CoordinatorTest, ANewerSchemaIsRefused) {
@@ -137,6 +136,42 @@ TEST_F(CoordinatorTest, CaptureStateRoundTripsAndIsCreatedOnce) {
   EXPECT_EQ(coordinator->CreateCapture(Capture()).code(), StatusCode::kConflict);
   auto other_group = Open("other");
   EXPECT_FALSE(other_group->LoadCapture().value().has_value());
+}
+
+// Regression (issue 11, first-run atomicity): tables and the capture row were written one by
+// one after the slot was created; a crash in between left rows every later start refused.
+TEST_F(CoordinatorTest, AFirstStartIsRecordedAtomicallyThenCompleted) {
+  auto coordinator = Open();
+  CaptureState pending = Capture();
+  pending.slot_created_lsn = pending.flushed_lsn = 0;
+  ASSERT_TRUE(coordinator->RegisterTable("public", "b", 2).ok());
+  // One table is registered already: nothing of the first start may remain.
+  EXPECT_EQ(coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).status().code(),
+            StatusCode::kConflict);
+  EXPECT_FALSE(coordinator->LoadCapture().value().has_value());
+  EXPECT_EQ(coordinator->LoadTables().value().size(), 1u);
+  Exec("DELETE FROM " + Q() + ".tables");
+
+  std::vector<TableState> tables = coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).value();
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_TRUE(coordinator->LoadCapture().value()->slot_pending());
+  ASSERT_TRUE(coordinator->CompleteCapture(0x4000).ok());
+  std::optional<CaptureState> completed = coordinator->LoadCapture().value();
+  EXPECT_FALSE(completed->slot_pending());
+  EXPECT_EQ(completed->slot_created_lsn, 0x4000u);
+  EXPECT_EQ(completed->flushed_lsn, 0x4000u);
+  EXPECT_EQ(coordinator->CompleteCapture(0x5000).code(), StatusCode::kConflict);
+}
+
+TEST_F(CoordinatorTest, ATableAddedLaterKeepsItsStartLsnUnderItsChecksum) {
+  auto coordinator = Open();
+  std::vector<TableState> added = coordinator->RegisterTables({{"public", "late", 7, 0x9000}}).value();
+  ASSERT_EQ(added.size(), 1u);
+  std::vector<TableState> loaded = coordinator->LoadTables().value();
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0].added_lsn, 0x9000u);
+  Exec("UPDATE " + Q() + ".tables SET added_lsn = '0/8000'");
+  EXPECT_EQ(coordinator->LoadTables().status().code(), StatusCode::kDataLoss);
 }
 
 TEST_F(CoordinatorTest, AnEditedCaptureRowFailsItsChecksum) {
@@ -228,6 +263,43 @@ TEST_F(CoordinatorTest, IdleAdvancementMovesOnlyTheFlushedLsn) {
   EXPECT_EQ(coordinator->LoadCapture().value()->flushed_lsn, 0x5000u);
   EXPECT_EQ(coordinator->AdvanceFlushed(start, 0x6000).status().code(), StatusCode::kConflict);
   EXPECT_TRUE(coordinator->Segments().value().empty());
+}
+
+// Regression (issue 11, item 3): the compare-and-set of flushed_lsn was a SELECT, a compare and
+// an UPDATE. A delayed commit of an old session moving flushed_lsn to 0x200 slipped between the
+// SELECT and the UPDATE of a second session, whose UPDATE then moved it back to 0x150.
+TEST_F(CoordinatorTest, AConcurrentFlushedLsnWriterMakesTheCompareAndSetConflict) {
+  const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
+  auto coordinator = Open();
+  ASSERT_TRUE(coordinator->CreateCapture(Capture()).ok());
+  const std::string checksum_at_100 = Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
+  ASSERT_TRUE(coordinator->AdvanceFlushed(coordinator->RecordedFlushed().value(), 0x200).ok());
+  const std::string checksum_at_200 = Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
+  Exec("UPDATE " + Q() + ".capture SET flushed_lsn = '0/100', checksum = " + checksum_at_100);
+  RecordedLsn at_100 = coordinator->RecordedFlushed().value();
+
+  // The old session: moves flushed_lsn to 0x200 and holds its transaction open.
+  std::unique_ptr<PgConnection> old_session = Connect(conninfo);
+  ASSERT_TRUE(old_session->Exec("BEGIN").ok());
+  ASSERT_TRUE(old_session->Exec("UPDATE " + Q() + ".capture SET flushed_lsn = '0/200', checksum = " + checksum_at_200)
+                  .ok());
+  // The second session compares against 0x100 (all it can see) and must wait for the row.
+  std::unique_ptr<PgConnection> second_session = Connect(conninfo);
+  const std::string second_pid = second_session->Exec("SELECT pg_backend_pid()").value().rows.at(0).at(0).value();
+  auto second = Coordinator::Open(*second_session, schema_, "default").value();
+  Result<RecordedLsn> advanced = Status::Internal("not run");
+  std::thread writer([&] { advanced = second->AdvanceFlushed(at_100, 0x150); });
+  bool waiting = false;
+  for (int i = 0; i < 500 && !waiting; ++i) {  // at most ~10 s
+    waiting = Exec("SELECT 1 FROM pg_stat_activity WHERE pid = " + second_pid + " AND wait_event_type = 'Lock'")
+                  .rows.size() == 1;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(old_session->Exec("COMMIT").ok());
+  writer.join();
+  EXPECT_TRUE(waiting) << "the second session never waited for the row";
+  EXPECT_EQ(advanced.status().code(), StatusCode::kConflict) << advanced.status().ToString();
+  EXPECT_EQ(coordinator->LoadCapture().value()->flushed_lsn, 0x200u);
 }
 
 TEST_F(CoordinatorTest, AnEditedBlockRowFailsItsChecksum) {

@@ -1,4 +1,4 @@
-// The coordinator's `types` table against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; skipped
+// The coordinator's `types` table against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; fails
 // when unset): recorded resolutions round-trip, the first recording wins, a tampered row stops
 // with kDataLoss, cleanup forgets them, and a version-1 schema gains the table.
 #include <gtest/gtest.h>
@@ -17,7 +17,8 @@ class CoordinatorTypesTest : public ::testing::Test {
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
     if (conninfo == nullptr || *conninfo == '\0')
-      GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its "
+                "server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
     PgConnectParams params;
     params.conninfo = conninfo;
     auto connection = connector_.Connect(params);

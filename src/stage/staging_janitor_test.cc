@@ -1,4 +1,4 @@
-// RetirePassedSegments and RemoveUnindexedSegments against a real Postgres
+// RetirePassedSegments and CheckAndTidyStagingLog against a real Postgres
 // (PG2ICEBERG_TEST_PG_CONNINFO; skipped when unset) and a local object store.
 #include "stage/staging_janitor.h"
 
@@ -11,6 +11,7 @@
 #include "env/libpq_connection.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
+#include "env/real_clock.h"
 #include "stage/segment_upload.h"
 
 namespace pg2iceberg::stage {
@@ -21,7 +22,7 @@ class StagingJanitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0') GTEST_SKIP() << "PG2ICEBERG_TEST_PG_CONNINFO is not set";
+    if (conninfo == nullptr || *conninfo == '\0') FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
     pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
     schema_ = "janitor_" + std::to_string(getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -55,6 +56,10 @@ class StagingJanitorTest : public ::testing::Test {
     table_ = tables[0];
   }
 
+  GroupLock Lock() {
+    return GroupLock::Acquire(*pg_, schema_, "default", {.wait_ms = 0}, clock_, log_).value();
+  }
+
   std::vector<std::string> Keys() {
     std::vector<std::string> keys;
     const std::vector<ObjectInfo> objects = store_->List("stage/").value();
@@ -63,6 +68,7 @@ class StagingJanitorTest : public ::testing::Test {
   }
 
   NullLogger log_;
+  RealClock clock_;
   LibpqConnector connector_{log_};
   SeededRandom random_{3};
   std::unique_ptr<PgConnection> pg_;
@@ -91,13 +97,41 @@ TEST_F(StagingJanitorTest, RetiresOnlySegmentsEveryCursorHasPassed) {
 }
 
 TEST_F(StagingJanitorTest, RemovesOnlyObjectsNoIndexRowNames) {
+  GroupLock lock = Lock();
   Flush("stage/indexed.seg", 1, 0x100);
   ASSERT_TRUE(store_->Put("stage/orphan.seg", AsBytes("left by a crash"), {}).ok());
   ASSERT_TRUE(store_->Put("elsewhere/keep", AsBytes("not staging"), {}).ok());
-  EXPECT_EQ(RemoveUnindexedSegments(*coordinator_, *store_, "stage/").value(), 1);
+  StagingLogCheck checked = CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock).value();
+  EXPECT_EQ(checked.indexed, 1);
+  EXPECT_EQ(checked.removed_orphans, 1);
   EXPECT_EQ(Keys(), std::vector<std::string>{"stage/indexed.seg"});
   EXPECT_TRUE(store_->Head("elsewhere/keep").ok());
-  EXPECT_EQ(RemoveUnindexedSegments(*coordinator_, *store_, "stage/").value(), 0);
+  EXPECT_EQ(CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock).value().removed_orphans, 0);
+}
+
+// Regression (issue 11, item 1): start-up verified only the newest segment, so an older indexed
+// segment deleted by a second process went unnoticed.
+TEST_F(StagingJanitorTest, AMissingIndexedSegmentIsDataLossAndNothingIsDeleted) {
+  GroupLock lock = Lock();
+  Flush("stage/a.seg", 1, 0x100);
+  Flush("stage/b.seg", 1, 0x200);
+  Flush("stage/c.seg", 1, 0x300);
+  ASSERT_TRUE(store_->Put("stage/orphan.seg", AsBytes("left by a crash"), {}).ok());
+  ASSERT_TRUE(store_->Delete({"stage/b.seg"}).ok());
+  Result<StagingLogCheck> checked = CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock);
+  ASSERT_EQ(checked.status().code(), StatusCode::kDataLoss) << checked.status().ToString();
+  EXPECT_NE(checked.status().message().find("stage/b.seg"), std::string::npos) << checked.status().ToString();
+  EXPECT_NE(checked.status().message().find("pg2iceberg cleanup"), std::string::npos);
+  EXPECT_TRUE(store_->Head("stage/orphan.seg").ok()) << "nothing may be deleted once the log is known damaged";
+}
+
+TEST_F(StagingJanitorTest, ASegmentOfAnotherSizeIsDataLoss) {
+  GroupLock lock = Lock();
+  Flush("stage/a.seg", 3, 0x100);
+  ASSERT_TRUE(store_->Put("stage/a.seg", AsBytes("truncated"), {}).ok());
+  Result<StagingLogCheck> checked = CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock);
+  ASSERT_EQ(checked.status().code(), StatusCode::kDataLoss) << checked.status().ToString();
+  EXPECT_NE(checked.status().message().find("bytes"), std::string::npos) << checked.status().ToString();
 }
 
 }  // namespace

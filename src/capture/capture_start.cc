@@ -23,6 +23,12 @@ const stage::TableState* Registered(const std::vector<stage::TableState>& tables
   return nullptr;
 }
 
+std::vector<WatchedTable> Watched(const std::vector<uint32_t>& oids, const std::vector<TableName>& names) {
+  std::vector<WatchedTable> watched;
+  for (size_t i = 0; i < names.size(); ++i) watched.push_back({oids[i], names[i]});
+  return watched;
+}
+
 std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names, const std::vector<uint32_t>& oids,
                                                change::Lsn added_lsn) {
   std::vector<stage::TableToRegister> tables;
@@ -36,7 +42,7 @@ std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& nam
 // that name can only be left by this group's interrupted first start (the pending row was
 // written before it, by the group's owner), and nothing was captured from it: it is recreated.
 Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, PgConnection& replication,
-                         stage::Coordinator& coordinator, Logger& log) {
+                         stage::Coordinator& coordinator, Logger& log, FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, pending.slot_name));
   if (slot) {
     log.Warn("the first start of group " + coordinator.group() + " was interrupted after creating replication slot " +
@@ -45,6 +51,7 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, 
   }
   ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, pending.slot_name));
   log.Info("created replication slot " + pending.slot_name + " at " + change::FormatLsn(consistent_point));
+  RETURN_IF_ERROR(fail_points.Hit(failpoint::kAfterSlotCreate));
   return coordinator.CompleteCapture(consistent_point);
 }
 
@@ -52,7 +59,8 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, 
 // slot, then its consistent point. A crash anywhere leaves either nothing or a pending row,
 // from which the next start goes on (docs/capture.md, "First start").
 Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                 stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log) {
+                                 stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log,
+                                 FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids(target, sql));
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, target.slot_name));
   if (slot) {
@@ -62,14 +70,16 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
         target.slot_name + "')) if nothing else uses it, or set source.logical.slot_name to another name");
   }
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
+  ASSIGN_OR_RETURN(CatalogWatch catalog, CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql,
+                                                              coordinator));
   const stage::CaptureState pending{.system_identifier = identity.system_identifier, .database = identity.database,
                                     .slot_name = target.slot_name, .publication_name = target.publication};
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
                    coordinator.BeginCapture(pending, ToRegister(target.tables, oids, 0)));
-  RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log));
+  RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log, fail_points));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> state, coordinator.LoadCapture());
   CHECK_MSG(state && !state->slot_pending(), "capture state completed");
-  return PreparedCapture{.state = *state, .tables = std::move(tables)};
+  return PreparedCapture{.state = *state, .tables = std::move(tables), .catalog = std::move(catalog)};
 }
 
 // Tables configured after the first start join at a known LSN: they are added to the
@@ -91,9 +101,20 @@ Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target, co
   return tables;
 }
 
-Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& target, PgConnection& sql,
-                                                        stage::Coordinator& coordinator, Logger& log) {
+// The mirrored tables in configuration order, with the catalog watch: the one recorded when
+// capture began, verified against the catalog now; then, when tables were added to the config,
+// they join (AddTables) and the watch is recorded afresh for every table.
+Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCapture prepared, PgConnection& sql,
+                                         stage::Coordinator& coordinator, Logger& log) {
   ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
+  std::vector<uint32_t> registered_oids;
+  std::vector<TableName> registered_names;
+  for (const stage::TableState& table : registered) {
+    registered_oids.push_back(table.relid);
+    registered_names.push_back({table.schema_name, table.table_name});
+  }
+  ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication, Watched(registered_oids, registered_names),
+                                                        sql, coordinator, log));
   std::vector<TableName> added;
   for (const TableName& name : target.tables) {
     if (Registered(registered, name) == nullptr) added.push_back(name);
@@ -102,19 +123,25 @@ Result<std::vector<stage::TableState>> RegisteredTables(const CaptureTarget& tar
     ASSIGN_OR_RETURN(std::vector<stage::TableState> joined, AddTables(target, added, sql, coordinator, log));
     registered.insert(registered.end(), joined.begin(), joined.end());
   }
-  std::vector<stage::TableState> tables;  // in configuration order
-  for (const TableName& name : target.tables) tables.push_back(*Registered(registered, name));
-  return tables;
+  for (const TableName& name : target.tables) prepared.tables.push_back(*Registered(registered, name));
+  if (!added.empty()) {
+    std::vector<uint32_t> oids;
+    for (const stage::TableState& table : prepared.tables) oids.push_back(table.relid);
+    ASSIGN_OR_RETURN(prepared.catalog,
+                     CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
+  }
+  return prepared;
 }
 
 }  // namespace
 
 Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log) {
+                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log,
+                                       FailPoints& fail_points) {
   CHECK_MSG(lock.group() == coordinator.group(), "the lock of another group");
   ASSIGN_OR_RETURN(SystemIdentity identity, IdentifySystem(replication));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> recorded, coordinator.LoadCapture());
-  if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log);
+  if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log, fail_points);
   const std::string advice = RebuildAdvice(coordinator.schema(), coordinator.group());
   RETURN_IF_ERROR(CheckSameCluster(*recorded, identity, advice));
   if (recorded->slot_name != target.slot_name) {
@@ -123,12 +150,12 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
                                    "\"; restore the setting, or use another state.group");
   }
   if (recorded->slot_pending()) {
-    RETURN_IF_ERROR(CreatePendingSlot(*recorded, sql, replication, coordinator, log));
+    RETURN_IF_ERROR(CreatePendingSlot(*recorded, sql, replication, coordinator, log, fail_points));
     ASSIGN_OR_RETURN(recorded, coordinator.LoadCapture());
     CHECK_MSG(recorded && !recorded->slot_pending(), "capture state completed");
   }
-  PreparedCapture prepared{.state = *recorded};
-  ASSIGN_OR_RETURN(prepared.tables, RegisteredTables(target, sql, coordinator, log));
+  ASSIGN_OR_RETURN(PreparedCapture prepared,
+                   RegisteredTables(target, PreparedCapture{.state = *recorded}, sql, coordinator, log));
   RETURN_IF_ERROR(CheckWhileStreaming(target, prepared, sql, coordinator));
   return prepared;
 }
@@ -153,7 +180,8 @@ Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& p
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, names));
   RETURN_IF_ERROR(CheckTablesUnchanged(prepared.tables, oids, advice));
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, target.publication));
-  return CheckPublished(target.publication, target.tables, published);
+  RETURN_IF_ERROR(CheckPublished(target.publication, target.tables, published));
+  return prepared.catalog ? prepared.catalog->Check(sql) : Status::Ok();
 }
 
 }  // namespace pg2iceberg::capture

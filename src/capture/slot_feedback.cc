@@ -6,8 +6,13 @@
 
 namespace pg2iceberg::capture {
 
-SlotFeedback::SlotFeedback(ReplicationStream& stream, Clock& clock, const stage::RecordedLsn& recorded)
-    : stream_(stream), clock_(clock), confirmed_(recorded), received_(recorded.lsn()) {}
+SlotFeedback::SlotFeedback(ReplicationStream& stream, Clock& clock,
+                           const stage::RecordedLsn& recorded, FailPoints& fail_points)
+    : stream_(stream),
+      clock_(clock),
+      fail_points_(fail_points),
+      confirmed_(recorded),
+      received_(recorded.lsn()) {}
 
 void SlotFeedback::NoteReceived(change::Lsn wal_end) { received_ = std::max(received_, wal_end); }
 
@@ -15,7 +20,8 @@ Status SlotFeedback::Confirm(const stage::RecordedLsn& recorded) {
   // Assert on both sides of the boundary: the acknowledged LSN only moves forward.
   CHECK_MSG(recorded.lsn() >= confirmed_.lsn(), "acknowledging a slot position behind the last one");
   confirmed_ = recorded;
-  return Send();
+  RETURN_IF_ERROR(Send());
+  return fail_points_.Hit(failpoint::kAfterSlotAck);
 }
 
 Status SlotFeedback::Send(bool reply_requested) {

@@ -7,6 +7,7 @@
 #include "base/status.h"
 #include "change/change.h"
 #include "env/clock.h"
+#include "env/fail_points.h"
 #include "env/replication_stream.h"
 #include "stage/coordinator.h"
 
@@ -14,13 +15,15 @@ namespace pg2iceberg::capture {
 
 class SlotFeedback {
  public:
-  // Borrows `stream` and `clock`, which must outlive it. `recorded` is the flushed LSN the
-  // coordinator held when streaming started.
-  SlotFeedback(ReplicationStream& stream, Clock& clock, const stage::RecordedLsn& recorded);
+  // Borrows `stream`, `clock` and `fail_points`, which must outlive it. `recorded` is the flushed
+  // LSN the coordinator held when streaming started.
+  SlotFeedback(ReplicationStream& stream, Clock& clock, const stage::RecordedLsn& recorded,
+               FailPoints& fail_points);
 
   // Notes WAL received from the server (the "write" position of status updates).
   void NoteReceived(change::Lsn wal_end);
-  // Raises the acknowledged position to `recorded` and tells the server at once.
+  // Raises the acknowledged position to `recorded` and tells the server at once; then passes the
+  // failpoint kAfterSlotAck.
   Status Confirm(const stage::RecordedLsn& recorded);
   // Sends a status update with the current positions (keepalive replies and the timer).
   Status Send(bool reply_requested = false);
@@ -32,6 +35,7 @@ class SlotFeedback {
  private:
   ReplicationStream& stream_;
   Clock& clock_;
+  FailPoints& fail_points_;
   stage::RecordedLsn confirmed_;
   change::Lsn received_ = 0;
   int64_t last_sent_micros_ = 0;

@@ -5,14 +5,16 @@
 
 namespace pg2iceberg::capture {
 
-StagingFlusher::StagingFlusher(FlushOptions options, ObjectStore& store, Clock& clock, Random& random,
-                               stage::Coordinator& coordinator, std::vector<stage::TableState> tables,
-                               stage::RecordedLsn recorded)
+StagingFlusher::StagingFlusher(FlushOptions options, ObjectStore& store, Clock& clock,
+                               Random& random, stage::Coordinator& coordinator,
+                               std::vector<stage::TableState> tables, stage::RecordedLsn recorded,
+                               FailPoints& fail_points)
     : options_(std::move(options)),
       store_(store),
       clock_(clock),
       random_(random),
       coordinator_(coordinator),
+      fail_points_(fail_points),
       tables_(std::move(tables)),
       recorded_(recorded),
       writer_(options_.zstd_level) {}
@@ -59,7 +61,7 @@ Status StagingFlusher::UploadBuffered() {
   stats_.segment_bytes += static_cast<int64_t>(finished.bytes.size());
   ++stats_.segments;
   durable_.push_back(std::move(durable));
-  return Status::Ok();
+  return fail_points_.Hit(failpoint::kAfterSegmentUpload);
 }
 
 Result<stage::RecordedLsn> StagingFlusher::Flush() {
@@ -72,6 +74,7 @@ Result<stage::RecordedLsn> StagingFlusher::Flush() {
   ++stats_.flushes;
   waiting_changes_ = 0;
   waiting_end_lsn_ = 0;
+  RETURN_IF_ERROR(fail_points_.Hit(failpoint::kAfterIndexCommit));
   return recorded_;
 }
 

@@ -5,7 +5,8 @@
 // are only indexed — and flushed_lsn only moves — in Flush(), between transactions, so the
 // index only ever holds whole transactions. Order, enforced by types: UploadSegment yields
 // DurableSegments → Coordinator::CommitFlush indexes them and yields a RecordedLsn → the
-// caller confirms that to the slot.
+// caller confirms that to the slot. The failpoints kAfterSegmentUpload and kAfterIndexCommit
+// (env/fail_points.h) sit between those steps.
 //
 // Not thread-safe. Borrows every reference, which must outlive it.
 #pragma once
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "env/clock.h"
+#include "env/fail_points.h"
 #include "env/object_store.h"
 #include "env/random.h"
 #include "stage/coordinator.h"
@@ -42,8 +44,9 @@ struct FlushStats {
 
 class StagingFlusher {
  public:
-  StagingFlusher(FlushOptions options, ObjectStore& store, Clock& clock, Random& random, stage::Coordinator& coordinator,
-                 std::vector<stage::TableState> tables, stage::RecordedLsn recorded);
+  StagingFlusher(FlushOptions options, ObjectStore& store, Clock& clock, Random& random,
+                 stage::Coordinator& coordinator, std::vector<stage::TableState> tables,
+                 stage::RecordedLsn recorded, FailPoints& fail_points);
 
   // Adds one change of the transaction `commit`. The changes of a transaction come together,
   // in order, followed by EndTransaction(commit).
@@ -78,6 +81,7 @@ class StagingFlusher {
   Clock& clock_;
   Random& random_;
   stage::Coordinator& coordinator_;
+  FailPoints& fail_points_;
   std::vector<stage::TableState> tables_;
   stage::RecordedLsn recorded_;
   stage::SegmentWriter writer_;

@@ -8,14 +8,16 @@
 namespace pg2iceberg::capture {
 
 Streamer::Streamer(StreamerOptions options, ReplicationStream& stream, StagingFlusher& flusher,
-                   SlotFeedback& feedback, Clock& clock, Logger& log, std::function<Status()> periodic_check)
+                   SlotFeedback& feedback, Clock& clock, Logger& log,
+                   std::function<Status()> periodic_check, std::function<Status()> flush_check)
     : options_(options),
       stream_(stream),
       flusher_(flusher),
       feedback_(feedback),
       clock_(clock),
       log_(log),
-      periodic_check_(std::move(periodic_check)) {}
+      periodic_check_(std::move(periodic_check)),
+      flush_check_(std::move(flush_check)) {}
 
 Status Streamer::Run(ChangeAssembler& assembler, const std::atomic<bool>& stop) {
   next_check_micros_ = clock_.MonotonicMicros() + options_.standby_interval_ms * 1000;
@@ -26,10 +28,7 @@ Status Streamer::Run(ChangeAssembler& assembler, const std::atomic<bool>& stop) 
     RETURN_IF_ERROR(FlushIfDue(assembler));
     if (clock_.MonotonicMicros() >= next_check_micros_) RETURN_IF_ERROR(OnTimer(assembler));
   }
-  if (!assembler.in_transaction() && flusher_.HasWaiting()) {
-    ASSIGN_OR_RETURN(stage::RecordedLsn recorded, flusher_.Flush());
-    RETURN_IF_ERROR(feedback_.Confirm(recorded));
-  }
+  if (!assembler.in_transaction() && flusher_.HasWaiting()) RETURN_IF_ERROR(FlushAndConfirm());
   log_.Info("capture stopped at " + change::FormatLsn(feedback_.confirmed()));
   return Status::Ok();
 }
@@ -56,6 +55,11 @@ Status Streamer::HandleMessage(ChangeAssembler& assembler, ByteSpan bytes) {
 
 Status Streamer::FlushIfDue(ChangeAssembler& assembler) {
   if (assembler.in_transaction() || !flusher_.Due()) return Status::Ok();
+  return FlushAndConfirm();
+}
+
+Status Streamer::FlushAndConfirm() {
+  RETURN_IF_ERROR(flush_check_());
   ASSIGN_OR_RETURN(stage::RecordedLsn recorded, flusher_.Flush());
   return feedback_.Confirm(recorded);
 }
@@ -67,6 +71,7 @@ Status Streamer::OnTimer(ChangeAssembler& assembler) {
   if (idle && idle_candidate_ > feedback_.confirmed()) {
     // Nothing of ours is pending below the last keepalive: the slot may move up to it, so WAL
     // written to other tables does not pile up on the source.
+    RETURN_IF_ERROR(flush_check_());
     ASSIGN_OR_RETURN(stage::RecordedLsn recorded, flusher_.AdvanceIdle(idle_candidate_));
     ++stats_.idle_advances;
     return feedback_.Confirm(recorded);

@@ -34,9 +34,14 @@ struct StreamerStats {
 class Streamer final : public CommittedSink {
  public:
   // `periodic_check` runs every standby interval (the running fail-fast guards); a non-OK
-  // result stops the loop. Every reference must outlive the Streamer.
-  Streamer(StreamerOptions options, ReplicationStream& stream, StagingFlusher& flusher, SlotFeedback& feedback,
-           Clock& clock, Logger& log, std::function<Status()> periodic_check);
+  // result stops the loop. `flush_check` runs right before every flush or idle advancement,
+  // i.e. before any new flushed_lsn is recorded (and so acknowledged): everything it covers was
+  // received, hence committed, before the check, so a non-OK result — which stops the loop
+  // before recording — keeps every position decoded after a change it detects unrecorded.
+  // Every reference must outlive the Streamer.
+  Streamer(StreamerOptions options, ReplicationStream& stream, StagingFlusher& flusher,
+           SlotFeedback& feedback, Clock& clock, Logger& log,
+           std::function<Status()> periodic_check, std::function<Status()> flush_check);
 
   // Runs until `stop` becomes true (then flushes what is complete and returns OK) or an error.
   // `assembler` must have been built with this Streamer as its sink.
@@ -52,6 +57,8 @@ class Streamer final : public CommittedSink {
   Status HandleMessage(ChangeAssembler& assembler, ByteSpan bytes);
   Status OnTimer(ChangeAssembler& assembler);
   Status FlushIfDue(ChangeAssembler& assembler);
+  // flush_check, then Flush and Confirm.
+  Status FlushAndConfirm();
   int64_t WaitMicros() const;
 
   StreamerOptions options_;
@@ -61,6 +68,7 @@ class Streamer final : public CommittedSink {
   Clock& clock_;
   Logger& log_;
   std::function<Status()> periodic_check_;
+  std::function<Status()> flush_check_;
   int64_t next_check_micros_ = 0;
   // The last keepalive's WAL end, taken while no transaction was open: safe to confirm once
   // everything received before it is indexed.

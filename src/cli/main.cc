@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "cli/commands.h"
@@ -67,6 +68,11 @@ int Dispatch(const std::string& name, const Options& options) {
   RealEnvOptions env_options;
   env_options.log_format = *format;
   env_options.log_level = *level;
+  // A test hook (docs/testing.md#failpoints): unset in production, so nothing is armed.
+  const char* fail_points = std::getenv(kFailPointsVariable);
+  Result<FailPointPlan> plan = ParseFailPointPlan(fail_points == nullptr ? "" : fail_points);
+  if (!plan.ok()) return Fail(plan.status().message());
+  env_options.fail_points = std::move(*plan);
   RealEnv real_env(env_options);
   Env env = real_env.env();
   InstallStopHandlers();

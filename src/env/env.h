@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "env/clock.h"
+#include "env/fail_points.h"
 #include "env/http_transport.h"
 #include "env/object_store.h"
 #include "env/pg_connection.h"
@@ -20,6 +21,8 @@ struct Env {
   PgConnector& pg;
   HttpTransport& http;
   ObjectStoreOpener& object_stores;
+  // Inert unless a test arms it (docs/testing.md#failpoints).
+  FailPoints& fail_points = InertFailPoints();
 };
 
 }  // namespace pg2iceberg

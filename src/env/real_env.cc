@@ -6,7 +6,8 @@ RealEnv::RealEnv(const RealEnvOptions& options)
     : log_(clock_, options.log_format, options.log_level, stderr),
       pg_(log_),
       http_(options.http),
-      object_stores_(random_) {}
+      object_stores_(random_),
+      fail_points_(options.fail_points, log_) {}
 
 Env RealEnv::env() {
   return Env{.clock = clock_,
@@ -14,7 +15,8 @@ Env RealEnv::env() {
              .log = log_,
              .pg = pg_,
              .http = http_,
-             .object_stores = object_stores_};
+             .object_stores = object_stores_,
+             .fail_points = fail_points_};
 }
 
 }  // namespace pg2iceberg

@@ -10,6 +10,7 @@
 #include "env/default_object_store_opener.h"
 #include "env/env.h"
 #include "env/libpq_connection.h"
+#include "env/process_fail_points.h"
 #include "env/real_clock.h"
 #include "env/stderr_logger.h"
 #include "env/system_random.h"
@@ -20,6 +21,7 @@ struct RealEnvOptions {
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   CurlHttpTransportOptions http;
+  FailPointPlan fail_points;  // empty in production: nothing armed
 };
 
 class RealEnv {
@@ -40,6 +42,7 @@ class RealEnv {
   LibpqConnector pg_;
   CurlHttpTransport http_;
   DefaultObjectStoreOpener object_stores_;
+  ProcessFailPoints fail_points_;
 };
 
 }  // namespace pg2iceberg

@@ -28,4 +28,8 @@ std::string TableIdentifier::ToString() const {
   return ns.empty() ? name : ns + "." + name;
 }
 
+bool CommitMayHaveApplied(const Status& status) {
+  return status.code() == StatusCode::kOutcomeUnknown || status.code() == StatusCode::kDataLoss;
+}
+
 }  // namespace pg2iceberg::iceberg

@@ -88,6 +88,11 @@ struct SnapshotCommit {
   MetadataWriter* writer = nullptr;
 };
 
+// Whether a commit that ended in `status` may be (or become) visible in the catalog, so that
+// nothing it references may be removed: kOutcomeUnknown and kDataLoss. Any other error is
+// proof that it is not and never will be (the promise of Catalog::CommitSnapshot).
+bool CommitMayHaveApplied(const Status& status);
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -112,8 +117,13 @@ class Catalog {
   // Errors: kConflict when the table moved on since `base` (or exists already, for a create):
   // nothing of this commit is visible; reload and redo. kNotFound when the table or its
   // namespace is gone. kOutcomeUnknown when the reply was lost and the catalog could not tell
-  // (a REST catalog reloads the table first and decides: see rest_catalog.h): LoadTable tells
-  // whether the commit happened.
+  // (both catalogs reload the table first and decide: see rest_catalog.h, sql_catalog.h):
+  // LoadTable tells whether the commit happened.
+  // The promise callers build on (CommitMayHaveApplied): every error but kOutcomeUnknown and
+  // kDataLoss means nothing of this commit is visible and it can never become visible, so the
+  // files it references may be removed. A catalog that has sent a commit whose answer was lost
+  // returns kConflict (or any such error) only when it has proved that; a refusal of a resend
+  // after a lost answer is no proof by itself (the lost send may have applied).
   virtual Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
                                             const Snapshot& snapshot, MetadataWriter& writer) = 0;
 
@@ -127,7 +137,8 @@ class Catalog {
   // tables' new states, in order. Errors as for CommitSnapshot, for the whole set: kConflict
   // (any table moved on; nothing is visible), kOutcomeUnknown (the reply was lost and could
   // not be reconciled), kDataLoss (a reconciliation found some tables committed and others
-  // not, which an atomic catalog must never show).
+  // not, which an atomic catalog must never show). The promise of CommitSnapshot holds for
+  // the whole set: after any error but kOutcomeUnknown and kDataLoss no table shows the commit.
   virtual Result<std::vector<TableState>> CommitSnapshots(
       const std::vector<SnapshotCommit>& commits) = 0;
 

@@ -34,15 +34,29 @@
 //
 // A commit whose outcome is unknown is reconciled before anything is repeated: the table is
 // loaded (with retries) and
-//   - holds the snapshot the commit added (same table uuid) → it happened: success, with the
-//     loaded state;
+//   - holds the snapshot the commit added (same table uuid; listed, or the parent of a listed
+//     snapshot) → it happened: success, with the loaded state;
 //   - is still at the base (same uuid, main at the base's snapshot; for a create: no such
-//     table) → it did not happen: the same request is sent again (its requirements keep that
-//     safe), at most kCommitSendsMax times in all;
-//   - anything else → kConflict (another writer moved the table).
-// When the reload itself fails the commit stays kOutcomeUnknown. A transaction is reconciled
-// the same way over all its tables: all committed → success, all at their base → resend, none
-// committed but some moved → kConflict, some committed and some not → kDataLoss.
+//     table) → it did not happen yet: the same request is sent again (its requirements keep
+//     that safe), at most kCommitSendsMax times in all;
+//   - same uuid, main at a snapshot that is neither the base's nor ours → kConflict: it did
+//     not happen and never can (every send asserts main at the base's snapshot);
+//   - the table gone, or another uuid under its name → kOutcomeUnknown: it can no longer
+//     apply, but whether it applied to the old table cannot be told.
+// Once any send's outcome was unknown, no later failure is taken at its word: a resend that
+// is refused (409 "requirement failed" or "already exists", any other error) may be refused
+// because the earlier send applied, or that send may still be in flight. The table is then
+// reloaded and classified as above, except that a table still at its base is kOutcomeUnknown
+// (not sent again); running out of sends is kOutcomeUnknown too. When the reload itself fails
+// the commit stays kOutcomeUnknown. A transaction is reconciled the same way over all its
+// tables: all committed → success; none committed and one moved → kConflict (an atomic commit
+// would show on that table, and its requirements can no longer hold); all at their base →
+// resend (or kOutcomeUnknown after a refusal); some gone or replaced → kOutcomeUnknown; some
+// committed and some not → kDataLoss.
+//
+// So kConflict and every error but kOutcomeUnknown and kDataLoss mean: nothing of the commit
+// is visible and it can never become visible — the caller may remove the commit's files.
+// After kOutcomeUnknown or kDataLoss the files may be referenced by the table: keep them.
 //
 // Not thread-safe. Borrows `http`, `clock` and the retry services, which must outlive the
 // catalog.
@@ -138,6 +152,9 @@ class RestCatalog final : public Catalog {
   // Sends a single-table commit `request` and reconciles an unknown outcome (see above).
   Result<TableState> SendCommit(const TableState& base, const Json& request,
                                 const Snapshot& snapshot, const std::string& what);
+  // Sends the transaction `request` of `commits` and reconciles an unknown outcome (above).
+  Result<std::vector<TableState>> SendTransaction(const std::vector<SnapshotCommit>& commits,
+                                                  const Json& request, const std::string& what);
   // The headers of calls that may return vended credentials.
   RestHeaders DelegationHeaders() const;
 

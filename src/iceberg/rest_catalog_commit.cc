@@ -39,22 +39,27 @@ Result<TableState> RestCatalog::CommitSnapshot(const TableState& base,
 
 Result<TableState> RestCatalog::SendCommit(const TableState& base, const Json& request,
                                            const Snapshot& snapshot, const std::string& what) {
-  Status unknown = Status::Ok();
+  Status unknown = Status::Ok();  // the first send whose outcome was unknown, once there is one
   for (int sends = 0; sends < kCommitSendsMax; ++sends) {
     Result<Json> answer =
         client_.Call("POST", paths_.Table(base.ident), &request, RestCallKind::kCommit, what);
     Result<TableState> committed =
         answer.ok() ? CommittedState(base.ident, *answer, snapshot, what) : answer.status();
-    if (committed.status().code() != StatusCode::kOutcomeUnknown) return committed;
-    unknown = committed.status();
+    if (committed.ok()) return committed;
+    const Status last = committed.status();
+    const bool last_unknown = last.code() == StatusCode::kOutcomeUnknown;
+    // With every earlier answer known, a refusal is clean: nothing of this commit was applied.
+    if (unknown.ok() && !last_unknown) return last;
+    if (unknown.ok()) unknown = last;
+    // Otherwise an earlier send may have applied: whatever this one says, look for our snapshot.
     ASSIGN_OR_RETURN(ReconciledTable found, ReconcileTable(*this, base, snapshot, unknown));
     if (found.outcome == CommitOutcome::kCommitted) return std::move(found.state);
-    if (found.outcome == CommitOutcome::kMoved) {
-      return Status::Conflict(what + ": " + found.detail + " (after: " + unknown.message() + ")");
-    }
+    if (found.outcome == CommitOutcome::kAtBase && last_unknown) continue;  // send again
+    return UnresolvedCommit(what, found, unknown, last);
   }
   return Status::OutcomeUnknown(unknown.message() + " (still unknown after " +
-                                std::to_string(kCommitSendsMax) + " sends)");
+                                std::to_string(kCommitSendsMax) +
+                                " sends; the commit's files are kept)");
 }
 
 // A staged create checks the table against the catalog and creates nothing. Returns the

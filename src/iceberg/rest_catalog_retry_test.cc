@@ -207,6 +207,125 @@ TEST_F(RestCatalogRetryTest, ALostCreateIsResentWithoutStagingAgain) {
   EXPECT_TRUE(http_.Exhausted());
 }
 
+// Issue 11 item 2: send 1 is lost while the catalog applies it, the reload still shows the
+// base, the resend is refused with 409 because send 1 applied. The 409 is no conflict.
+TEST_F(RestCatalogRetryTest, ARefusedResendAfterALostCommitThatLandedIsSuccess) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
+  http_.Answer(
+      409, ErrorBody(409, "CommitFailedException", "Requirement failed: branch main has changed"));
+  http_.Answer(200, TableBody(t.next, "file:///wh/public/orders/metadata/00002-b.metadata.json"));
+  Result<TableState> committed = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(committed->metadata.current_snapshot_id, 6);
+  EXPECT_EQ(committed->metadata_location,
+            "file:///wh/public/orders/metadata/00002-b.metadata.json");
+  EXPECT_EQ(Commits(), 2);
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestCatalogRetryTest, ARefusedResendAfterALostCommitIsUnknownWhileTheTableIsAtBase) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  http_.Fail(Status::Unavailable("Connection reset by peer"));
+  http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
+  http_.Answer(409, ErrorBody(409, "CommitFailedException", "Requirement failed"));
+  http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
+  const Status status = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_).status();
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_NE(status.message().find("Connection reset by peer"), std::string::npos);
+  EXPECT_NE(status.message().find("files are kept"), std::string::npos) << status.message();
+  EXPECT_EQ(Commits(), 2);  // not sent a third time: the refusal is unexplained
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestCatalogRetryTest, AnyFailureOfAResendAfterALostCommitIsReconciled) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  http_.Answer(504, "");
+  http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
+  http_.Answer(400, ErrorBody(400, "BadRequestException", "odd"));
+  http_.Answer(200, TableBody(t.next, "file:///wh/public/orders/metadata/00002-b.metadata.json"));
+  EXPECT_TRUE(catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_).ok());
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestCatalogRetryTest, ARefusedResendOnATableSomeoneElseMovedIsAConflict) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  const Snapshot theirs = NextTestSnapshot(t.base.metadata, 77);
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(200, TableBody(t.base.metadata, t.base.metadata_location));
+  http_.Answer(409, ErrorBody(409, "CommitFailedException", "Requirement failed"));
+  http_.Answer(200, TableBody(WithSnapshot(t.base.metadata, theirs), "file:///wh/x.json"));
+  const Status status = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_).status();
+  EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+  EXPECT_NE(status.message().find("77"), std::string::npos) << status.message();
+}
+
+TEST_F(RestCatalogRetryTest, ALostCommitIsFoundWhenALaterSnapshotNamesItAsParent) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  TableMetadata moved = WithSnapshot(t.next, NextTestSnapshot(t.next, 77));
+  std::erase_if(moved.snapshots, [](const Snapshot& s) { return s.snapshot_id == 6; });
+  http_.Answer(500, ErrorBody(500, "CommitStateUnknownException", "boom"));
+  http_.Answer(200, TableBody(moved, "file:///wh/x.json"));
+  Result<TableState> committed = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_EQ(committed->metadata.current_snapshot_id, 77);
+}
+
+TEST_F(RestCatalogRetryTest, ALostCommitToATableDroppedSinceStaysUnknown) {
+  auto catalog = Open();
+  const Fixture t = ExistingTable(kOrders, 6);
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
+  const Status status = catalog->CommitSnapshot(t.base, t.next, t.snapshot, writer_).status();
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_NE(status.message().find("no longer exists"), std::string::npos) << status.message();
+}
+
+// Item 2 for a create: the resend's assert-create fails because send 1 created the table.
+TEST_F(RestCatalogRetryTest, ARefusedCreateResendAfterALostCreateThatLandedIsSuccess) {
+  auto catalog = Open();
+  const TableMetadata empty = EmptyTestTable("file:///wh/public/orders");
+  const Snapshot snapshot = NextTestSnapshot(empty, 7);
+  const TableMetadata first = WithSnapshot(empty, snapshot);
+  http_.Answer(200, TableBody(empty, ""));  // staged
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
+  http_.Answer(409,
+               ErrorBody(409, "AlreadyExistsException", "Table already exists: public.orders"));
+  http_.Answer(200, TableBody(first, "file:///wh/public/orders/metadata/00000-c.metadata.json"));
+  Result<TableState> created =
+      catalog->CommitSnapshot({kOrders, empty, ""}, first, snapshot, writer_);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->metadata.current_snapshot_id, 7);
+  EXPECT_EQ(created->metadata_location, "file:///wh/public/orders/metadata/00000-c.metadata.json");
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestCatalogRetryTest, ALostCreateOfATableSomeoneElseCreatedStaysUnknown) {
+  auto catalog = Open();
+  const TableMetadata empty = EmptyTestTable("file:///wh/public/orders");
+  const Snapshot snapshot = NextTestSnapshot(empty, 7);
+  const TableMetadata theirs =
+      EmptyTestTable("file:///wh/public/orders", "00000000-0000-4000-8000-000000000001");
+  http_.Answer(200, TableBody(empty, ""));  // staged
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
+  http_.Answer(409, ErrorBody(409, "AlreadyExistsException", "Table already exists"));
+  http_.Answer(200, TableBody(theirs, "file:///wh/public/orders/metadata/00000-x.metadata.json"));
+  const Status status =
+      catalog
+          ->CommitSnapshot({kOrders, empty, ""}, WithSnapshot(empty, snapshot), snapshot, writer_)
+          .status();
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_TRUE(http_.Exhausted());
+}
+
 TEST_F(RestCatalogRetryTest, TransactionsAreOfferedOnlyWhenListed) {
   const Fixture a = ExistingTable(kOrders, 6);
   const Fixture b = ExistingTable(kItems, 8);
@@ -320,6 +439,45 @@ TEST_F(RestTransactionTest, ALostReplyWhereATableMovedIsAConflict) {
                          "file:///wh/x.json"));
   const Status status = catalog_->CommitSnapshots(Both()).status();
   EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+  EXPECT_NE(status.message().find("public.items"), std::string::npos) << status.message();
+  EXPECT_EQ(Commits(), 1);
+}
+
+// Item 2 for the multi-table endpoint.
+TEST_F(RestTransactionTest, ARefusedResendAfterALostTransactionThatLandedIsSuccess) {
+  http_.Fail(Status::Unavailable("Operation timed out"));
+  http_.Answer(200, AtBase(a_));
+  http_.Answer(200, AtBase(b_));
+  http_.Answer(409, ErrorBody(409, "CommitFailedException", "Requirement failed"));
+  http_.Answer(200, Committed(a_));
+  http_.Answer(200, Committed(b_));
+  Result<std::vector<TableState>> states = catalog_->CommitSnapshots(Both());
+  ASSERT_TRUE(states.ok()) << states.status().ToString();
+  EXPECT_EQ((*states)[0].metadata.current_snapshot_id, 6);
+  EXPECT_EQ((*states)[1].metadata.current_snapshot_id, 8);
+  EXPECT_EQ(Commits(), 2);
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestTransactionTest, ARefusedResendAfterALostTransactionIsUnknownWhileAtBase) {
+  http_.Answer(502, "");
+  http_.Answer(200, AtBase(a_));
+  http_.Answer(200, AtBase(b_));
+  http_.Answer(409, ErrorBody(409, "CommitFailedException", "Requirement failed"));
+  http_.Answer(200, AtBase(a_));
+  http_.Answer(200, AtBase(b_));
+  const Status status = catalog_->CommitSnapshots(Both()).status();
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_EQ(Commits(), 2);
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+TEST_F(RestTransactionTest, ALostTransactionWithATableDroppedStaysUnknown) {
+  http_.Answer(503, "");
+  http_.Answer(200, AtBase(a_));
+  http_.Answer(404, ErrorBody(404, "NoSuchTableException", "Table does not exist"));
+  const Status status = catalog_->CommitSnapshots(Both()).status();
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
   EXPECT_NE(status.message().find("public.items"), std::string::npos) << status.message();
   EXPECT_EQ(Commits(), 1);
 }

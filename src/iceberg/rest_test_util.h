@@ -1,4 +1,5 @@
-// Test doubles for the REST catalog tests: an HttpTransport that answers from a script and
+// Test doubles for the REST catalog tests: an HttpTransport that answers from a script (fixed
+// answers, failures, or answers computed from the request) and
 // records every request, and a Clock moved by hand. Strict: a request beyond the script fails
 // the test.
 #pragma once
@@ -6,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "base/bytes.h"
@@ -23,10 +26,14 @@ class ScriptedHttpTransport final : public HttpTransport {
     HttpResponse response;
     response.status = status;
     response.body.assign(AsBytes(body).begin(), AsBytes(body).end());
-    script_.emplace_back(std::move(response));
+    script_.emplace_back(Result<HttpResponse>(std::move(response)));
   }
   // The next request gets no answer: Send returns `failure`.
-  void Fail(Status failure) { script_.emplace_back(std::move(failure)); }
+  void Fail(Status failure) { script_.emplace_back(Result<HttpResponse>(std::move(failure))); }
+  // The next request is answered by `respond`, called with it (for answers that depend on what
+  // was sent, e.g. a snapshot id the code under test drew).
+  using Responder = std::function<Result<HttpResponse>(const HttpRequest&)>;
+  void Respond(Responder respond) { script_.emplace_back(std::move(respond)); }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
     requests.push_back(request);
@@ -34,9 +41,10 @@ class ScriptedHttpTransport final : public HttpTransport {
       ADD_FAILURE() << "unscripted request " << request.method << " " << request.url;
       return Status::Internal("unscripted request");
     }
-    Result<HttpResponse> next = std::move(script_.front());
+    Step next = std::move(script_.front());
     script_.pop_front();
-    return next;
+    if (auto* respond = std::get_if<Responder>(&next)) return (*respond)(request);
+    return std::get<Result<HttpResponse>>(std::move(next));
   }
 
   bool Exhausted() const { return script_.empty(); }
@@ -53,7 +61,8 @@ class ScriptedHttpTransport final : public HttpTransport {
   std::vector<HttpRequest> requests;
 
  private:
-  std::deque<Result<HttpResponse>> script_;
+  using Step = std::variant<Result<HttpResponse>, Responder>;
+  std::deque<Step> script_;
 };
 
 class ManualClock final : public Clock {

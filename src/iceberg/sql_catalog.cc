@@ -107,14 +107,15 @@ Status CreateCatalogTables(PgConnection& connection) {
 }  // namespace
 
 Result<std::unique_ptr<SqlCatalog>> SqlCatalog::Open(PgConnection& connection,
-                                                     std::string catalog_name) {
+                                                     std::string catalog_name,
+                                                     Reconnect reconnect) {
   RETURN_IF_ERROR(CheckText("catalog name", catalog_name, kNameMaxChars));
   Status created = CreateCatalogTables(connection);
   if (!created.ok()) return created.WithContext("creating the SQL catalog tables");
   ASSIGN_OR_RETURN(const PgRows rows, connection.Exec(kHasIcebergTypeSql));
   ASSIGN_OR_RETURN(const bool has_iceberg_type, SingleBool(rows));
   return std::unique_ptr<SqlCatalog>(
-      new SqlCatalog(connection, std::move(catalog_name), has_iceberg_type));
+      new SqlCatalog(connection, std::move(catalog_name), has_iceberg_type, std::move(reconnect)));
 }
 
 std::string SqlCatalog::TableTypeFilter() const {
@@ -195,7 +196,7 @@ Result<bool> SqlCatalog::NamespaceExists(const std::string& ns) {
   return SingleBool(rows);
 }
 
-Status SqlCatalog::CreateTable(const TableIdentifier& ident, std::string_view metadata_location) {
+Status SqlCatalog::InsertPointer(const TableIdentifier& ident, std::string_view metadata_location) {
   ASSIGN_OR_RETURN(Params params, IdentParams(catalog_name_, ident));
   RETURN_IF_ERROR(CheckText("metadata location", metadata_location, kLocationMaxChars));
   ASSIGN_OR_RETURN(const bool ns_exists, NamespaceExists(*params[1]));
@@ -221,9 +222,9 @@ Status SqlCatalog::CreateTable(const TableIdentifier& ident, std::string_view me
   return Status::Ok();
 }
 
-Status SqlCatalog::CommitTable(const TableIdentifier& ident,
-                               std::string_view expected_metadata_location,
-                               std::string_view new_metadata_location) {
+Status SqlCatalog::SwapPointerRow(const TableIdentifier& ident,
+                                  std::string_view expected_metadata_location,
+                                  std::string_view new_metadata_location) {
   ASSIGN_OR_RETURN(Params params, IdentParams(catalog_name_, ident));
   RETURN_IF_ERROR(CheckText("metadata location", new_metadata_location, kLocationMaxChars));
   params.emplace_back(std::string(expected_metadata_location));
@@ -241,6 +242,59 @@ Status SqlCatalog::CommitTable(const TableIdentifier& ident,
                           ", not the expected " + std::string(expected_metadata_location));
 }
 
+Status SqlCatalog::CreateTable(const TableIdentifier& ident, std::string_view metadata_location) {
+  const Status inserted = InsertPointer(ident, metadata_location);
+  if (inserted.code() != StatusCode::kOutcomeUnknown) return inserted;
+  return ReconcileLostSwap(ident, metadata_location, inserted);
+}
+
+Status SqlCatalog::CommitTable(const TableIdentifier& ident,
+                               std::string_view expected_metadata_location,
+                               std::string_view new_metadata_location) {
+  const Status swapped = SwapPointerRow(ident, expected_metadata_location, new_metadata_location);
+  if (swapped.code() != StatusCode::kOutcomeUnknown) return swapped;
+  return ReconcileLostSwap(ident, new_metadata_location, swapped);
+}
+
+Result<bool> SqlCatalog::RowShows(PgConnection& connection, const TableIdentifier& ident,
+                                  std::string_view location) {
+  ASSIGN_OR_RETURN(const Params params, IdentParams(catalog_name_, ident));
+  ASSIGN_OR_RETURN(const PgRows rows,
+                   connection.ExecParams("SELECT metadata_location, previous_metadata_location "
+                                         "FROM iceberg_tables WHERE catalog_name = $1 "
+                                         "AND table_namespace = $2 AND table_name = $3" +
+                                             TableTypeFilter(),
+                                         params));
+  for (const auto& row : rows.rows) {
+    for (const std::optional<std::string>& value : row) {
+      if (value.has_value() && *value == location) return true;
+    }
+  }
+  return false;
+}
+
+Status SqlCatalog::ReconcileLostSwap(const TableIdentifier& ident, std::string_view location,
+                                     const Status& lost) {
+  Result<bool> shows = RowShows(connection_, ident, location);
+  if (!shows.ok() && reconnect_) {
+    if (reconnected_ == nullptr) {
+      Result<std::unique_ptr<PgConnection>> fresh = reconnect_();
+      if (fresh.ok()) reconnected_ = std::move(*fresh);
+      if (!fresh.ok()) shows = fresh.status();
+    }
+    if (reconnected_ != nullptr) shows = RowShows(*reconnected_, ident, location);
+  }
+  if (shows.ok() && *shows) return Status::Ok();  // the lost statement committed
+  const std::string found =
+      shows.ok() ? "the catalog row of " + ident.ToString() + " does not point at " +
+                       std::string(location) +
+                       " (the lost session's statement may still commit on the server)"
+                 : "reading the catalog row of " + ident.ToString() +
+                       " to reconcile failed: " + shows.status().message();
+  return Status::OutcomeUnknown(lost.message() + "; " + found +
+                                "; the commit's files are kept: run the command again");
+}
+
 Result<std::string> SqlCatalog::WriteMetadata(const TableState& base,
                                               const TableMetadata& new_metadata,
                                               MetadataWriter& writer) {
@@ -250,6 +304,12 @@ Result<std::string> SqlCatalog::WriteMetadata(const TableState& base,
     version = base_version + 1;
   }
   return writer.WriteMetadataFile(version, new_metadata);
+}
+
+Status SqlCatalog::MovePointer(const TableState& base, std::string_view location) {
+  return base.metadata_location.empty()
+             ? InsertPointer(base.ident, location)
+             : SwapPointerRow(base.ident, base.metadata_location, location);
 }
 
 Status SqlCatalog::SwapPointer(const TableState& base, std::string_view location) {
@@ -290,7 +350,7 @@ Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(
   // One transaction: the swaps become visible together at COMMIT, or not at all.
   RETURN_IF_ERROR(connection_.Exec("BEGIN").status());
   for (size_t i = 0; i < commits.size(); ++i) {
-    Status swapped = SwapPointer(commits[i].base, states[i].metadata_location);
+    Status swapped = MovePointer(commits[i].base, states[i].metadata_location);
     if (!swapped.ok()) {
       connection_.Exec("ROLLBACK").status().IgnoreError();
       // A lost connection before COMMIT aborts the transaction: nothing happened.
@@ -301,8 +361,24 @@ Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(
     }
   }
   const Result<PgRows> committed = connection_.Exec("COMMIT");
-  if (!committed.ok()) return LostReplyIsUnknown(committed.status());
+  if (!committed.ok()) {
+    const Status lost = LostReplyIsUnknown(committed.status());
+    if (lost.code() != StatusCode::kOutcomeUnknown) return lost;
+    return ReconcileLostTransaction(states, lost);
+  }
   return states;
+}
+
+Result<std::vector<TableState>> SqlCatalog::ReconcileLostTransaction(std::vector<TableState> states,
+                                                                     const Status& lost) {
+  // The transaction is atomic: one table showing its new location proves it committed.
+  Status first = Status::Ok();
+  for (const TableState& state : states) {
+    Status found = ReconcileLostSwap(state.ident, state.metadata_location, lost);
+    if (found.ok()) return states;
+    if (first.ok()) first = found;
+  }
+  return first;
 }
 
 Status SqlCatalog::DropTable(const TableIdentifier& ident) {

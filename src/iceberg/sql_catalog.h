@@ -25,18 +25,26 @@
 // or the base location's version + 1, through the MetadataWriter, then registers it with
 // CreateTable or swaps it in with CommitTable.
 //
-// Statements run one at a time in autocommit mode, parameterised. CreateTable and CommitTable
-// report a lost connection (kUnavailable from the connection) as kOutcomeUnknown, because the
-// statement may have committed before the reply was lost. The catalog does not reconcile such
-// an outcome itself: its connection is gone with the reply; LoadTable on a new connection tells
-// whether the pointer moved.
+// Statements run one at a time in autocommit mode, parameterised. When the reply to an insert
+// or compare-and-swap is lost (kUnavailable from the connection: the statement may have
+// committed), the catalog reconciles: it reads the table's row — on its connection, else on a
+// new one from `reconnect` — and when the row's metadata_location (or, after a later commit on
+// top, its previous_metadata_location) is the location just written, the commit happened:
+// success. Otherwise it stays kOutcomeUnknown: the row at the old location is no proof, since
+// the server may still be running the statement of the lost session.
 //
 // CommitSnapshots writes every table's metadata file first, then runs the inserts and
 // compare-and-swaps in one transaction (BEGIN … COMMIT): all tables move or none. A failed
 // swap rolls back (kConflict / kNotFound as for one table); a lost connection before COMMIT is
-// kUnavailable (the server aborts the transaction), during COMMIT kOutcomeUnknown.
+// kUnavailable (the server aborts the transaction); during COMMIT the rows are read as above:
+// any table showing its new location proves the (atomic) transaction committed, else
+// kOutcomeUnknown.
+//
+// Every error but kOutcomeUnknown therefore means the commit is not visible and never will be
+// (the promise of Catalog::CommitSnapshot).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,11 +55,17 @@ namespace pg2iceberg::iceberg {
 
 class SqlCatalog final : public Catalog {
  public:
+  // A new session with the catalog's database (same search_path as the first one), to read a
+  // table's row after the connection was lost with a commit's reply.
+  using Reconnect = std::function<Result<std::unique_ptr<PgConnection>>()>;
+
   // Creates the catalog tables when missing and detects the iceberg_type column. `connection`
   // is borrowed: it must outlive the catalog and not be inside an open transaction.
-  // kInvalidArgument for an empty or over-long catalog name.
+  // `reconnect` (may be empty: then only `connection` is tried) must stay callable as long as
+  // the catalog lives. kInvalidArgument for an empty or over-long catalog name.
   static Result<std::unique_ptr<SqlCatalog>> Open(PgConnection& connection,
-                                                  std::string catalog_name);
+                                                  std::string catalog_name,
+                                                  Reconnect reconnect = nullptr);
 
   Status EnsureNamespace(const Namespace& ns) override;
   Result<std::vector<Namespace>> ListNamespaces() override;
@@ -68,12 +82,12 @@ class SqlCatalog final : public Catalog {
 
   // The pointer operations CommitSnapshot is made of.
   // Registers a new table. kConflict when it already exists; kNotFound when its namespace does
-  // not exist; kOutcomeUnknown when the reply was lost (LoadTable tells whether it happened).
+  // not exist; kOutcomeUnknown when the reply was lost and the row does not show it.
   Status CreateTable(const TableIdentifier& ident, std::string_view metadata_location);
   // Compare-and-swap of the metadata location: succeeds only while the table still points at
   // `expected_metadata_location`. kConflict when it points elsewhere (someone else committed:
   // reload and redo); kNotFound when the table is gone; kOutcomeUnknown when the reply was lost
-  // (LoadTable tells whether the swap happened).
+  // and the row does not show the new location.
   Status CommitTable(const TableIdentifier& ident, std::string_view expected_metadata_location,
                      std::string_view new_metadata_location);
 
@@ -81,10 +95,12 @@ class SqlCatalog final : public Catalog {
   bool has_iceberg_type() const { return has_iceberg_type_; }
 
  private:
-  SqlCatalog(PgConnection& connection, std::string catalog_name, bool has_iceberg_type)
+  SqlCatalog(PgConnection& connection, std::string catalog_name, bool has_iceberg_type,
+             Reconnect reconnect)
       : connection_(connection),
         catalog_name_(std::move(catalog_name)),
-        has_iceberg_type_(has_iceberg_type) {}
+        has_iceberg_type_(has_iceberg_type),
+        reconnect_(std::move(reconnect)) {}
 
   // " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)" on V1 catalogs, else "".
   std::string TableTypeFilter() const;
@@ -96,10 +112,31 @@ class SqlCatalog final : public Catalog {
                                            MetadataWriter& writer);
   // CreateTable for a new table, CommitTable from the base's location otherwise.
   Status SwapPointer(const TableState& base, std::string_view location);
+  // The statements of CreateTable and CommitTable, without reconciling a lost reply (for use
+  // inside a transaction, whose COMMIT is reconciled instead), and their dispatch.
+  Status InsertPointer(const TableIdentifier& ident, std::string_view metadata_location);
+  Status SwapPointerRow(const TableIdentifier& ident, std::string_view expected_metadata_location,
+                        std::string_view new_metadata_location);
+  Status MovePointer(const TableState& base, std::string_view location);
+  // After the COMMIT of CommitSnapshots lost its reply (`lost`): `states` when any table's row
+  // shows its new location, else kOutcomeUnknown.
+  Result<std::vector<TableState>> ReconcileLostTransaction(std::vector<TableState> states,
+                                                           const Status& lost);
+  // Whether the row of `ident`, read on `connection`, shows `location` as its current or
+  // previous metadata location.
+  Result<bool> RowShows(PgConnection& connection, const TableIdentifier& ident,
+                        std::string_view location);
+  // After a statement moving `ident` to `location` lost its reply (`lost`): OK when the row
+  // shows `location` (read on connection_, else on a reconnected session), else
+  // kOutcomeUnknown with `lost`'s message and what was found.
+  Status ReconcileLostSwap(const TableIdentifier& ident, std::string_view location,
+                           const Status& lost);
 
   PgConnection& connection_;
   const std::string catalog_name_;
   const bool has_iceberg_type_;
+  const Reconnect reconnect_;
+  std::unique_ptr<PgConnection> reconnected_;  // from reconnect_, once connection_ failed
 };
 
 }  // namespace pg2iceberg::iceberg

@@ -23,6 +23,54 @@ class RecordingMetadataWriter final : public MetadataWriter {
   std::vector<int64_t> versions;
 };
 
+// Forwards to a connection; the first statement containing `lose_reply_of` is run, but its
+// reply is "lost": the caller gets the error a dropped connection gives. With `dead_after`, every
+// later call fails as on a closed connection.
+class LosingConnection final : public PgConnection {
+ public:
+  explicit LosingConnection(PgConnection& inner) : inner_(inner) {}
+  Result<PgRows> Exec(std::string_view sql) override {
+    RETURN_IF_ERROR(Alive());
+    Result<PgRows> rows = inner_.Exec(sql);
+    return Lose(sql, std::move(rows));
+  }
+  Result<PgRows> ExecParams(std::string_view sql,
+                            const std::vector<std::optional<std::string>>& params) override {
+    RETURN_IF_ERROR(Alive());
+    Result<PgRows> rows = inner_.ExecParams(sql, params);
+    return Lose(sql, std::move(rows));
+  }
+  Status CopyOut(std::string_view sql, const std::function<Status(ByteSpan)>& sink) override {
+    return inner_.CopyOut(sql, sink);
+  }
+  Result<std::unique_ptr<ReplicationStream>> StartReplication(std::string_view command) override {
+    return inner_.StartReplication(command);
+  }
+  int ServerVersion() const override { return inner_.ServerVersion(); }
+
+  std::string lose_reply_of;
+  bool dead_after = false;
+
+ private:
+  Status Alive() const {
+    if (dead_) return Status::Unavailable("PostgreSQL: no connection to the server");
+    return Status::Ok();
+  }
+  Result<PgRows> Lose(std::string_view sql, Result<PgRows> rows) {
+    if (lose_reply_of.empty() || sql.find(lose_reply_of) == std::string_view::npos) return rows;
+    lose_reply_of.clear();
+    dead_ = dead_after;
+    if (sql == "COMMIT") {
+      return Status::OutcomeUnknown("connection to PostgreSQL lost during COMMIT (test)");
+    }
+    return Status::Unavailable(
+        "connection to PostgreSQL lost: server closed the connection (test)");
+  }
+
+  PgConnection& inner_;
+  bool dead_ = false;
+};
+
 const TableIdentifier kOrders{{"analytics", "pg"}, "orders"};
 constexpr std::string_view kV1 = "file:///wh/analytics/pg/orders/metadata/00000-a.metadata.json";
 constexpr std::string_view kV2 = "file:///wh/analytics/pg/orders/metadata/00001-b.metadata.json";
@@ -331,6 +379,107 @@ TEST_F(SqlCatalogTest, CommitSnapshotsMovesEveryTableOrNone) {
   EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, (*moved)[0].metadata_location);
   EXPECT_EQ((*moved)[1].metadata_location, "file:///wh/analytics/pg/items/metadata/00005-f6.metadata.json");
   EXPECT_FALSE(catalog->CanCommitAtomically({fresh[0], fresh[0]}));
+}
+
+// Issue 11 item 2, SQL side: a commit whose reply was lost is reconciled by reading the row.
+class SqlCatalogLostReplyTest : public SqlCatalogTest {
+ protected:
+  void SetUp() override {
+    SqlCatalogTest::SetUp();
+    if (pg_ == nullptr) return;
+    losing_ = std::make_unique<LosingConnection>(*pg_);
+    Result<std::unique_ptr<SqlCatalog>> catalog = SqlCatalog::Open(*losing_, "pg2iceberg");
+    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+    catalog_ = std::move(*catalog);
+    ASSERT_TRUE(catalog_->EnsureNamespace(kOrders.table_namespace).ok());
+    Schema schema;
+    schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
+    Result<TableMetadata> empty = NewTableMetadata(
+        schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+    ASSERT_TRUE(empty.ok());
+    empty_ = *empty;
+  }
+  // Creates the table (nothing lost) and returns it.
+  TableState Created() {
+    const TableMetadata first = WithSnapshot(empty_, 11);
+    Result<TableState> created =
+        catalog_->CommitSnapshot({kOrders, empty_, ""}, first, first.snapshots.back(), writer_);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return created.ok() ? *created : TableState{};
+  }
+
+  std::unique_ptr<LosingConnection> losing_;
+  std::unique_ptr<SqlCatalog> catalog_;
+  TableMetadata empty_;
+  RecordingMetadataWriter writer_;
+};
+
+TEST_F(SqlCatalogLostReplyTest, ASwapWhoseReplyWasLostIsFoundInTheRow) {
+  const TableState created = Created();
+  const TableMetadata second = WithSnapshot(created.metadata, 12);
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  Result<TableState> next =
+      catalog_->CommitSnapshot(created, second, second.snapshots.back(), writer_);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(catalog_->LoadTable(kOrders)->metadata_location, next->metadata_location);
+}
+
+TEST_F(SqlCatalogLostReplyTest, ACreateWhoseReplyWasLostIsFoundInTheRow) {
+  const TableMetadata first = WithSnapshot(empty_, 11);
+  losing_->lose_reply_of = "INSERT INTO iceberg_tables";
+  Result<TableState> created =
+      catalog_->CommitSnapshot({kOrders, empty_, ""}, first, first.snapshots.back(), writer_);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(catalog_->LoadTable(kOrders)->metadata_location, created->metadata_location);
+}
+
+TEST_F(SqlCatalogLostReplyTest, ATransactionWhoseCommitReplyWasLostIsFoundInTheRows) {
+  const TableState created = Created();
+  const TableMetadata second = WithSnapshot(created.metadata, 12);
+  losing_->lose_reply_of = "COMMIT";
+  Result<std::vector<TableState>> moved =
+      catalog_->CommitSnapshots({{created, second, second.snapshots.back(), &writer_}});
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(catalog_->LoadTable(kOrders)->metadata_location, (*moved)[0].metadata_location);
+}
+
+TEST_F(SqlCatalogLostReplyTest, ALostSwapTheRowDoesNotShowStaysUnknown) {
+  const TableState created = Created();
+  // The compare-and-swap runs but matches nothing (another base); its reply is lost. The row
+  // at the old location proves nothing (a lost session may still commit): unknown.
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  const Status status =
+      catalog_->CommitTable(kOrders, "file:///not/the/base.json", "file:///x.json");
+  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_NE(status.message().find("does not point at file:///x.json"), std::string::npos)
+      << status.message();
+  EXPECT_EQ(catalog_->LoadTable(kOrders)->metadata_location, created.metadata_location);
+}
+
+TEST_F(SqlCatalogLostReplyTest, AClosedConnectionIsReconciledOnANewSession) {
+  const TableState created = Created();
+  int reconnects = 0;
+  SqlCatalog::Reconnect reconnect = [&]() -> Result<std::unique_ptr<PgConnection>> {
+    ++reconnects;
+    PgConnectParams params;
+    params.conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> fresh, connector_.Connect(params));
+    RETURN_IF_ERROR(fresh->Exec("SET search_path TO " + QuoteIdentifier(schema_)).status());
+    return fresh;
+  };
+  Result<std::unique_ptr<SqlCatalog>> catalog =
+      SqlCatalog::Open(*losing_, "pg2iceberg", std::move(reconnect));
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  const TableMetadata second = WithSnapshot(created.metadata, 12);
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  losing_->dead_after = true;
+  Result<TableState> next =
+      (*catalog)->CommitSnapshot(created, second, second.snapshots.back(), writer_);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(reconnects, 1);
+  const PgRows row = Exec("SELECT metadata_location FROM iceberg_tables");
+  ASSERT_EQ(row.rows.size(), 1u);
+  EXPECT_EQ(row.rows[0][0], next->metadata_location);
 }
 
 }  // namespace

@@ -461,10 +461,9 @@ std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
   }
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (results[i].ok()) continue;
-    // A lost catalog reply may still have committed: the files must stay.
-    if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
-      prepared[i].writer->RemoveWritten();
-    }
+    // A lost catalog reply may still have committed (and a half-committed transaction has):
+    // the files must stay. Any other error proves the commit is not visible and never will be.
+    if (!CommitMayHaveApplied(results[i].status())) prepared[i].writer->RemoveWritten();
     results[i] = results[i].status().WithContext("commit to " + inputs[i].table.ident.ToString());
   }
   return results;

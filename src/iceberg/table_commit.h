@@ -36,9 +36,11 @@ struct CommitServices {
 };
 
 // Commits `files` as one new snapshot of `table`; `summary` entries are added to the
-// snapshot summary. Returns the table's new state, as the catalog now holds it. Errors: those of the object store and the
-// catalog (kConflict when another writer committed first: nothing of this commit is visible,
-// and the files it wrote are removed; kOutcomeUnknown when the catalog's reply was lost).
+// snapshot summary. Returns the table's new state, as the catalog now holds it. Errors: those
+// of the object store and the catalog (kConflict when another writer committed first: nothing
+// of this commit is visible, and the files it wrote are removed; kOutcomeUnknown when the
+// catalog's reply was lost and reconciling could not tell: the files it wrote are kept).
+// Files are removed only after an error for which !CommitMayHaveApplied (catalog.h).
 Result<TableState> CommitSnapshot(CommitServices services, const TableState& table,
                                   const std::vector<DataFile>& files, CommitMode mode,
                                   const std::map<std::string, std::string>& summary);
@@ -77,7 +79,8 @@ struct TableCommitInput {
 // Committing one at a time stops at the first failure; tables committed before it stay
 // committed, those after it are not attempted (kUnavailable "not attempted").
 // Returns one entry per input, in order: the table's new state or why it is not committed.
-// The files of a table whose commit failed are removed, unless its outcome is unknown. When
+// The files of a table whose commit failed are removed, unless CommitMayHaveApplied (outcome
+// unknown, or a transaction reconciled half committed): those may be the table's now. When
 // writing any table's files fails, nothing is committed and every entry carries that error.
 std::vector<Result<TableState>> CommitSnapshots(CommitServices services,
                                                 const std::vector<TableCommitInput>& inputs);
@@ -94,6 +97,10 @@ using RebaseCommit = std::function<Status(size_t index, TableCommitInput& input)
 // commits that stay correct on any base: kReplaceAll (the new snapshot replaces whatever the
 // table holds then; the rebuilt commit marks the new base's live files deleted). Results as
 // for CommitSnapshots; a table still conflicting after `attempts_max` commits keeps kConflict.
+// Nothing else is retried: after kOutcomeUnknown the commit may have applied (or may still
+// apply), and a rebuilt commit on top of it would replace it — the result stays
+// kOutcomeUnknown and its files are kept. A catalog answers kConflict only when the refused
+// commit can never apply (Catalog::CommitSnapshot), so the retry cannot race it.
 std::vector<Result<TableState>> CommitSnapshotsRetryingConflicts(
     CommitServices services, std::vector<TableCommitInput> inputs, int attempts_max,
     const RebaseCommit& rebase, Logger& log);

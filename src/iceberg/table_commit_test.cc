@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <utility>
 
 #include "env/local_object_store.h"
@@ -176,6 +178,42 @@ TEST_F(CommitRetryTest, OtherErrorsAreNotRetried) {
   });
   EXPECT_EQ(results[0].status().code(), StatusCode::kUnavailable);
   EXPECT_TRUE(log_.warnings.empty());
+}
+
+// The objects under the table's directory.
+std::set<std::string> Objects(ObjectStore& store) {
+  Result<std::vector<ObjectInfo>> listed = store.List("db/t/");
+  EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+  std::set<std::string> keys;
+  for (const ObjectInfo& info : listed.ok() ? *listed : std::vector<ObjectInfo>{}) {
+    keys.insert(info.key);
+  }
+  return keys;
+}
+
+// A commit that may have applied (the reply lost; a transaction found half committed) may be
+// what the table points at now: what it wrote must stay, and it is not rebuilt and retried.
+TEST_F(CommitRetryTest, ACommitThatMayHaveAppliedKeepsItsFilesAndIsNotRetried) {
+  for (const Status& failure :
+       {Status::OutcomeUnknown("reply lost"), Status::DataLoss("orders committed but items not")}) {
+    const std::set<std::string> before = Objects(*store_);
+    catalog_.fail_commits_with = failure;
+    std::vector<Result<TableState>> results = Replace([](size_t, TableCommitInput&) {
+      ADD_FAILURE() << "no rebase expected";
+      return Status::Ok();
+    });
+    EXPECT_EQ(results[0].status().code(), failure.code()) << results[0].status().ToString();
+    const std::set<std::string> after = Objects(*store_);
+    EXPECT_TRUE(std::includes(after.begin(), after.end(), before.begin(), before.end()));
+    EXPECT_GT(after.size(), before.size()) << failure.ToString() << ": the written files are gone";
+  }
+}
+
+TEST_F(CommitRetryTest, ACommitThatCannotApplyRemovesItsFiles) {
+  const std::set<std::string> before = Objects(*store_);
+  catalog_.fail_commits_with = Status::Unavailable("catalog down");
+  EXPECT_FALSE(Replace(Reload())[0].ok());
+  EXPECT_EQ(Objects(*store_), before);
 }
 
 }  // namespace

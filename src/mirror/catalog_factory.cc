@@ -20,8 +20,13 @@ Result<std::unique_ptr<PgConnection>> ConnectSqlCatalog(const Config& config, En
 Result<OpenedCatalog> OpenSqlCatalog(const Config& config, Env& env) {
   OpenedCatalog opened;
   ASSIGN_OR_RETURN(opened.connection, ConnectSqlCatalog(config, env));
+  // A commit whose reply was lost with the connection is reconciled on a new session.
+  iceberg::SqlCatalog::Reconnect reconnect = [&config, &env] {
+    return ConnectSqlCatalog(config, env);
+  };
   ASSIGN_OR_RETURN(opened.catalog,
-                   iceberg::SqlCatalog::Open(*opened.connection, config.sink.catalog_name));
+                   iceberg::SqlCatalog::Open(*opened.connection, config.sink.catalog_name,
+                                             std::move(reconnect)));
   return opened;
 }
 

@@ -22,6 +22,8 @@ struct OpenedCatalog {
 
 // Connects and checks the catalog (SQL: creates its tables when missing; REST: GET /v1/config,
 // which also checks the credentials). Errors carry "SQL catalog …" / "REST catalog …" context.
+// `config` and `env` are borrowed and must outlive the catalog (the SQL catalog reconnects
+// through them to reconcile a commit whose reply was lost).
 Result<OpenedCatalog> OpenCatalog(const Config& config, Env& env);
 
 }  // namespace pg2iceberg

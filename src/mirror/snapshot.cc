@@ -90,8 +90,9 @@ constexpr int kCommitAttemptsMax = 4;
 
 // Commits every copied table in one catalog step where the catalog can, so readers see all
 // tables move to the same point in time together; conflicts are retried on the reloaded
-// table. Removes the data files of tables whose commit failed, unless its outcome is unknown;
-// returns the first failure.
+// table. Removes the data files of tables whose commit failed, unless it may have applied
+// (iceberg::CommitMayHaveApplied: outcome unknown, or half committed); returns the first
+// failure.
 Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
                     change::Lsn source_lsn, iceberg::Catalog& catalog, TableStores& stores,
                     Env& env) {
@@ -125,8 +126,9 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                    plans[i].state.ident.ToString() + ": " + CopiedSummary(copied[i]));
       continue;
     }
-    // After a lost catalog reply the files may be part of the table: leave them.
-    if (results[i].status().code() != StatusCode::kOutcomeUnknown) {
+    // After a lost catalog reply (or a half-committed transaction) the files may be part of
+    // the table: leave them. Any other error proves no metadata will ever reference them.
+    if (!iceberg::CommitMayHaveApplied(results[i].status())) {
       RemoveQuietly(*plans[i].store, copied[i].keys, env);
     }
     if (first_failure.ok()) first_failure = results[i].status();

@@ -71,7 +71,7 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
   const capture::CaptureTarget target = TargetOf(config);
   ASSIGN_OR_RETURN(capture::PreparedCapture prepared,
-                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log));
+                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log, env.fail_points));
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
   RETURN_IF_ERROR(capture::CheckNewestSegment(*coordinator, *warehouse));
   ASSIGN_OR_RETURN(stage::StagingLogCheck checked, stage::CheckAndTidyStagingLog(*coordinator, *warehouse,
@@ -96,16 +96,18 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   ASSIGN_OR_RETURN(std::unique_ptr<ReplicationStream> stream,
                    replication->StartReplication(capture::StartReplicationCommand(
                        prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name, config.source.binary)));
-  capture::SlotFeedback feedback(*stream, env.clock, recorded);
+  capture::SlotFeedback feedback(*stream, env.clock, recorded, env.fail_points);
   capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random, *coordinator,
-                                  prepared.tables, recorded);
-  capture::Streamer streamer({.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
-                             env.clock, env.log,
-                             [&]() -> Status {
-                               RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
-                               RETURN_IF_ERROR(types->RecordColumnTypes(relids));
-                               return stage::RetirePassedSegments(*coordinator, *warehouse).status();
-                             });
+                                  prepared.tables, recorded, env.fail_points);
+  capture::Streamer streamer(
+      {.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
+      env.clock, env.log,
+      [&]() -> Status {
+        RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
+        RETURN_IF_ERROR(types->RecordColumnTypes(relids));
+        return stage::RetirePassedSegments(*coordinator, *warehouse).status();
+      },
+      [&]() -> Status { return prepared.catalog ? prepared.catalog->Check(*sql) : Status::Ok(); });
   capture::ChangeAssembler assembler(MirroredTables(prepared.tables), *types, buffer, streamer,
                                      env.log);
   Status status = streamer.Run(assembler, stop);

@@ -9,6 +9,8 @@
 //   segment_blocks one row per (segment, table) block: the offsets [first_offset,
 //                  first_offset + change_count) of that table's changes and where the block sits.
 //   cursors        how far each consumer (a materializer) has read a table.
+//   watched_catalog fingerprints of the source catalog state capture watches
+//   (capture/catalog_watch.h).
 //   types          one row per (group, non-built-in type OID) capture has resolved: the built-in
 //                  type its values decode as, recorded when first seen (coordinator_types.cc).
 //
@@ -194,6 +196,12 @@ class Coordinator {
   // Removes the index rows of segments (in one transaction).
   Status ForgetSegments(const std::vector<int64_t>& segment_ids);
 
+  // The fingerprint recorded under `name` (watched_catalog); nullopt when none is. kDataLoss
+  // when the row fails its checksum.
+  Result<std::optional<std::string>> LoadWatched(const std::string& name);
+  // Records `fingerprint` under `name`, replacing what was recorded before.
+  Status RecordWatched(const std::string& name, const std::string& fingerprint);
+
   // The group's recorded type resolutions (see RecordedType), verified; kDataLoss naming a row
   // that fails its checksum. Implemented in coordinator_types.cc.
   Result<std::vector<RecordedType>> LoadTypes();
@@ -202,8 +210,8 @@ class Coordinator {
   // change decoded with the returned resolution is never staged without its record.
   Result<RecordedType> RecordType(const RecordedType& type);
 
-  // Deletes every row of the group (capture, tables, segments, blocks, cursors, types) in one
-  // transaction. Returns the object keys of the segments it forgot.
+  // Deletes every row of the group (capture, tables, segments, blocks, cursors, watched, types)
+  // in one transaction. Returns the object keys of the segments it forgot.
   Result<std::vector<std::string>> DeleteGroup();
 
   const std::string& schema() const { return schema_; }

@@ -216,8 +216,9 @@ Result<std::vector<std::string>> Coordinator::DeleteGroup() {
           "DELETE FROM " + Table("segment_blocks") + " WHERE table_id IN " + group_tables,
           "DELETE FROM " + Table("segments") + " WHERE group_name = $1",
           "DELETE FROM " + Table("tables") + " WHERE group_name = $1",
-          "DELETE FROM " + Table("capture") + " WHERE group_name = $1",
-          "DELETE FROM " + Table("types") + " WHERE group_name = $1"}) {
+          "DELETE FROM " + Table("watched_catalog") + " WHERE group_name = $1",
+          "DELETE FROM " + Table("types") + " WHERE group_name = $1",
+          "DELETE FROM " + Table("capture") + " WHERE group_name = $1"}) {
       RETURN_IF_ERROR(connection_.ExecParams(sql, {group_}).status());
     }
     return Status::Ok();

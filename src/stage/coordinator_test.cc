@@ -98,7 +98,9 @@ TEST_F(CoordinatorTest, MigrationIsIdempotentAndRecordsTheVersion) {
   EXPECT_EQ(MigrateCoordinator(*pg_, schema_).value(), kCoordinatorSchemaVersion);
   EXPECT_EQ(Exec("SELECT version FROM " + Q() + ".schema_version").rows.at(0).at(0),
             std::to_string(kCoordinatorSchemaVersion));
-  EXPECT_EQ(Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0), "7");
+  EXPECT_EQ(
+      Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0),
+      "8");
 }
 
 TEST_F(CoordinatorTest, ANewerSchemaIsRefused) {
@@ -346,6 +348,19 @@ TEST_F(CoordinatorTest, AnEditedCursorFailsItsChecksum) {
   ASSERT_TRUE(coordinator->SetCursor(a.table_id, "m1", 4).ok());
   Exec("UPDATE " + Q() + ".cursors SET next_offset = 400");
   EXPECT_EQ(coordinator->SegmentsPassedByCursors().status().code(), StatusCode::kDataLoss);
+}
+
+TEST_F(CoordinatorTest, WatchedFingerprintsAreReplacedVerifiedAndDeletedWithTheGroup) {
+  auto coordinator = Open();
+  EXPECT_FALSE(coordinator->LoadWatched("publication").value().has_value());
+  ASSERT_TRUE(coordinator->RecordWatched("publication", "publication 1/2").ok());
+  ASSERT_TRUE(coordinator->RecordWatched("publication", "publication 1/3").ok());
+  EXPECT_EQ(coordinator->LoadWatched("publication").value(),
+            std::optional<std::string>("publication 1/3"));
+  Exec("UPDATE " + Q() + ".watched_catalog SET fingerprint = 'publication 1/4'");
+  EXPECT_EQ(coordinator->LoadWatched("publication").status().code(), StatusCode::kDataLoss);
+  ASSERT_TRUE(coordinator->DeleteGroup().ok());
+  EXPECT_FALSE(coordinator->LoadWatched("publication").value().has_value());
 }
 
 }  // namespace

@@ -169,11 +169,12 @@ def test_migrate_coord_creates_and_reports_the_schema(mirror):
     config = capture_config(mirror, ["public.t"], **{"state.coordinator_schema": "my_state"})
     first = mirror.run("migrate-coord", config)
     assert first.returncode == 0, first.stderr
-    assert "my_state: version 1 (was 0)" in first.stdout
+    assert "my_state: version 2 (was 0)" in first.stdout
     second = mirror.run("migrate-coord", config)
-    assert "version 1 (was 1)" in second.stdout
+    assert "version 2 (was 2)" in second.stdout
     tables = query(mirror, "SELECT tablename FROM pg_tables WHERE schemaname = 'my_state' ORDER BY 1")
-    assert [t for (t,) in tables] == ["capture", "cursors", "schema_version", "segment_blocks", "segments", "tables"]
+    assert [t for (t,) in tables] == ["capture", "cursors", "schema_version", "segment_blocks", "segments", "tables",
+                                      "watched_catalog"]
 
 
 @pytest.mark.storage("file-sql")

@@ -133,3 +133,33 @@ def test_a_table_added_to_the_config_joins_at_a_recorded_lsn(mirror, streams):
     assert all(c.commit_lsn > added_lsn for _, c in log["public.late"]), "a change older than added_lsn"
     assert staged_ids(mirror, "public.items") == list(range(1, 16))
     assert flushed_lsn(mirror) >= added_lsn
+
+
+@pytest.mark.storage("file-sql")
+def test_a_first_start_killed_after_creating_the_slot_is_completed_by_the_next(mirror, streams):
+    """Before: the tables and the capture row were written one by one after the slot was created;
+    a crash in between left a slot without state and registered tables, and every later start
+    refused (the slot "already exists", then CONFLICT "is registered already")."""
+    mirror.sql("CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL)",
+               "CREATE TABLE more (id int PRIMARY KEY, label text NOT NULL)")
+    config = capture_config(mirror, ["public.items", "public.more"])
+    slot = config["source"]["logical"]["slot_name"]
+    crashed = streams(config, extra_env={"PG2ICEBERG_FAILPOINTS": "after-slot-create=kill"})
+    assert crashed.wait_exit(60) == -9, crashed.log()
+    assert "failpoint after-slot-create fired" in crashed.log(), crashed.log()
+    assert query(mirror, "SELECT 1 FROM pg_replication_slots WHERE slot_name = %s", slot), "no slot was created"
+    assert query(mirror, f"SELECT slot_created_lsn::text, flushed_lsn::text FROM {COORDINATOR}.capture") == \
+        [("0/0", "0/0")], "the capture row is not pending"
+    insert(mirror, "items", 1, 5)  # before the new slot: not captured, covered by the initial copy
+
+    process = streams(config)
+    wait_slot_created(mirror, process)
+    insert(mirror, "items", 6, 5)
+    insert(mirror, "more", 1, 3)
+    wait_captured(mirror, process)
+    assert process.stop() == 0, process.log()
+    assert "was interrupted after creating replication slot" in process.log(), process.log()
+    created, flushed = query(mirror, f"SELECT slot_created_lsn::text, flushed_lsn::text FROM {COORDINATOR}.capture")[0]
+    assert lsn_int(created) > 0 and lsn_int(flushed) >= lsn_int(created)
+    assert staged_ids(mirror, "public.items") == list(range(6, 11))
+    assert staged_ids(mirror, "public.more") == [1, 2, 3]

@@ -5,6 +5,7 @@ The server is the session's (`rest` in conftest.py), stopped by PID at the end; 
 jars fail the tests (scripts/install.sh fetches them). These tests put the warehouse on file://
 (so the REST path is also covered off S3) and a namespace of their own; the s3-rest storage
 configuration runs the rest of the suite through the same server on S3."""
+import os
 import time
 import urllib.parse
 
@@ -290,3 +291,84 @@ def test_the_snapshot_survives_a_catalog_outage_that_swallows_the_commit_reply(m
     for name in ("orders", "small"):
         table = assert_reads_back(mirror, rest.uri, mirror.database, name)
         assert len(table.metadata.snapshots) == 2
+
+
+class LateCommitProxy(ForwardingProxy):
+    """Once armed, the first commit request (a POST to a table or to /transactions/commit) is
+    held: the client gets a hang-up at once, and the request reaches the catalog only after the
+    client's next `loads` table loads have been answered (they therefore still show the tables
+    as they were). The client's resend then meets a catalog that has applied the first send: 409. This
+    is a catalog that applies a commit after its client timed out (issue 11 item 2)."""
+
+    def __init__(self, upstream, loads):
+        super().__init__(upstream)
+        self.armed, self.held, self.late_status = False, None, None
+        self.loads_left = loads
+
+    def commits(self):
+        return [r.line for r in self.requests if is_commit(r.line)]
+
+    def on_request(self, request):
+        with self.lock:
+            if self.armed and is_commit(request.line):
+                self.armed, self.held = False, request
+                return DROP
+        return None
+
+    def on_response(self, request, response):
+        held = None
+        with self.lock:
+            if self.held is not None and request.method == "GET" and "/tables/" in request.path:
+                self.loads_left -= 1
+                if self.loads_left == 0:
+                    held, self.held = self.held, None
+        if held is not None:
+            self.late_status = self.forward(held).status  # applied only now, after the loads
+        return response
+
+
+def referenced_files_exist(table):
+    """Every manifest list, manifest and data/delete file of every snapshot of `table` exists."""
+    missing, seen = [], 0
+    io = table.io
+
+    def check(location):
+        nonlocal seen
+        seen += 1
+        if not os.path.exists(urllib.parse.urlparse(location).path):
+            missing.append(location)
+
+    for snap in table.metadata.snapshots:
+        check(snap.manifest_list)
+        for manifest in snap.manifests(io):
+            check(manifest.manifest_path)
+            for entry in manifest.fetch_manifest_entry(io, discard_deleted=False):
+                if entry.status.name != "DELETED":
+                    check(entry.data_file.file_path)
+    assert not missing, f"the table references {len(missing)} missing files: {missing[:5]}"
+    return seen
+
+
+@pytest.mark.parametrize("case", ["create", "commit", "transaction"])
+def test_a_commit_applied_after_its_client_gave_up_is_found_not_deleted(mirror, rest, case):
+    mirror.sql(SOURCE_TABLE, SOURCE_ROWS,
+               "CREATE TABLE public.small (id int PRIMARY KEY, v text)",
+               "INSERT INTO public.small VALUES (1, 'a'), (2, NULL)")
+    tables = ["public.orders", "public.small"] if case == "transaction" else ["public.orders"]
+    if case != "create":
+        snapshot(mirror, rest.uri, tables)
+        mirror.sql("UPDATE public.small SET v = 'late'", "DELETE FROM public.orders WHERE id > 2000")
+    with LateCommitProxy(rest.uri, loads=len(tables)) as proxy:
+        proxy.armed = True
+        result = mirror.run("snapshot", rest_config(mirror, proxy.uri, tables))
+        # Send 1 (held, applied late), then the resend, refused because send 1 applied.
+        commits = proxy.commits()
+        assert proxy.late_status in (200, 204), proxy.late_status
+    assert result.returncode == 0, f"snapshot failed ({result.returncode}):\n{result.stderr}"
+    assert len(commits) == 2 and commits[0] == commits[1], commits
+    if case == "transaction":
+        assert commits[0] == "POST /v1/transactions/commit", commits
+    for name in [t.split(".")[1] for t in tables]:
+        table = assert_reads_back(mirror, rest.uri, mirror.database, name)
+        assert len(table.metadata.snapshots) == (1 if case == "create" else 2)
+        assert referenced_files_exist(table) > 2

@@ -44,6 +44,12 @@ std::vector<capture::MirroredTable> MirroredTables(const std::vector<stage::Tabl
   return mirrored;
 }
 
+std::vector<uint32_t> Relids(const std::vector<stage::TableState>& tables) {
+  std::vector<uint32_t> relids;
+  for (const stage::TableState& table : tables) relids.push_back(table.relid);
+  return relids;
+}
+
 }  // namespace
 
 std::string StagingPrefix(const std::string& group) { return "_pg2iceberg/stage/" + group + "/"; }
@@ -78,6 +84,12 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   capture::TransactionBuffer buffer({.memory_budget_bytes = static_cast<uint64_t>(config.source.transaction_buffer_bytes)},
                                     *spill_store);
   RETURN_IF_ERROR(buffer.DiscardAll().WithContext("clearing spill directory " + config.source.spill_dir));
+  // Column types resolve as recorded when first seen: record those in use now, before any is
+  // dropped.
+  ASSIGN_OR_RETURN(std::unique_ptr<capture::RecordedTypeResolver> types,
+                   capture::RecordedTypeResolver::Load(*sql, *coordinator, env.log));
+  const std::vector<uint32_t> relids = Relids(prepared.tables);
+  RETURN_IF_ERROR(types->RecordColumnTypes(relids));
   ASSIGN_OR_RETURN(stage::RecordedLsn recorded, coordinator->RecordedFlushed());
   env.log.Info("capturing " + std::to_string(prepared.tables.size()) + " table(s) from slot " +
                prepared.state.slot_name + " at " + change::FormatLsn(recorded.lsn()));
@@ -92,11 +104,12 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
       env.clock, env.log,
       [&]() -> Status {
         RETURN_IF_ERROR(capture::CheckWhileStreaming(target, prepared, *sql, *coordinator));
+        RETURN_IF_ERROR(types->RecordColumnTypes(relids));
         return stage::RetirePassedSegments(*coordinator, *warehouse).status();
       },
       [&]() -> Status { return prepared.catalog ? prepared.catalog->Check(*sql) : Status::Ok(); });
-  capture::PgTypeResolver types(*sql);
-  capture::ChangeAssembler assembler(MirroredTables(prepared.tables), types, buffer, streamer, env.log);
+  capture::ChangeAssembler assembler(MirroredTables(prepared.tables), *types, buffer, streamer,
+                                     env.log);
   Status status = streamer.Run(assembler, stop);
   const capture::FlushStats& stats = flusher.stats();
   env.log.Info("staged " + std::to_string(stats.changes) + " change(s) of " + std::to_string(stats.transactions) +

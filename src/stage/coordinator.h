@@ -11,6 +11,8 @@
 //   cursors        how far each consumer (a materializer) has read a table.
 //   watched_catalog fingerprints of the source catalog state capture watches
 //   (capture/catalog_watch.h).
+//   types          one row per (group, non-built-in type OID) capture has resolved: the built-in
+//                  type its values decode as, recorded when first seen (coordinator_types.cc).
 //
 // Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
 // outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
@@ -51,6 +53,16 @@ struct CaptureState {
   // The first start recorded the group before creating the slot and has not yet recorded the
   // slot's consistent point: a crash interrupted it, and nothing has been captured.
   bool slot_pending() const { return slot_created_lsn == 0; }
+};
+
+// How capture decodes one non-built-in column type (an enum, a domain, citext, an array of them):
+// the built-in type and modifier, as resolved from pg_type when the type was first seen.
+struct RecordedType {
+  uint32_t type_oid = 0;       // the declared type's pg_type.oid
+  uint32_t resolved_oid = 0;   // the built-in type its values decode as
+  int32_t type_modifier = -1;  // the declared type's own modifier (a domain's), -1 for none
+  std::string declared_name;   // "schema.name" of the declared type when it was recorded
+  bool operator==(const RecordedType&) const = default;
 };
 
 struct TableState {
@@ -190,8 +202,16 @@ class Coordinator {
   // Records `fingerprint` under `name`, replacing what was recorded before.
   Status RecordWatched(const std::string& name, const std::string& fingerprint);
 
-  // Deletes every row of the group (capture, tables, segments, blocks, cursors, watched) in one
-  // transaction. Returns the object keys of the segments it forgot.
+  // The group's recorded type resolutions (see RecordedType), verified; kDataLoss naming a row
+  // that fails its checksum. Implemented in coordinator_types.cc.
+  Result<std::vector<RecordedType>> LoadTypes();
+  // Records `type` unless the group has its OID already, and returns the recorded row: the first
+  // recording wins, whoever made it (a row is never replaced). Commits before it returns, so a
+  // change decoded with the returned resolution is never staged without its record.
+  Result<RecordedType> RecordType(const RecordedType& type);
+
+  // Deletes every row of the group (capture, tables, segments, blocks, cursors, watched, types)
+  // in one transaction. Returns the object keys of the segments it forgot.
   Result<std::vector<std::string>> DeleteGroup();
 
   const std::string& schema() const { return schema_; }

@@ -217,6 +217,7 @@ Result<std::vector<std::string>> Coordinator::DeleteGroup() {
           "DELETE FROM " + Table("segments") + " WHERE group_name = $1",
           "DELETE FROM " + Table("tables") + " WHERE group_name = $1",
           "DELETE FROM " + Table("watched_catalog") + " WHERE group_name = $1",
+          "DELETE FROM " + Table("types") + " WHERE group_name = $1",
           "DELETE FROM " + Table("capture") + " WHERE group_name = $1"}) {
       RETURN_IF_ERROR(connection_.ExecParams(sql, {group_}).status());
     }

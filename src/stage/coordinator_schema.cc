@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "stage/coordinator.h"
+#include "stage/coordinator_types.h"
 
 namespace pg2iceberg::stage {
 namespace {
@@ -65,17 +66,18 @@ CREATE TABLE {s}.cursors (
 )sql",
       // 1 → 2: tables that join a running mirror record the LSN their capture starts at; the
       // fingerprints of the source catalog state capture watches (the publication, the
-      // partitions of the mirrored tables), recorded when capture begins.
+      // partitions of the mirrored tables), recorded when capture begins; capture's recorded type
+      // resolutions (coordinator_types.cc). Idempotent as a whole.
       R"sql(
-ALTER TABLE {s}.tables ADD COLUMN added_lsn pg_lsn;
-CREATE TABLE {s}.watched_catalog (
+ALTER TABLE {s}.tables ADD COLUMN IF NOT EXISTS added_lsn pg_lsn;
+CREATE TABLE IF NOT EXISTS {s}.watched_catalog (
   group_name   text NOT NULL,
   name         text NOT NULL,
   fingerprint  text NOT NULL,
   recorded_at  timestamptz NOT NULL DEFAULT now(),
   checksum     bigint NOT NULL,
   PRIMARY KEY (group_name, name));
-)sql",
+)sql" + TypesTableMigration(),
   };
   return kMigrations;
 }

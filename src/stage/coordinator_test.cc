@@ -100,7 +100,7 @@ TEST_F(CoordinatorTest, MigrationIsIdempotentAndRecordsTheVersion) {
             std::to_string(kCoordinatorSchemaVersion));
   EXPECT_EQ(
       Exec("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema_ + "'").rows.at(0).at(0),
-      "7");
+      "8");
 }
 
 TEST_F(CoordinatorTest, ANewerSchemaIsRefused) {

@@ -151,3 +151,46 @@ def staged(mirror, group="default"):
         return staged_changes(conn, mirror.read_file, group=group)
     finally:
         conn.close()
+
+
+# --- shared by the guard tests ------------------------------------------------------------------
+
+STARTUP_TIMEOUT = 60  # s for a refused start-up to exit
+RUNNING_TIMEOUT = 30  # s for a running capture to notice a broken guard and exit
+
+
+def slot_of(config):
+    return config["source"]["logical"]["slot_name"]
+
+
+def publication_of(config):
+    return config["source"]["logical"]["publication_name"]
+
+
+def wait_slot_inactive(mirror, slot, timeout=30):
+    """A walsender releases its slot a moment after its client has gone."""
+    def inactive():
+        rows = query(mirror, "SELECT active FROM pg_replication_slots WHERE slot_name = %s", slot)
+        return not rows or not rows[0][0]
+    wait_until(inactive, timeout, f"slot {slot} to be released")
+
+
+def refused_start(streams, config):
+    """Starts capture on broken state; it must exit 1 by itself. Returns its output."""
+    process = streams(config)
+    code = process.wait_exit(STARTUP_TIMEOUT)
+    output = process.log()
+    assert code == 1, f"expected exit 1, got {code}:\n{output}"
+    return output
+
+
+def exits_while_running(process):
+    code = process.wait_exit(RUNNING_TIMEOUT)
+    output = process.log()
+    assert code == 1, f"expected exit 1 while running, got {code}:\n{output}"
+    return output
+
+
+def assert_says(output, *phrases):
+    for phrase in phrases:
+        assert phrase in output, f"expected {phrase!r} in the output:\n{output}"

@@ -11,50 +11,15 @@ decoded after the change — the staging log then equals the source as it was be
 """
 import pytest
 
-from capture_util import (capture_config, current_wal_lsn, flushed_lsn, query, slot_confirmed_lsn, staged,
-                          wait_captured, wait_slot_created, wait_until)
+from capture_util import (assert_says, capture_config, current_wal_lsn, exits_while_running, flushed_lsn,
+                          publication_of, query, refused_start, slot_confirmed_lsn, slot_of, staged, wait_captured,
+                          wait_slot_created, wait_slot_inactive)
 
-STARTUP_TIMEOUT = 60  # s for a refused start-up to exit
-RUNNING_TIMEOUT = 30  # s for a running capture to notice and exit
 
 pytestmark = pytest.mark.storage("file-sql")  # the guards are the source's, not the storage's
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def publication_of(config):
-    return config["source"]["logical"]["publication_name"]
-
-
-def slot_of(config):
-    return config["source"]["logical"]["slot_name"]
-
-
-def refused_start(streams, config):
-    process = streams(config)
-    code = process.wait_exit(STARTUP_TIMEOUT)
-    output = process.log()
-    assert code == 1, f"expected exit 1, got {code}:\n{output}"
-    return output
-
-
-def exits_while_running(process):
-    code = process.wait_exit(RUNNING_TIMEOUT)
-    output = process.log()
-    assert code == 1, f"expected exit 1 while running, got {code}:\n{output}"
-    return output
-
-
-def assert_says(output, *phrases):
-    for phrase in phrases:
-        assert phrase in output, f"expected {phrase!r} in the output:\n{output}"
-
-
-def wait_slot_inactive(mirror, slot, timeout=30):
-    def inactive():
-        rows = query(mirror, "SELECT active FROM pg_replication_slots WHERE slot_name = %s", slot)
-        return not rows or not rows[0][0]
-    wait_until(inactive, timeout, f"slot {slot} to be released")
 
 
 def replayed(log, table, key_columns):

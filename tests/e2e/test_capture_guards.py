@@ -10,14 +10,13 @@ import os
 import shutil
 import tempfile
 
-from capture_util import (COORDINATOR, StreamProcess, capture_config, flushed_lsn, lsn_int, query,
-                          slot_confirmed_lsn, wait_captured, wait_slot_created, wait_until)
+from capture_util import (COORDINATOR, StreamProcess, assert_says, capture_config, exits_while_running, flushed_lsn,
+                          lsn_int, publication_of, query, refused_start, slot_confirmed_lsn, slot_of, wait_captured,
+                          wait_slot_created, wait_slot_inactive)
 from conftest import Mirror
 from pg_server import PASSWORD, SUPERUSER, PostgresServer
 
 TABLE = "public.items"
-STARTUP_TIMEOUT = 60  # s for a refused start-up to exit
-RUNNING_TIMEOUT = 30  # s for a running capture to notice a broken guard and exit
 
 
 # --- setup and normal capture ------------------------------------------------------------------
@@ -31,25 +30,9 @@ def insert_items(mirror, first_id, count=10):
                f"{first_id + count - 1}) g")
 
 
-def slot_of(config):
-    return config["source"]["logical"]["slot_name"]
-
-
-def publication_of(config):
-    return config["source"]["logical"]["publication_name"]
-
-
 def staged_offset(mirror, table="items"):
     rows = query(mirror, f"SELECT next_offset FROM {COORDINATOR}.tables WHERE table_name = %s", table)
     return rows[0][0]
-
-
-def wait_slot_inactive(mirror, slot, timeout=30):
-    """A walsender releases its slot a moment after its client has gone."""
-    def inactive():
-        rows = query(mirror, "SELECT active FROM pg_replication_slots WHERE slot_name = %s", slot)
-        return not rows or not rows[0][0]
-    wait_until(inactive, timeout, f"slot {slot} to be released")
 
 
 def capture_normally(mirror, streams, config, first_id=1, count=10):
@@ -75,26 +58,6 @@ def start_capturing(mirror, streams, config, first_id, count=5):
 
 
 # --- expectations ------------------------------------------------------------------------------
-
-def refused_start(streams, config):
-    """Starts capture on broken state; it must exit 1 by itself. Returns its output."""
-    process = streams(config)
-    code = process.wait_exit(STARTUP_TIMEOUT)
-    output = process.log()
-    assert code == 1, f"expected exit 1, got {code}:\n{output}"
-    return output
-
-
-def exits_while_running(process):
-    code = process.wait_exit(RUNNING_TIMEOUT)
-    output = process.log()
-    assert code == 1, f"expected exit 1 while running, got {code}:\n{output}"
-    return output
-
-
-def assert_says(output, *phrases):
-    for phrase in phrases:
-        assert phrase in output, f"expected {phrase!r} in the output:\n{output}"
 
 
 def assert_data_loss(output, *phrases):

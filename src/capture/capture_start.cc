@@ -23,13 +23,15 @@ const stage::TableState* Registered(const std::vector<stage::TableState>& tables
   return nullptr;
 }
 
-std::vector<WatchedTable> Watched(const std::vector<uint32_t>& oids, const std::vector<TableName>& names) {
+std::vector<WatchedTable> Watched(const std::vector<uint32_t>& oids,
+                                  const std::vector<TableName>& names) {
   std::vector<WatchedTable> watched;
   for (size_t i = 0; i < names.size(); ++i) watched.push_back({oids[i], names[i]});
   return watched;
 }
 
-std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names, const std::vector<uint32_t>& oids,
+std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names,
+                                               const std::vector<uint32_t>& oids,
                                                change::Lsn added_lsn) {
   std::vector<stage::TableToRegister> tables;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -41,16 +43,19 @@ std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& nam
 // Creates the slot of a pending capture state and records its consistent point. A slot of
 // that name can only be left by this group's interrupted first start (the pending row was
 // written before it, by the group's owner), and nothing was captured from it: it is recreated.
-Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, PgConnection& replication,
-                         stage::Coordinator& coordinator, Logger& log, FailPoints& fail_points) {
+Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql,
+                         PgConnection& replication, stage::Coordinator& coordinator, Logger& log,
+                         FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, pending.slot_name));
   if (slot) {
-    log.Warn("the first start of group " + coordinator.group() + " was interrupted after creating replication slot " +
-             pending.slot_name + "; nothing was captured from it, so it is dropped and created again");
+    log.Warn("the first start of group " + coordinator.group() +
+             " was interrupted after creating replication slot " + pending.slot_name +
+             "; nothing was captured from it, so it is dropped and created again");
     RETURN_IF_ERROR(DropSlot(sql, pending.slot_name));
   }
   ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, pending.slot_name));
-  log.Info("created replication slot " + pending.slot_name + " at " + change::FormatLsn(consistent_point));
+  log.Info("created replication slot " + pending.slot_name + " at " +
+           change::FormatLsn(consistent_point));
   RETURN_IF_ERROR(fail_points.Hit(failpoint::kAfterSlotCreate));
   return coordinator.CompleteCapture(consistent_point);
 }
@@ -58,45 +63,56 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql, 
 // The first start: the group's tables and a pending capture row in one transaction, then the
 // slot, then its consistent point. A crash anywhere leaves either nothing or a pending row,
 // from which the next start goes on (docs/capture.md, "First start").
-Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                 stage::Coordinator& coordinator, const SystemIdentity& identity, Logger& log,
+Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
+                                 PgConnection& replication, stage::Coordinator& coordinator,
+                                 const SystemIdentity& identity, Logger& log,
                                  FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids(target, sql));
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, target.slot_name));
   if (slot) {
     return Status::InvalidArgument(
         "replication slot \"" + target.slot_name + "\" already exists, but coordinator group \"" +
-        coordinator.group() + "\" has no state: it is not this group's. Drop it (SELECT pg_drop_replication_slot('" +
-        target.slot_name + "')) if nothing else uses it, or set source.logical.slot_name to another name");
+        coordinator.group() +
+        "\" has no state: it is not this group's. Drop it (SELECT pg_drop_replication_slot('" +
+        target.slot_name +
+        "')) if nothing else uses it, or set source.logical.slot_name to another name");
   }
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
-  ASSIGN_OR_RETURN(CatalogWatch catalog, CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql,
-                                                              coordinator));
-  const stage::CaptureState pending{.system_identifier = identity.system_identifier, .database = identity.database,
-                                    .slot_name = target.slot_name, .publication_name = target.publication};
+  ASSIGN_OR_RETURN(
+      CatalogWatch catalog,
+      CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
+  const stage::CaptureState pending{.system_identifier = identity.system_identifier,
+                                    .database = identity.database,
+                                    .slot_name = target.slot_name,
+                                    .publication_name = target.publication};
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
                    coordinator.BeginCapture(pending, ToRegister(target.tables, oids, 0)));
   RETURN_IF_ERROR(CreatePendingSlot(pending, sql, replication, coordinator, log, fail_points));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> state, coordinator.LoadCapture());
   CHECK_MSG(state && !state->slot_pending(), "capture state completed");
-  return PreparedCapture{.state = *state, .tables = std::move(tables), .catalog = std::move(catalog)};
+  return PreparedCapture{
+      .state = *state, .tables = std::move(tables), .catalog = std::move(catalog)};
 }
 
 // Tables configured after the first start join at a known LSN: they are added to the
 // publication first, and every change committed after the LSN read then is published, decoded
 // and staged. Their initial copy must be taken at or after that LSN (docs/capture.md).
-Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target, const std::vector<TableName>& added,
-                                                 PgConnection& sql, stage::Coordinator& coordinator, Logger& log) {
+Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target,
+                                                 const std::vector<TableName>& added,
+                                                 PgConnection& sql, stage::Coordinator& coordinator,
+                                                 Logger& log) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids({.tables = added}, sql));
   RETURN_IF_ERROR(EnsurePublication(sql, target.publication, added));
   ASSIGN_OR_RETURN(PgRows position, sql.Exec("SELECT pg_current_wal_insert_lsn()::text"));
-  if (position.rows.size() != 1 || !position.rows[0][0]) return Status::Internal("pg_current_wal_insert_lsn: no row");
+  if (position.rows.size() != 1 || !position.rows[0][0])
+    return Status::Internal("pg_current_wal_insert_lsn: no row");
   ASSIGN_OR_RETURN(change::Lsn added_lsn, change::ParseLsn(*position.rows[0][0]));
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables,
                    coordinator.RegisterTables(ToRegister(added, oids, added_lsn)));
   for (const stage::TableState& table : tables) {
-    log.Info("table " + table.QualifiedName() + " joins the mirror: its changes are captured from " +
-             change::FormatLsn(added_lsn) + " on; copy it at or after that position");
+    log.Info("table " + table.QualifiedName() +
+             " joins the mirror: its changes are captured from " + change::FormatLsn(added_lsn) +
+             " on; copy it at or after that position");
   }
   return tables;
 }
@@ -104,8 +120,9 @@ Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target, co
 // The mirrored tables in configuration order, with the catalog watch: the one recorded when
 // capture began, verified against the catalog now; then, when tables were added to the config,
 // they join (AddTables) and the watch is recorded afresh for every table.
-Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCapture prepared, PgConnection& sql,
-                                         stage::Coordinator& coordinator, Logger& log) {
+Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCapture prepared,
+                                         PgConnection& sql, stage::Coordinator& coordinator,
+                                         Logger& log) {
   ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
   std::vector<uint32_t> registered_oids;
   std::vector<TableName> registered_names;
@@ -116,31 +133,37 @@ Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCa
   // A recreated table is named as such before the watch reports what its recreation did to the
   // publication.
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids_now, TableOids(sql, registered_names));
-  RETURN_IF_ERROR(CheckTablesUnchanged(registered, oids_now, RebuildAdvice(coordinator.schema(), coordinator.group())));
-  ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication, Watched(registered_oids, registered_names),
+  RETURN_IF_ERROR(CheckTablesUnchanged(registered, oids_now,
+                                       RebuildAdvice(coordinator.schema(), coordinator.group())));
+  ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication,
+                                                        Watched(registered_oids, registered_names),
                                                         sql, coordinator, log));
   std::vector<TableName> added;
   for (const TableName& name : target.tables) {
     if (Registered(registered, name) == nullptr) added.push_back(name);
   }
   if (!added.empty()) {
-    ASSIGN_OR_RETURN(std::vector<stage::TableState> joined, AddTables(target, added, sql, coordinator, log));
+    ASSIGN_OR_RETURN(std::vector<stage::TableState> joined,
+                     AddTables(target, added, sql, coordinator, log));
     registered.insert(registered.end(), joined.begin(), joined.end());
   }
-  for (const TableName& name : target.tables) prepared.tables.push_back(*Registered(registered, name));
+  for (const TableName& name : target.tables)
+    prepared.tables.push_back(*Registered(registered, name));
   if (!added.empty()) {
     std::vector<uint32_t> oids;
     for (const stage::TableState& table : prepared.tables) oids.push_back(table.relid);
-    ASSIGN_OR_RETURN(prepared.catalog,
-                     CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
+    ASSIGN_OR_RETURN(
+        prepared.catalog,
+        CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
   }
   return prepared;
 }
 
 }  // namespace
 
-Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log,
+Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql,
+                                       PgConnection& replication, stage::Coordinator& coordinator,
+                                       const stage::GroupLock& lock, Logger& log,
                                        FailPoints& fail_points) {
   CHECK_MSG(lock.group() == coordinator.group(), "the lock of another group");
   ASSIGN_OR_RETURN(SystemIdentity identity, IdentifySystem(replication));
@@ -158,8 +181,9 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
     ASSIGN_OR_RETURN(recorded, coordinator.LoadCapture());
     CHECK_MSG(recorded && !recorded->slot_pending(), "capture state completed");
   }
-  ASSIGN_OR_RETURN(PreparedCapture prepared,
-                   RegisteredTables(target, PreparedCapture{.state = *recorded}, sql, coordinator, log));
+  ASSIGN_OR_RETURN(
+      PreparedCapture prepared,
+      RegisteredTables(target, PreparedCapture{.state = *recorded}, sql, coordinator, log));
   RETURN_IF_ERROR(CheckWhileStreaming(target, prepared, sql, coordinator));
   return prepared;
 }

@@ -38,8 +38,9 @@ struct PreparedCapture {
 // tables configured since join at a recorded LSN (stage::TableState::added_lsn). `sql` is a
 // normal connection to the source database, `replication` a replication one; `lock` proves
 // this process owns the group.
-Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql, PgConnection& replication,
-                                       stage::Coordinator& coordinator, const stage::GroupLock& lock, Logger& log,
+Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection& sql,
+                                       PgConnection& replication, stage::Coordinator& coordinator,
+                                       const stage::GroupLock& lock, Logger& log,
                                        FailPoints& fail_points);
 
 // The newest indexed segment exists and passes every checksum: the staging log was not damaged

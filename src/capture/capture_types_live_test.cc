@@ -187,7 +187,8 @@ class CaptureTypesLiveTest : public ::testing::Test {
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
     if (conninfo == nullptr || *conninfo == '\0')
-      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+                "it under scripts/with_postgres.py, as scripts/test.sh does)";
     conninfo_ = conninfo;
     sql_ = Connect(false);
     ASSERT_TRUE(sql_->Exec(kSessionSettings).ok());

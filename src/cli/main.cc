@@ -1,7 +1,6 @@
 // pg2iceberg: mirrors PostgreSQL tables into Apache Iceberg tables.
 // main() builds the real Env, parses the command line and hands over to one subcommand.
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>

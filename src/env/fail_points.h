@@ -30,7 +30,8 @@ inline constexpr std::string_view kAfterSlotAck = "after-slot-ack";
 // a crash here leaves a pending capture row and a slot, which the next start recreates.
 inline constexpr std::string_view kAfterSlotCreate = "after-slot-create";
 
-inline constexpr std::string_view kAll[] = {kAfterSegmentUpload, kAfterIndexCommit, kAfterSlotAck, kAfterSlotCreate};
+inline constexpr std::string_view kAll[] = {kAfterSegmentUpload, kAfterIndexCommit, kAfterSlotAck,
+                                            kAfterSlotCreate};
 
 }  // namespace failpoint
 

@@ -27,7 +27,9 @@ class RestCatalogLiveTest : public ::testing::Test {
     const char* uri = std::getenv("PG2ICEBERG_TEST_REST_URI");
     const char* warehouse = std::getenv("PG2ICEBERG_TEST_REST_WAREHOUSE");
     if (uri == nullptr || *uri == '\0' || warehouse == nullptr || *warehouse == '\0') {
-      FAIL() << "PG2ICEBERG_TEST_REST_URI / PG2ICEBERG_TEST_REST_WAREHOUSE are not set: a live test fails without its server (run it under scripts/with_rest_catalog.py, as scripts/test.sh does)";
+      FAIL() << "PG2ICEBERG_TEST_REST_URI / PG2ICEBERG_TEST_REST_WAREHOUSE are not set: a live "
+                "test fails without its server (run it under scripts/with_rest_catalog.py, as "
+                "scripts/test.sh does)";
     }
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     ns_ = {"live_" + std::to_string(getpid()) + "_" + test->name()};

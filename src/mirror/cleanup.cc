@@ -39,14 +39,16 @@ Status RunCleanup(const Config& config, Env& env) {
   PgConnection& state = state_connection ? *state_connection : *sql;
   // A running capture of the group must be stopped first: cleaning up under it would leave it
   // writing into a log nobody indexes.
-  ASSIGN_OR_RETURN(stage::GroupLock lock,
-                   stage::GroupLock::Acquire(state, config.state.coordinator_schema, config.state.group,
-                                             {.wait_ms = 5'000}, env.clock, env.log));
+  ASSIGN_OR_RETURN(
+      stage::GroupLock lock,
+      stage::GroupLock::Acquire(state, config.state.coordinator_schema, config.state.group,
+                                {.wait_ms = 5'000}, env.clock, env.log));
   RETURN_IF_ERROR(capture::DropSlot(*sql, config.source.slot_name));
   env.log.Info("dropped replication slot " + config.source.slot_name + " (if it existed)");
-  RETURN_IF_ERROR(sql->Exec("DROP PUBLICATION IF EXISTS " + QuoteIdentifier(config.source.publication_name))
-                      .status()
-                      .WithContext("dropping publication " + config.source.publication_name));
+  RETURN_IF_ERROR(
+      sql->Exec("DROP PUBLICATION IF EXISTS " + QuoteIdentifier(config.source.publication_name))
+          .status()
+          .WithContext("dropping publication " + config.source.publication_name));
   env.log.Info("dropped publication " + config.source.publication_name + " (if it existed)");
   ASSIGN_OR_RETURN(bool exists, SchemaExists(state, config.state.coordinator_schema));
   if (exists) {

@@ -65,17 +65,19 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   // Ownership first: nothing of the group's (slot, state, staging log, spill directory) is
   // touched, not even cleaned up, before this process holds it.
   ASSIGN_OR_RETURN(stage::GroupLock lock,
-                   stage::GroupLock::Acquire(*state_connection, config.state.coordinator_schema, config.state.group,
-                                             {}, env.clock, env.log));
+                   stage::GroupLock::Acquire(*state_connection, config.state.coordinator_schema,
+                                             config.state.group, {}, env.clock, env.log));
   ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
                    stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
   const capture::CaptureTarget target = TargetOf(config);
   ASSIGN_OR_RETURN(capture::PreparedCapture prepared,
-                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log, env.fail_points));
+                   capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log,
+                                           env.fail_points));
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
   RETURN_IF_ERROR(capture::CheckNewestSegment(*coordinator, *warehouse));
-  ASSIGN_OR_RETURN(stage::StagingLogCheck checked, stage::CheckAndTidyStagingLog(*coordinator, *warehouse,
-                                                                                 StagingPrefix(config.state.group), lock));
+  ASSIGN_OR_RETURN(stage::StagingLogCheck checked,
+                   stage::CheckAndTidyStagingLog(*coordinator, *warehouse,
+                                                 StagingPrefix(config.state.group), lock));
   if (checked.removed_orphans > 0) {
     env.log.Info("deleted " + std::to_string(checked.removed_orphans) +
                  " unindexed staging segment(s) left by a crash");
@@ -97,8 +99,8 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                    replication->StartReplication(capture::StartReplicationCommand(
                        prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name, config.source.binary)));
   capture::SlotFeedback feedback(*stream, env.clock, recorded, env.fail_points);
-  capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random, *coordinator,
-                                  prepared.tables, recorded, env.fail_points);
+  capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random,
+                                  *coordinator, prepared.tables, recorded, env.fail_points);
   capture::Streamer streamer(
       {.standby_interval_ms = config.source.standby_interval_ms}, *stream, flusher, feedback,
       env.clock, env.log,

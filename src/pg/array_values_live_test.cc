@@ -186,7 +186,9 @@ class ArrayValuesLiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0') FAIL() << "no PG2ICEBERG_TEST_PG_CONNINFO: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+    if (conninfo == nullptr || *conninfo == '\0')
+      FAIL() << "no PG2ICEBERG_TEST_PG_CONNINFO: a live test fails without its server (run it "
+                "under scripts/with_postgres.py, as scripts/test.sh does)";
     PgConnectParams params;
     params.conninfo = conninfo;
     Result<std::unique_ptr<PgConnection>> connection = connector_.Connect(params);

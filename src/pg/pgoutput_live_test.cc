@@ -107,7 +107,9 @@ class PgoutputLiveTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     const Result<Observations>* scenario = Scenario();
-    if (scenario == nullptr) FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+    if (scenario == nullptr)
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+                "it under scripts/with_postgres.py, as scripts/test.sh does)";
     ASSERT_TRUE(scenario->ok()) << scenario->status().ToString();
     workload_ = &(*scenario)->workload;
     seen_ = GetParam() ? &(*scenario)->binary : &(*scenario)->text;
@@ -219,7 +221,8 @@ TEST_P(PgoutputLiveTest, LargeTransactionStreamsAndItsRolledBackSavepointAborts)
 TEST(ReplicationConnectionLiveTest, RunsWalsenderCommandsAndRefusesNonStreamingStarts) {
   const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
   if (conninfo == nullptr || *conninfo == '\0')
-    FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+    FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+              "it under scripts/with_postgres.py, as scripts/test.sh does)";
   NullLogger log;
   LibpqConnector connector(log);
   PgConnectParams params;

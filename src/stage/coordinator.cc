@@ -18,7 +18,8 @@ std::string TableChecksum(const std::string& group, const TableState& t) {
                     next = std::to_string(t.next_offset);
   // Rows of schema version 1 have no added_lsn and keep their checksum.
   if (t.added_lsn == 0) return ChecksumText({group, id, t.schema_name, t.table_name, relid, next});
-  return ChecksumText({group, id, t.schema_name, t.table_name, relid, next, FormatLsn(t.added_lsn)});
+  return ChecksumText(
+      {group, id, t.schema_name, t.table_name, relid, next, FormatLsn(t.added_lsn)});
 }
 
 std::optional<std::string> LsnOrNull(change::Lsn lsn) {
@@ -67,12 +68,13 @@ std::string Coordinator::Table(std::string_view name) const {
 }
 
 Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
-  ASSIGN_OR_RETURN(PgRows rows,
-                   connection_.ExecParams("SELECT system_identifier, database_name, slot_name, publication_name, "
-                                          "slot_created_lsn, flushed_lsn, checksum FROM " +
-                                              Table("capture") + " WHERE group_name = $1" +
-                                              (for_update ? " FOR UPDATE" : ""),
-                                          {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams(
+          "SELECT system_identifier, database_name, slot_name, publication_name, "
+          "slot_created_lsn, flushed_lsn, checksum FROM " +
+              Table("capture") + " WHERE group_name = $1" + (for_update ? " FOR UPDATE" : ""),
+          {group_}));
   if (rows.rows.empty()) return std::optional<CaptureState>();
   CaptureState s;
   ASSIGN_OR_RETURN(s.system_identifier, Field(rows, 0, 0));
@@ -101,10 +103,12 @@ Status Coordinator::CreateCapture(const CaptureState& s) {
 }
 
 Result<std::vector<TableState>> Coordinator::LoadTables() {
-  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT table_id, schema_name, table_name, relid, next_offset, "
-                                                       "checksum, added_lsn FROM " + Table("tables") +
-                                                           " WHERE group_name = $1 ORDER BY table_id",
-                                                       {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams("SELECT table_id, schema_name, table_name, relid, next_offset, "
+                             "checksum, added_lsn FROM " +
+                                 Table("tables") + " WHERE group_name = $1 ORDER BY table_id",
+                             {group_}));
   std::vector<TableState> tables;
   for (size_t i = 0; i < rows.rows.size(); ++i) {
     TableState t;
@@ -129,9 +133,13 @@ Result<std::vector<TableState>> Coordinator::LoadTables() {
   return tables;
 }
 
-Result<TableState> Coordinator::RegisterTable(const std::string& schema_name, const std::string& table_name,
-                                              uint32_t relid, change::Lsn added_lsn) {
-  TableState t{.schema_name = schema_name, .table_name = table_name, .relid = relid, .next_offset = 0,
+Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
+                                              const std::string& table_name, uint32_t relid,
+                                              change::Lsn added_lsn) {
+  TableState t{.schema_name = schema_name,
+               .table_name = table_name,
+               .relid = relid,
+               .next_offset = 0,
                .added_lsn = added_lsn};
   ASSIGN_OR_RETURN(PgRows id, connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
                                                      {Table("tables")}));
@@ -139,22 +147,25 @@ Result<TableState> Coordinator::RegisterTable(const std::string& schema_name, co
   ASSIGN_OR_RETURN(t.table_id, ParseInt(id_text));
   Result<PgRows> inserted = connection_.ExecParams(
       "INSERT INTO " + Table("tables") +
-          " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum, added_lsn)"
-          " VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (group_name, schema_name, table_name) DO NOTHING"
+          " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum, "
+          "added_lsn)"
+          " VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT (group_name, schema_name, "
+          "table_name) DO NOTHING"
           " RETURNING 1",
-      {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid), TableChecksum(group_, t),
-       LsnOrNull(added_lsn)});
+      {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid),
+       TableChecksum(group_, t), LsnOrNull(added_lsn)});
   RETURN_IF_ERROR(inserted.status());
   if (inserted->rows.empty()) return Status::Conflict("table " + t.QualifiedName() + " is registered already");
   return t;
 }
 
-Result<std::vector<TableState>> Coordinator::RegisterTables(const std::vector<TableToRegister>& tables) {
+Result<std::vector<TableState>> Coordinator::RegisterTables(
+    const std::vector<TableToRegister>& tables) {
   std::vector<TableState> registered;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     for (const TableToRegister& table : tables) {
-      ASSIGN_OR_RETURN(TableState t,
-                       RegisterTable(table.schema_name, table.table_name, table.relid, table.added_lsn));
+      ASSIGN_OR_RETURN(TableState t, RegisterTable(table.schema_name, table.table_name, table.relid,
+                                                   table.added_lsn));
       registered.push_back(std::move(t));
     }
     return Status::Ok();
@@ -162,13 +173,15 @@ Result<std::vector<TableState>> Coordinator::RegisterTables(const std::vector<Ta
   return registered;
 }
 
-Result<std::vector<TableState>> Coordinator::BeginCapture(const CaptureState& state,
-                                                          const std::vector<TableToRegister>& tables) {
-  CHECK_MSG(state.slot_pending() && state.flushed_lsn == 0, "BeginCapture records a pending capture");
+Result<std::vector<TableState>> Coordinator::BeginCapture(
+    const CaptureState& state, const std::vector<TableToRegister>& tables) {
+  CHECK_MSG(state.slot_pending() && state.flushed_lsn == 0,
+            "BeginCapture records a pending capture");
   std::vector<TableState> registered;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     for (const TableToRegister& table : tables) {
-      ASSIGN_OR_RETURN(TableState t, RegisterTable(table.schema_name, table.table_name, table.relid));
+      ASSIGN_OR_RETURN(TableState t,
+                       RegisterTable(table.schema_name, table.table_name, table.relid));
       registered.push_back(std::move(t));
     }
     return CreateCapture(state);
@@ -186,14 +199,16 @@ Status Coordinator::CompleteCapture(change::Lsn consistent_point) {
   current->slot_created_lsn = consistent_point;
   current->flushed_lsn = consistent_point;
   ASSIGN_OR_RETURN(PgRows updated,
-                   connection_.ExecParams("UPDATE " + Table("capture") +
-                                              " SET slot_created_lsn = $2, flushed_lsn = $2, checksum = $3,"
-                                              " updated_at = now() WHERE group_name = $1 AND"
-                                              " slot_created_lsn = '0/0' AND flushed_lsn = '0/0' AND checksum = $4"
-                                              " RETURNING 1",
-                                          {group_, FormatLsn(consistent_point), CaptureChecksum(group_, *current),
-                                           pending_checksum}));
-  if (updated.rows.empty()) return Status::Conflict("the pending capture state of group " + group_ + " changed");
+                   connection_.ExecParams(
+                       "UPDATE " + Table("capture") +
+                           " SET slot_created_lsn = $2, flushed_lsn = $2, checksum = $3,"
+                           " updated_at = now() WHERE group_name = $1 AND"
+                           " slot_created_lsn = '0/0' AND flushed_lsn = '0/0' AND checksum = $4"
+                           " RETURNING 1",
+                       {group_, FormatLsn(consistent_point), CaptureChecksum(group_, *current),
+                        pending_checksum}));
+  if (updated.rows.empty())
+    return Status::Conflict("the pending capture state of group " + group_ + " changed");
   return Status::Ok();
 }
 
@@ -214,25 +229,29 @@ Status Coordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_
   // the comparison below sees what the UPDATE will replace. The UPDATE names the expected value
   // too: one conditional statement, never a read-then-write a delayed commit could slip between.
   ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture(/*for_update=*/true));
-  if (!current) return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
-  if (current->flushed_lsn != expected_flushed) return FlushedMoved(current->flushed_lsn, expected_flushed);
+  if (!current)
+    return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
+  if (current->flushed_lsn != expected_flushed)
+    return FlushedMoved(current->flushed_lsn, expected_flushed);
   const std::string expected_checksum = CaptureChecksum(group_, *current);
   current->flushed_lsn = new_flushed;
-  ASSIGN_OR_RETURN(PgRows updated,
-                   connection_.ExecParams("UPDATE " + Table("capture") +
-                                              " SET flushed_lsn = $2, checksum = $3, updated_at = now()"
-                                              " WHERE group_name = $1 AND flushed_lsn = $4 AND checksum = $5"
-                                              " RETURNING 1",
-                                          {group_, FormatLsn(new_flushed), CaptureChecksum(group_, *current),
-                                           FormatLsn(expected_flushed), expected_checksum}));
+  ASSIGN_OR_RETURN(
+      PgRows updated,
+      connection_.ExecParams("UPDATE " + Table("capture") +
+                                 " SET flushed_lsn = $2, checksum = $3, updated_at = now()"
+                                 " WHERE group_name = $1 AND flushed_lsn = $4 AND checksum = $5"
+                                 " RETURNING 1",
+                             {group_, FormatLsn(new_flushed), CaptureChecksum(group_, *current),
+                              FormatLsn(expected_flushed), expected_checksum}));
   if (updated.rows.empty()) return FlushedMoved(std::nullopt, expected_flushed);
   return Status::Ok();
 }
 
 Status Coordinator::FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const {
-  return Status::Conflict("coordinator flushed_lsn is " + (found ? FormatLsn(*found) : std::string("no longer")) +
-                          (found ? ", expected " : " ") + FormatLsn(expected) + ": another pg2iceberg streams group " +
-                          group_ + " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
+  return Status::Conflict(
+      "coordinator flushed_lsn is " + (found ? FormatLsn(*found) : std::string("no longer")) +
+      (found ? ", expected " : " ") + FormatLsn(expected) + ": another pg2iceberg streams group " +
+      group_ + " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
 }
 
 Status Coordinator::InTransaction(const std::function<Status()>& body) {

@@ -153,7 +153,8 @@ class Coordinator {
   // The first start, before the slot exists: in one transaction, registers `tables` at offset 0
   // and inserts the capture row with its LSNs at 0 (CaptureState::slot_pending). kConflict when
   // the group has a capture row or one of the tables already.
-  Result<std::vector<TableState>> BeginCapture(const CaptureState& state, const std::vector<TableToRegister>& tables);
+  Result<std::vector<TableState>> BeginCapture(const CaptureState& state,
+                                               const std::vector<TableToRegister>& tables);
   // Records the slot's consistent point as slot_created_lsn and flushed_lsn of a pending capture
   // row. kConflict when the row is not pending (or not as this process wrote it).
   Status CompleteCapture(change::Lsn consistent_point);

@@ -1,10 +1,10 @@
 // The staging-log index: flush commits, block lookups, cursors and segment retirement.
+#include <algorithm>
+#include <charconv>
+
 #include "stage/coordinator.h"
 #include "stage/row_checksum.h"
 #include "stage/segment_upload.h"
-
-#include <algorithm>
-#include <charconv>
 
 namespace pg2iceberg::stage {
 namespace {
@@ -34,7 +34,8 @@ Result<int64_t> ToInt(const std::optional<std::string>& cell) {
     auto [ptr, error] = std::from_chars(cell->data(), end, value);
     if (error == std::errc() && ptr == end) return value;
   }
-  return Status::DataLoss("coordinator integer column holds " + (cell ? "\"" + *cell + "\"" : std::string("NULL")) +
+  return Status::DataLoss("coordinator integer column holds " +
+                          (cell ? "\"" + *cell + "\"" : std::string("NULL")) +
                           ": the coordinator schema was changed outside pg2iceberg");
 }
 
@@ -78,7 +79,8 @@ Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<Tabl
                                           {group_, segment.object_key, std::to_string(segment.size_bytes),
                                            FormatLsn(segment.first_commit_lsn), FormatLsn(segment.last_commit_lsn),
                                            SegmentChecksum(group_, segment)}));
-  if (inserted.rows.size() != 1) return Status::Internal("INSERT … RETURNING segment_id returned no row");
+  if (inserted.rows.size() != 1)
+    return Status::Internal("INSERT … RETURNING segment_id returned no row");
   ASSIGN_OR_RETURN(const int64_t segment_id, ToInt(inserted.rows[0][0]));
   for (const BlockToIndex& block : segment.blocks) {
     auto table = std::find_if(tables.begin(), tables.end(), [&](const TableState& t) { return t.table_id == block.table_id; });
@@ -146,18 +148,20 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& co
 }
 
 Result<std::vector<IndexedSegment>> Coordinator::Segments() {
-  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " +
-                                                           Table("segments") +
-                                                           " WHERE group_name = $1 ORDER BY segment_id",
-                                                       {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " + Table("segments") +
+                                 " WHERE group_name = $1 ORDER BY segment_id",
+                             {group_}));
   return ToSegments(rows);
 }
 
 Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
-  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " +
-                                                           Table("segments") +
-                                                           " WHERE group_name = $1 ORDER BY segment_id DESC LIMIT 1",
-                                                       {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " + Table("segments") +
+                                 " WHERE group_name = $1 ORDER BY segment_id DESC LIMIT 1",
+                             {group_}));
   ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, ToSegments(rows));
   if (segments.empty()) return std::optional<IndexedSegment>();
   return std::optional<IndexedSegment>(std::move(segments[0]));
@@ -195,15 +199,19 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
     }
   }
   // A segment is passed when no block of it has a table without cursors or a cursor short of its end.
-  ASSIGN_OR_RETURN(PgRows rows,
-                   connection_.ExecParams(
-                       "SELECT s.segment_id, s.object_key, s.size_bytes FROM " + Table("segments") +
-                           " s WHERE s.group_name = $1 AND NOT EXISTS (SELECT 1 FROM " + Table("segment_blocks") +
-                           " b WHERE b.segment_id = s.segment_id AND (NOT EXISTS (SELECT 1 FROM " + Table("cursors") +
-                           " c WHERE c.table_id = b.table_id) OR EXISTS (SELECT 1 FROM " + Table("cursors") +
-                           " c WHERE c.table_id = b.table_id AND c.next_offset < b.first_offset + b.change_count)))"
-                           " ORDER BY s.segment_id",
-                       {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams(
+          "SELECT s.segment_id, s.object_key, s.size_bytes FROM " + Table("segments") +
+              " s WHERE s.group_name = $1 AND NOT EXISTS (SELECT 1 FROM " +
+              Table("segment_blocks") +
+              " b WHERE b.segment_id = s.segment_id AND (NOT EXISTS (SELECT 1 FROM " +
+              Table("cursors") + " c WHERE c.table_id = b.table_id) OR EXISTS (SELECT 1 FROM " +
+              Table("cursors") +
+              " c WHERE c.table_id = b.table_id AND c.next_offset < b.first_offset + "
+              "b.change_count)))"
+              " ORDER BY s.segment_id",
+          {group_}));
   return ToSegments(rows);
 }
 

@@ -105,7 +105,8 @@ Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_s
   const std::string& text = *rows.rows[0][0];
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
   if (error != std::errc() || end != text.data() + text.size()) {
-    return Status::DataLoss(quoted_schema + ".schema_version holds \"" + text + "\", not a version number");
+    return Status::DataLoss(quoted_schema + ".schema_version holds \"" + text +
+                            "\", not a version number");
   }
   return version;
 }

@@ -24,7 +24,9 @@ class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0') FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+    if (conninfo == nullptr || *conninfo == '\0')
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+                "it under scripts/with_postgres.py, as scripts/test.sh does)";
     pg_ = Connect(conninfo);
     ASSERT_NE(pg_, nullptr);
     schema_ = "coord_" + std::to_string(getpid()) + "_" +
@@ -148,13 +150,15 @@ TEST_F(CoordinatorTest, AFirstStartIsRecordedAtomicallyThenCompleted) {
   pending.slot_created_lsn = pending.flushed_lsn = 0;
   ASSERT_TRUE(coordinator->RegisterTable("public", "b", 2).ok());
   // One table is registered already: nothing of the first start may remain.
-  EXPECT_EQ(coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).status().code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).status().code(),
+      StatusCode::kConflict);
   EXPECT_FALSE(coordinator->LoadCapture().value().has_value());
   EXPECT_EQ(coordinator->LoadTables().value().size(), 1u);
   Exec("DELETE FROM " + Q() + ".tables");
 
-  std::vector<TableState> tables = coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).value();
+  std::vector<TableState> tables =
+      coordinator->BeginCapture(pending, {{"public", "a", 1}, {"public", "b", 2}}).value();
   ASSERT_EQ(tables.size(), 2u);
   EXPECT_TRUE(coordinator->LoadCapture().value()->slot_pending());
   ASSERT_TRUE(coordinator->CompleteCapture(0x4000).ok());
@@ -167,7 +171,8 @@ TEST_F(CoordinatorTest, AFirstStartIsRecordedAtomicallyThenCompleted) {
 
 TEST_F(CoordinatorTest, ATableAddedLaterKeepsItsStartLsnUnderItsChecksum) {
   auto coordinator = Open();
-  std::vector<TableState> added = coordinator->RegisterTables({{"public", "late", 7, 0x9000}}).value();
+  std::vector<TableState> added =
+      coordinator->RegisterTables({{"public", "late", 7, 0x9000}}).value();
   ASSERT_EQ(added.size(), 1u);
   std::vector<TableState> loaded = coordinator->LoadTables().value();
   ASSERT_EQ(loaded.size(), 1u);
@@ -274,26 +279,32 @@ TEST_F(CoordinatorTest, AConcurrentFlushedLsnWriterMakesTheCompareAndSetConflict
   const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
   auto coordinator = Open();
   ASSERT_TRUE(coordinator->CreateCapture(Capture()).ok());
-  const std::string checksum_at_100 = Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
+  const std::string checksum_at_100 =
+      Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
   ASSERT_TRUE(coordinator->AdvanceFlushed(coordinator->RecordedFlushed().value(), 0x200).ok());
-  const std::string checksum_at_200 = Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
+  const std::string checksum_at_200 =
+      Exec("SELECT checksum FROM " + Q() + ".capture").rows.at(0).at(0).value();
   Exec("UPDATE " + Q() + ".capture SET flushed_lsn = '0/100', checksum = " + checksum_at_100);
   RecordedLsn at_100 = coordinator->RecordedFlushed().value();
 
   // The old session: moves flushed_lsn to 0x200 and holds its transaction open.
   std::unique_ptr<PgConnection> old_session = Connect(conninfo);
   ASSERT_TRUE(old_session->Exec("BEGIN").ok());
-  ASSERT_TRUE(old_session->Exec("UPDATE " + Q() + ".capture SET flushed_lsn = '0/200', checksum = " + checksum_at_200)
+  ASSERT_TRUE(old_session
+                  ->Exec("UPDATE " + Q() +
+                         ".capture SET flushed_lsn = '0/200', checksum = " + checksum_at_200)
                   .ok());
   // The second session compares against 0x100 (all it can see) and must wait for the row.
   std::unique_ptr<PgConnection> second_session = Connect(conninfo);
-  const std::string second_pid = second_session->Exec("SELECT pg_backend_pid()").value().rows.at(0).at(0).value();
+  const std::string second_pid =
+      second_session->Exec("SELECT pg_backend_pid()").value().rows.at(0).at(0).value();
   auto second = Coordinator::Open(*second_session, schema_, "default").value();
   Result<RecordedLsn> advanced = Status::Internal("not run");
   std::thread writer([&] { advanced = second->AdvanceFlushed(at_100, 0x150); });
   bool waiting = false;
   for (int i = 0; i < 500 && !waiting; ++i) {  // at most ~10 s
-    waiting = Exec("SELECT 1 FROM pg_stat_activity WHERE pid = " + second_pid + " AND wait_event_type = 'Lock'")
+    waiting = Exec("SELECT 1 FROM pg_stat_activity WHERE pid = " + second_pid +
+                   " AND wait_event_type = 'Lock'")
                   .rows.size() == 1;
     if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -19,9 +19,9 @@
 #include <cstdint>
 #include <string>
 
+#include "base/log.h"
 #include "base/status.h"
 #include "env/clock.h"
-#include "base/log.h"
 #include "env/pg_connection.h"
 
 namespace pg2iceberg::stage {
@@ -47,8 +47,9 @@ class GroupLock {
   // Takes the group's lock on `state`, waiting up to options.wait_ms while another session
   // holds it. kConflict naming the holder (its pid, application and client address) and the way
   // out when it is still held then; connection errors as the connection reports them.
-  static Result<GroupLock> Acquire(PgConnection& state, const std::string& schema, const std::string& group,
-                                   const GroupLockOptions& options, Clock& clock, Logger& log);
+  static Result<GroupLock> Acquire(PgConnection& state, const std::string& schema,
+                                   const std::string& group, const GroupLockOptions& options,
+                                   Clock& clock, Logger& log);
 
   const std::string& group() const { return group_; }
 

@@ -20,11 +20,13 @@ Result<int> RetirePassedSegments(Coordinator& coordinator, ObjectStore& store) {
 
 namespace {
 
-Status MissingSegment(const Coordinator& coordinator, const IndexedSegment& segment, const std::string& what) {
-  return Status::DataLoss("staging segment " + segment.object_key + " of group " + coordinator.group() + " " + what +
-                          ": changes already acknowledged to the replication slot are gone from the staging log. "
-                          "Restore the object (from a backup or an earlier version of the bucket), or rebuild the "
-                          "mirror: pg2iceberg cleanup, then start again");
+Status MissingSegment(const Coordinator& coordinator, const IndexedSegment& segment,
+                      const std::string& what) {
+  return Status::DataLoss(
+      "staging segment " + segment.object_key + " of group " + coordinator.group() + " " + what +
+      ": changes already acknowledged to the replication slot are gone from the staging log. "
+      "Restore the object (from a backup or an earlier version of the bucket), or rebuild the "
+      "mirror: pg2iceberg cleanup, then start again");
 }
 
 }  // namespace
@@ -38,10 +40,12 @@ Result<StagingLogCheck> CheckAndTidyStagingLog(Coordinator& coordinator, ObjectS
   for (const ObjectInfo& object : objects) listed[object.key] = object.size_bytes;
   for (const IndexedSegment& segment : indexed) {
     auto found = listed.find(segment.object_key);
-    if (found == listed.end()) return MissingSegment(coordinator, segment, "is indexed but missing");
+    if (found == listed.end())
+      return MissingSegment(coordinator, segment, "is indexed but missing");
     if (found->second != segment.size_bytes) {
       return MissingSegment(coordinator, segment,
-                            "is " + std::to_string(found->second) + " bytes, but was indexed with " +
+                            "is " + std::to_string(found->second) +
+                                " bytes, but was indexed with " +
                                 std::to_string(segment.size_bytes));
     }
     listed.erase(found);
@@ -51,7 +55,8 @@ Result<StagingLogCheck> CheckAndTidyStagingLog(Coordinator& coordinator, ObjectS
   if (!orphans.empty()) {
     RETURN_IF_ERROR(store.Delete(orphans).WithContext("deleting unindexed staging segments"));
   }
-  return StagingLogCheck{.indexed = static_cast<int>(indexed.size()), .removed_orphans = static_cast<int>(orphans.size())};
+  return StagingLogCheck{.indexed = static_cast<int>(indexed.size()),
+                         .removed_orphans = static_cast<int>(orphans.size())};
 }
 
 }  // namespace pg2iceberg::stage

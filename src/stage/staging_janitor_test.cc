@@ -22,7 +22,9 @@ class StagingJanitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0') FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run it under scripts/with_postgres.py, as scripts/test.sh does)";
+    if (conninfo == nullptr || *conninfo == '\0')
+      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+                "it under scripts/with_postgres.py, as scripts/test.sh does)";
     pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
     schema_ = "janitor_" + std::to_string(getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -106,7 +108,8 @@ TEST_F(StagingJanitorTest, RemovesOnlyObjectsNoIndexRowNames) {
   EXPECT_EQ(checked.removed_orphans, 1);
   EXPECT_EQ(Keys(), std::vector<std::string>{"stage/indexed.seg"});
   EXPECT_TRUE(store_->Head("elsewhere/keep").ok());
-  EXPECT_EQ(CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock).value().removed_orphans, 0);
+  EXPECT_EQ(CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock).value().removed_orphans,
+            0);
 }
 
 // Regression (issue 11, item 1): start-up verified only the newest segment, so an older indexed
@@ -120,9 +123,11 @@ TEST_F(StagingJanitorTest, AMissingIndexedSegmentIsDataLossAndNothingIsDeleted) 
   ASSERT_TRUE(store_->Delete({"stage/b.seg"}).ok());
   Result<StagingLogCheck> checked = CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock);
   ASSERT_EQ(checked.status().code(), StatusCode::kDataLoss) << checked.status().ToString();
-  EXPECT_NE(checked.status().message().find("stage/b.seg"), std::string::npos) << checked.status().ToString();
+  EXPECT_NE(checked.status().message().find("stage/b.seg"), std::string::npos)
+      << checked.status().ToString();
   EXPECT_NE(checked.status().message().find("pg2iceberg cleanup"), std::string::npos);
-  EXPECT_TRUE(store_->Head("stage/orphan.seg").ok()) << "nothing may be deleted once the log is known damaged";
+  EXPECT_TRUE(store_->Head("stage/orphan.seg").ok())
+      << "nothing may be deleted once the log is known damaged";
 }
 
 TEST_F(StagingJanitorTest, ASegmentOfAnotherSizeIsDataLoss) {
@@ -131,7 +136,8 @@ TEST_F(StagingJanitorTest, ASegmentOfAnotherSizeIsDataLoss) {
   ASSERT_TRUE(store_->Put("stage/a.seg", AsBytes("truncated"), {}).ok());
   Result<StagingLogCheck> checked = CheckAndTidyStagingLog(*coordinator_, *store_, "stage/", lock);
   ASSERT_EQ(checked.status().code(), StatusCode::kDataLoss) << checked.status().ToString();
-  EXPECT_NE(checked.status().message().find("bytes"), std::string::npos) << checked.status().ToString();
+  EXPECT_NE(checked.status().message().find("bytes"), std::string::npos)
+      << checked.status().ToString();
 }
 
 }  // namespace

@@ -174,7 +174,7 @@ def test_migrate_coord_creates_and_reports_the_schema(mirror):
     assert "version 2 (was 2)" in second.stdout
     tables = query(mirror, "SELECT tablename FROM pg_tables WHERE schemaname = 'my_state' ORDER BY 1")
     assert [t for (t,) in tables] == ["capture", "cursors", "schema_version", "segment_blocks", "segments", "tables",
-                                      "watched_catalog"]
+                                      "types", "watched_catalog"]
 
 
 @pytest.mark.storage("file-sql")

@@ -41,7 +41,7 @@ struct Schema {
   int64_t fixed_size = 0;            // fixed
   // array: one item type; map: one value type; union: the branches in order.
   std::vector<Schema> children;
-  std::string logical_type;       // empty when none
+  std::string logical_type;  // empty when none
   // Attributes of some logical types: "precision" and "scale" (decimal), "adjust-to-utc"
   // (Iceberg's mark on timestamp-micros).
   std::optional<int> precision;

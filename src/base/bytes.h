@@ -32,12 +32,14 @@ class ByteWriter {
   template <typename T>
   void AppendLittleEndian(T value) {
     static_assert(std::is_integral_v<T>);
-    for (size_t i = 0; i < sizeof(T); ++i) AppendByte(static_cast<uint8_t>(uint64_t(value) >> (8 * i)));
+    for (size_t i = 0; i < sizeof(T); ++i)
+      AppendByte(static_cast<uint8_t>(uint64_t(value) >> (8 * i)));
   }
   template <typename T>
   void AppendBigEndian(T value) {
     static_assert(std::is_integral_v<T>);
-    for (size_t i = sizeof(T); i > 0; --i) AppendByte(static_cast<uint8_t>(uint64_t(value) >> (8 * (i - 1))));
+    for (size_t i = sizeof(T); i > 0; --i)
+      AppendByte(static_cast<uint8_t>(uint64_t(value) >> (8 * (i - 1))));
   }
   void AppendFloatLittleEndian(float value) {
     uint32_t bits;

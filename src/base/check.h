@@ -6,11 +6,12 @@
 #pragma once
 
 namespace pg2iceberg::internal {
-[[noreturn]] void CheckFailed(const char* file, int line, const char* condition, const char* message);
+[[noreturn]] void CheckFailed(const char* file, int line, const char* condition,
+                              const char* message);
 }  // namespace pg2iceberg::internal
 
-#define CHECK_MSG(cond, msg)                                                \
-  do {                                                                      \
+#define CHECK_MSG(cond, msg)                                                            \
+  do {                                                                                  \
     if (!(cond)) ::pg2iceberg::internal::CheckFailed(__FILE__, __LINE__, #cond, (msg)); \
   } while (false)
 

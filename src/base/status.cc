@@ -4,14 +4,22 @@ namespace pg2iceberg {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kUnavailable: return "UNAVAILABLE";
-    case StatusCode::kConflict: return "CONFLICT";
-    case StatusCode::kOutcomeUnknown: return "OUTCOME_UNKNOWN";
-    case StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case StatusCode::kNotFound: return "NOT_FOUND";
-    case StatusCode::kDataLoss: return "DATA_LOSS";
-    case StatusCode::kInternal: return "INTERNAL";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kUnavailable:
+      return "UNAVAILABLE";
+    case StatusCode::kConflict:
+      return "CONFLICT";
+    case StatusCode::kOutcomeUnknown:
+      return "OUTCOME_UNKNOWN";
+    case StatusCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case StatusCode::kNotFound:
+      return "NOT_FOUND";
+    case StatusCode::kDataLoss:
+      return "DATA_LOSS";
+    case StatusCode::kInternal:
+      return "INTERNAL";
   }
   return "UNKNOWN";
 }

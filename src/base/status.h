@@ -41,17 +41,27 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message);
 
   static Status Ok() { return Status(); }
-  static Status Unavailable(std::string message) { return {StatusCode::kUnavailable, std::move(message)}; }
-  static Status Conflict(std::string message) { return {StatusCode::kConflict, std::move(message)}; }
+  static Status Unavailable(std::string message) {
+    return {StatusCode::kUnavailable, std::move(message)};
+  }
+  static Status Conflict(std::string message) {
+    return {StatusCode::kConflict, std::move(message)};
+  }
   static Status OutcomeUnknown(std::string message) {
     return {StatusCode::kOutcomeUnknown, std::move(message)};
   }
   static Status InvalidArgument(std::string message) {
     return {StatusCode::kInvalidArgument, std::move(message)};
   }
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
-  static Status DataLoss(std::string message) { return {StatusCode::kDataLoss, std::move(message)}; }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
+  static Status DataLoss(std::string message) {
+    return {StatusCode::kDataLoss, std::move(message)};
+  }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -74,7 +84,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
     CHECK_MSG(!std::get<Status>(state_).ok(), "Result constructed from an OK Status");
   }
@@ -112,10 +122,10 @@ class [[nodiscard]] Result {
 #define PG2I_CONCAT(a, b) PG2I_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function when it is not OK.
-#define RETURN_IF_ERROR(expr)                                 \
-  do {                                                        \
-    ::pg2iceberg::Status pg2i_status_ = (expr);               \
-    if (!pg2i_status_.ok()) return pg2i_status_;              \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::pg2iceberg::Status pg2i_status_ = (expr);  \
+    if (!pg2i_status_.ok()) return pg2i_status_; \
   } while (false)
 
 // Evaluates `expr` (a Result<T>); on error returns its Status, else moves the value into `lhs`.

@@ -10,13 +10,15 @@ Result<std::vector<uint32_t>> ConfiguredOids(const CaptureTarget& target, PgConn
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, target.tables));
   for (size_t i = 0; i < oids.size(); ++i) {
     if (oids[i] == 0) {
-      return Status::InvalidArgument("table " + target.tables[i].QualifiedName() + " does not exist in the source");
+      return Status::InvalidArgument("table " + target.tables[i].QualifiedName() +
+                                     " does not exist in the source");
     }
   }
   return oids;
 }
 
-const stage::TableState* Registered(const std::vector<stage::TableState>& tables, const TableName& name) {
+const stage::TableState* Registered(const std::vector<stage::TableState>& tables,
+                                    const TableName& name) {
   for (const stage::TableState& table : tables) {
     if (table.schema_name == name.schema_name && table.table_name == name.table_name) return &table;
   }
@@ -172,8 +174,9 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
   const std::string advice = RebuildAdvice(coordinator.schema(), coordinator.group());
   RETURN_IF_ERROR(CheckSameCluster(*recorded, identity, advice));
   if (recorded->slot_name != target.slot_name) {
-    return Status::InvalidArgument("source.logical.slot_name is \"" + target.slot_name + "\", but group \"" +
-                                   coordinator.group() + "\" streams from slot \"" + recorded->slot_name +
+    return Status::InvalidArgument("source.logical.slot_name is \"" + target.slot_name +
+                                   "\", but group \"" + coordinator.group() +
+                                   "\" streams from slot \"" + recorded->slot_name +
                                    "\"; restore the setting, or use another state.group");
   }
   if (recorded->slot_pending()) {
@@ -191,12 +194,13 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
 Status CheckNewestSegment(stage::Coordinator& coordinator, ObjectStore& staging) {
   ASSIGN_OR_RETURN(std::optional<stage::IndexedSegment> newest, coordinator.NewestSegment());
   if (!newest) return Status::Ok();
-  ASSIGN_OR_RETURN(std::vector<stage::IndexedBlock> blocks, coordinator.BlocksOfSegment(newest->segment_id));
+  ASSIGN_OR_RETURN(std::vector<stage::IndexedBlock> blocks,
+                   coordinator.BlocksOfSegment(newest->segment_id));
   return stage::VerifySegment(staging, *newest, blocks);
 }
 
-Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& prepared, PgConnection& sql,
-                           stage::Coordinator& coordinator) {
+Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& prepared,
+                           PgConnection& sql, stage::Coordinator& coordinator) {
   const std::string advice = RebuildAdvice(coordinator.schema(), coordinator.group());
   ASSIGN_OR_RETURN(stage::RecordedLsn recorded, coordinator.RecordedFlushed());
   stage::CaptureState state = prepared.state;
@@ -204,7 +208,8 @@ Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& p
   ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, state.slot_name));
   RETURN_IF_ERROR(CheckSlot(state, slot, advice));
   std::vector<TableName> names;
-  for (const stage::TableState& table : prepared.tables) names.push_back({table.schema_name, table.table_name});
+  for (const stage::TableState& table : prepared.tables)
+    names.push_back({table.schema_name, table.table_name});
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, names));
   RETURN_IF_ERROR(CheckTablesUnchanged(prepared.tables, oids, advice));
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, target.publication));

@@ -50,7 +50,7 @@ Status CheckNewestSegment(stage::Coordinator& coordinator, ObjectStore& staging)
 // The checks repeated while streaming: the slot is not lost or moved, tables not recreated,
 // all still published, the publication and partitions unchanged (CatalogWatch::Check, which
 // also runs alone before every flush).
-Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& prepared, PgConnection& sql,
-                           stage::Coordinator& coordinator);
+Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& prepared,
+                           PgConnection& sql, stage::Coordinator& coordinator);
 
 }  // namespace pg2iceberg::capture

@@ -79,7 +79,7 @@ class ChangeAssembler {
   Logger& log_;
   bool in_transaction_ = false;
   bool in_stream_ = false;
-  uint32_t xid_ = 0;         // the open ordinary transaction
+  uint32_t xid_ = 0;  // the open ordinary transaction
   change::Lsn final_lsn_ = 0;
   int64_t commit_time_micros_ = 0;
   uint32_t stream_xid_ = 0;  // the transaction of the current stream block

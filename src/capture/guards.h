@@ -22,7 +22,8 @@ Status CheckSameCluster(const stage::CaptureState& recorded, const SystemIdentit
                         const std::string& advice);
 
 // The recorded slot still exists, is ours, is usable, and nobody moved it past what we recorded.
-Status CheckSlot(const stage::CaptureState& recorded, const std::optional<SlotInfo>& slot, const std::string& advice);
+Status CheckSlot(const stage::CaptureState& recorded, const std::optional<SlotInfo>& slot,
+                 const std::string& advice);
 
 // Every registered table still exists with the pg_class.oid it was registered with.
 // `current_oids[i]` belongs to `registered[i]` (0: the table is gone).

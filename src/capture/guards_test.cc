@@ -6,12 +6,19 @@ namespace pg2iceberg::capture {
 namespace {
 
 stage::CaptureState Recorded() {
-  return {.system_identifier = "111", .database = "db", .slot_name = "s", .publication_name = "p",
-          .slot_created_lsn = 0x100, .flushed_lsn = 0x500};
+  return {.system_identifier = "111",
+          .database = "db",
+          .slot_name = "s",
+          .publication_name = "p",
+          .slot_created_lsn = 0x100,
+          .flushed_lsn = 0x500};
 }
 
 SlotInfo Slot(change::Lsn confirmed, std::string wal_status = "reserved") {
-  return {.plugin = "pgoutput", .slot_type = "logical", .database = "db", .confirmed_flush_lsn = confirmed,
+  return {.plugin = "pgoutput",
+          .slot_type = "logical",
+          .database = "db",
+          .confirmed_flush_lsn = confirmed,
           .wal_status = std::move(wal_status)};
 }
 
@@ -22,7 +29,8 @@ void ExpectDataLoss(const Status& status, std::string_view phrase) {
 
 TEST(GuardsTest, AnotherClusterIsRefused) {
   EXPECT_TRUE(CheckSameCluster(Recorded(), {.system_identifier = "111"}, "advice").ok());
-  ExpectDataLoss(CheckSameCluster(Recorded(), {.system_identifier = "222"}, "advice"), "different PostgreSQL cluster");
+  ExpectDataLoss(CheckSameCluster(Recorded(), {.system_identifier = "222"}, "advice"),
+                 "different PostgreSQL cluster");
 }
 
 TEST(GuardsTest, SlotAtOrBehindTheRecordedLsnIsAccepted) {
@@ -48,17 +56,20 @@ TEST(GuardsTest, MessagesCarryTheWayOut) {
 }
 
 TEST(GuardsTest, RecreatedOrDroppedTablesAreRefused) {
-  std::vector<stage::TableState> registered = {{.table_id = 1, .schema_name = "public", .table_name = "a", .relid = 10},
-                                               {.table_id = 2, .schema_name = "public", .table_name = "b", .relid = 20}};
+  std::vector<stage::TableState> registered = {
+      {.table_id = 1, .schema_name = "public", .table_name = "a", .relid = 10},
+      {.table_id = 2, .schema_name = "public", .table_name = "b", .relid = 20}};
   EXPECT_TRUE(CheckTablesUnchanged(registered, {10, 20}, "advice").ok());
-  ExpectDataLoss(CheckTablesUnchanged(registered, {10, 21}, "advice"), "public.b was dropped and recreated");
+  ExpectDataLoss(CheckTablesUnchanged(registered, {10, 21}, "advice"),
+                 "public.b was dropped and recreated");
   ExpectDataLoss(CheckTablesUnchanged(registered, {0, 20}, "advice"), "public.a no longer exists");
 }
 
 TEST(GuardsTest, UnpublishedTablesAreRefused) {
   std::vector<TableName> mirrored = {{"public", "a"}, {"s", "b"}};
   EXPECT_TRUE(CheckPublished("p", mirrored, {{"public", "a"}, {"s", "b"}, {"x", "y"}}).ok());
-  ExpectDataLoss(CheckPublished("p", mirrored, {{"public", "a"}}), "s.b is missing from publication");
+  ExpectDataLoss(CheckPublished("p", mirrored, {{"public", "a"}}),
+                 "s.b is missing from publication");
 }
 
 }  // namespace

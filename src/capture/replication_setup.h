@@ -70,7 +70,8 @@ struct TableName {
 // Makes `publication` publish every table in `tables`: creates it (with
 // publish_via_partition_root, so a partitioned table's changes arrive under its own name) or
 // adds the tables it lacks. Tables it already publishes are left alone.
-Status EnsurePublication(PgConnection& sql, const std::string& publication, const std::vector<TableName>& tables);
+Status EnsurePublication(PgConnection& sql, const std::string& publication,
+                         const std::vector<TableName>& tables);
 
 // The tables `publication` publishes (after partition-root resolution), as pg_publication_tables
 // shows them. Empty when the publication does not exist.

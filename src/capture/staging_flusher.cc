@@ -21,16 +21,19 @@ StagingFlusher::StagingFlusher(FlushOptions options, ObjectStore& store, Clock& 
 
 Status StagingFlusher::Append(const change::CommitInfo& commit, const change::RowChange& change) {
   // The log holds a transaction once: anything at or below the recorded LSN is indexed already.
-  CHECK_MSG(commit.end_lsn > recorded_.lsn(), "appending a transaction the staging log already holds");
+  CHECK_MSG(commit.end_lsn > recorded_.lsn(),
+            "appending a transaction the staging log already holds");
   in_transaction_ = true;
   writer_.Append(commit, change);
   ++waiting_changes_;
-  if (writer_.buffered_bytes() >= static_cast<uint64_t>(options_.flush_bytes)) return UploadBuffered();
+  if (writer_.buffered_bytes() >= static_cast<uint64_t>(options_.flush_bytes))
+    return UploadBuffered();
   return Status::Ok();
 }
 
 void StagingFlusher::EndTransaction(const change::CommitInfo& commit) {
-  CHECK_MSG(commit.end_lsn > waiting_end_lsn_ && commit.end_lsn > recorded_.lsn(), "transactions out of order");
+  CHECK_MSG(commit.end_lsn > waiting_end_lsn_ && commit.end_lsn > recorded_.lsn(),
+            "transactions out of order");
   in_transaction_ = false;
   if (waiting_end_lsn_ == 0) waiting_since_micros_ = clock_.MonotonicMicros();
   waiting_end_lsn_ = commit.end_lsn;
@@ -57,7 +60,8 @@ Status StagingFlusher::UploadBuffered() {
                 static_cast<unsigned long long>(finished.blocks.front().first_commit_lsn));
   const std::string key = options_.key_prefix + lsn_hex + "-" + random_.UuidV4String() + ".seg";
   ASSIGN_OR_RETURN(stage::DurableSegment durable,
-                   stage::UploadSegment(store_, key, finished, [this](uint32_t relid) { return TableId(relid); }));
+                   stage::UploadSegment(store_, key, finished,
+                                        [this](uint32_t relid) { return TableId(relid); }));
   stats_.segment_bytes += static_cast<int64_t>(finished.bytes.size());
   ++stats_.segments;
   durable_.push_back(std::move(durable));
@@ -68,7 +72,8 @@ Result<stage::RecordedLsn> StagingFlusher::Flush() {
   CHECK_MSG(!in_transaction_, "flushing in the middle of a transaction");
   if (!HasWaiting()) return recorded_;
   RETURN_IF_ERROR(UploadBuffered());
-  ASSIGN_OR_RETURN(recorded_, coordinator_.CommitFlush(durable_, recorded_, waiting_end_lsn_, tables_));
+  ASSIGN_OR_RETURN(recorded_,
+                   coordinator_.CommitFlush(durable_, recorded_, waiting_end_lsn_, tables_));
   durable_.clear();
   stats_.changes += waiting_changes_;
   ++stats_.flushes;

@@ -87,8 +87,8 @@ class StagingFlusher {
   stage::SegmentWriter writer_;
   std::vector<stage::DurableSegment> durable_;  // written, not yet indexed
   bool in_transaction_ = false;
-  change::Lsn waiting_end_lsn_ = 0;     // end LSN of the last complete transaction not indexed
-  int64_t waiting_since_micros_ = 0;    // when the oldest waiting transaction completed
+  change::Lsn waiting_end_lsn_ = 0;   // end LSN of the last complete transaction not indexed
+  int64_t waiting_since_micros_ = 0;  // when the oldest waiting transaction completed
   int64_t waiting_changes_ = 0;
   FlushStats stats_;
 };

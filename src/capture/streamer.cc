@@ -49,7 +49,8 @@ Status Streamer::HandleMessage(ChangeAssembler& assembler, ByteSpan bytes) {
   }
   const auto& data = std::get<pg::XLogData>(framed);
   feedback_.NoteReceived(data.data_start);
-  ASSIGN_OR_RETURN(pg::PgoutputMessage decoded, pg::DecodePgoutputMessage(data.payload, assembler.in_stream()));
+  ASSIGN_OR_RETURN(pg::PgoutputMessage decoded,
+                   pg::DecodePgoutputMessage(data.payload, assembler.in_stream()));
   return assembler.Handle(decoded);
 }
 

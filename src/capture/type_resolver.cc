@@ -50,9 +50,10 @@ Result<TypeRow> LookUp(PgConnection& sql, uint32_t type_oid) {
   TypeRow out;
   int64_t base_oid = 0;
   int64_t element_oid = 0;
-  if (row.size() != 7 || !ParseNumber(row[6], &element_oid) || !row[0].has_value() || row[0]->size() != 1 ||
-      !ParseNumber(row[1], &base_oid) || !ParseNumber(row[2], &out.base_modifier) ||
-      !row[3].has_value() || !row[4].has_value() || !row[5].has_value() || row[5]->size() != 1) {
+  if (row.size() != 7 || !ParseNumber(row[6], &element_oid) || !row[0].has_value() ||
+      row[0]->size() != 1 || !ParseNumber(row[1], &base_oid) ||
+      !ParseNumber(row[2], &out.base_modifier) || !row[3].has_value() || !row[4].has_value() ||
+      !row[5].has_value() || row[5]->size() != 1) {
     return Status::Internal("unexpected pg_type row for type oid " + std::to_string(type_oid));
   }
   out.kind = (*row[0])[0];
@@ -142,14 +143,17 @@ Result<int> PgTypeResolver::MoneyFractionDigits() {
 }
 
 // An array of an enum, a domain or citext: the built-in array of what its element resolves to.
-Result<ResolvedType> PgTypeResolver::ResolveArray(uint32_t element_oid, const ResolvedType& declared) {
+Result<ResolvedType> PgTypeResolver::ResolveArray(uint32_t element_oid,
+                                                  const ResolvedType& declared) {
   ASSIGN_OR_RETURN(ResolvedType element, Resolve(element_oid, declared.type_modifier));
   std::optional<uint32_t> array = pg::ArrayTypeOidOf(element.type_oid);
   if (!array) {
-    return Status::InvalidArgument("column type " + declared.declared_name + " is an array of type oid " +
-                                   std::to_string(element.type_oid) + ", which capture does not decode");
+    return Status::InvalidArgument("column type " + declared.declared_name +
+                                   " is an array of type oid " + std::to_string(element.type_oid) +
+                                   ", which capture does not decode");
   }
-  return ResolvedType{.type_oid = *array, .type_modifier = element.type_modifier,
+  return ResolvedType{.type_oid = *array,
+                      .type_modifier = element.type_modifier,
                       .declared_name = declared.declared_name};
 }
 

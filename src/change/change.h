@@ -76,7 +76,9 @@ struct Value {
   static Value Time(int64_t micros) { return OfInt(ValueKind::kTime, micros); }
   static Value Timestamp(int64_t micros) { return OfInt(ValueKind::kTimestamp, micros); }
   static Value TimestampTz(int64_t micros) { return OfInt(ValueKind::kTimestampTz, micros); }
-  static Value Uuid(std::string sixteen_bytes) { return OfBytes(ValueKind::kUuid, std::move(sixteen_bytes)); }
+  static Value Uuid(std::string sixteen_bytes) {
+    return OfBytes(ValueKind::kUuid, std::move(sixteen_bytes));
+  }
   // A Postgres array as a list: NULL elements are Null values; the other elements share one
   // kind (a scalar kind, or kList for the rows of a multi-dimensional array, which becomes a
   // list of lists dimension by dimension, at most kMaxListDepth deep). Never UnchangedToast.

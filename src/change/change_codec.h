@@ -23,8 +23,8 @@
 //   CommitInfo   varint xid, varint commit_lsn, varint end_lsn, zigzag commit_time_micros.
 //
 // Decoders never trust their input: truncated or malformed bytes (including a list that breaks
-// the rules above) yield kDataLoss naming what was being read and the byte position; they never crash and never allocate more than the
-// input could describe.
+// the rules above) yield kDataLoss naming what was being read and the byte position; they never
+// crash and never allocate more than the input could describe.
 #pragma once
 
 #include <cstdint>

@@ -18,7 +18,8 @@ Result<LogLevel> ParseLogLevel(const std::string& name) {
   if (name == "info") return LogLevel::kInfo;
   if (name == "warn") return LogLevel::kWarn;
   if (name == "error") return LogLevel::kError;
-  return Status::InvalidArgument("--log-level: expected debug, info, warn or error, got \"" + name + "\"");
+  return Status::InvalidArgument("--log-level: expected debug, info, warn or error, got \"" + name +
+                                 "\"");
 }
 
 namespace {
@@ -45,21 +46,23 @@ Result<Config> LoadConfig(const std::string& path, Env& env) {
   ApplyAwsEnvironment(config->sink.s3);
   if (config->source.spill_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
-    config->source.spill_dir = std::string(tmp != nullptr && tmp[0] == '/' ? tmp : "/tmp") + "/pg2iceberg-spill-" +
-                               config->state.group;
+    config->source.spill_dir = std::string(tmp != nullptr && tmp[0] == '/' ? tmp : "/tmp") +
+                               "/pg2iceberg-spill-" + config->state.group;
   }
   return config;
 }
 
 Status MigrateCoordinatorCommand(const Config& config, Env& env) {
   Result<std::unique_ptr<PgConnection>> connection =
-      config.state.postgres_url.empty() ? ConnectSource(config.source.postgres, env)
-                                        : env.pg.Connect(PgConnectParams{.conninfo = config.state.postgres_url});
-  RETURN_IF_ERROR(connection.status().WithContext(config.state.postgres_url.empty() ? "source postgres"
-                                                                                    : "state.postgres_url"));
-  ASSIGN_OR_RETURN(int found, stage::MigrateCoordinator(**connection, config.state.coordinator_schema));
-  std::printf("coordinator schema %s: version %d (was %d)\n", config.state.coordinator_schema.c_str(),
-              stage::kCoordinatorSchemaVersion, found);
+      config.state.postgres_url.empty()
+          ? ConnectSource(config.source.postgres, env)
+          : env.pg.Connect(PgConnectParams{.conninfo = config.state.postgres_url});
+  RETURN_IF_ERROR(connection.status().WithContext(
+      config.state.postgres_url.empty() ? "source postgres" : "state.postgres_url"));
+  ASSIGN_OR_RETURN(int found,
+                   stage::MigrateCoordinator(**connection, config.state.coordinator_schema));
+  std::printf("coordinator schema %s: version %d (was %d)\n",
+              config.state.coordinator_schema.c_str(), stage::kCoordinatorSchemaVersion, found);
   return Status::Ok();
 }
 
@@ -68,8 +71,8 @@ Status MigrateCoordinatorCommand(const Config& config, Env& env) {
 Status RunCommand(const std::string& name, const std::string& config_path,
                   const std::string& worker_id, Env& env, const std::atomic<bool>& stop) {
   (void)worker_id;  // used by materializer-only once it exists
-  if (name != "snapshot" && name != "connect-pg" && name != "stream-only" && name != "migrate-coord" &&
-      name != "cleanup") {
+  if (name != "snapshot" && name != "connect-pg" && name != "stream-only" &&
+      name != "migrate-coord" && name != "cleanup") {
     return Status::InvalidArgument("subcommand \"" + name +
                                    "\" is not implemented yet in this version of pg2iceberg");
   }

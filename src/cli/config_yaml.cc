@@ -123,11 +123,14 @@ class Reader {
   }
 
   // A Go-style duration ("250ms", "10s", "1m30s", "2h") or a bare number of seconds.
-  Status Duration(const YAML::Node& map, const std::string& path, const char* key, int64_t* out_ms) {
+  Status Duration(const YAML::Node& map, const std::string& path, const char* key,
+                  int64_t* out_ms) {
     YAML::Node node = map[key];
     if (!node || node.IsNull()) return Status::Ok();
     std::optional<int64_t> ms = node.IsScalar() ? ParseDurationMs(node.Scalar()) : std::nullopt;
-    if (!ms || *ms <= 0) return TypeError(Join(path, key), "a positive duration such as \"500ms\", \"10s\" or \"1m\"", node);
+    if (!ms || *ms <= 0)
+      return TypeError(Join(path, key), "a positive duration such as \"500ms\", \"10s\" or \"1m\"",
+                       node);
     *out_ms = *ms;
     return Status::Ok();
   }
@@ -137,7 +140,8 @@ class Reader {
     YAML::Node node = map[key];
     if (!node || node.IsNull()) return Status::Ok();
     std::optional<int64_t> bytes = node.IsScalar() ? ParseSizeBytes(node.Scalar()) : std::nullopt;
-    if (!bytes || *bytes <= 0) return TypeError(Join(path, key), "a positive size such as 67108864 or \"64MiB\"", node);
+    if (!bytes || *bytes <= 0)
+      return TypeError(Join(path, key), "a positive size such as 67108864 or \"64MiB\"", node);
     *out = *bytes;
     return Status::Ok();
   }
@@ -208,8 +212,8 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
   int64_t format_version = table->format_version;
   RETURN_IF_ERROR(reader.Int(iceberg, path + ".iceberg", "format_version", &format_version));
   if (format_version != 2 && format_version != 3) {
-    return Status::InvalidArgument(path + ".iceberg.format_version: " + std::to_string(format_version) +
-                                   " is not 2 or 3");
+    return Status::InvalidArgument(
+        path + ".iceberg.format_version: " + std::to_string(format_version) + " is not 2 or 3");
   }
   table->format_version = static_cast<int>(format_version);
   return Status::Ok();
@@ -217,7 +221,8 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
 
 Status ReadTables(Reader& reader, const YAML::Node& root, Config* config) {
   YAML::Node tables = root["tables"];
-  if (!tables || tables.IsNull()) return Status::InvalidArgument("tables: required (a list of tables to mirror)");
+  if (!tables || tables.IsNull())
+    return Status::InvalidArgument("tables: required (a list of tables to mirror)");
   if (!tables.IsSequence()) return Reader::TypeError("tables", "a list", tables);
   if (tables.size() == 0) return Status::InvalidArgument("tables: the list is empty");
   std::set<std::string> seen;
@@ -239,7 +244,8 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
   RETURN_IF_ERROR(reader.CheckKeys(node, "source", "source"));
   RETURN_IF_ERROR(reader.String(node, "source", "mode", &source->mode));
   if (source->mode != "logical" && source->mode != "query") {
-    return Status::InvalidArgument("source.mode: expected \"logical\" or \"query\", got \"" + source->mode + "\"");
+    return Status::InvalidArgument("source.mode: expected \"logical\" or \"query\", got \"" +
+                                   source->mode + "\"");
   }
   YAML::Node pg = node["postgres"];
   if (!pg || pg.IsNull()) return Status::InvalidArgument("source.postgres: required");
@@ -249,33 +255,42 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
   RETURN_IF_ERROR(reader.String(pg, path, "host", &p.host));
   int64_t port = p.port;
   RETURN_IF_ERROR(reader.Int(pg, path, "port", &port));
-  if (port < 1 || port > 65535) return Status::InvalidArgument("source.postgres.port: out of range: " + std::to_string(port));
+  if (port < 1 || port > 65535)
+    return Status::InvalidArgument("source.postgres.port: out of range: " + std::to_string(port));
   p.port = static_cast<int>(port);
   RETURN_IF_ERROR(reader.String(pg, path, "database", &p.database));
   RETURN_IF_ERROR(reader.String(pg, path, "user", &p.user));
   RETURN_IF_ERROR(reader.String(pg, path, "password", &p.password));
   RETURN_IF_ERROR(reader.String(pg, path, "sslmode", &p.sslmode));
   RETURN_IF_ERROR(reader.Duration(pg, path, "lock_timeout", &p.lock_timeout_ms));
-  for (auto [key, value] : {std::pair{"host", &p.host}, {"database", &p.database}, {"user", &p.user}}) {
+  for (auto [key, value] :
+       {std::pair{"host", &p.host}, {"database", &p.database}, {"user", &p.user}}) {
     if (value->empty()) return Status::InvalidArgument(path + "." + key + ": required");
   }
-  static const std::set<std::string> kSslModes = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
-  if (!kSslModes.contains(p.sslmode)) return Status::InvalidArgument(path + ".sslmode: unknown mode \"" + p.sslmode + "\"");
+  static const std::set<std::string> kSslModes = {"disable", "allow",     "prefer",
+                                                  "require", "verify-ca", "verify-full"};
+  if (!kSslModes.contains(p.sslmode))
+    return Status::InvalidArgument(path + ".sslmode: unknown mode \"" + p.sslmode + "\"");
   YAML::Node logical = node["logical"];
   RETURN_IF_ERROR(reader.CheckKeys(logical, "source.logical", "source.logical"));
   if (logical) {
-    RETURN_IF_ERROR(reader.String(logical, "source.logical", "publication_name", &source->publication_name));
+    RETURN_IF_ERROR(
+        reader.String(logical, "source.logical", "publication_name", &source->publication_name));
     RETURN_IF_ERROR(reader.String(logical, "source.logical", "slot_name", &source->slot_name));
-    RETURN_IF_ERROR(reader.Duration(logical, "source.logical", "standby_interval", &source->standby_interval_ms));
+    RETURN_IF_ERROR(reader.Duration(logical, "source.logical", "standby_interval",
+                                    &source->standby_interval_ms));
     RETURN_IF_ERROR(reader.Bool(logical, "source.logical", "binary", &source->binary));
-    RETURN_IF_ERROR(reader.Size(logical, "source.logical", "transaction_buffer_bytes", &source->transaction_buffer_bytes));
+    RETURN_IF_ERROR(reader.Size(logical, "source.logical", "transaction_buffer_bytes",
+                                &source->transaction_buffer_bytes));
     RETURN_IF_ERROR(reader.String(logical, "source.logical", "spill_dir", &source->spill_dir));
     if (source->transaction_buffer_bytes < 1024 * 1024) {
-      return Status::InvalidArgument("source.logical.transaction_buffer_bytes: must be at least 1048576 bytes, got " +
-                                     std::to_string(source->transaction_buffer_bytes));
+      return Status::InvalidArgument(
+          "source.logical.transaction_buffer_bytes: must be at least 1048576 bytes, got " +
+          std::to_string(source->transaction_buffer_bytes));
     }
     if (!source->spill_dir.empty() && source->spill_dir[0] != '/') {
-      return Status::InvalidArgument("source.logical.spill_dir: must be an absolute path, got \"" + source->spill_dir + "\"");
+      return Status::InvalidArgument("source.logical.spill_dir: must be an absolute path, got \"" +
+                                     source->spill_dir + "\"");
     }
   }
   return reader.CheckKeys(node["query"], "source.query", "source.query");
@@ -285,14 +300,16 @@ Status ReadCatalogType(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   std::string type;
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_type", &type));
   if (type.empty()) {
-    bool http = sink->catalog_uri.starts_with("http://") || sink->catalog_uri.starts_with("https://");
+    bool http =
+        sink->catalog_uri.starts_with("http://") || sink->catalog_uri.starts_with("https://");
     sink->catalog_type = http ? CatalogType::kRest : CatalogType::kSql;
   } else if (type == "sql") {
     sink->catalog_type = CatalogType::kSql;
   } else if (type == "rest") {
     sink->catalog_type = CatalogType::kRest;
   } else {
-    return Status::InvalidArgument("sink.catalog_type: expected \"sql\" or \"rest\", got \"" + type + "\"");
+    return Status::InvalidArgument("sink.catalog_type: expected \"sql\" or \"rest\", got \"" +
+                                   type + "\"");
   }
   if (sink->catalog_type == CatalogType::kRest && sink->catalog_uri.empty()) {
     return Status::InvalidArgument("sink.catalog_uri: required when sink.catalog_type is rest");
@@ -306,9 +323,11 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_auth", &auth));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_token", &sink->catalog_token));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_id", &sink->catalog_client_id));
-  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_client_secret", &sink->catalog_client_secret));
+  RETURN_IF_ERROR(
+      reader.String(node, "sink", "catalog_client_secret", &sink->catalog_client_secret));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_region", &sink->catalog_sigv4_region));
-  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_sigv4_service", &sink->catalog_sigv4_service));
+  RETURN_IF_ERROR(
+      reader.String(node, "sink", "catalog_sigv4_service", &sink->catalog_sigv4_service));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_warehouse", &sink->catalog_warehouse));
   if (auth.empty() || auth == "none") {
     sink->catalog_auth = CatalogAuth::kNone;
@@ -320,7 +339,8 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
     sink->catalog_auth = CatalogAuth::kSigV4;
   } else {
     return Status::InvalidArgument(
-        "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got \"" + auth + "\"");
+        "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got \"" +
+        auth + "\"");
   }
   if (sink->catalog_sigv4_service.empty()) {
     return Status::InvalidArgument("sink.catalog_sigv4_service: must not be empty");
@@ -333,10 +353,12 @@ Status ReadCatalogAuth(Reader& reader, const YAML::Node& node, SinkConfig* sink)
   }
   if (sink->catalog_auth == CatalogAuth::kOAuth2) {
     if (sink->catalog_client_id.empty()) {
-      return Status::InvalidArgument("sink.catalog_client_id: required when sink.catalog_auth is oauth2");
+      return Status::InvalidArgument(
+          "sink.catalog_client_id: required when sink.catalog_auth is oauth2");
     }
     if (sink->catalog_client_secret.empty()) {
-      return Status::InvalidArgument("sink.catalog_client_secret: required when sink.catalog_auth is oauth2");
+      return Status::InvalidArgument(
+          "sink.catalog_client_secret: required when sink.catalog_auth is oauth2");
     }
   }
   return Status::Ok();
@@ -363,11 +385,14 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   s3.upload_concurrency = static_cast<int>(concurrency);
   RETURN_IF_ERROR(reader.Size(node, "sink", "s3_part_size", &s3.part_size_bytes));
   if (s3.part_size_bytes < (int64_t{5} << 20) || s3.part_size_bytes > (int64_t{5} << 30)) {
-    return Status::InvalidArgument("sink.s3_part_size: must be between 5MiB and 5GiB (S3's limits)");
+    return Status::InvalidArgument(
+        "sink.s3_part_size: must be between 5MiB and 5GiB (S3's limits)");
   }
-  RETURN_IF_ERROR(reader.Size(node, "sink", "s3_multipart_threshold", &s3.multipart_threshold_bytes));
+  RETURN_IF_ERROR(
+      reader.Size(node, "sink", "s3_multipart_threshold", &s3.multipart_threshold_bytes));
   if (s3.multipart_threshold_bytes < s3.part_size_bytes) {
-    return Status::InvalidArgument("sink.s3_multipart_threshold: must be at least sink.s3_part_size");
+    return Status::InvalidArgument(
+        "sink.s3_multipart_threshold: must be at least sink.s3_part_size");
   }
   std::string mode;
   RETURN_IF_ERROR(reader.String(node, "sink", "credential_mode", &mode));
@@ -378,11 +403,14 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   } else if (mode == "vended") {
     sink->credential_mode = CredentialMode::kVended;
   } else {
-    return Status::InvalidArgument("sink.credential_mode: expected static or vended, got \"" + mode + "\"" +
+    return Status::InvalidArgument("sink.credential_mode: expected static or vended, got \"" +
+                                   mode + "\"" +
                                    (mode == "iam" ? " (iam is not supported yet)" : ""));
   }
-  if (sink->credential_mode == CredentialMode::kVended && sink->catalog_type != CatalogType::kRest) {
-    return Status::InvalidArgument("sink.credential_mode: vended applies only to sink.catalog_type rest");
+  if (sink->credential_mode == CredentialMode::kVended &&
+      sink->catalog_type != CatalogType::kRest) {
+    return Status::InvalidArgument(
+        "sink.credential_mode: vended applies only to sink.catalog_type rest");
   }
   if (sink->credential_mode == CredentialMode::kVended && !sink->warehouse.starts_with("s3://")) {
     return Status::InvalidArgument("sink.credential_mode: vended needs an s3:// sink.warehouse");
@@ -398,11 +426,13 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   RETURN_IF_ERROR(ReadCatalogType(reader, node, sink));
   RETURN_IF_ERROR(ReadCatalogAuth(reader, node, sink));
   RETURN_IF_ERROR(reader.String(node, "sink", "catalog_name", &sink->catalog_name));
-  if (sink->catalog_name.empty()) return Status::InvalidArgument("sink.catalog_name: must not be empty");
+  if (sink->catalog_name.empty())
+    return Status::InvalidArgument("sink.catalog_name: must not be empty");
   RETURN_IF_ERROR(reader.String(node, "sink", "warehouse", &sink->warehouse));
   if (!sink->warehouse.starts_with("file:///") && !sink->warehouse.starts_with("s3://")) {
-    return Status::InvalidArgument("sink.warehouse: expected file:///absolute/path or s3://bucket/prefix, got \"" +
-                                   sink->warehouse + "\"");
+    return Status::InvalidArgument(
+        "sink.warehouse: expected file:///absolute/path or s3://bucket/prefix, got \"" +
+        sink->warehouse + "\"");
   }
   RETURN_IF_ERROR(ReadS3(reader, node, sink));
   RETURN_IF_ERROR(reader.String(node, "sink", "namespace", &sink->namespace_name));
@@ -419,10 +449,12 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
   RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
   if (sink->flush_rows <= 0) {
-    return Status::InvalidArgument("sink.flush_rows: must be positive, got " + std::to_string(sink->flush_rows));
+    return Status::InvalidArgument("sink.flush_rows: must be positive, got " +
+                                   std::to_string(sink->flush_rows));
   }
   if (sink->compression != "zstd" && sink->compression != "snappy" && sink->compression != "none") {
-    return Status::InvalidArgument("sink.compression: expected zstd, snappy or none, got \"" + sink->compression + "\"");
+    return Status::InvalidArgument("sink.compression: expected zstd, snappy or none, got \"" +
+                                   sink->compression + "\"");
   }
   return Status::Ok();
 }
@@ -437,7 +469,8 @@ Status ReadState(Reader& reader, const YAML::Node& root, StateConfig* state) {
 }
 
 Result<Config> ParseRoot(const YAML::Node& root, std::vector<std::string>* warnings) {
-  if (!root.IsMap()) return Status::InvalidArgument("config: expected a YAML mapping at the top level");
+  if (!root.IsMap())
+    return Status::InvalidArgument("config: expected a YAML mapping at the top level");
   Reader reader(warnings);
   Config config;
   RETURN_IF_ERROR(reader.CheckKeys(root, "", ""));

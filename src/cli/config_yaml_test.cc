@@ -93,7 +93,8 @@ TEST(ConfigYamlTest, SnapshotLockTimeoutIsADuration) {
 }
 
 TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {
-  std::string text = std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";
+  std::string text =
+      std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";
   Result<Config> config = Parse(text);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.catalog_type, CatalogType::kRest);
@@ -112,8 +113,9 @@ TEST(ConfigYamlTest, RestCatalogNeedsAUri) {
 }
 
 TEST(ConfigYamlTest, BearerAuthReadsTheToken) {
-  std::string text = std::string(kMinimal) +
-                     "  catalog_uri: https://cat.example\n  catalog_auth: bearer\n  catalog_token: t0k\n";
+  std::string text =
+      std::string(kMinimal) +
+      "  catalog_uri: https://cat.example\n  catalog_auth: bearer\n  catalog_token: t0k\n";
   Result<Config> config = Parse(text);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kBearer);
@@ -132,14 +134,16 @@ TEST(ConfigYamlTest, OAuth2ReadsClientCredentials) {
 }
 
 TEST(ConfigYamlTest, SigV4ReadsRegionAndSigningName) {
-  const std::string rest = std::string(kMinimal) + "  catalog_uri: https://glue.eu-west-1.amazonaws.com/iceberg\n";
+  const std::string rest =
+      std::string(kMinimal) + "  catalog_uri: https://glue.eu-west-1.amazonaws.com/iceberg\n";
   Result<Config> config = Parse(rest + "  catalog_auth: sigv4\n");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.catalog_auth, CatalogAuth::kSigV4);
   EXPECT_EQ(config->sink.catalog_sigv4_region, "");
   EXPECT_EQ(config->sink.catalog_sigv4_service, "glue");
-  config = Parse(rest + "  catalog_auth: sigv4\n  catalog_sigv4_region: eu-west-1\n"
-                        "  catalog_sigv4_service: s3tables\n");
+  config = Parse(rest +
+                 "  catalog_auth: sigv4\n  catalog_sigv4_region: eu-west-1\n"
+                 "  catalog_sigv4_service: s3tables\n");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.catalog_sigv4_region, "eu-west-1");
   EXPECT_EQ(config->sink.catalog_sigv4_service, "s3tables");
@@ -150,9 +154,10 @@ TEST(ConfigYamlTest, SigV4ReadsRegionAndSigningName) {
 }
 
 TEST(ConfigYamlTest, CredentialModes) {
-  const std::string rest = "tables:\n  - name: public.orders\nsource:\n  postgres:\n    host: h\n"
-                           "    database: d\n    user: u\nsink:\n  warehouse: s3://b/w\n"
-                           "  catalog_uri: http://cat:8181\n";
+  const std::string rest =
+      "tables:\n  - name: public.orders\nsource:\n  postgres:\n    host: h\n"
+      "    database: d\n    user: u\nsink:\n  warehouse: s3://b/w\n"
+      "  catalog_uri: http://cat:8181\n";
   Result<Config> config = Parse(rest);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.credential_mode, CredentialMode::kDefault);
@@ -162,8 +167,9 @@ TEST(ConfigYamlTest, CredentialModes) {
   config = Parse(rest + "  credential_mode: static\n");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->sink.credential_mode, CredentialMode::kStatic);
-  EXPECT_EQ(Parse(rest + "  credential_mode: iam\n").status().message(),
-            "sink.credential_mode: expected static or vended, got \"iam\" (iam is not supported yet)");
+  EXPECT_EQ(
+      Parse(rest + "  credential_mode: iam\n").status().message(),
+      "sink.credential_mode: expected static or vended, got \"iam\" (iam is not supported yet)");
   EXPECT_EQ(Parse(std::string(kMinimal) + "  credential_mode: vended\n").status().message(),
             "sink.credential_mode: vended applies only to sink.catalog_type rest");
 }
@@ -181,7 +187,8 @@ TEST(ConfigYamlTest, AuthWithoutItsCredentialsIsNamed) {
       {"  catalog_auth: oauth2\n  catalog_client_id: c\n",
        "sink.catalog_client_secret: required when sink.catalog_auth is oauth2"},
       {"  catalog_auth: basic\n",
-       "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got \"basic\""},
+       "sink.catalog_auth: expected \"\", \"none\", \"bearer\", \"oauth2\" or \"sigv4\", got "
+       "\"basic\""},
       {"  catalog_auth: sigv4\n  catalog_sigv4_service: \"\"\n",
        "sink.catalog_sigv4_service: must not be empty"},
   };
@@ -194,7 +201,8 @@ TEST(ConfigYamlTest, AuthWithoutItsCredentialsIsNamed) {
 }
 
 TEST(ConfigYamlTest, AuthIsRefusedForTheSqlCatalog) {
-  Result<Config> config = Parse(std::string(kMinimal) + "  catalog_auth: bearer\n  catalog_token: t\n");
+  Result<Config> config =
+      Parse(std::string(kMinimal) + "  catalog_auth: bearer\n  catalog_token: t\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().message(), "sink.catalog_auth: applies only to sink.catalog_type rest");
 }
@@ -218,7 +226,9 @@ TEST(ConfigYamlTest, KnownKeysOfTheExistingToolDoNotWarn) {
 }
 
 TEST(ConfigYamlTest, MissingRequiredKeyIsNamed) {
-  Result<Config> config = Parse("tables: [{name: t}]\nsource:\n  postgres: {host: h, user: u}\nsink: {warehouse: file:///w}\n");
+  Result<Config> config = Parse(
+      "tables: [{name: t}]\nsource:\n  postgres: {host: h, user: u}\nsink: {warehouse: "
+      "file:///w}\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(config.status().message(), "source.postgres.database: required");
@@ -254,10 +264,10 @@ TEST(ConfigYamlTest, InvalidYamlIsAnError) {
 }
 
 TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
-  std::string text = std::string(kMinimal) +
-                     "  target_file_size: 8388608\n";
-  text.replace(text.find("  - name: customers"), 19,
-               "  - name: customers\n    primary_key: [id]\n    iceberg:\n      partition: [\"day(ts)\"]");
+  std::string text = std::string(kMinimal) + "  target_file_size: 8388608\n";
+  text.replace(
+      text.find("  - name: customers"), 19,
+      "  - name: customers\n    primary_key: [id]\n    iceberg:\n      partition: [\"day(ts)\"]");
   Result<Config> config = Parse(text);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->tables[1].primary_key, std::vector<std::string>{"id"});
@@ -268,7 +278,8 @@ TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
 // kMinimal with `iceberg: {<setting>}` on its second table.
 Result<Config> ParseWithIceberg(const std::string& setting) {
   std::string text = kMinimal;
-  text.replace(text.find("  - name: customers"), 19, "  - name: customers\n    iceberg:\n      " + setting);
+  text.replace(text.find("  - name: customers"), 19,
+               "  - name: customers\n    iceberg:\n      " + setting);
   return Parse(text);
 }
 
@@ -286,7 +297,8 @@ TEST(ConfigYamlTest, WideNumericPolicyIsRefuseStringOrAnError) {
   Result<Config> bad = with("double");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("tables[1].iceberg.wide_numeric: \"double\" is not one of refuse, string"),
+  EXPECT_NE(bad.status().message().find(
+                "tables[1].iceberg.wide_numeric: \"double\" is not one of refuse, string"),
             std::string::npos)
       << bad.status().message();
 }
@@ -297,7 +309,8 @@ TEST(ConfigYamlTest, FormatVersionIs2Or3) {
   EXPECT_EQ(with("3")->tables[1].format_version, 3);
   Result<Config> bad = with("1");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("tables[1].iceberg.format_version: 1 is not 2 or 3"), std::string::npos)
+  EXPECT_NE(bad.status().message().find("tables[1].iceberg.format_version: 1 is not 2 or 3"),
+            std::string::npos)
       << bad.status().message();
 }
 
@@ -305,7 +318,8 @@ TEST(ConfigYamlTest, MissingFileNamesThePath) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile("/nonexistent/pg2iceberg.yaml", &warnings);
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.status().message(), "config file /nonexistent/pg2iceberg.yaml: cannot be opened");
+  EXPECT_EQ(config.status().message(),
+            "config file /nonexistent/pg2iceberg.yaml: cannot be opened");
 }
 
 }  // namespace

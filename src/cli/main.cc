@@ -35,13 +35,15 @@ struct Subcommand {
 // Every subcommand of the existing pg2iceberg, so its operators keep their scripts.
 constexpr Subcommand kSubcommands[] = {
     {"run", "Snapshot, then stream changes and materialize them continuously", false},
-    {"snapshot", "Copy every configured table into its Iceberg table, consistently, and exit", true},
+    {"snapshot", "Copy every configured table into its Iceberg table, consistently, and exit",
+     true},
     {"cleanup", "Drop the replication slot, publication and coordinator state", true},
     {"compact", "Run one compaction pass over every configured table and exit", false},
     {"maintain", "Expire old snapshots and remove orphan files, then exit", false},
     {"verify", "Compare every configured table with its Iceberg mirror", false},
     {"stream-only", "Capture changes into the staging log (distributed mode)", true},
-    {"materializer-only", "Materialize staged changes as worker --worker-id (distributed mode)", false},
+    {"materializer-only", "Materialize staged changes as worker --worker-id (distributed mode)",
+     false},
     {"migrate-coord", "Create or upgrade the coordinator schema and exit", true},
     {"connect-pg", "Check the source Postgres connection and report the server", true},
     {"connect-iceberg", "Check the Iceberg catalog connection and list namespaces", false},
@@ -84,13 +86,15 @@ int Main(int argc, char** argv) {
   CLI::App app{"pg2iceberg: mirrors PostgreSQL tables into Apache Iceberg tables", "pg2iceberg"};
   app.require_subcommand(1);
   Options options;
-  app.add_option("--log-level", options.log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-level", options.log_level, "debug, info, warn or error")
+      ->capture_default_str();
   app.add_option("--log-format", options.log_format, "text or json")->capture_default_str();
   for (const Subcommand& sub : kSubcommands) {
     std::string description = sub.description;
     if (!sub.built) description += " (not implemented yet)";
     CLI::App* command = app.add_subcommand(sub.name, description);
-    command->add_option("--config", options.config_path, "YAML configuration file")->capture_default_str();
+    command->add_option("--config", options.config_path, "YAML configuration file")
+        ->capture_default_str();
     if (std::string(sub.name) == "materializer-only") {
       command->add_option("--worker-id", options.worker_id, "This worker's id")->required();
     }

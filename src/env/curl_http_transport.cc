@@ -31,8 +31,10 @@ struct Exchange {
 };
 
 std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -91,12 +93,14 @@ void SetMethodAndBody(CURL* curl, const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     return;
   }
-  const bool sends_body = !request.body.empty() || method == "POST" || method == "PUT" ||
-                          method == "PATCH";
+  const bool sends_body =
+      !request.body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   if (sends_body) {
     static const char kEmpty[] = "";
-    const void* data = request.body.empty() ? static_cast<const void*>(kEmpty) : request.body.data();
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    const void* data =
+        request.body.empty() ? static_cast<const void*>(kEmpty) : request.body.data();
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, data);
   } else if (method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -114,7 +118,9 @@ bool IsPermanentTlsFailure(CURLcode code) {
 }
 
 // The URL for messages: without the query string, which may hold a presigned signature.
-std::string UrlForMessages(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
+std::string UrlForMessages(std::string_view url) {
+  return std::string(url.substr(0, url.find('?')));
+}
 
 }  // namespace
 
@@ -173,7 +179,8 @@ Result<std::unique_ptr<CurlHttpTransport::Transfer>> CurlHttpTransport::Begin(
     return Status::Unavailable("curl_global_init failed: " + std::string(curl_easy_strerror(init)));
   }
   CURL* curl = static_cast<CURL*>(AcquireHandle());
-  if (curl == nullptr) return Status::Unavailable("HTTP " + transfer->where + ": curl_easy_init failed");
+  if (curl == nullptr)
+    return Status::Unavailable("HTTP " + transfer->where + ": curl_easy_init failed");
   transfer->curl = curl;
   transfer->exchange.max_body_bytes = options_.max_response_bytes;
   transfer->headers = BuildHeaders(request);
@@ -212,8 +219,9 @@ Result<HttpResponse> CurlHttpTransport::End(Transfer& transfer, int curl_code) {
   if (code != CURLE_OK) {
     const std::string text = transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(code);
     if (IsPermanentTlsFailure(code)) {
-      return Status::InvalidArgument("HTTP " + transfer.where + ": " + text +
-                                     " (the server's certificate is not trusted, or the CA file is unusable)");
+      return Status::InvalidArgument(
+          "HTTP " + transfer.where + ": " + text +
+          " (the server's certificate is not trusted, or the CA file is unusable)");
     }
     return Status::Unavailable("HTTP " + transfer.where + ": " + text);
   }
@@ -227,8 +235,8 @@ Result<HttpResponse> CurlHttpTransport::Send(const HttpRequest& request) {
   return End(*transfer, code);
 }
 
-std::vector<Result<HttpResponse>> CurlHttpTransport::SendAll(const std::vector<HttpRequest>& requests,
-                                                             int max_in_flight) {
+std::vector<Result<HttpResponse>> CurlHttpTransport::SendAll(
+    const std::vector<HttpRequest>& requests, int max_in_flight) {
   std::vector<Result<HttpResponse>> results(requests.size(), Status::Internal("not sent"));
   CURLM* multi = curl_multi_init();
   if (multi == nullptr) return HttpTransport::SendAll(requests, max_in_flight);
@@ -254,7 +262,8 @@ std::vector<Result<HttpResponse>> CurlHttpTransport::SendAll(const std::vector<H
     }
     int still_running = 0;
     CURLMcode step = curl_multi_perform(multi, &still_running);
-    if (step == CURLM_OK && still_running > 0) step = curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    if (step == CURLM_OK && still_running > 0)
+      step = curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;

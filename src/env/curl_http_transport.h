@@ -4,13 +4,12 @@
 // "Expect: 100-continue" added, HEAD sent without reading a body. The response carries the
 // final status, lower-cased header names with trimmed values (those of the last response
 // when curl saw interim ones such as 100 Continue) and the body.
-// Errors: curl failures (DNS, connect, TLS handshake, timeout, reset) → kUnavailable with curl's text
-// and the URL without its query string (which may carry a presigned signature), except an
-// untrusted server certificate or unusable CA file → kInvalidArgument (retrying cannot help); a body over
-// max_response_bytes → kInternal. Only http:// and https:// URLs are allowed
-// (else kInvalidArgument).
-// Requests with a ca_file verify the server against that PEM bundle instead of the system
-// store. Thread-safe.
+// Errors: curl failures (DNS, connect, TLS handshake, timeout, reset) → kUnavailable with curl's
+// text and the URL without its query string (which may carry a presigned signature), except an
+// untrusted server certificate or unusable CA file → kInvalidArgument (retrying cannot help); a
+// body over max_response_bytes → kInternal. Only http:// and https:// URLs are allowed (else
+// kInvalidArgument). Requests with a ca_file verify the server against that PEM bundle instead of
+// the system store. Thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -169,8 +169,7 @@ TEST(CurlHttpTransportTest, InterimResponseHeadersAreDropped) {
       "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
       "HTTP/1.1 200 OK\r\nX-Final: yes\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
   CurlHttpTransport transport;
-  auto response = transport.Send(
-      Request("PUT", server.url(), 30000, Bytes(3)));
+  auto response = transport.Send(Request("PUT", server.url(), 30000, Bytes(3)));
   ASSERT_TRUE(response.ok()) << response.status().ToString();
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->Header("x-interim"), "");
@@ -213,14 +212,14 @@ TEST(CurlHttpTransportTest, UnreachablePortIsUnavailable) {
 TEST(CurlHttpTransportTest, SilentServerTimesOutAsUnavailable) {
   CannedServer server("", /*respond=*/false);
   CurlHttpTransport transport;
-  auto response =
-      transport.Send(Request("GET", server.url(), 300));
+  auto response = transport.Send(Request("GET", server.url(), 300));
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kUnavailable) << response.status().ToString();
 }
 
 TEST(CurlHttpTransportTest, OversizedBodyIsInternal) {
-  CannedServer server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
+  CannedServer server(
+      "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\n0123456789");
   CurlHttpTransport transport(CurlHttpTransportOptions{.max_response_bytes = 4});
   auto response = transport.Send(Request("GET", server.url()));
   ASSERT_FALSE(response.ok());
@@ -321,7 +320,8 @@ TEST(CurlHttpTransportTest, SendAllKeepsGoingPastAFailedRequest) {
   CurlHttpTransport transport;
   const std::vector<HttpRequest> requests = {
       Request("GET", first.url()), Request("GET", "http://127.0.0.1:" + std::to_string(port) + "/"),
-      Request("GET", "ftp://127.0.0.1/"), Request("PUT", last.url(), 30000, Bytes(3, std::byte{'b'}))};
+      Request("GET", "ftp://127.0.0.1/"),
+      Request("PUT", last.url(), 30000, Bytes(3, std::byte{'b'}))};
   std::vector<Result<HttpResponse>> results = transport.SendAll(requests, 1);
   close(refused);
   ASSERT_EQ(results.size(), 4u);

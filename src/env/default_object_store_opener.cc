@@ -10,7 +10,8 @@ Result<std::unique_ptr<ObjectStore>> DefaultObjectStoreOpener::Open(std::string_
   if (uri.starts_with("s3://")) {
     return Status::InvalidArgument(
         "this opener serves local file:// stores; s3:// stores are opened with the S3 client "
-        "(mirror/warehouse.h): " + std::string(uri));
+        "(mirror/warehouse.h): " +
+        std::string(uri));
   }
   if (!uri.starts_with("file://")) {
     return Status::InvalidArgument("unsupported warehouse URI \"" + std::string(uri) +
@@ -18,8 +19,10 @@ Result<std::unique_ptr<ObjectStore>> DefaultObjectStoreOpener::Open(std::string_
   }
   const std::string_view path = uri.substr(7);
   if (!path.starts_with('/')) {
-    return Status::InvalidArgument("file:// warehouse URI needs an absolute path and no host, "
-                                   "e.g. file:///var/lib/warehouse: \"" + std::string(uri) + "\"");
+    return Status::InvalidArgument(
+        "file:// warehouse URI needs an absolute path and no host, "
+        "e.g. file:///var/lib/warehouse: \"" +
+        std::string(uri) + "\"");
   }
   ASSIGN_OR_RETURN(std::unique_ptr<LocalObjectStore> store, LocalObjectStore::Open(path, random_));
   return std::unique_ptr<ObjectStore>(std::move(store));

@@ -85,8 +85,8 @@ Status CheckConninfoParses(const std::string& conninfo) {
   }
   std::string text = error != nullptr ? error : "out of memory";
   if (error != nullptr) PQfreemem(error);
-  const bool may_hold_password = conninfo.find("password") != std::string::npos ||
-                                 conninfo.find('@') != std::string::npos;
+  const bool may_hold_password =
+      conninfo.find("password") != std::string::npos || conninfo.find('@') != std::string::npos;
   if (may_hold_password) text = "details withheld because the string may contain a password";
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return Status::InvalidArgument("invalid PostgreSQL conninfo: " + text);

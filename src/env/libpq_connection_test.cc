@@ -73,7 +73,8 @@ int32_t ReadBigEndian32(const std::string& data, size_t at) {
   return static_cast<int32_t>(value);
 }
 int16_t ReadBigEndian16(const std::string& data, size_t at) {
-  return static_cast<int16_t>((static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]));
+  return static_cast<int16_t>((static_cast<uint8_t>(data[at]) << 8) |
+                              static_cast<uint8_t>(data[at + 1]));
 }
 
 class LibpqConnectionTest : public ::testing::Test {
@@ -121,8 +122,9 @@ TEST_F(LibpqConnectionTest, ExecReturnsColumnsAndTextRowsWithNulls) {
 }
 
 TEST_F(LibpqConnectionTest, ExecOfSeveralStatementsReturnsTheLast) {
-  auto rows = pg_->Exec("CREATE TEMP TABLE several(x int); INSERT INTO several VALUES (7); "
-                        "SELECT x FROM several");
+  auto rows = pg_->Exec(
+      "CREATE TEMP TABLE several(x int); INSERT INTO several VALUES (7); "
+      "SELECT x FROM several");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->rows.size(), 1u);
   EXPECT_EQ(rows->rows[0][0], "7");
@@ -144,8 +146,8 @@ TEST_F(LibpqConnectionTest, ExecParamsPassesTextAndNull) {
 TEST_F(LibpqConnectionTest, QuotedNamesAndLiteralsRoundTripThroughTheServer) {
   const std::string weird = "we\"ird 'name' \\ x";
   auto rows = pg_->Exec("CREATE TEMP TABLE " + QuoteIdentifier(weird) + "(v text); INSERT INTO " +
-                        QuoteIdentifier(weird) + " VALUES (" + QuoteLiteral(weird) + "); SELECT v FROM " +
-                        QuoteIdentifier(weird));
+                        QuoteIdentifier(weird) + " VALUES (" + QuoteLiteral(weird) +
+                        "); SELECT v FROM " + QuoteIdentifier(weird));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->rows.at(0).at(0), weird);
   ASSERT_TRUE(pg_->Exec("SET standard_conforming_strings = off").ok());
@@ -192,11 +194,11 @@ TEST_F(LibpqConnectionTest, CopyOutStreamsBinaryFormat) {
 
 TEST_F(LibpqConnectionTest, SinkFailureCancelsTheCopyAndKeepsTheSessionUsable) {
   int chunks = 0;
-  const Status status = pg_->CopyOut("COPY (SELECT generate_series(1, 5000000)) TO STDOUT",
-                                     [&](ByteSpan) {
-                                       ++chunks;
-                                       return Status::DataLoss("sink is full");
-                                     });
+  const Status status =
+      pg_->CopyOut("COPY (SELECT generate_series(1, 5000000)) TO STDOUT", [&](ByteSpan) {
+        ++chunks;
+        return Status::DataLoss("sink is full");
+      });
   EXPECT_EQ(status.code(), StatusCode::kDataLoss);
   EXPECT_EQ(status.message(), "sink is full");
   EXPECT_EQ(chunks, 1);
@@ -208,9 +210,9 @@ TEST_F(LibpqConnectionTest, SinkFailureCancelsTheCopyAndKeepsTheSessionUsable) {
 TEST_F(LibpqConnectionTest, CopyOutRejectsOtherStatementsAndMapsErrors) {
   EXPECT_EQ(pg_->CopyOut("SELECT 1", [](ByteSpan) { return Status::Ok(); }).code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(pg_->CopyOut("COPY no_such_table TO STDOUT", [](ByteSpan) { return Status::Ok(); })
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      pg_->CopyOut("COPY no_such_table TO STDOUT", [](ByteSpan) { return Status::Ok(); }).code(),
+      StatusCode::kNotFound);
   // COPY FROM STDIN is refused and left cleanly.
   ASSERT_TRUE(pg_->Exec("CREATE TEMP TABLE sink_in(x int)").ok());
   EXPECT_EQ(pg_->Exec("COPY sink_in FROM STDIN").status().code(), StatusCode::kInvalidArgument);
@@ -229,7 +231,8 @@ TEST_F(LibpqConnectionTest, SqlStatesMapToCodesWithServerText) {
   EXPECT_EQ(bad_value.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad_value.message().find("22P02"), std::string::npos);
   ASSERT_TRUE(pg_->Exec("CREATE TEMP TABLE unique_t(id int PRIMARY KEY); "
-                        "INSERT INTO unique_t VALUES (1)").ok());
+                        "INSERT INTO unique_t VALUES (1)")
+                  .ok());
   const Status duplicate = pg_->Exec("INSERT INTO unique_t VALUES (1)").status();
   EXPECT_EQ(duplicate.code(), StatusCode::kInternal);
   EXPECT_NE(duplicate.message().find("(detail: Key (id)=(1) already exists.)"), std::string::npos)
@@ -272,8 +275,7 @@ TEST_F(LibpqConnectionTest, WrongPasswordIsInvalidArgumentWithoutThePassword) {
   EXPECT_EQ(fields.message().find("Wr0ng-Sentinel-Passw0rd"), std::string::npos);
 
   const Status conninfo =
-      connector_.Connect(WithConninfo(conninfo_ + " password=Other-Sentinel-Pw"))
-          .status();
+      connector_.Connect(WithConninfo(conninfo_ + " password=Other-Sentinel-Pw")).status();
   EXPECT_EQ(conninfo.code(), StatusCode::kInvalidArgument) << conninfo.ToString();
   EXPECT_EQ(conninfo.message().find("Other-Sentinel-Pw"), std::string::npos);
 }
@@ -300,8 +302,7 @@ TEST_F(LibpqConnectionTest, ClosedPortIsUnavailableNamingHostAndPort) {
 TEST_F(LibpqConnectionTest, MalformedConninfoIsInvalidArgument) {
   const Status status = connector_.Connect(WithConninfo("host=x bogus")).status();
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
-  const Status secret =
-      connector_.Connect(WithConninfo("password=Hidden-Sentinel junk")).status();
+  const Status secret = connector_.Connect(WithConninfo("password=Hidden-Sentinel junk")).status();
   EXPECT_EQ(secret.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(secret.message().find("Hidden-Sentinel"), std::string::npos) << secret.ToString();
 }

@@ -21,7 +21,8 @@ std::string Trimmed(const char* text) {
 
 Status CheckNoNul(std::string_view text, std::string_view what) {
   if (text.find('\0') == std::string_view::npos) return Status::Ok();
-  return Status::InvalidArgument(std::string(what) + " contains a NUL byte, which PostgreSQL "
+  return Status::InvalidArgument(std::string(what) +
+                                 " contains a NUL byte, which PostgreSQL "
                                  "cannot receive");
 }
 
@@ -87,8 +88,10 @@ Status LibpqSession::StatusForFailure(const PGresult* result, std::string_view s
   }
   if (connection_lost || ConnectionGoneState(sqlstate)) {
     if (ContainsCommit(sql)) {
-      return Status::OutcomeUnknown("connection to PostgreSQL lost during COMMIT; the transaction "
-                                    "may or may not have committed: " + status.message());
+      return Status::OutcomeUnknown(
+          "connection to PostgreSQL lost during COMMIT; the transaction "
+          "may or may not have committed: " +
+          status.message());
     }
     return Status::Unavailable("connection to PostgreSQL lost: " + status.message());
   }
@@ -108,7 +111,8 @@ Result<PgRows> LibpqSession::RowsOf(PGresult* result, std::string_view sql) {
     case PGRES_COPY_IN:
     case PGRES_COPY_BOTH:
       AbandonCopy(status);
-      return Status::InvalidArgument("the statement started a COPY; use CopyOut for COPY TO STDOUT");
+      return Status::InvalidArgument(
+          "the statement started a COPY; use CopyOut for COPY TO STDOUT");
     default:
       return StatusForFailure(result, sql);
   }
@@ -126,8 +130,9 @@ Result<PgRows> LibpqSession::ExecParams(std::string_view sql,
   RETURN_IF_ERROR(CheckNoNul(sql, "SQL text"));
   if (params.size() > kMaxParams) return Status::InvalidArgument("more than 65535 parameters");
   if (replication_) {
-    return Status::InvalidArgument("a replication connection cannot run parameterized "
-                                   "statements (no extended query protocol); use Exec");
+    return Status::InvalidArgument(
+        "a replication connection cannot run parameterized "
+        "statements (no extended query protocol); use Exec");
   }
   std::vector<const char*> values;
   values.reserve(params.size());
@@ -167,8 +172,9 @@ Result<std::unique_ptr<ReplicationStream>> LibpqSession::StartReplication(
   if (replication_started_) {
     // The walsender of PostgreSQL up to 17 (BUG #18754) ends a second logical stream on the
     // same connection at once, so a second stream is refused here rather than seen to fail.
-    return Status::InvalidArgument("this connection has already streamed replication data; "
-                                   "open a new replication connection for the next stream");
+    return Status::InvalidArgument(
+        "this connection has already streamed replication data; "
+        "open a new replication connection for the next stream");
   }
   const std::string text(command);
   ResultHandle start(PQexec(conn_, text.c_str()));
@@ -182,8 +188,9 @@ Result<std::unique_ptr<ReplicationStream>> LibpqSession::StartReplication(
   if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE) {
     return StatusForFailure(start.get(), command);
   }
-  return Status::InvalidArgument("StartReplication needs a START_REPLICATION command on a "
-                                 "replication connection");
+  return Status::InvalidArgument(
+      "StartReplication needs a START_REPLICATION command on a "
+      "replication connection");
 }
 
 Status LibpqSession::PumpCopyData(const std::function<Status(ByteSpan)>& sink) {

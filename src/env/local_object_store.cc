@@ -79,7 +79,8 @@ Result<std::string> NormalizeLocalRoot(std::string_view root) {
 Result<std::unique_ptr<LocalObjectStore>> LocalObjectStore::Open(std::string_view root,
                                                                  Random& random) {
   ASSIGN_OR_RETURN(std::string normalized, NormalizeLocalRoot(root));
-  const std::string_view relative = normalized.empty() ? "" : std::string_view(normalized).substr(1);
+  const std::string_view relative =
+      normalized.empty() ? "" : std::string_view(normalized).substr(1);
   RETURN_IF_ERROR(internal::CreateDirectories("", relative));
   return std::unique_ptr<LocalObjectStore>(new LocalObjectStore(std::move(normalized), random));
 }

@@ -1,5 +1,4 @@
 #include "env/local_object_store.h"
-#include "env/local_object_store_test_util.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <thread>
 
 #include "env/default_object_store_opener.h"
+#include "env/local_object_store_test_util.h"
 #include "env/posix_file.h"
 #include "env/system_random.h"
 
@@ -104,8 +104,8 @@ TEST_F(LocalObjectStoreTest, ListIsRecursiveSortedAndPrefixFiltered) {
   }
   EXPECT_EQ(ListKeys(""), (std::vector<std::string>{"t/data/a", "t/data/b", "t/data/sub/c",
                                                     "t/meta/v2.json", "t0", "u/x"}));
-  EXPECT_EQ(ListKeys("t/"), (std::vector<std::string>{"t/data/a", "t/data/b", "t/data/sub/c",
-                                                      "t/meta/v2.json"}));
+  EXPECT_EQ(ListKeys("t/"),
+            (std::vector<std::string>{"t/data/a", "t/data/b", "t/data/sub/c", "t/meta/v2.json"}));
   EXPECT_EQ(ListKeys("t"), (std::vector<std::string>{"t/data/a", "t/data/b", "t/data/sub/c",
                                                      "t/meta/v2.json", "t0"}));
   EXPECT_EQ(ListKeys("t/data/s"), (std::vector<std::string>{"t/data/sub/c"}));

@@ -13,8 +13,9 @@
 namespace pg2iceberg {
 
 // Creates /tmp/<prefix>-XXXXXX, sets *dir to it and opens a store on <dir>/wh.
-inline Result<std::unique_ptr<LocalObjectStore>> OpenStoreInTempDir(std::string_view prefix, Random& random,
-                                                                     std::string* dir) {
+inline Result<std::unique_ptr<LocalObjectStore>> OpenStoreInTempDir(std::string_view prefix,
+                                                                    Random& random,
+                                                                    std::string* dir) {
   std::string pattern = "/tmp/" + std::string(prefix) + "-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) return Status::Internal("mkdtemp failed for " + pattern);
   *dir = pattern;

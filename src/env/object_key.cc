@@ -18,7 +18,8 @@ Status ValidateComponents(std::string_view what, std::string_view key, std::stri
     if (end == std::string_view::npos) end = path.size();
     const std::string_view component = path.substr(start, end - start);
     if (component.empty()) return BadKey(what, key, "empty path component");
-    if (component == "." || component == "..") return BadKey(what, key, "\".\" or \"..\" component");
+    if (component == "." || component == "..")
+      return BadKey(what, key, "\".\" or \"..\" component");
     start = end + 1;
   }
   return Status::Ok();
@@ -35,7 +36,8 @@ Status ValidateObjectKey(std::string_view key) {
 }
 
 Status ValidateListPrefix(std::string_view prefix) {
-  if (prefix.find('\0') != std::string_view::npos) return BadKey("prefix", prefix, "contains a NUL byte");
+  if (prefix.find('\0') != std::string_view::npos)
+    return BadKey("prefix", prefix, "contains a NUL byte");
   if (!prefix.empty() && prefix.front() == '/') return BadKey("prefix", prefix, "starts with '/'");
   const size_t slash = prefix.rfind('/');
   if (slash == std::string_view::npos) return Status::Ok();

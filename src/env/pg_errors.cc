@@ -83,7 +83,8 @@ Status StatusForConnectFailure(std::string_view libpq_message, std::string_view 
                                    " rejected the connection: " + text + " (" + std::string(hint) +
                                    ")");
   }
-  return Status::Unavailable("cannot connect to PostgreSQL at " + std::string(target) + ": " + text);
+  return Status::Unavailable("cannot connect to PostgreSQL at " + std::string(target) + ": " +
+                             text);
 }
 
 std::string RedactSecret(std::string text, std::string_view secret) {

@@ -49,8 +49,8 @@ TEST(SqlStateTest, ServerErrorKeepsSqlStateMessageDetailAndHint) {
   const Status status = StatusForServerError("42P01", "relation \"x\" does not exist", "", "");
   EXPECT_EQ(status.code(), StatusCode::kNotFound);
   EXPECT_EQ(status.message(), "SQLSTATE 42P01: relation \"x\" does not exist");
-  const Status full = StatusForServerError("23505", "duplicate key", "Key (id)=(1) exists.",
-                                           "try again\n");
+  const Status full =
+      StatusForServerError("23505", "duplicate key", "Key (id)=(1) exists.", "try again\n");
   EXPECT_EQ(full.message(),
             "SQLSTATE 23505: duplicate key (detail: Key (id)=(1) exists.) (hint: try again)");
 }
@@ -85,9 +85,10 @@ TEST(ConnectFailureTest, UnreachableServerIsUnavailableNamingTheTarget) {
   EXPECT_EQ(refused.message(),
             "cannot connect to PostgreSQL at 127.0.0.1:1: connection to server at \"127.0.0.1\", "
             "port 1 failed: Connection refused");
-  EXPECT_EQ(StatusForConnectFailure("could not translate host name \"nohost\" to address", "nohost:5432")
-                .code(),
-            StatusCode::kUnavailable);
+  EXPECT_EQ(
+      StatusForConnectFailure("could not translate host name \"nohost\" to address", "nohost:5432")
+          .code(),
+      StatusCode::kUnavailable);
   EXPECT_EQ(StatusForConnectFailure("FATAL:  the database system is starting up", "h:1").code(),
             StatusCode::kUnavailable);
 }

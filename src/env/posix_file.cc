@@ -18,18 +18,22 @@ std::string ErrnoText(int err) {
 
 StatusCode CodeForErrno(int err) {
   switch (err) {
-    case ENOENT: return StatusCode::kNotFound;
+    case ENOENT:
+      return StatusCode::kNotFound;
     case EACCES:
     case EPERM:
     case EROFS:
     case ENAMETOOLONG:
     case ENOTDIR:
-    case EISDIR: return StatusCode::kInvalidArgument;
+    case EISDIR:
+      return StatusCode::kInvalidArgument;
     case EMFILE:
     case ENFILE:
     case EAGAIN:
-    case ESTALE: return StatusCode::kUnavailable;
-    default: return StatusCode::kInternal;
+    case ESTALE:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
   }
 }
 

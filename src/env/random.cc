@@ -54,7 +54,8 @@ std::string FormatUuid(const std::array<uint8_t, 16>& bytes) {
 int64_t FullJitterBackoffMicros(Random& random, int retry, int64_t initial_ms, int64_t max_ms) {
   const int64_t cap_ms = std::max<int64_t>(max_ms, 1);
   int64_t ceiling_ms = std::clamp<int64_t>(initial_ms, 1, cap_ms);
-  for (int i = 0; i < retry && ceiling_ms < cap_ms; ++i) ceiling_ms = std::min(ceiling_ms * 2, cap_ms);
+  for (int i = 0; i < retry && ceiling_ms < cap_ms; ++i)
+    ceiling_ms = std::min(ceiling_ms * 2, cap_ms);
   return static_cast<int64_t>(random.Uniform(static_cast<uint64_t>(ceiling_ms) * 1000 + 1));
 }
 

@@ -124,7 +124,8 @@ class Catalog {
   // files it references may be removed. A catalog that has sent a commit whose answer was lost
   // returns kConflict (or any such error) only when it has proved that; a refusal of a resend
   // after a lost answer is no proof by itself (the lost send may have applied).
-  virtual Result<TableState> CommitSnapshot(const TableState& base, const TableMetadata& new_metadata,
+  virtual Result<TableState> CommitSnapshot(const TableState& base,
+                                            const TableMetadata& new_metadata,
                                             const Snapshot& snapshot, MetadataWriter& writer) = 0;
 
   // Whether CommitSnapshots can make `commits` visible as one atomic change (SQL: always; REST:

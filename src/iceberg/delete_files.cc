@@ -10,14 +10,17 @@
 namespace pg2iceberg::iceberg {
 
 Result<Schema> EqualityDeleteSchema(const Schema& table, const std::vector<int>& equality_ids) {
-  if (equality_ids.empty()) return Status::InvalidArgument("an equality delete file needs at least one column");
+  if (equality_ids.empty())
+    return Status::InvalidArgument("an equality delete file needs at least one column");
   std::set<int> wanted;
   for (int id : equality_ids) {
     if (table.FindById(id) == nullptr) {
-      return Status::InvalidArgument("equality delete column " + std::to_string(id) + " is not a table field");
+      return Status::InvalidArgument("equality delete column " + std::to_string(id) +
+                                     " is not a table field");
     }
     if (!wanted.insert(id).second) {
-      return Status::InvalidArgument("equality delete column " + std::to_string(id) + " is given twice");
+      return Status::InvalidArgument("equality delete column " + std::to_string(id) +
+                                     " is given twice");
     }
   }
   Schema schema;
@@ -36,19 +39,23 @@ DataFile EqualityDeleteFileFor(const std::string& location, const parquet::Parqu
   return entry;
 }
 
-Result<WrittenDeleteFile> WritePositionDeleteFile(const std::string& location, std::vector<FilePosition> deletes,
+Result<WrittenDeleteFile> WritePositionDeleteFile(const std::string& location,
+                                                  std::vector<FilePosition> deletes,
                                                   const parquet::WriterOptions& options) {
-  if (deletes.empty()) return Status::InvalidArgument("a position delete file needs at least one position");
+  if (deletes.empty())
+    return Status::InvalidArgument("a position delete file needs at least one position");
   std::sort(deletes.begin(), deletes.end(), [](const FilePosition& a, const FilePosition& b) {
     return a.file_path != b.file_path ? a.file_path < b.file_path : a.pos < b.pos;
   });
   Schema schema;
-  schema.fields = {{kDeleteFilePathFieldId, "file_path", true, Type::Primitive(TypeId::kString), ""},
-                   {kDeletePosFieldId, "pos", true, Type::Primitive(TypeId::kLong), ""}};
+  schema.fields = {
+      {kDeleteFilePathFieldId, "file_path", true, Type::Primitive(TypeId::kString), ""},
+      {kDeletePosFieldId, "pos", true, Type::Primitive(TypeId::kLong), ""}};
   ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Create(ParquetColumnsFor(schema), options));
   for (size_t i = 0; i < deletes.size(); ++i) {
     const FilePosition& d = deletes[i];
-    if (d.pos < 0 || (i > 0 && d.file_path == deletes[i - 1].file_path && d.pos == deletes[i - 1].pos)) {
+    if (d.pos < 0 ||
+        (i > 0 && d.file_path == deletes[i - 1].file_path && d.pos == deletes[i - 1].pos)) {
       return Status::InvalidArgument("position " + std::to_string(d.pos) + " of " + d.file_path +
                                      " is negative or given twice");
     }
@@ -59,16 +66,19 @@ Result<WrittenDeleteFile> WritePositionDeleteFile(const std::string& location, s
   ASSIGN_OR_RETURN(parquet::ParquetFile file, writer->Finish());
   DataFile entry = DataFileFor(location, file, schema);
   entry.content = FileContent::kPositionDeletes;
-  if (deletes.front().file_path == deletes.back().file_path) entry.referenced_data_file = deletes.front().file_path;
+  if (deletes.front().file_path == deletes.back().file_path)
+    entry.referenced_data_file = deletes.front().file_path;
   WrittenDeleteFile written;
   written.bytes = std::move(file.bytes);
   written.entries.push_back(std::move(entry));
   return written;
 }
 
-Result<WrittenDeleteFile> WriteDeletionVectorFile(const std::string& location, std::vector<DataFileDeletes> deletes,
+Result<WrittenDeleteFile> WriteDeletionVectorFile(const std::string& location,
+                                                  std::vector<DataFileDeletes> deletes,
                                                   const std::string& created_by) {
-  if (deletes.empty()) return Status::InvalidArgument("a deletion vector file needs at least one vector");
+  if (deletes.empty())
+    return Status::InvalidArgument("a deletion vector file needs at least one vector");
   std::vector<PuffinBlob> blobs;
   std::set<std::string> seen;
   for (DataFileDeletes& d : deletes) {

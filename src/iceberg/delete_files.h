@@ -50,18 +50,20 @@ struct WrittenDeleteFile {
 
 // A position delete file of `deletes` (sorted here; a repeated or negative position is
 // kInvalidArgument). Its entry names the one data file it covers as referenced_data_file.
-Result<WrittenDeleteFile> WritePositionDeleteFile(const std::string& location, std::vector<FilePosition> deletes,
+Result<WrittenDeleteFile> WritePositionDeleteFile(const std::string& location,
+                                                  std::vector<FilePosition> deletes,
                                                   const parquet::WriterOptions& options);
 
 struct DataFileDeletes {
-  std::string data_file;        // location of the data file
+  std::string data_file;           // location of the data file
   std::vector<int64_t> positions;  // deleted positions (sorted here; repeats refused)
 };
 
 // A Puffin file with one deletion vector per entry of `deletes` (each data file at most once).
 // Entries: content position deletes, file_format "PUFFIN", record_count = deleted positions,
 // referenced_data_file, content_offset and content_size_in_bytes of the blob.
-Result<WrittenDeleteFile> WriteDeletionVectorFile(const std::string& location, std::vector<DataFileDeletes> deletes,
+Result<WrittenDeleteFile> WriteDeletionVectorFile(const std::string& location,
+                                                  std::vector<DataFileDeletes> deletes,
                                                   const std::string& created_by);
 
 }  // namespace pg2iceberg::iceberg

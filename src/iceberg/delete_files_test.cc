@@ -41,14 +41,16 @@ TEST(DeleteFilesTest, EqualityDeleteEntryCarriesIdsAndMetrics) {
   EXPECT_EQ(entry.content, FileContent::kEqualityDeletes);
   EXPECT_EQ(entry.equality_ids, std::vector<int>{1});
   EXPECT_EQ(entry.record_count, 2);
-  EXPECT_EQ(entry.lower_bounds.at(1), (Bytes{std::byte{3}, std::byte{0}, std::byte{0}, std::byte{0}}));
-  EXPECT_EQ(entry.upper_bounds.at(1), (Bytes{std::byte{7}, std::byte{0}, std::byte{0}, std::byte{0}}));
+  EXPECT_EQ(entry.lower_bounds.at(1),
+            (Bytes{std::byte{3}, std::byte{0}, std::byte{0}, std::byte{0}}));
+  EXPECT_EQ(entry.upper_bounds.at(1),
+            (Bytes{std::byte{7}, std::byte{0}, std::byte{0}, std::byte{0}}));
 }
 
 TEST(DeleteFilesTest, PositionDeletesAreSortedAndNameASingleDataFile) {
-  auto one = WritePositionDeleteFile("file:///t/data/pos.parquet", {{"file:///t/data/a.parquet", 9},
-                                                                    {"file:///t/data/a.parquet", 2}},
-                                     {});
+  auto one = WritePositionDeleteFile(
+      "file:///t/data/pos.parquet",
+      {{"file:///t/data/a.parquet", 9}, {"file:///t/data/a.parquet", 2}}, {});
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   ASSERT_EQ(one->entries.size(), 1u);
   const DataFile& entry = one->entries[0];
@@ -64,17 +66,21 @@ TEST(DeleteFilesTest, PositionDeletesAreSortedAndNameASingleDataFile) {
   ASSERT_TRUE(two.ok());
   EXPECT_EQ(two->entries[0].referenced_data_file, std::nullopt);
 
-  EXPECT_EQ(WritePositionDeleteFile("file:///p.parquet", {{"file:///a", 1}, {"file:///a", 1}}, {}).status().code(),
+  EXPECT_EQ(WritePositionDeleteFile("file:///p.parquet", {{"file:///a", 1}, {"file:///a", 1}}, {})
+                .status()
+                .code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(WritePositionDeleteFile("file:///p.parquet", {{"file:///a", -1}}, {}).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(WritePositionDeleteFile("file:///p.parquet", {}, {}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WritePositionDeleteFile("file:///p.parquet", {}, {}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(DeleteFilesTest, DeletionVectorEntriesPointAtTheirBlobs) {
-  auto written = WriteDeletionVectorFile("file:///t/data/dv.puffin",
-                                         {{"file:///t/data/a.parquet", {5, 1}}, {"file:///t/data/b.parquet", {0}}},
-                                         "pg2iceberg version test");
+  auto written = WriteDeletionVectorFile(
+      "file:///t/data/dv.puffin",
+      {{"file:///t/data/a.parquet", {5, 1}}, {"file:///t/data/b.parquet", {0}}},
+      "pg2iceberg version test");
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   ASSERT_EQ(written->entries.size(), 2u);
   const DataFile& a = written->entries[0];
@@ -85,12 +91,14 @@ TEST(DeleteFilesTest, DeletionVectorEntriesPointAtTheirBlobs) {
   EXPECT_EQ(a.content_offset, 4);
   Bytes expected = *SerializeDeletionVector(std::vector<int64_t>{1, 5});
   ASSERT_EQ(a.content_size_in_bytes, static_cast<int64_t>(expected.size()));
-  EXPECT_EQ(Bytes(written->bytes.begin() + 4, written->bytes.begin() + 4 + expected.size()), expected);
+  EXPECT_EQ(Bytes(written->bytes.begin() + 4, written->bytes.begin() + 4 + expected.size()),
+            expected);
   EXPECT_EQ(written->entries[1].content_offset, 4 + static_cast<int64_t>(expected.size()));
 
   EXPECT_EQ(WriteDeletionVectorFile("f", {{"a", {1}}, {"a", {2}}}, "x").status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(WriteDeletionVectorFile("f", {{"a", {1, 1}}}, "x").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteDeletionVectorFile("f", {{"a", {1, 1}}}, "x").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -102,11 +102,13 @@ Bytes SerializeRoaring32(std::span<const uint32_t> values) {
 }
 
 Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions) {
-  if (positions.empty()) return Status::InvalidArgument("a deletion vector needs at least one position");
+  if (positions.empty())
+    return Status::InvalidArgument("a deletion vector needs at least one position");
   for (size_t i = 0; i < positions.size(); ++i) {
     if (positions[i] < 0 || (i > 0 && positions[i] <= positions[i - 1])) {
-      return Status::InvalidArgument("deletion vector positions must be non-negative and strictly ascending (at " +
-                                     std::to_string(i) + ": " + std::to_string(positions[i]) + ")");
+      return Status::InvalidArgument(
+          "deletion vector positions must be non-negative and strictly ascending (at " +
+          std::to_string(i) + ": " + std::to_string(positions[i]) + ")");
     }
   }
   // One 32-bit bitmap per distinct high 32 bits.
@@ -116,7 +118,9 @@ Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions) {
   for (size_t i = 0; i < positions.size();) {
     const auto key = static_cast<uint32_t>(static_cast<uint64_t>(positions[i]) >> 32);
     low.clear();
-    for (; i < positions.size() && static_cast<uint32_t>(static_cast<uint64_t>(positions[i]) >> 32) == key; ++i) {
+    for (; i < positions.size() &&
+           static_cast<uint32_t>(static_cast<uint64_t>(positions[i]) >> 32) == key;
+         ++i) {
       low.push_back(static_cast<uint32_t>(positions[i]));
     }
     bitmaps.emplace_back(key, SerializeRoaring32(low));

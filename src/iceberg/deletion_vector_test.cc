@@ -33,7 +33,8 @@ TEST(Roaring32Test, ArrayContainersWithOffsetHeader) {
 }
 
 TEST(Roaring32Test, ASingleValue) {
-  EXPECT_EQ(Hex(SerializeRoaring32(std::vector<uint32_t>{0})), "3a3000000100000000000000100000000000");
+  EXPECT_EQ(Hex(SerializeRoaring32(std::vector<uint32_t>{0})),
+            "3a3000000100000000000000100000000000");
 }
 
 TEST(Roaring32Test, AConsecutiveRangeIsARunContainer) {
@@ -62,9 +63,10 @@ TEST(Roaring32Test, RunContainersWithFourOrMoreContainersCarryOffsets) {
     for (uint32_t v = 0; v < 100; ++v) values.push_back((key << 16) | v);
   }
   // cookie, run flags, 4 descriptive entries, 4 offsets (the first container at byte 37), runs.
-  EXPECT_EQ(Hex(SerializeRoaring32(values)),
-            "3b3003000f00006300010063000200630003006300250000002b0000003100000037000000010000006300010000"
-            "006300010000006300010000006300");
+  EXPECT_EQ(
+      Hex(SerializeRoaring32(values)),
+      "3b3003000f00006300010063000200630003006300250000002b0000003100000037000000010000006300010000"
+      "006300010000006300010000006300");
 }
 
 TEST(DeletionVectorTest, BlobIsLengthMagicPortable64BitBitmapAndCrc) {
@@ -74,15 +76,20 @@ TEST(DeletionVectorTest, BlobIsLengthMagicPortable64BitBitmapAndCrc) {
   Result<Bytes> blob = SerializeDeletionVector(positions);
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
   EXPECT_EQ(Hex(*blob),
-            "0000003ad1d339640200000000000000000000003a30000001000000000001001000000001000500010000003a3000"
+            "0000003ad1d339640200000000000000000000003a30000001000000000001001000000001000500010000"
+            "003a3000"
             "0001000000000000001000000003004fe748b1");
 }
 
 TEST(DeletionVectorTest, PositionsMustBeAscendingNonNegativeAndPresent) {
-  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{-1}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{3, 3}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{4, 2}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{-1}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{3, 3}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(SerializeDeletionVector(std::vector<int64_t>{4, 2}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

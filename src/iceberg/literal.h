@@ -31,7 +31,8 @@ struct Literal {
   // Reals compare by bit pattern, so a NaN equals itself and -0.0 differs from 0.0, as Java's
   // Double.equals decides identity partitions.
   bool operator==(const Literal& other) const {
-    return integer == other.integer && std::bit_cast<uint64_t>(real) == std::bit_cast<uint64_t>(other.real) &&
+    return integer == other.integer &&
+           std::bit_cast<uint64_t>(real) == std::bit_cast<uint64_t>(other.real) &&
            unscaled == other.unscaled && bytes == other.bytes;
   }
 };

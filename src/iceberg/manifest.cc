@@ -48,25 +48,35 @@ Datum IntList(const std::vector<int>& values) {
   return Datum::Union(1, Datum::Array(std::move(items)));
 }
 
-
 // `unscaled` as `width` big-endian two's-complement bytes (the Avro fixed of a decimal).
 Bytes FixedBigEndian(__int128 unscaled, int64_t width) {
   Bytes out(static_cast<size_t>(width));
-  for (int64_t i = 0; i < width; ++i) out[size_t(i)] = std::byte(uint8_t(unscaled >> (8 * (width - 1 - i))));
+  for (int64_t i = 0; i < width; ++i)
+    out[size_t(i)] = std::byte(uint8_t(unscaled >> (8 * (width - 1 - i))));
   return out;
 }
 
 Datum ValueDatum(const Type& type, const Literal& value) {
   switch (type.id) {
-    case TypeId::kBoolean: return Datum::Boolean(value.integer != 0);
-    case TypeId::kInt: case TypeId::kDate: return Datum::Int(static_cast<int32_t>(value.integer));
-    case TypeId::kFloat: return Datum::Float(static_cast<float>(value.real));
-    case TypeId::kDouble: return Datum::Double(value.real);
-    case TypeId::kString: return Datum::String(value.bytes);
-    case TypeId::kUuid: return Datum::Fixed(AsBytes(value.bytes));
-    case TypeId::kBinary: return Datum::Bytes(AsBytes(value.bytes));
-    case TypeId::kDecimal: return Datum::Fixed(FixedBigEndian(value.unscaled, AvroTypeFor(type).fixed_size));
-    default: return Datum::Long(value.integer);  // long, time, timestamps
+    case TypeId::kBoolean:
+      return Datum::Boolean(value.integer != 0);
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return Datum::Int(static_cast<int32_t>(value.integer));
+    case TypeId::kFloat:
+      return Datum::Float(static_cast<float>(value.real));
+    case TypeId::kDouble:
+      return Datum::Double(value.real);
+    case TypeId::kString:
+      return Datum::String(value.bytes);
+    case TypeId::kUuid:
+      return Datum::Fixed(AsBytes(value.bytes));
+    case TypeId::kBinary:
+      return Datum::Bytes(AsBytes(value.bytes));
+    case TypeId::kDecimal:
+      return Datum::Fixed(FixedBigEndian(value.unscaled, AvroTypeFor(type).fixed_size));
+    default:
+      return Datum::Long(value.integer);  // long, time, timestamps
   }
 }
 
@@ -79,7 +89,8 @@ Datum PartitionDatum(const std::vector<Field>& partition_type, const PartitionTu
   return Datum::Record(std::move(values));
 }
 
-Datum DataFileDatum(const DataFile& file, const std::vector<Field>& partition_type, int format_version) {
+Datum DataFileDatum(const DataFile& file, const std::vector<Field>& partition_type,
+                    int format_version) {
   const Datum null_value = Datum::Union(0, Datum::Null());
   Datum record = Datum::Record({
       Datum::Int(static_cast<int32_t>(file.content)),
@@ -110,7 +121,8 @@ Datum DataFileDatum(const DataFile& file, const std::vector<Field>& partition_ty
   return record;
 }
 
-Datum EntryDatum(const ManifestEntry& entry, const std::vector<Field>& partition_type, int format_version) {
+Datum EntryDatum(const ManifestEntry& entry, const std::vector<Field>& partition_type,
+                 int format_version) {
   return Datum::Record({Datum::Int(static_cast<int32_t>(entry.status)),
                         OptionalLong(entry.snapshot_id), OptionalLong(entry.sequence_number),
                         OptionalLong(entry.file_sequence_number),
@@ -136,19 +148,24 @@ void Summarise(const Type& type, const std::optional<Literal>& value, FieldSumma
 Status CheckDeleteFields(const DataFile& file, int format_version) {
   const bool dv = file.file_format == "PUFFIN";
   if (file.content == FileContent::kEqualityDeletes && file.equality_ids.empty()) {
-    return Status::InvalidArgument("equality delete file " + file.file_path + " has no equality_ids");
+    return Status::InvalidArgument("equality delete file " + file.file_path +
+                                   " has no equality_ids");
   }
   if (file.content != FileContent::kEqualityDeletes && !file.equality_ids.empty()) {
-    return Status::InvalidArgument("file " + file.file_path + " has equality_ids but is no equality delete file");
+    return Status::InvalidArgument("file " + file.file_path +
+                                   " has equality_ids but is no equality delete file");
   }
   if (dv && (file.content != FileContent::kPositionDeletes || !file.referenced_data_file ||
              !file.content_offset || !file.content_size_in_bytes)) {
-    return Status::InvalidArgument("deletion vector in " + file.file_path +
-                                   " needs position-delete content, a referenced data file, an offset and a size");
+    return Status::InvalidArgument(
+        "deletion vector in " + file.file_path +
+        " needs position-delete content, a referenced data file, an offset and a size");
   }
-  if (format_version < 3 && (dv || file.content_offset || file.content_size_in_bytes || file.first_row_id)) {
-    return Status::InvalidArgument("file " + file.file_path +
-                                   " uses deletion vectors or row ids, which need format version 3");
+  if (format_version < 3 &&
+      (dv || file.content_offset || file.content_size_in_bytes || file.first_row_id)) {
+    return Status::InvalidArgument(
+        "file " + file.file_path +
+        " uses deletion vectors or row ids, which need format version 3");
   }
   return Status::Ok();
 }
@@ -160,7 +177,8 @@ std::vector<FieldSummary> Summaries(const std::vector<Field>& partition_type,
     const Type& type = partition_type[i].type;
     FieldSummary summary{.contains_null = false, .contains_nan = false};
     std::optional<Literal> lower, upper;
-    for (const ManifestEntry& entry : entries) Summarise(type, entry.file.partition[i], summary, lower, upper);
+    for (const ManifestEntry& entry : entries)
+      Summarise(type, entry.file.partition[i], summary, lower, upper);
     if (lower) summary.lower_bound = SingleValueBytes(type, *lower);
     if (upper) summary.upper_bound = SingleValueBytes(type, *upper);
     summaries.push_back(std::move(summary));
@@ -172,9 +190,9 @@ Status CheckEntry(const ManifestEntry& entry, ManifestContent content, size_t pa
                   int format_version) {
   const DataFile& file = entry.file;
   if (file.partition.size() != partition_fields) {
-    return Status::InvalidArgument("file " + file.file_path + " has " + std::to_string(file.partition.size()) +
-                                   " partition values; the spec has " + std::to_string(partition_fields) +
-                                   " fields");
+    return Status::InvalidArgument(
+        "file " + file.file_path + " has " + std::to_string(file.partition.size()) +
+        " partition values; the spec has " + std::to_string(partition_fields) + " fields");
   }
   RETURN_IF_ERROR(CheckDeleteFields(file, format_version));
   if ((file.content == FileContent::kData) != (content == ManifestContent::kData)) {
@@ -236,22 +254,27 @@ Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
     return Status::InvalidArgument("too many manifest entries");
   }
   if (options.format_version != 2 && options.format_version != 3) {
-    return Status::InvalidArgument("manifests of format version " + std::to_string(options.format_version) +
+    return Status::InvalidArgument("manifests of format version " +
+                                   std::to_string(options.format_version) +
                                    " are not supported (2 or 3)");
   }
   avro::ContainerWriterOptions avro_options;
   avro_options.codec = options.codec;
   avro_options.sync_marker = options.sync_marker;
   avro_options.metadata = HeaderMetadata(options);
-  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(
-                                    ManifestEntrySchema(options.partition_type, options.format_version), avro_options));
+  ASSIGN_OR_RETURN(
+      auto writer,
+      avro::ContainerWriter::Create(
+          ManifestEntrySchema(options.partition_type, options.format_version), avro_options));
 
   WrittenManifest out;
   ManifestFile& file = out.file;
   std::optional<int64_t> min_sequence_number;
   for (const ManifestEntry& entry : entries) {
-    RETURN_IF_ERROR(CheckEntry(entry, options.content, options.partition_type.size(), options.format_version));
-    RETURN_IF_ERROR(writer->Append(EntryDatum(entry, options.partition_type, options.format_version)));
+    RETURN_IF_ERROR(
+        CheckEntry(entry, options.content, options.partition_type.size(), options.format_version));
+    RETURN_IF_ERROR(
+        writer->Append(EntryDatum(entry, options.partition_type, options.format_version)));
     Tally(entry, options.sequence_number, file, min_sequence_number);
   }
   ASSIGN_OR_RETURN(out.bytes, writer->Finish());
@@ -269,7 +292,8 @@ Result<WrittenManifest> WriteManifest(const ManifestWriterOptions& options,
 void InheritFromManifestFile(const ManifestFile& manifest, std::vector<ManifestEntry>& entries) {
   // Row ids (format version 3): data files without one take the manifest's first_row_id plus
   // the record counts of the files before them that had none.
-  const bool assigns_row_ids = manifest.content == ManifestContent::kData && manifest.first_row_id.has_value();
+  const bool assigns_row_ids =
+      manifest.content == ManifestContent::kData && manifest.first_row_id.has_value();
   int64_t next_row_id = manifest.first_row_id.value_or(0);
   for (ManifestEntry& entry : entries) {
     if (assigns_row_ids && !entry.file.first_row_id) {

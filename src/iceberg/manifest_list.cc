@@ -36,10 +36,11 @@ Datum OptionalBytesDatum(const std::optional<Bytes>& bytes) {
 Datum SummariesDatum(const std::vector<FieldSummary>& summaries) {
   std::vector<Datum> items;
   for (const FieldSummary& s : summaries) {
-    items.push_back(Datum::Record(
-        {Datum::Boolean(s.contains_null),
-         s.contains_nan ? Datum::Union(1, Datum::Boolean(*s.contains_nan)) : Datum::Union(0, Datum::Null()),
-         OptionalBytesDatum(s.lower_bound), OptionalBytesDatum(s.upper_bound)}));
+    items.push_back(
+        Datum::Record({Datum::Boolean(s.contains_null),
+                       s.contains_nan ? Datum::Union(1, Datum::Boolean(*s.contains_nan))
+                                      : Datum::Union(0, Datum::Null()),
+                       OptionalBytesDatum(s.lower_bound), OptionalBytesDatum(s.upper_bound)}));
   }
   return Datum::Union(1, Datum::Array(std::move(items)));
 }
@@ -52,9 +53,8 @@ Datum ManifestDatum(const ManifestFile& m, int format_version) {
       Datum::Long(m.added_snapshot_id), Datum::Int(m.added_files_count),
       Datum::Int(m.existing_files_count), Datum::Int(m.deleted_files_count),
       Datum::Long(m.added_rows_count), Datum::Long(m.existing_rows_count),
-      Datum::Long(m.deleted_rows_count),
-      SummariesDatum(m.partitions),
-      Datum::Union(0, Datum::Null()),     // key_metadata
+      Datum::Long(m.deleted_rows_count), SummariesDatum(m.partitions),
+      Datum::Union(0, Datum::Null()),  // key_metadata
   });
   if (format_version >= 3) {
     record.children.push_back(m.first_row_id ? Datum::Union(1, Datum::Long(*m.first_row_id))
@@ -66,8 +66,9 @@ Datum ManifestDatum(const ManifestFile& m, int format_version) {
 std::map<std::string, std::string> HeaderMetadata(const ManifestListWriterOptions& options) {
   std::map<std::string, std::string> metadata = {
       {"snapshot-id", std::to_string(options.snapshot_id)},
-      {"parent-snapshot-id",
-       options.parent_snapshot_id ? std::to_string(*options.parent_snapshot_id) : std::string("null")},
+      {"parent-snapshot-id", options.parent_snapshot_id
+                                 ? std::to_string(*options.parent_snapshot_id)
+                                 : std::string("null")},
       {"sequence-number", std::to_string(options.sequence_number)},
       {"format-version", std::to_string(options.format_version)}};
   if (options.format_version >= 3 && options.first_row_id) {
@@ -155,14 +156,16 @@ Result<Bytes> WriteManifestList(const ManifestListWriterOptions& options,
   avro_options.sync_marker = options.sync_marker;
   avro_options.metadata = HeaderMetadata(options);
   if (options.format_version != 2 && options.format_version != 3) {
-    return Status::InvalidArgument("manifest lists of format version " + std::to_string(options.format_version) +
+    return Status::InvalidArgument("manifest lists of format version " +
+                                   std::to_string(options.format_version) +
                                    " are not supported (2 or 3)");
   }
-  ASSIGN_OR_RETURN(auto writer,
-                   avro::ContainerWriter::Create(ManifestFileSchema(options.format_version), avro_options));
+  ASSIGN_OR_RETURN(auto writer, avro::ContainerWriter::Create(
+                                    ManifestFileSchema(options.format_version), avro_options));
   for (const ManifestFile& manifest : manifests) {
     RETURN_IF_ERROR(CheckManifest(manifest));
-    if (options.format_version >= 3 && manifest.content == ManifestContent::kData && !manifest.first_row_id) {
+    if (options.format_version >= 3 && manifest.content == ManifestContent::kData &&
+        !manifest.first_row_id) {
       return Status::InvalidArgument("data manifest " + manifest.manifest_path +
                                      " has no first_row_id in a format version 3 manifest list");
     }

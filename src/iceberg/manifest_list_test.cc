@@ -153,7 +153,8 @@ TEST(ManifestListTest, Version3ListsCarryFirstRowIds) {
   ManifestFile data = SampleManifest("file:///m0.avro", ManifestContent::kData);
   ManifestFile deletes = SampleManifest("file:///m1.avro", ManifestContent::kDeletes);
   // A data manifest without a first_row_id is refused in a version 3 list.
-  EXPECT_EQ(WriteManifestList(options, std::vector{data}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(WriteManifestList(options, std::vector{data}).status().code(),
+            StatusCode::kInvalidArgument);
   data.first_row_id = 1000;
   auto bytes = WriteManifestList(options, std::vector{data, deletes});
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
@@ -164,7 +165,8 @@ TEST(ManifestListTest, Version3ListsCarryFirstRowIds) {
   ASSERT_EQ(read->manifests.size(), 2u);
   EXPECT_EQ(read->manifests[0].first_row_id, 1000);
   EXPECT_EQ(read->manifests[1].first_row_id, std::nullopt);
-  EXPECT_NE(avro::RenderSchemaJson(ManifestFileSchema(3)).find(R"("name":"first_row_id")"), std::string::npos);
+  EXPECT_NE(avro::RenderSchemaJson(ManifestFileSchema(3)).find(R"("name":"first_row_id")"),
+            std::string::npos);
   EXPECT_EQ(avro::RenderSchemaJson(ManifestFileSchema(2)).find("first_row_id"), std::string::npos);
 }
 

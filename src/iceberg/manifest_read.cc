@@ -17,18 +17,30 @@ namespace id = manifest_id;
 Result<Literal> PartitionValue(const RecordView::Value& value) {
   const avro::Datum& datum = *value.datum;
   switch (datum.kind) {
-    case avro::Kind::kBoolean: return Literal::Integer(datum.boolean ? 1 : 0);
-    case avro::Kind::kInt: case avro::Kind::kLong: return Literal::Integer(datum.integer);
-    case avro::Kind::kFloat: case avro::Kind::kDouble: return Literal::Real(datum.real);
-    case avro::Kind::kString: case avro::Kind::kBytes: return Literal::Bytes(datum.bytes);
+    case avro::Kind::kBoolean:
+      return Literal::Integer(datum.boolean ? 1 : 0);
+    case avro::Kind::kInt:
+    case avro::Kind::kLong:
+      return Literal::Integer(datum.integer);
+    case avro::Kind::kFloat:
+    case avro::Kind::kDouble:
+      return Literal::Real(datum.real);
+    case avro::Kind::kString:
+    case avro::Kind::kBytes:
+      return Literal::Bytes(datum.bytes);
     case avro::Kind::kFixed: {
       if (value.schema->logical_type != "decimal") return Literal::Bytes(datum.bytes);
-      if (datum.bytes.empty() || datum.bytes.size() > 16) return Status::DataLoss("manifest: decimal partition value of " + std::to_string(datum.bytes.size()) + " bytes");
+      if (datum.bytes.empty() || datum.bytes.size() > 16)
+        return Status::DataLoss("manifest: decimal partition value of " +
+                                std::to_string(datum.bytes.size()) + " bytes");
       __int128 unscaled = static_cast<int8_t>(datum.bytes[0]);  // sign-extends
-      for (size_t i = 1; i < datum.bytes.size(); ++i) unscaled = unscaled * 256 + static_cast<uint8_t>(datum.bytes[i]);
+      for (size_t i = 1; i < datum.bytes.size(); ++i)
+        unscaled = unscaled * 256 + static_cast<uint8_t>(datum.bytes[i]);
       return Literal::Decimal(unscaled);
     }
-    default: return Status::DataLoss("manifest: partition value of Avro type " + std::string(avro::KindName(datum.kind)));
+    default:
+      return Status::DataLoss("manifest: partition value of Avro type " +
+                              std::string(avro::KindName(datum.kind)));
   }
 }
 
@@ -36,7 +48,8 @@ Result<PartitionTuple> ReadPartition(const RecordView& file) {
   ASSIGN_OR_RETURN(const RecordView partition, file.RequiredRecord(id::kPartition));
   PartitionTuple tuple;
   for (const avro::Field& field : partition.schema().fields) {
-    if (!field.field_id) return Status::DataLoss("manifest: partition field \"" + field.name + "\" has no field id");
+    if (!field.field_id)
+      return Status::DataLoss("manifest: partition field \"" + field.name + "\" has no field id");
     std::optional<RecordView::Value> value = partition.Find(*field.field_id);
     if (!value) {
       tuple.push_back(std::nullopt);
@@ -89,7 +102,8 @@ Result<DataFile> ReadDataFile(const RecordView& view) {
   ASSIGN_OR_RETURN(const auto equality_ids, view.OptionalArray(id::kEqualityIds));
   if (equality_ids) {
     for (const RecordView::Value& item : *equality_ids) {
-      if (item.datum->kind != avro::Kind::kInt) return Status::DataLoss("manifest: equality_ids holds a non-int");
+      if (item.datum->kind != avro::Kind::kInt)
+        return Status::DataLoss("manifest: equality_ids holds a non-int");
       file.equality_ids.push_back(static_cast<int>(item.datum->integer));
     }
   }

@@ -93,8 +93,9 @@ Schema DataFileSchema(const std::vector<Field>& partition_type, int format_versi
     record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
                                           "The _row_id for the first row in the data file"));
   }
-  record.fields.push_back(OptionalField("referenced_data_file", String(), id::kReferencedDataFile,
-                                        "Fully qualified location of a data file that all deletes reference"));
+  record.fields.push_back(
+      OptionalField("referenced_data_file", String(), id::kReferencedDataFile,
+                    "Fully qualified location of a data file that all deletes reference"));
   if (format_version >= 3) {
     record.fields.push_back(OptionalField("content_offset", Long(), id::kContentOffset,
                                           "The offset in the file where the content starts"));
@@ -120,42 +121,54 @@ Schema FieldSummarySchema() {
 
 avro::Schema AvroTypeFor(const Type& type) {
   switch (type.id) {
-    case TypeId::kBoolean: return Boolean();
-    case TypeId::kInt: return Int();
-    case TypeId::kLong: return Long();
-    case TypeId::kFloat: return avro::Schema::Primitive(Kind::kFloat);
-    case TypeId::kDouble: return avro::Schema::Primitive(Kind::kDouble);
-    case TypeId::kDate: return WithLogicalType(Int(), "date");
-    case TypeId::kTime: return WithLogicalType(Long(), "time-micros");
+    case TypeId::kBoolean:
+      return Boolean();
+    case TypeId::kInt:
+      return Int();
+    case TypeId::kLong:
+      return Long();
+    case TypeId::kFloat:
+      return avro::Schema::Primitive(Kind::kFloat);
+    case TypeId::kDouble:
+      return avro::Schema::Primitive(Kind::kDouble);
+    case TypeId::kDate:
+      return WithLogicalType(Int(), "date");
+    case TypeId::kTime:
+      return WithLogicalType(Long(), "time-micros");
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: {
       avro::Schema schema = WithLogicalType(Long(), "timestamp-micros");
       schema.adjust_to_utc = type.id == TypeId::kTimestampTz;
       return schema;
     }
-    case TypeId::kString: return String();
-    case TypeId::kUuid: return WithLogicalType(avro::Schema::Fixed("uuid_fixed", 16), "uuid");
+    case TypeId::kString:
+      return String();
+    case TypeId::kUuid:
+      return WithLogicalType(avro::Schema::Fixed("uuid_fixed", 16), "uuid");
     case TypeId::kDecimal: {
-      avro::Schema schema = WithLogicalType(
-          avro::Schema::Fixed("decimal_" + std::to_string(type.precision) + "_" + std::to_string(type.scale),
-                        DecimalBytes(type.precision)),
-          "decimal");
+      avro::Schema schema =
+          WithLogicalType(avro::Schema::Fixed("decimal_" + std::to_string(type.precision) + "_" +
+                                                  std::to_string(type.scale),
+                                              DecimalBytes(type.precision)),
+                          "decimal");
       schema.precision = type.precision;
       schema.scale = type.scale;
       return schema;
     }
-    default: return Bytes();  // binary
+    default:
+      return Bytes();  // binary
   }
 }
 
 avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type, int format_version) {
   namespace id = manifest_id;
-  return avro::Schema::Record("manifest_entry",
-                        {RequiredField("status", Int(), id::kStatus),
-                         OptionalField("snapshot_id", Long(), id::kSnapshotId),
-                         OptionalField("sequence_number", Long(), id::kSequenceNumber),
-                         OptionalField("file_sequence_number", Long(), id::kFileSequenceNumber),
-                         RequiredField("data_file", DataFileSchema(partition_type, format_version), id::kDataFile)});
+  return avro::Schema::Record(
+      "manifest_entry",
+      {RequiredField("status", Int(), id::kStatus),
+       OptionalField("snapshot_id", Long(), id::kSnapshotId),
+       OptionalField("sequence_number", Long(), id::kSequenceNumber),
+       OptionalField("file_sequence_number", Long(), id::kFileSequenceNumber),
+       RequiredField("data_file", DataFileSchema(partition_type, format_version), id::kDataFile)});
 }
 
 avro::Schema ManifestFileSchema(int format_version) {
@@ -183,8 +196,9 @@ avro::Schema ManifestFileSchema(int format_version) {
                      "Summary for each partition"),
        OptionalField("key_metadata", Bytes(), id::kKeyMetadata, "Encryption key metadata blob")});
   if (format_version >= 3) {
-    record.fields.push_back(OptionalField("first_row_id", Long(), id::kFirstRowId,
-                                          "Starting row ID to assign to new rows in ADDED data files"));
+    record.fields.push_back(
+        OptionalField("first_row_id", Long(), id::kFirstRowId,
+                      "Starting row ID to assign to new rows in ADDED data files"));
   }
   return record;
 }

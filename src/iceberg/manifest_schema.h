@@ -1,6 +1,6 @@
-// The Avro schemas of Iceberg format-version-2 and -3 manifests (manifest_entry records) and manifest
-// lists (manifest_file records), with the field ids, names, nullability and record names of the
-// Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
+// The Avro schemas of Iceberg format-version-2 and -3 manifests (manifest_entry records) and
+// manifest lists (manifest_file records), with the field ids, names, nullability and record names
+// of the Iceberg table spec ("Manifests", "Manifest Lists") as Java Iceberg writes them.
 #pragma once
 
 #include <vector>
@@ -70,7 +70,8 @@ inline constexpr int kFirstRowId = 520;
 // sort_order_id; version 3 adds first_row_id before it and content_offset and
 // content_size_in_bytes after it (the spec's writer requirements: fields not in a version are
 // omitted).
-avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type = {}, int format_version = 2);
+avro::Schema ManifestEntrySchema(const std::vector<Field>& partition_type = {},
+                                 int format_version = 2);
 
 // The Avro form of a value of Iceberg type `type`, as Java writes it: date, time and
 // timestamps as int/long with their logical types, uuid as fixed[16], decimal as the fixed of

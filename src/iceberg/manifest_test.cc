@@ -204,8 +204,10 @@ TEST(ManifestTest, SameInputsGiveIdenticalBytes) {
 TEST(ManifestTest, RejectsEntriesTheSpecForbids) {
   ManifestWriterOptions partitioned = Options();
   partitioned.partition_type = {{1000, "d", false, Type::Primitive(TypeId::kDate), ""}};
-  const std::vector unpartitioned_entry{Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)};
-  EXPECT_EQ(WriteManifest(partitioned, unpartitioned_entry).status().code(), StatusCode::kInvalidArgument);
+  const std::vector unpartitioned_entry{
+      Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt)};
+  EXPECT_EQ(WriteManifest(partitioned, unpartitioned_entry).status().code(),
+            StatusCode::kInvalidArgument);
 
   ManifestEntry delete_file = Entry(ManifestEntryStatus::kAdded, SampleFile("f", 1), std::nullopt);
   delete_file.file.content = FileContent::kPositionDeletes;
@@ -269,22 +271,37 @@ TEST(ManifestTest, RecordWithoutARequiredFieldIsDataLoss) {
 }
 
 std::vector<Field> EveryPartitionType() {
-  auto field = [](int id, std::string name, Type type) { return Field{id, std::move(name), false, type, ""}; };
-  return {field(1000, "b", Type::Primitive(TypeId::kBoolean)), field(1001, "i", Type::Primitive(TypeId::kInt)),
-          field(1002, "l", Type::Primitive(TypeId::kLong)), field(1003, "f", Type::Primitive(TypeId::kFloat)),
-          field(1004, "dbl", Type::Primitive(TypeId::kDouble)), field(1005, "dec", Type::Decimal(9, 2)),
-          field(1006, "d", Type::Primitive(TypeId::kDate)), field(1007, "t", Type::Primitive(TypeId::kTime)),
+  auto field = [](int id, std::string name, Type type) {
+    return Field{id, std::move(name), false, type, ""};
+  };
+  return {field(1000, "b", Type::Primitive(TypeId::kBoolean)),
+          field(1001, "i", Type::Primitive(TypeId::kInt)),
+          field(1002, "l", Type::Primitive(TypeId::kLong)),
+          field(1003, "f", Type::Primitive(TypeId::kFloat)),
+          field(1004, "dbl", Type::Primitive(TypeId::kDouble)),
+          field(1005, "dec", Type::Decimal(9, 2)),
+          field(1006, "d", Type::Primitive(TypeId::kDate)),
+          field(1007, "t", Type::Primitive(TypeId::kTime)),
           field(1008, "ts", Type::Primitive(TypeId::kTimestamp)),
           field(1009, "tz", Type::Primitive(TypeId::kTimestampTz)),
-          field(1010, "s", Type::Primitive(TypeId::kString)), field(1011, "u", Type::Primitive(TypeId::kUuid)),
+          field(1010, "s", Type::Primitive(TypeId::kString)),
+          field(1011, "u", Type::Primitive(TypeId::kUuid)),
           field(1012, "bin", Type::Primitive(TypeId::kBinary))};
 }
 
 PartitionTuple EveryPartitionValue(int64_t n) {
-  return {Literal::Integer(n % 2), Literal::Integer(-n), Literal::Integer(n << 40), Literal::Real(0.5 * n),
-          Literal::Real(n == 2 ? std::nan("") : -1.5 * n), Literal::Decimal(-1420 * n), Literal::Integer(17486 + n),
-          Literal::Integer(81068000000 + n), Literal::Integer(-1 - n), Literal::Integer(n),
-          Literal::Bytes("s" + std::to_string(n)), Literal::Bytes(std::string(16, char(0xf0 + n))),
+  return {Literal::Integer(n % 2),
+          Literal::Integer(-n),
+          Literal::Integer(n << 40),
+          Literal::Real(0.5 * n),
+          Literal::Real(n == 2 ? std::nan("") : -1.5 * n),
+          Literal::Decimal(-1420 * n),
+          Literal::Integer(17486 + n),
+          Literal::Integer(81068000000 + n),
+          Literal::Integer(-1 - n),
+          Literal::Integer(n),
+          Literal::Bytes("s" + std::to_string(n)),
+          Literal::Bytes(std::string(16, char(0xf0 + n))),
           Literal::Bytes(std::string("\0\1", 2))};
 }
 
@@ -293,7 +310,8 @@ TEST(ManifestTest, PartitionValuesOfEveryTypeRoundTrip) {
   options.partition_type = EveryPartitionType();
   std::vector<ManifestEntry> entries;
   for (int64_t n = 1; n <= 3; ++n) {
-    entries.push_back(Entry(ManifestEntryStatus::kAdded, SampleFile("f" + std::to_string(n), n), std::nullopt));
+    entries.push_back(
+        Entry(ManifestEntryStatus::kAdded, SampleFile("f" + std::to_string(n), n), std::nullopt));
     entries.back().file.partition = EveryPartitionValue(n);
   }
   entries[2].file.partition[10] = std::nullopt;
@@ -320,11 +338,12 @@ TEST(ManifestTest, PartitionRecordUsesJavasAvroForms) {
   ManifestWriterOptions options = Options();
   options.partition_type = EveryPartitionType();
   std::string json = avro::RenderSchemaJson(ManifestEntrySchema(options.partition_type));
-  for (std::string_view form :
-       {R"({"name":"dec","type":["null",{"type":"fixed","name":"decimal_9_2","size":4,"logicalType":"decimal","precision":9,"scale":2}],"default":null,"field-id":1005})",
-        R"({"name":"d","type":["null",{"type":"int","logicalType":"date"}],"default":null,"field-id":1006})",
-        R"({"name":"tz","type":["null",{"type":"long","logicalType":"timestamp-micros","adjust-to-utc":true}],"default":null,"field-id":1009})",
-        R"({"name":"u","type":["null",{"type":"fixed","name":"uuid_fixed","size":16,"logicalType":"uuid"}],"default":null,"field-id":1011})"}) {
+  for (
+      std::string_view form :
+      {R"({"name":"dec","type":["null",{"type":"fixed","name":"decimal_9_2","size":4,"logicalType":"decimal","precision":9,"scale":2}],"default":null,"field-id":1005})",
+       R"({"name":"d","type":["null",{"type":"int","logicalType":"date"}],"default":null,"field-id":1006})",
+       R"({"name":"tz","type":["null",{"type":"long","logicalType":"timestamp-micros","adjust-to-utc":true}],"default":null,"field-id":1009})",
+       R"({"name":"u","type":["null",{"type":"fixed","name":"uuid_fixed","size":16,"logicalType":"uuid"}],"default":null,"field-id":1011})"}) {
     EXPECT_NE(json.find(form), std::string::npos) << form << "\n" << json;
   }
 }
@@ -343,13 +362,17 @@ TEST(ManifestTest, SummarisesEachPartitionFieldOverAllEntries) {
   const std::vector<FieldSummary>& s = written->file.partitions;
   ASSERT_EQ(s.size(), 13u);
   EXPECT_TRUE(s[1].contains_null);
-  EXPECT_EQ(s[1].lower_bound, SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-3)));
-  EXPECT_EQ(s[1].upper_bound, SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-1)));
+  EXPECT_EQ(s[1].lower_bound,
+            SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-3)));
+  EXPECT_EQ(s[1].upper_bound,
+            SingleValueBytes(Type::Primitive(TypeId::kInt), Literal::Integer(-1)));
   EXPECT_FALSE(s[2].contains_null);
   EXPECT_EQ(s[2].contains_nan, false);
   EXPECT_EQ(s[4].contains_nan, true);  // the NaN is left out of the bounds
-  EXPECT_EQ(s[4].lower_bound, SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-4.5)));
-  EXPECT_EQ(s[4].upper_bound, SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-1.5)));
+  EXPECT_EQ(s[4].lower_bound,
+            SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-4.5)));
+  EXPECT_EQ(s[4].upper_bound,
+            SingleValueBytes(Type::Primitive(TypeId::kDouble), Literal::Real(-1.5)));
   EXPECT_EQ(s[5].lower_bound, SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(-4260)));
   EXPECT_EQ(s[10].upper_bound, B("s3"));
 }
@@ -359,7 +382,8 @@ TEST(ManifestTest, DeleteManifestsRoundTripEqualityIdsAndReferencedFiles) {
   options.content = ManifestContent::kDeletes;
   std::vector<ManifestEntry> entries = {
       Entry(ManifestEntryStatus::kAdded, EqualityDeletes("file:///eq.parquet"), std::nullopt),
-      Entry(ManifestEntryStatus::kAdded, PositionDeletes("file:///pos.parquet", "file:///a.parquet"), std::nullopt)};
+      Entry(ManifestEntryStatus::kAdded,
+            PositionDeletes("file:///pos.parquet", "file:///a.parquet"), std::nullopt)};
   auto written = WriteManifest(options, entries);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->file.content, ManifestContent::kDeletes);
@@ -372,15 +396,19 @@ TEST(ManifestTest, DeleteManifestsRoundTripEqualityIdsAndReferencedFiles) {
 
 TEST(ManifestTest, Version3ManifestsCarryRowIdsAndDeletionVectors) {
   const std::string json = avro::RenderSchemaJson(ManifestEntrySchema({}, 3));
-  EXPECT_NE(json.find(R"("field-id":140},{"name":"first_row_id","type":["null","long"],)"), std::string::npos) << json;
-  EXPECT_NE(json.find(R"("field-id":143},{"name":"content_offset","type":["null","long"],)"), std::string::npos);
+  EXPECT_NE(json.find(R"("field-id":140},{"name":"first_row_id","type":["null","long"],)"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("field-id":143},{"name":"content_offset","type":["null","long"],)"),
+            std::string::npos);
   EXPECT_NE(json.find(R"("field-id":145}]},"field-id":2}]})"), std::string::npos) << json;
 
   ManifestWriterOptions options = Options();
   options.format_version = 3;
   options.content = ManifestContent::kDeletes;
   std::vector<ManifestEntry> deletes = {
-      Entry(ManifestEntryStatus::kAdded, DeletionVector("file:///d.puffin", "file:///a.parquet"), std::nullopt)};
+      Entry(ManifestEntryStatus::kAdded, DeletionVector("file:///d.puffin", "file:///a.parquet"),
+            std::nullopt)};
   auto written = WriteManifest(options, deletes);
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   auto read = ReadManifest(written->bytes);
@@ -403,7 +431,8 @@ TEST(ManifestTest, DeleteFilesMustCarryWhatTheirKindNeeds) {
   ManifestWriterOptions options = Options();
   options.content = ManifestContent::kDeletes;
   auto write = [&](DataFile file) {
-    return WriteManifest(options, std::vector{Entry(ManifestEntryStatus::kAdded, std::move(file), std::nullopt)})
+    return WriteManifest(options, std::vector{Entry(ManifestEntryStatus::kAdded, std::move(file),
+                                                    std::nullopt)})
         .status()
         .code();
   };
@@ -414,14 +443,16 @@ TEST(ManifestTest, DeleteFilesMustCarryWhatTheirKindNeeds) {
   ids_on_positions.equality_ids = {1};
   EXPECT_EQ(write(ids_on_positions), StatusCode::kInvalidArgument);
   // Deletion vectors need format version 3, and their referenced file, offset and size.
-  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")),
+            StatusCode::kInvalidArgument);
   options.format_version = 3;
   EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kOk);
   DataFile no_offset = DeletionVector("file:///d.puffin", "file:///a.parquet");
   no_offset.content_offset.reset();
   EXPECT_EQ(write(no_offset), StatusCode::kInvalidArgument);
   options.format_version = 4;
-  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")), StatusCode::kInvalidArgument);
+  EXPECT_EQ(write(DeletionVector("file:///d.puffin", "file:///a.parquet")),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ Status CheckSnapshotFollows(const TableMetadata& metadata, const Snapshot& snaps
     return Status::InvalidArgument("snapshot " + id + " needs a manifest list and an operation");
   }
   if (metadata.format_version >= kFormatVersion3 &&
-      (snapshot.first_row_id != metadata.next_row_id || !snapshot.added_rows || *snapshot.added_rows < 0)) {
+      (snapshot.first_row_id != metadata.next_row_id || !snapshot.added_rows ||
+       *snapshot.added_rows < 0)) {
     return Status::InvalidArgument("snapshot " + id + " must start at the table's next-row-id " +
                                    OptionalIdText(metadata.next_row_id) + " (has first-row-id " +
                                    OptionalIdText(snapshot.first_row_id) + ", added-rows " +
@@ -125,7 +126,8 @@ Status SetFormatVersion(TableMetadata& metadata, int format_version) {
     return Status::InvalidArgument("a format-version " + std::to_string(metadata.format_version) +
                                    " table cannot go back to " + std::to_string(format_version));
   }
-  if (format_version == kFormatVersion3 && metadata.format_version < kFormatVersion3) metadata.next_row_id = 0;
+  if (format_version == kFormatVersion3 && metadata.format_version < kFormatVersion3)
+    metadata.next_row_id = 0;
   metadata.format_version = format_version;
   return Status::Ok();
 }
@@ -139,7 +141,8 @@ Result<TableMetadata> AddSnapshot(const TableMetadata& metadata, const Snapshot&
   next.snapshots.push_back(snapshot);
   next.last_sequence_number = snapshot.sequence_number;
   next.current_snapshot_id = snapshot.snapshot_id;
-  if (next.format_version >= kFormatVersion3) next.next_row_id = *next.next_row_id + *snapshot.added_rows;
+  if (next.format_version >= kFormatVersion3)
+    next.next_row_id = *next.next_row_id + *snapshot.added_rows;
   SnapshotRef& main = next.refs[std::string(kMainBranch)];
   main.snapshot_id = snapshot.snapshot_id;
   main.type = SnapshotRefType::kBranch;

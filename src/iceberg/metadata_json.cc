@@ -177,7 +177,8 @@ Json TableMetadataToJson(const TableMetadata& metadata) {
   json["partition-statistics"] = Json::array();
   json["snapshot-log"] = ListToJson(metadata.snapshot_log, SnapshotLogEntryToJson);
   json["metadata-log"] = ListToJson(metadata.metadata_log, MetadataLogEntryToJson);
-  if (metadata.format_version >= kFormatVersion3) json["next-row-id"] = metadata.next_row_id.value_or(0);
+  if (metadata.format_version >= kFormatVersion3)
+    json["next-row-id"] = metadata.next_row_id.value_or(0);
   return json;
 }
 

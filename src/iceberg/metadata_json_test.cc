@@ -206,8 +206,16 @@ TEST(MetadataJsonTest, Version3RoundTripsRowLineage) {
   TableMetadata metadata = NewTable();
   ASSERT_TRUE(SetFormatVersion(metadata, kFormatVersion3).ok());
   EXPECT_EQ(metadata.next_row_id, 0);
-  Snapshot snapshot{7, std::nullopt, 1, metadata.last_updated_ms, "file:///t/metadata/snap-7.avro", "append",
-                    {{"added-records", "5"}}, 0, 0, 5};
+  Snapshot snapshot{7,
+                    std::nullopt,
+                    1,
+                    metadata.last_updated_ms,
+                    "file:///t/metadata/snap-7.avro",
+                    "append",
+                    {{"added-records", "5"}},
+                    0,
+                    0,
+                    5};
   Result<TableMetadata> next = AddSnapshot(metadata, snapshot, "", metadata.last_updated_ms);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(next->next_row_id, 5);
@@ -228,8 +236,16 @@ TEST(MetadataJsonTest, Version3RoundTripsRowLineage) {
 TEST(MetadataJsonTest, Version3SnapshotsMustStartAtNextRowId) {
   TableMetadata metadata = NewTable();
   ASSERT_TRUE(SetFormatVersion(metadata, kFormatVersion3).ok());
-  Snapshot snapshot{7, std::nullopt, 1, metadata.last_updated_ms, "file:///t/metadata/snap-7.avro", "append",
-                    {}, 0, 3, 5};
+  Snapshot snapshot{7,
+                    std::nullopt,
+                    1,
+                    metadata.last_updated_ms,
+                    "file:///t/metadata/snap-7.avro",
+                    "append",
+                    {},
+                    0,
+                    3,
+                    5};
   EXPECT_EQ(AddSnapshot(metadata, snapshot, "", metadata.last_updated_ms).status().code(),
             StatusCode::kInvalidArgument);
   snapshot.first_row_id = 0;

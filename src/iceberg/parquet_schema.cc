@@ -21,11 +21,21 @@ constexpr size_t kNoByteLimit = std::numeric_limits<size_t>::max();
 // The physical type and annotation of a primitive type's leaf.
 void SetLeafType(const Type& type, ColumnSpec& spec) {
   switch (type.id) {
-    case TypeId::kBoolean: spec.physical_type = PhysicalType::kBoolean; break;
-    case TypeId::kInt: spec.physical_type = PhysicalType::kInt32; break;
-    case TypeId::kLong: spec.physical_type = PhysicalType::kInt64; break;
-    case TypeId::kFloat: spec.physical_type = PhysicalType::kFloat; break;
-    case TypeId::kDouble: spec.physical_type = PhysicalType::kDouble; break;
+    case TypeId::kBoolean:
+      spec.physical_type = PhysicalType::kBoolean;
+      break;
+    case TypeId::kInt:
+      spec.physical_type = PhysicalType::kInt32;
+      break;
+    case TypeId::kLong:
+      spec.physical_type = PhysicalType::kInt64;
+      break;
+    case TypeId::kFloat:
+      spec.physical_type = PhysicalType::kFloat;
+      break;
+    case TypeId::kDouble:
+      spec.physical_type = PhysicalType::kDouble;
+      break;
     case TypeId::kDate:
       spec.physical_type = PhysicalType::kInt32;
       spec.annotation = Annotation::Date();
@@ -43,7 +53,9 @@ void SetLeafType(const Type& type, ColumnSpec& spec) {
       spec.physical_type = PhysicalType::kByteArray;
       spec.annotation = Annotation::String();
       break;
-    case TypeId::kBinary: spec.physical_type = PhysicalType::kByteArray; break;
+    case TypeId::kBinary:
+      spec.physical_type = PhysicalType::kByteArray;
+      break;
     case TypeId::kDecimal:
       spec.physical_type = PhysicalType::kFixedLenByteArray;
       spec.type_length = parquet::DecimalMinBytes(type.precision);

@@ -59,6 +59,7 @@ std::vector<Field> PartitionType(const std::vector<BoundPartitionField>& fields)
 // "created_at_day=2024-01-31/id_bucket=3/region=eu": one "name=value" per field, both
 // URL-encoded as Java's URLEncoder does (space as '+'), null as "null". tuple.size() must
 // equal fields.size().
-std::string PartitionPath(const std::vector<BoundPartitionField>& fields, const PartitionTuple& tuple);
+std::string PartitionPath(const std::vector<BoundPartitionField>& fields,
+                          const PartitionTuple& tuple);
 
 }  // namespace pg2iceberg::iceberg

@@ -17,7 +17,8 @@ Schema TableSchema() {
 
 TEST(ParsePartitionEntryTest, AcceptsTheConfigurationSyntax) {
   EXPECT_EQ(ParsePartitionEntry("day(created_at)")->transform.kind, TransformKind::kDay);
-  EXPECT_EQ(ParsePartitionEntry(" Bucket[16]( id ) ")->transform, (Transform{TransformKind::kBucket, 16}));
+  EXPECT_EQ(ParsePartitionEntry(" Bucket[16]( id ) ")->transform,
+            (Transform{TransformKind::kBucket, 16}));
   EXPECT_EQ(ParsePartitionEntry(" Bucket[16]( id ) ")->column, "id");
   EXPECT_EQ(ParsePartitionEntry("truncate[4](name)")->transform.width, 4);
   EXPECT_EQ(ParsePartitionEntry("region")->transform.kind, TransformKind::kIdentity);
@@ -27,8 +28,8 @@ TEST(ParsePartitionEntryTest, AcceptsTheConfigurationSyntax) {
 }
 
 TEST(ParsePartitionEntryTest, RefusesMalformedEntriesQuotingThem) {
-  for (std::string_view bad : {"", "day(", "day()", "bucket(id)", "bucket[0](id)", "week(created_at)",
-                               "day(a)(b)", "region)", "void(region)"}) {
+  for (std::string_view bad : {"", "day(", "day()", "bucket(id)", "bucket[0](id)",
+                               "week(created_at)", "day(a)(b)", "region)", "void(region)"}) {
     Result<PartitionEntry> parsed = ParsePartitionEntry(bad);
     ASSERT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(parsed.status().message().find("\"" + std::string(bad) + "\""), std::string::npos)
@@ -59,7 +60,8 @@ TEST(BuildPartitionSpecTest, RefusesUnknownColumnsAndUnsupportedTypesNamingTable
   ASSERT_EQ(type.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(type.status().message().find("\"flag\""), std::string::npos);
   EXPECT_NE(type.status().message().find("boolean"), std::string::npos);
-  Result<PartitionSpec> twice = BuildPartitionSpec("public.t", TableSchema(), {"region", " region"});
+  Result<PartitionSpec> twice =
+      BuildPartitionSpec("public.t", TableSchema(), {"region", " region"});
   EXPECT_EQ(twice.status().code(), StatusCode::kInvalidArgument);
   Result<PartitionSpec> syntax = BuildPartitionSpec("public.t", TableSchema(), {"day(created_at"});
   ASSERT_EQ(syntax.status().code(), StatusCode::kInvalidArgument);
@@ -67,12 +69,14 @@ TEST(BuildPartitionSpecTest, RefusesUnknownColumnsAndUnsupportedTypesNamingTable
 }
 
 TEST(PartitionPathTest, EscapesValuesAndWritesNullAsNull) {
-  Result<PartitionSpec> spec =
-      BuildPartitionSpec("t", TableSchema(), {"day(created_at)", "bucket[16](id)", "region", "name"});
+  Result<PartitionSpec> spec = BuildPartitionSpec(
+      "t", TableSchema(), {"day(created_at)", "bucket[16](id)", "region", "name"});
   Result<std::vector<BoundPartitionField>> bound = BindPartitionSpec(*spec, TableSchema());
   ASSERT_TRUE(bound.ok());
-  PartitionTuple tuple = {Literal::Integer(19753), Literal::Integer(3), Literal::Bytes("eu west/1"), std::nullopt};
-  EXPECT_EQ(PartitionPath(*bound, tuple), "created_at_day=2024-01-31/id_bucket=3/region=eu+west%2F1/name=null");
+  PartitionTuple tuple = {Literal::Integer(19753), Literal::Integer(3), Literal::Bytes("eu west/1"),
+                          std::nullopt};
+  EXPECT_EQ(PartitionPath(*bound, tuple),
+            "created_at_day=2024-01-31/id_bucket=3/region=eu+west%2F1/name=null");
   EXPECT_EQ(PartitionType(*bound)[0].type, Type::Primitive(TypeId::kDate));
   EXPECT_EQ(PartitionType(*bound)[1].id, 1001);
   EXPECT_FALSE(PartitionType(*bound)[2].required);

@@ -17,7 +17,8 @@ PuffinFile WritePuffin(const std::vector<PuffinBlob>& blobs, const std::string& 
   PutMagic(out);
   Json metadata = Json::array();
   for (const PuffinBlob& blob : blobs) {
-    PuffinBlobLocation location{static_cast<int64_t>(out.size()), static_cast<int64_t>(blob.bytes.size())};
+    PuffinBlobLocation location{static_cast<int64_t>(out.size()),
+                                static_cast<int64_t>(blob.bytes.size())};
     out.Append(blob.bytes);
     file.blobs.push_back(location);
     Json properties = Json::object();
@@ -30,7 +31,8 @@ PuffinFile WritePuffin(const std::vector<PuffinBlob>& blobs, const std::string& 
                             {"length", location.length},
                             {"properties", properties}});
   }
-  const std::string payload = DumpJson(Json{{"blobs", metadata}, {"properties", {{"created-by", created_by}}}});
+  const std::string payload =
+      DumpJson(Json{{"blobs", metadata}, {"properties", {{"created-by", created_by}}}});
   PutMagic(out);
   out.Append(payload);
   out.AppendLittleEndian<uint32_t>(static_cast<uint32_t>(payload.size()));

@@ -44,9 +44,9 @@ Result<std::unique_ptr<RestCatalog>> RestCatalog::Open(RestCatalogOptions option
   return OpenWith(std::move(options), http, clock, std::nullopt);
 }
 
-Result<std::unique_ptr<RestCatalog>> RestCatalog::OpenWith(
-    RestCatalogOptions options, HttpTransport& http, Clock& clock,
-    std::optional<RestRetryServices> retry) {
+Result<std::unique_ptr<RestCatalog>> RestCatalog::OpenWith(RestCatalogOptions options,
+                                                           HttpTransport& http, Clock& clock,
+                                                           std::optional<RestRetryServices> retry) {
   RETURN_IF_ERROR(CheckUri(options.uri));
   RestAuthOptions auth_options = options.auth;
   auth_options.request_timeout_ms = options.request_timeout_ms;
@@ -145,8 +145,8 @@ Result<std::vector<TableIdentifier>> RestCatalog::ListTables(const Namespace& ns
 Result<LoadedTable> RestCatalog::LoadTable(const TableIdentifier& ident) {
   RETURN_IF_ERROR(ValidateRestIdentifier(ident));
   const std::string what = "REST catalog: loading table " + ident.ToString();
-  ASSIGN_OR_RETURN(Json json, client_.Call("GET", paths_.Table(ident), nullptr,
-                                           DelegationHeaders(), RestCallKind::kRead, what));
+  ASSIGN_OR_RETURN(Json json, client_.Call("GET", paths_.Table(ident), nullptr, DelegationHeaders(),
+                                           RestCallKind::kRead, what));
   Result<RestTableResponse> table = RestTableResponseFromJson(json);
   if (!table.ok()) return Malformed(what, table.status());
   if (table->metadata_location.empty()) {

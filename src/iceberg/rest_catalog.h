@@ -64,16 +64,16 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
-#include <string_view>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/log.h"
 #include "env/clock.h"
-#include "env/random.h"
 #include "env/http_transport.h"
+#include "env/random.h"
 #include "iceberg/catalog.h"
 #include "iceberg/rest_auth.h"
 #include "iceberg/rest_client.h"

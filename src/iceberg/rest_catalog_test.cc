@@ -16,7 +16,9 @@ constexpr std::string_view kLocation = "file:///wh/public/orders";
 const TableIdentifier kOrders{{"public"}, "orders"};
 
 TableMetadata EmptyTable() { return EmptyTestTable(kLocation); }
-Snapshot NextSnapshot(const TableMetadata& table, int64_t id) { return NextTestSnapshot(table, id); }
+Snapshot NextSnapshot(const TableMetadata& table, int64_t id) {
+  return NextTestSnapshot(table, id);
+}
 
 class RestCatalogTest : public ::testing::Test {
  protected:

@@ -180,7 +180,8 @@ TEST(RestRequestJsonTest, SchemaAndPropertyUpdatesReuseAKnownSchema) {
 TEST(RestRequestJsonTest, AddSnapshotRequestAssertsTheBaseSchemaWhenItChangesIt) {
   Result<TableMetadata> first = AddSnapshot(EmptyTable(), FirstSnapshot(), "", 2000);
   ASSERT_TRUE(first.ok());
-  const TableState base{{{"public"}, "orders"}, *first, "file:///wh/public/orders/metadata/00001-a.metadata.json"};
+  const TableState base{
+      {{"public"}, "orders"}, *first, "file:///wh/public/orders/metadata/00001-a.metadata.json"};
   const TableMetadata staged = EvolvedTable(*first);
   Snapshot next = FirstSnapshot();
   next.snapshot_id = 43;

@@ -13,12 +13,18 @@ struct NamedType {
 };
 
 constexpr NamedType kPrimitiveNames[] = {
-    {"boolean", TypeId::kBoolean}, {"int", TypeId::kInt},
-    {"long", TypeId::kLong},       {"float", TypeId::kFloat},
-    {"double", TypeId::kDouble},   {"date", TypeId::kDate},
-    {"time", TypeId::kTime},       {"timestamp", TypeId::kTimestamp},
-    {"timestamptz", TypeId::kTimestampTz}, {"string", TypeId::kString},
-    {"uuid", TypeId::kUuid},       {"binary", TypeId::kBinary},
+    {"boolean", TypeId::kBoolean},
+    {"int", TypeId::kInt},
+    {"long", TypeId::kLong},
+    {"float", TypeId::kFloat},
+    {"double", TypeId::kDouble},
+    {"date", TypeId::kDate},
+    {"time", TypeId::kTime},
+    {"timestamp", TypeId::kTimestamp},
+    {"timestamptz", TypeId::kTimestampTz},
+    {"string", TypeId::kString},
+    {"uuid", TypeId::kUuid},
+    {"binary", TypeId::kBinary},
 };
 
 }  // namespace

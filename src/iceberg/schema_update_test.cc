@@ -34,16 +34,17 @@ Schema Shape(std::vector<Field> fields, std::vector<int> identifiers = {}) {
 }
 
 TableMetadata Table() {
-  Result<TableMetadata> metadata =
-      NewTableMetadata(Shape({{1, "id", true, T(TypeId::kInt), ""}, {2, "v", false, T(TypeId::kString), ""}}, {1}),
-                       "file:///wh/t", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+  Result<TableMetadata> metadata = NewTableMetadata(
+      Shape({{1, "id", true, T(TypeId::kInt), ""}, {2, "v", false, T(TypeId::kString), ""}}, {1}),
+      "file:///wh/t", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
   CHECK(metadata.ok());
   return *metadata;
 }
 
 TEST(WithCurrentSchemaTest, AddsANewSchemaUnderTheNextIdAndKeepsTheOldOne) {
   const TableMetadata base = Table();
-  const Schema evolved = Shape({{1, "id", true, T(TypeId::kLong), ""}, {3, "w", false, T(TypeId::kDate), ""}}, {1});
+  const Schema evolved =
+      Shape({{1, "id", true, T(TypeId::kLong), ""}, {3, "w", false, T(TypeId::kDate), ""}}, {1});
   Result<TableMetadata> next = WithCurrentSchema(base, evolved);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   ASSERT_EQ(next->schemas.size(), 2u);
@@ -56,7 +57,8 @@ TEST(WithCurrentSchemaTest, AddsANewSchemaUnderTheNextIdAndKeepsTheOldOne) {
 
 TEST(WithCurrentSchemaTest, MetadataFileKeepsEverySchemaAndRoundTrips) {
   Result<TableMetadata> next = WithCurrentSchema(
-      Table(), Shape({{1, "id", true, T(TypeId::kLong), ""}, {3, "w", false, T(TypeId::kDate), ""}}, {1}));
+      Table(),
+      Shape({{1, "id", true, T(TypeId::kLong), ""}, {3, "w", false, T(TypeId::kDate), ""}}, {1}));
   ASSERT_TRUE(next.ok());
   const std::string json = TableMetadataToJsonString(*next);
   EXPECT_NE(json.find(R"("last-column-id":3)"), std::string::npos) << json;
@@ -76,7 +78,8 @@ TEST(WithCurrentSchemaTest, MetadataFileKeepsEverySchemaAndRoundTrips) {
 
 TEST(WithCurrentSchemaTest, NeverLowersLastColumnId) {
   const TableMetadata base = Table();
-  Result<TableMetadata> next = WithCurrentSchema(base, Shape({{1, "id", true, T(TypeId::kInt), ""}}, {1}));
+  Result<TableMetadata> next =
+      WithCurrentSchema(base, Shape({{1, "id", true, T(TypeId::kInt), ""}}, {1}));
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->current_schema_id, 1);
   EXPECT_EQ(next->last_column_id, 2);
@@ -112,7 +115,8 @@ TEST(WithCurrentSchemaTest, IdentifierFieldsCountAsPartOfTheShape) {
 TEST(WithCurrentSchemaTest, RejectsAnInvalidSchema) {
   const Schema optional_key = Shape({{1, "id", false, T(TypeId::kInt), ""}}, {1});
   EXPECT_EQ(WithCurrentSchema(Table(), optional_key).status().code(), StatusCode::kInvalidArgument);
-  const Schema duplicate = Shape({{1, "a", false, T(TypeId::kInt), ""}, {1, "b", false, T(TypeId::kInt), ""}});
+  const Schema duplicate =
+      Shape({{1, "a", false, T(TypeId::kInt), ""}, {1, "b", false, T(TypeId::kInt), ""}});
   EXPECT_EQ(WithCurrentSchema(Table(), duplicate).status().code(), StatusCode::kInvalidArgument);
 }
 

@@ -313,9 +313,8 @@ Status SqlCatalog::MovePointer(const TableState& base, std::string_view location
 }
 
 Status SqlCatalog::SwapPointer(const TableState& base, std::string_view location) {
-  return base.metadata_location.empty()
-             ? CreateTable(base.ident, location)
-             : CommitTable(base.ident, base.metadata_location, location);
+  return base.metadata_location.empty() ? CreateTable(base.ident, location)
+                                        : CommitTable(base.ident, base.metadata_location, location);
 }
 
 Result<TableState> SqlCatalog::CommitSnapshot(const TableState& base,

@@ -12,7 +12,6 @@
 namespace pg2iceberg::iceberg {
 namespace {
 
-
 // Records the metadata files a commit asks for instead of writing them.
 class RecordingMetadataWriter final : public MetadataWriter {
  public:
@@ -222,7 +221,8 @@ TEST_F(SqlCatalogTest, NamespacesOfTablesWrittenByOthersAreListed) {
       "INSERT INTO iceberg_tables VALUES ('pg2iceberg', 'legacy', 't', 'file:///m.json', NULL, "
       "NULL)");
   EXPECT_EQ(*catalog->ListNamespaces(), (std::vector<Namespace>{{"legacy"}}));
-  EXPECT_EQ(catalog->LoadTable({{"legacy"}, "t"})->metadata_location, "file:///m.json");  // NULL type = table
+  EXPECT_EQ(catalog->LoadTable({{"legacy"}, "t"})->metadata_location,
+            "file:///m.json");  // NULL type = table
   ASSERT_TRUE(catalog->CreateTable({{"legacy"}, "u"}, kV1).ok());
 }
 
@@ -309,27 +309,32 @@ TEST_F(SqlCatalogTest, CommitSnapshotWritesTheNextVersionAndSwaps) {
   ASSERT_TRUE(catalog->EnsureNamespace(kOrders.table_namespace).ok());
   Schema schema;
   schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
-  Result<TableMetadata> empty =
-      NewTableMetadata(schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+  Result<TableMetadata> empty = NewTableMetadata(schema, "file:///wh/analytics/pg/orders",
+                                                 "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
   ASSERT_TRUE(empty.ok());
   RecordingMetadataWriter writer;
   const TableState fresh{kOrders, *empty, ""};
   const TableMetadata first = WithSnapshot(*empty, 11);
-  Result<TableState> created = catalog->CommitSnapshot(fresh, first, first.snapshots.back(), writer);
+  Result<TableState> created =
+      catalog->CommitSnapshot(fresh, first, first.snapshots.back(), writer);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(created->metadata, first);
-  EXPECT_EQ(created->metadata_location, "file:///wh/analytics/pg/orders/metadata/00000-f1.metadata.json");
+  EXPECT_EQ(created->metadata_location,
+            "file:///wh/analytics/pg/orders/metadata/00000-f1.metadata.json");
   EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, created->metadata_location);
 
   const TableMetadata second = WithSnapshot(first, 12);
-  Result<TableState> next = catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer);
+  Result<TableState> next =
+      catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
-  EXPECT_EQ(next->metadata_location, "file:///wh/analytics/pg/orders/metadata/00001-f2.metadata.json");
+  EXPECT_EQ(next->metadata_location,
+            "file:///wh/analytics/pg/orders/metadata/00001-f2.metadata.json");
   EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, next->metadata_location);
 
   // A commit built on a base that is no longer current, or a second create, loses.
-  EXPECT_EQ(catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer).status().code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      catalog->CommitSnapshot(*created, second, second.snapshots.back(), writer).status().code(),
+      StatusCode::kConflict);
   EXPECT_EQ(catalog->CommitSnapshot(fresh, first, first.snapshots.back(), writer).status().code(),
             StatusCode::kConflict);
   EXPECT_EQ(writer.versions, (std::vector<int64_t>{0, 1, 1, 0}));
@@ -342,10 +347,10 @@ TEST_F(SqlCatalogTest, CommitSnapshotsMovesEveryTableOrNone) {
   Schema schema;
   schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
   const TableIdentifier items{kOrders.table_namespace, "items"};
-  Result<TableMetadata> orders_empty =
-      NewTableMetadata(schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
-  Result<TableMetadata> items_empty =
-      NewTableMetadata(schema, "file:///wh/analytics/pg/items", "1c12d441-03fe-4693-9a96-a0705ddf69c2", {}, 1000);
+  Result<TableMetadata> orders_empty = NewTableMetadata(
+      schema, "file:///wh/analytics/pg/orders", "9c12d441-03fe-4693-9a96-a0705ddf69c1", {}, 1000);
+  Result<TableMetadata> items_empty = NewTableMetadata(
+      schema, "file:///wh/analytics/pg/items", "1c12d441-03fe-4693-9a96-a0705ddf69c2", {}, 1000);
   ASSERT_TRUE(orders_empty.ok() && items_empty.ok());
   RecordingMetadataWriter writer;
   const TableMetadata orders1 = WithSnapshot(*orders_empty, 11);
@@ -362,7 +367,8 @@ TEST_F(SqlCatalogTest, CommitSnapshotsMovesEveryTableOrNone) {
   // The second table's base is stale: neither table moves.
   const TableMetadata orders2 = WithSnapshot(orders1, 12);
   const TableMetadata items2 = WithSnapshot(items1, 22);
-  ASSERT_TRUE(catalog->CommitTable(items, (*created)[1].metadata_location, "file:///elsewhere.json").ok());
+  ASSERT_TRUE(
+      catalog->CommitTable(items, (*created)[1].metadata_location, "file:///elsewhere.json").ok());
   const std::vector<SnapshotCommit> stale = {
       {(*created)[0], orders2, orders2.snapshots.back(), &writer},
       {(*created)[1], items2, items2.snapshots.back(), &writer}};
@@ -372,13 +378,17 @@ TEST_F(SqlCatalogTest, CommitSnapshotsMovesEveryTableOrNone) {
   // The connection is usable again (the transaction was rolled back), and a fresh base commits.
   const std::vector<SnapshotCommit> fresh = {
       {(*created)[0], orders2, orders2.snapshots.back(), &writer},
-      {{items, items1, "file:///wh/analytics/pg/items/metadata/00004-x.metadata.json"}, items2,
-       items2.snapshots.back(), &writer}};
-  ASSERT_TRUE(catalog->CommitTable(items, "file:///elsewhere.json", fresh[1].base.metadata_location).ok());
+      {{items, items1, "file:///wh/analytics/pg/items/metadata/00004-x.metadata.json"},
+       items2,
+       items2.snapshots.back(),
+       &writer}};
+  ASSERT_TRUE(
+      catalog->CommitTable(items, "file:///elsewhere.json", fresh[1].base.metadata_location).ok());
   Result<std::vector<TableState>> moved = catalog->CommitSnapshots(fresh);
   ASSERT_TRUE(moved.ok()) << moved.status().ToString();
   EXPECT_EQ(catalog->LoadTable(kOrders)->metadata_location, (*moved)[0].metadata_location);
-  EXPECT_EQ((*moved)[1].metadata_location, "file:///wh/analytics/pg/items/metadata/00005-f6.metadata.json");
+  EXPECT_EQ((*moved)[1].metadata_location,
+            "file:///wh/analytics/pg/items/metadata/00005-f6.metadata.json");
   EXPECT_FALSE(catalog->CanCommitAtomically({fresh[0], fresh[0]}));
 }
 

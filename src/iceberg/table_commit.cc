@@ -66,7 +66,8 @@ struct SnapshotDraft {
 };
 
 Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& base,
-                                  const SnapshotDraft& draft, const std::vector<ManifestEntry>& entries,
+                                  const SnapshotDraft& draft,
+                                  const std::vector<ManifestEntry>& entries,
                                   ManifestContent content, int index) {
   ManifestWriterOptions options;
   options.content = content;
@@ -74,7 +75,8 @@ Result<ManifestFile> WriteEntries(CommitWriter& writer, const TableMetadata& bas
   options.schema_json = SchemaToJsonString(*base.CurrentSchema());
   options.schema_id = base.current_schema_id;
   ASSIGN_OR_RETURN(const PartitionSpec* spec, DefaultPartitionSpec(base));
-  ASSIGN_OR_RETURN(const std::vector<BoundPartitionField> fields, BindPartitionSpec(*spec, *base.CurrentSchema()));
+  ASSIGN_OR_RETURN(const std::vector<BoundPartitionField> fields,
+                   BindPartitionSpec(*spec, *base.CurrentSchema()));
   options.partition_spec_id = spec->spec_id;
   options.partition_spec_json = PartitionSpecToJson(*spec)["fields"].dump();
   options.partition_type = PartitionType(fields);
@@ -107,10 +109,11 @@ Result<LiveFiles> LiveEntries(CommitWriter& writer, const TableMetadata& base,
     // Files are rewritten (as deleted) under the default spec: they must have been written
     // under it.
     if (manifest.partition_spec_id != base.default_spec_id) {
-      return Status::InvalidArgument("manifest " + manifest.manifest_path + " was written for partition spec " +
-                                     std::to_string(manifest.partition_spec_id) + ", not the default spec " +
-                                     std::to_string(base.default_spec_id) +
-                                     "; tables with files of several partition specs are not supported");
+      return Status::InvalidArgument(
+          "manifest " + manifest.manifest_path + " was written for partition spec " +
+          std::to_string(manifest.partition_spec_id) + ", not the default spec " +
+          std::to_string(base.default_spec_id) +
+          "; tables with files of several partition specs are not supported");
     }
     manifests->push_back(manifest);
     ASSIGN_OR_RETURN(std::string key, store.KeyForLocation(manifest.manifest_path));
@@ -119,7 +122,8 @@ Result<LiveFiles> LiveEntries(CommitWriter& writer, const TableMetadata& base,
     InheritFromManifestFile(manifest, contents.entries);
     for (ManifestEntry& entry : contents.entries) {
       if (entry.status == ManifestEntryStatus::kDeleted) continue;
-      (manifest.content == ManifestContent::kData ? live.data : live.deletes).push_back(std::move(entry));
+      (manifest.content == ManifestContent::kData ? live.data : live.deletes)
+          .push_back(std::move(entry));
     }
   }
   return live;
@@ -153,7 +157,9 @@ struct DeleteCounts {
 // The summary fields Java writes for delete files: added-*, removed-* (when any) and total-*.
 void AddDeleteSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
                       const std::vector<DataFile>& removed, const std::vector<DataFile>& kept) {
-  auto set = [&](const std::string& key, int64_t value) { draft.summary[key] = std::to_string(value); };
+  auto set = [&](const std::string& key, int64_t value) {
+    draft.summary[key] = std::to_string(value);
+  };
   const DeleteCounts a(added), r(removed), k(kept);
   if (a.files > 0) {
     set("added-delete-files", a.files);
@@ -182,7 +188,8 @@ std::string PartitionKey(const PartitionTuple& tuple) {
       continue;
     }
     const uint64_t parts[] = {uint64_t(value->integer), std::bit_cast<uint64_t>(value->real),
-                              uint64_t(value->unscaled), uint64_t(value->unscaled >> 64), value->bytes.size()};
+                              uint64_t(value->unscaled), uint64_t(value->unscaled >> 64),
+                              value->bytes.size()};
     key += 'V';
     key.append(reinterpret_cast<const char*>(parts), sizeof parts);
     key += value->bytes;
@@ -191,7 +198,8 @@ std::string PartitionKey(const PartitionTuple& tuple) {
 }
 
 // Java's "changed-partition-count": the distinct partitions of the added and removed files.
-int64_t ChangedPartitionCount(const std::vector<DataFile>& added, const std::vector<DataFile>& removed) {
+int64_t ChangedPartitionCount(const std::vector<DataFile>& added,
+                              const std::vector<DataFile>& removed) {
   std::set<std::string> partitions;
   for (const std::vector<DataFile>* files : {&added, &removed}) {
     for (const DataFile& file : *files) partitions.insert(PartitionKey(file.partition));
@@ -213,7 +221,8 @@ void AddSummary(SnapshotDraft& draft, const std::vector<DataFile>& added,
   set("changed-partition-count", ChangedPartitionCount(added, removed));
   set("total-data-files", static_cast<int64_t>(added.size() + kept.size()));
   set("total-records", Sum(added, &DataFile::record_count) + Sum(kept, &DataFile::record_count));
-  set("total-files-size", Sum(added, &DataFile::file_size_in_bytes) + Sum(kept, &DataFile::file_size_in_bytes));
+  set("total-files-size",
+      Sum(added, &DataFile::file_size_in_bytes) + Sum(kept, &DataFile::file_size_in_bytes));
 }
 
 std::vector<DataFile> FilesOf(const std::vector<ManifestEntry>& entries) {
@@ -238,9 +247,11 @@ Status CheckDeleteFiles(const TableMetadata& base, const std::vector<DataFile>& 
       return Status::InvalidArgument("data file " + file.file_path + " given as a delete file");
     }
     const bool dv = file.file_format == "PUFFIN";
-    if (base.format_version >= kFormatVersion3 && file.content == FileContent::kPositionDeletes && !dv) {
-      return Status::InvalidArgument("a format-version 3 table takes deletion vectors, not position delete files (" +
-                                     file.file_path + ")");
+    if (base.format_version >= kFormatVersion3 && file.content == FileContent::kPositionDeletes &&
+        !dv) {
+      return Status::InvalidArgument(
+          "a format-version 3 table takes deletion vectors, not position delete files (" +
+          file.file_path + ")");
     }
     if (dv && !with_dv.insert(file.referenced_data_file.value_or("")).second) {
       return Status::InvalidArgument("data file " + file.referenced_data_file.value_or("") +
@@ -270,14 +281,16 @@ void AssignRowIds(const TableMetadata& base, SnapshotDraft& draft) {
 Status WriteFiles(CommitWriter& writer, const TableMetadata& base, SnapshotDraft& draft,
                   std::vector<ManifestEntry> entries, ManifestContent content, int index) {
   if (entries.empty()) return Status::Ok();
-  ASSIGN_OR_RETURN(ManifestFile manifest, WriteEntries(writer, base, draft, entries, content, index));
+  ASSIGN_OR_RETURN(ManifestFile manifest,
+                   WriteEntries(writer, base, draft, entries, content, index));
   draft.manifests.push_back(manifest);
   return Status::Ok();
 }
 
 std::vector<ManifestEntry> Added(const std::vector<DataFile>& files, int64_t snapshot_id) {
   std::vector<ManifestEntry> entries;
-  for (const DataFile& file : files) entries.push_back({ManifestEntryStatus::kAdded, snapshot_id, {}, {}, file});
+  for (const DataFile& file : files)
+    entries.push_back({ManifestEntryStatus::kAdded, snapshot_id, {}, {}, file});
   return entries;
 }
 
@@ -291,20 +304,24 @@ std::vector<ManifestEntry> DeletedNow(std::vector<ManifestEntry> entries, int64_
 
 // Builds the manifests of the new snapshot: the new data and delete files, plus (append) the
 // current manifests or (replace) manifests marking every current data and delete file deleted.
-Status DraftManifests(CommitWriter& writer, const TableMetadata& base, const TableCommitInput& input,
-                      SnapshotDraft& draft) {
+Status DraftManifests(CommitWriter& writer, const TableMetadata& base,
+                      const TableCommitInput& input, SnapshotDraft& draft) {
   std::vector<ManifestFile> current_manifests;
   ASSIGN_OR_RETURN(LiveFiles live, LiveEntries(writer, base, &current_manifests));
   const std::vector<DataFile>& files = input.files;
   const std::vector<DataFile>& deletes = input.delete_files;
-  RETURN_IF_ERROR(CheckDeleteFiles(base, deletes, input.mode == CommitMode::kAppend ? live.deletes
-                                                                                       : std::vector<ManifestEntry>{}));
-  RETURN_IF_ERROR(WriteFiles(writer, base, draft, Added(files, draft.snapshot_id), ManifestContent::kData, 0));
+  RETURN_IF_ERROR(CheckDeleteFiles(
+      base, deletes,
+      input.mode == CommitMode::kAppend ? live.deletes : std::vector<ManifestEntry>{}));
   RETURN_IF_ERROR(
-      WriteFiles(writer, base, draft, Added(deletes, draft.snapshot_id), ManifestContent::kDeletes, 1));
-  const std::vector<DataFile> previous = FilesOf(live.data), previous_deletes = FilesOf(live.deletes);
+      WriteFiles(writer, base, draft, Added(files, draft.snapshot_id), ManifestContent::kData, 0));
+  RETURN_IF_ERROR(WriteFiles(writer, base, draft, Added(deletes, draft.snapshot_id),
+                             ManifestContent::kDeletes, 1));
+  const std::vector<DataFile> previous = FilesOf(live.data),
+                              previous_deletes = FilesOf(live.deletes);
   if (input.mode == CommitMode::kAppend) {
-    draft.manifests.insert(draft.manifests.end(), current_manifests.begin(), current_manifests.end());
+    draft.manifests.insert(draft.manifests.end(), current_manifests.begin(),
+                           current_manifests.end());
     AddSummary(draft, files, {}, previous);
     AddDeleteSummary(draft, deletes, {}, previous_deletes);
     draft.operation = deletes.empty() ? "append" : files.empty() ? "delete" : "overwrite";
@@ -345,14 +362,16 @@ struct Prepared {
 
 // `base` is table.metadata as the commit changes it (StagedMetadata): at the format version
 // the commit is made at, with the input's schema and properties applied.
-Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table, const TableMetadata& base,
-                                     const SnapshotDraft& draft) {
+Result<SnapshotCommit> WriteSnapshot(CommitWriter& writer, const TableState& table,
+                                     const TableMetadata& base, const SnapshotDraft& draft) {
   ASSIGN_OR_RETURN(std::string manifest_list, WriteManifestListFile(writer, base, draft));
   int64_t now_ms = MonotonicTimestampMs(base, writer.services.clock.NowMicros() / 1000);
-  Snapshot snapshot{draft.snapshot_id, base.current_snapshot_id, draft.sequence_number, now_ms,
-                    manifest_list, draft.operation, draft.summary, base.current_schema_id,
-                    draft.first_row_id, draft.added_rows};
-  ASSIGN_OR_RETURN(TableMetadata metadata, AddSnapshot(base, snapshot, table.metadata_location, now_ms));
+  Snapshot snapshot{
+      draft.snapshot_id,  base.current_snapshot_id, draft.sequence_number, now_ms,
+      manifest_list,      draft.operation,          draft.summary,         base.current_schema_id,
+      draft.first_row_id, draft.added_rows};
+  ASSIGN_OR_RETURN(TableMetadata metadata,
+                   AddSnapshot(base, snapshot, table.metadata_location, now_ms));
   return SnapshotCommit{table, std::move(metadata), std::move(snapshot), &writer};
 }
 
@@ -373,7 +392,8 @@ Result<Prepared> Prepare(CommitServices shared, const TableCommitInput& input) {
   const CommitServices services{input.store != nullptr ? *input.store : shared.warehouse,
                                 shared.catalog, shared.random, shared.clock};
   const TableState& table = input.table;
-  ASSIGN_OR_RETURN(std::string table_key, services.warehouse.KeyForLocation(table.metadata.location));
+  ASSIGN_OR_RETURN(std::string table_key,
+                   services.warehouse.KeyForLocation(table.metadata.location));
   auto writer = std::make_unique<CommitWriter>(services, table_key + "/metadata/");
   SnapshotDraft draft;
   draft.snapshot_id = NewSnapshotId(services.random, table.metadata);
@@ -485,7 +505,8 @@ std::vector<Result<TableState>> CommitSnapshotsRetryingConflicts(
       results[i] = std::move(outcomes[k]);
       if (results[i].status().code() != StatusCode::kConflict || attempt >= attempts_max) continue;
       log.Warn(results[i].status().message() + " (attempt " + std::to_string(attempt) + " of " +
-               std::to_string(attempts_max) + "): reloading the table and committing again on "
+               std::to_string(attempts_max) +
+               "): reloading the table and committing again on "
                "top of what it holds now");
       Status rebased = rebase(i, inputs[i]);
       if (!rebased.ok()) {

@@ -162,9 +162,8 @@ TEST_F(CommitRetryTest, GivesUpWithTheConflictAfterAttemptsMax) {
 
 TEST_F(CommitRetryTest, ARebaseErrorEndsTheRetries) {
   catalog_.before_next_commit = [this] { ForeignAppend("theirs"); };
-  std::vector<Result<TableState>> results = Replace([](size_t, TableCommitInput&) {
-    return Status::Conflict("the schema changed under us");
-  });
+  std::vector<Result<TableState>> results = Replace(
+      [](size_t, TableCommitInput&) { return Status::Conflict("the schema changed under us"); });
   EXPECT_EQ(results[0].status().code(), StatusCode::kConflict);
   EXPECT_NE(results[0].status().message().find("the schema changed under us"), std::string::npos);
   EXPECT_EQ(catalog_.commits, 3);

@@ -26,8 +26,10 @@ CivilDate CivilFromDays(int64_t days) {
   days += 719468;  // days from 0000-03-01 to 1970-01-01
   const int64_t era = FloorDiv(days, 146097);
   const int64_t day_of_era = days - era * 146097;
-  const int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // 0 = March
   const int day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
   const int month = static_cast<int>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
@@ -44,10 +46,19 @@ bool IsTemporal(TypeId id) {
 
 bool AcceptsBucket(TypeId id) {
   switch (id) {
-    case TypeId::kInt: case TypeId::kLong: case TypeId::kDecimal: case TypeId::kDate:
-    case TypeId::kTime: case TypeId::kTimestamp: case TypeId::kTimestampTz: case TypeId::kString:
-    case TypeId::kUuid: case TypeId::kBinary: return true;
-    default: return false;
+    case TypeId::kInt:
+    case TypeId::kLong:
+    case TypeId::kDecimal:
+    case TypeId::kDate:
+    case TypeId::kTime:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+    case TypeId::kString:
+    case TypeId::kUuid:
+    case TypeId::kBinary:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -58,7 +69,8 @@ bool AcceptsTruncate(TypeId id) {
 
 Result<Literal> FitInt(int64_t value, const char* what) {
   if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
-    return Status::InvalidArgument(std::string(what) + " " + std::to_string(value) + " is outside int range");
+    return Status::InvalidArgument(std::string(what) + " " + std::to_string(value) +
+                                   " is outside int range");
   }
   return Literal::Integer(value);
 }
@@ -76,11 +88,13 @@ std::string TruncateUtf8(const std::string& text, int32_t width) {
 
 Result<Literal> Truncate(int32_t width, const Type& source, const Literal& value) {
   switch (source.id) {
-    case TypeId::kInt: return FitInt(value.integer - (((value.integer % width) + width) % width), "truncated int");
+    case TypeId::kInt:
+      return FitInt(value.integer - (((value.integer % width) + width) % width), "truncated int");
     case TypeId::kLong: {
       const __int128 v = value.integer;
       const __int128 result = v - (((v % width) + width) % width);
-      if (result < std::numeric_limits<int64_t>::min()) return Status::InvalidArgument("truncated long is outside long range");
+      if (result < std::numeric_limits<int64_t>::min())
+        return Status::InvalidArgument("truncated long is outside long range");
       return Literal::Integer(static_cast<int64_t>(result));
     }
     case TypeId::kDecimal: {
@@ -91,8 +105,10 @@ Result<Literal> Truncate(int32_t width, const Type& source, const Literal& value
       }
       return Literal::Decimal(result);
     }
-    case TypeId::kString: return Literal::Bytes(TruncateUtf8(value.bytes, width));
-    default: return Literal::Bytes(value.bytes.substr(0, size_t(width)));  // binary
+    case TypeId::kString:
+      return Literal::Bytes(TruncateUtf8(value.bytes, width));
+    default:
+      return Literal::Bytes(value.bytes.substr(0, size_t(width)));  // binary
   }
 }
 
@@ -137,9 +153,11 @@ std::string DateString(int64_t days) {
 
 std::string TimeString(int64_t micros) {
   const int64_t seconds = micros / kMicrosPerSecond;
-  std::string text = Format("%02lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
-                            static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
-  if (micros % kMicrosPerSecond != 0) text += Format(".%06lld", static_cast<long long>(micros % kMicrosPerSecond));
+  std::string text =
+      Format("%02lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+             static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+  if (micros % kMicrosPerSecond != 0)
+    text += Format(".%06lld", static_cast<long long>(micros % kMicrosPerSecond));
   return text;
 }
 
@@ -173,7 +191,8 @@ std::string UuidString(const std::string& bytes) {
 }
 
 std::string Base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (size_t i = 0; i < bytes.size(); i += 3) {
     uint32_t chunk = uint32_t(uint8_t(bytes[i])) << 16;
@@ -194,17 +213,29 @@ std::string RealString(double value) {
 
 std::string ValueString(const Type& type, const Literal& value) {
   switch (type.id) {
-    case TypeId::kBoolean: return value.integer != 0 ? "true" : "false";
-    case TypeId::kFloat: case TypeId::kDouble: return RealString(value.real);
-    case TypeId::kDecimal: return DecimalString(value.unscaled, type.scale);
-    case TypeId::kDate: return DateString(value.integer);
-    case TypeId::kTime: return TimeString(value.integer);
-    case TypeId::kTimestamp: return TimestampString(value.integer);
-    case TypeId::kTimestampTz: return TimestampString(value.integer) + "Z";
-    case TypeId::kString: return value.bytes;
-    case TypeId::kUuid: return UuidString(value.bytes);
-    case TypeId::kBinary: return Base64(value.bytes);
-    default: return std::to_string(value.integer);  // int, long
+    case TypeId::kBoolean:
+      return value.integer != 0 ? "true" : "false";
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return RealString(value.real);
+    case TypeId::kDecimal:
+      return DecimalString(value.unscaled, type.scale);
+    case TypeId::kDate:
+      return DateString(value.integer);
+    case TypeId::kTime:
+      return TimeString(value.integer);
+    case TypeId::kTimestamp:
+      return TimestampString(value.integer);
+    case TypeId::kTimestampTz:
+      return TimestampString(value.integer) + "Z";
+    case TypeId::kString:
+      return value.bytes;
+    case TypeId::kUuid:
+      return UuidString(value.bytes);
+    case TypeId::kBinary:
+      return Base64(value.bytes);
+    default:
+      return std::to_string(value.integer);  // int, long
   }
 }
 
@@ -212,21 +243,30 @@ std::string ValueString(const Type& type, const Literal& value) {
 
 std::string Transform::ToString() const {
   switch (kind) {
-    case TransformKind::kIdentity: return "identity";
-    case TransformKind::kBucket: return "bucket[" + std::to_string(width) + "]";
-    case TransformKind::kTruncate: return "truncate[" + std::to_string(width) + "]";
-    case TransformKind::kYear: return "year";
-    case TransformKind::kMonth: return "month";
-    case TransformKind::kDay: return "day";
-    case TransformKind::kHour: return "hour";
+    case TransformKind::kIdentity:
+      return "identity";
+    case TransformKind::kBucket:
+      return "bucket[" + std::to_string(width) + "]";
+    case TransformKind::kTruncate:
+      return "truncate[" + std::to_string(width) + "]";
+    case TransformKind::kYear:
+      return "year";
+    case TransformKind::kMonth:
+      return "month";
+    case TransformKind::kDay:
+      return "day";
+    case TransformKind::kHour:
+      return "hour";
   }
   return "identity";
 }
 
 Result<Transform> ParseTransform(std::string_view text) {
   static constexpr std::pair<std::string_view, TransformKind> kPlain[] = {
-      {"identity", TransformKind::kIdentity}, {"year", TransformKind::kYear},
-      {"month", TransformKind::kMonth},       {"day", TransformKind::kDay},
+      {"identity", TransformKind::kIdentity},
+      {"year", TransformKind::kYear},
+      {"month", TransformKind::kMonth},
+      {"day", TransformKind::kDay},
       {"hour", TransformKind::kHour}};
   for (const auto& [name, kind] : kPlain) {
     if (text == name) return Transform{kind, 0};
@@ -237,10 +277,12 @@ Result<Transform> ParseTransform(std::string_view text) {
     const std::string_view digits = text.substr(name.size(), text.size() - name.size() - 1);
     int32_t width = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), width);
-    if (error == std::errc() && end == digits.data() + digits.size() && width > 0 && !digits.starts_with("+")) {
+    if (error == std::errc() && end == digits.data() + digits.size() && width > 0 &&
+        !digits.starts_with("+")) {
       return Transform{kind, width};
     }
-    return Status::InvalidArgument("transform \"" + std::string(text) + "\": the width must be a positive integer");
+    return Status::InvalidArgument("transform \"" + std::string(text) +
+                                   "\": the width must be a positive integer");
   }
   return Status::InvalidArgument("unknown partition transform \"" + std::string(text) + "\"");
 }
@@ -254,27 +296,48 @@ Result<Type> TransformResultType(const Transform& transform, const Type& source)
   bool accepted = false;
   Type result = Type::Primitive(TypeId::kInt);
   switch (transform.kind) {
-    case TransformKind::kIdentity: accepted = true; result = source; break;
-    case TransformKind::kBucket: accepted = AcceptsBucket(source.id); break;
-    case TransformKind::kTruncate: accepted = AcceptsTruncate(source.id); result = source; break;
-    case TransformKind::kYear: case TransformKind::kMonth: accepted = IsTemporal(source.id); break;
-    case TransformKind::kDay: accepted = IsTemporal(source.id); result = Type::Primitive(TypeId::kDate); break;
-    case TransformKind::kHour: accepted = IsTemporal(source.id) && source.id != TypeId::kDate; break;
+    case TransformKind::kIdentity:
+      accepted = true;
+      result = source;
+      break;
+    case TransformKind::kBucket:
+      accepted = AcceptsBucket(source.id);
+      break;
+    case TransformKind::kTruncate:
+      accepted = AcceptsTruncate(source.id);
+      result = source;
+      break;
+    case TransformKind::kYear:
+    case TransformKind::kMonth:
+      accepted = IsTemporal(source.id);
+      break;
+    case TransformKind::kDay:
+      accepted = IsTemporal(source.id);
+      result = Type::Primitive(TypeId::kDate);
+      break;
+    case TransformKind::kHour:
+      accepted = IsTemporal(source.id) && source.id != TypeId::kDate;
+      break;
   }
   if (!accepted) {
-    return Status::InvalidArgument("transform " + transform.ToString() + " is not defined on type " +
-                                   source.ToString());
+    return Status::InvalidArgument("transform " + transform.ToString() +
+                                   " is not defined on type " + source.ToString());
   }
   return result;
 }
 
-Result<Literal> ApplyTransform(const Transform& transform, const Type& source, const Literal& value) {
+Result<Literal> ApplyTransform(const Transform& transform, const Type& source,
+                               const Literal& value) {
   switch (transform.kind) {
-    case TransformKind::kIdentity: return value;
+    case TransformKind::kIdentity:
+      return value;
     case TransformKind::kBucket:
-      return Literal::Integer((HashValue(source, value) & std::numeric_limits<int32_t>::max()) % transform.width);
-    case TransformKind::kTruncate: return Truncate(transform.width, source, value);
-    default: return Temporal(transform.kind, source, value.integer);
+      return Literal::Integer((HashValue(source, value) & std::numeric_limits<int32_t>::max()) %
+                              transform.width);
+    case TransformKind::kTruncate:
+      return Truncate(transform.width, source, value);
+    default:
+      return Temporal(transform.kind, source, value.integer);
   }
 }
 
@@ -299,50 +362,76 @@ int32_t Murmur3Hash32(ByteSpan bytes) {
 
 int32_t HashValue(const Type& type, const Literal& value) {
   switch (type.id) {
-    case TypeId::kDecimal: return Murmur3Hash32(MinimalBigEndian(value.unscaled));
-    case TypeId::kString: case TypeId::kUuid: case TypeId::kBinary: return Murmur3Hash32(AsBytes(value.bytes));
-    default: return Murmur3Hash32(LittleEndian(uint64_t(value.integer), 8));
+    case TypeId::kDecimal:
+      return Murmur3Hash32(MinimalBigEndian(value.unscaled));
+    case TypeId::kString:
+    case TypeId::kUuid:
+    case TypeId::kBinary:
+      return Murmur3Hash32(AsBytes(value.bytes));
+    default:
+      return Murmur3Hash32(LittleEndian(uint64_t(value.integer), 8));
   }
 }
 
 Bytes SingleValueBytes(const Type& type, const Literal& value) {
   switch (type.id) {
-    case TypeId::kBoolean: return LittleEndian(value.integer != 0, 1);
-    case TypeId::kInt: case TypeId::kDate: return LittleEndian(uint64_t(value.integer), 4);
-    case TypeId::kFloat: return LittleEndian(std::bit_cast<uint32_t>(static_cast<float>(value.real)), 4);
-    case TypeId::kDouble: return LittleEndian(std::bit_cast<uint64_t>(value.real), 8);
-    case TypeId::kDecimal: return MinimalBigEndian(value.unscaled);
-    case TypeId::kString: case TypeId::kUuid: case TypeId::kBinary: {
+    case TypeId::kBoolean:
+      return LittleEndian(value.integer != 0, 1);
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return LittleEndian(uint64_t(value.integer), 4);
+    case TypeId::kFloat:
+      return LittleEndian(std::bit_cast<uint32_t>(static_cast<float>(value.real)), 4);
+    case TypeId::kDouble:
+      return LittleEndian(std::bit_cast<uint64_t>(value.real), 8);
+    case TypeId::kDecimal:
+      return MinimalBigEndian(value.unscaled);
+    case TypeId::kString:
+    case TypeId::kUuid:
+    case TypeId::kBinary: {
       const ByteSpan bytes = AsBytes(value.bytes);
       return Bytes(bytes.begin(), bytes.end());
     }
-    default: return LittleEndian(uint64_t(value.integer), 8);  // long, time, timestamps
+    default:
+      return LittleEndian(uint64_t(value.integer), 8);  // long, time, timestamps
   }
 }
 
 int CompareLiterals(const Type& type, const Literal& a, const Literal& b) {
   auto order = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (type.id) {
-    case TypeId::kFloat: case TypeId::kDouble: return order(a.real, b.real);
-    case TypeId::kDecimal: return order(a.unscaled, b.unscaled);
-    case TypeId::kString: case TypeId::kUuid: case TypeId::kBinary: {
+    case TypeId::kFloat:
+    case TypeId::kDouble:
+      return order(a.real, b.real);
+    case TypeId::kDecimal:
+      return order(a.unscaled, b.unscaled);
+    case TypeId::kString:
+    case TypeId::kUuid:
+    case TypeId::kBinary: {
       const int c = a.bytes.compare(b.bytes);  // char_traits<char> compares as unsigned char
       return order(c, 0);
     }
-    default: return order(a.integer, b.integer);
+    default:
+      return order(a.integer, b.integer);
   }
 }
 
 std::string HumanString(const Transform& transform, const Type& source, const Literal& value) {
   switch (transform.kind) {
-    case TransformKind::kIdentity: case TransformKind::kTruncate: return ValueString(source, value);
-    case TransformKind::kBucket: return std::to_string(value.integer);
-    case TransformKind::kYear: return Format("%04lld", static_cast<long long>(1970 + value.integer));
+    case TransformKind::kIdentity:
+    case TransformKind::kTruncate:
+      return ValueString(source, value);
+    case TransformKind::kBucket:
+      return std::to_string(value.integer);
+    case TransformKind::kYear:
+      return Format("%04lld", static_cast<long long>(1970 + value.integer));
     case TransformKind::kMonth: {
       const int64_t year = 1970 + FloorDiv(value.integer, 12);
-      return Format("%04lld-%02d", static_cast<long long>(year), int(value.integer - (year - 1970) * 12 + 1));
+      return Format("%04lld-%02d", static_cast<long long>(year),
+                    int(value.integer - (year - 1970) * 12 + 1));
     }
-    case TransformKind::kDay: return DateString(value.integer);
+    case TransformKind::kDay:
+      return DateString(value.integer);
     case TransformKind::kHour: {
       const int64_t days = FloorDiv(value.integer, 24);
       return DateString(days) + Format("-%02d", int(value.integer - days * 24));

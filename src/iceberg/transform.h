@@ -46,7 +46,8 @@ Result<Type> TransformResultType(const Transform& transform, const Type& source)
 // `value` (of type `source`, which TransformResultType accepts) transformed. kInvalidArgument
 // when the result does not fit its type (an hour beyond int range, an int or decimal truncated
 // below its type's minimum).
-Result<Literal> ApplyTransform(const Transform& transform, const Type& source, const Literal& value);
+Result<Literal> ApplyTransform(const Transform& transform, const Type& source,
+                               const Literal& value);
 
 // Murmur3 x86 32-bit of `bytes` with seed 0, as a signed int (Java's Guava murmur3_32).
 int32_t Murmur3Hash32(ByteSpan bytes);

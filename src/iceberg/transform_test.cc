@@ -72,7 +72,8 @@ TEST(ApplyTransformTest, TimeTransformsFloorBefore1970) {
   EXPECT_EQ(Apply("month", ts, Literal::Integer(-86400000000LL * 400)).integer, -14);
   EXPECT_EQ(Apply("year", T(TypeId::kDate), Literal::Integer(-1)).integer, -1);
   EXPECT_EQ(Apply("month", T(TypeId::kDate), Literal::Integer(17486)).integer, 47 * 12 + 10);
-  EXPECT_EQ(Apply("day", T(TypeId::kTimestampTz), Literal::Integer(1510871468000000)).integer, 17486);
+  EXPECT_EQ(Apply("day", T(TypeId::kTimestampTz), Literal::Integer(1510871468000000)).integer,
+            17486);
   EXPECT_EQ(Apply("hour", ts, Literal::Integer(1510871468000000)).integer, 17486 * 24 + 22);
 }
 
@@ -105,16 +106,20 @@ TEST(ParseTransformTest, ReadsTheMetadataFormsAndRefusesOthers) {
   EXPECT_EQ(*ParseTransform("bucket[16]"), (Transform{TransformKind::kBucket, 16}));
   EXPECT_EQ(ParseTransform("truncate[4]")->ToString(), "truncate[4]");
   EXPECT_EQ(ParseTransform("day")->kind, TransformKind::kDay);
-  for (std::string_view bad : {"bucket[0]", "bucket[-1]", "bucket[]", "bucket[x]", "void", "days", "bucket[99999999999]"}) {
+  for (std::string_view bad : {"bucket[0]", "bucket[-1]", "bucket[]", "bucket[x]", "void", "days",
+                               "bucket[99999999999]"}) {
     EXPECT_EQ(ParseTransform(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
 }
 
 TEST(SingleValueBytesTest, UsesTheSpecBinaryForms) {
-  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(1420)), (Bytes{std::byte{0x05}, std::byte{0x8C}}));
+  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(1420)),
+            (Bytes{std::byte{0x05}, std::byte{0x8C}}));
   EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(-1)), (Bytes{std::byte{0xFF}}));
-  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(128)), (Bytes{std::byte{0x00}, std::byte{0x80}}));
-  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(-129)), (Bytes{std::byte{0xFF}, std::byte{0x7F}}));
+  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(128)),
+            (Bytes{std::byte{0x00}, std::byte{0x80}}));
+  EXPECT_EQ(SingleValueBytes(Type::Decimal(9, 2), Literal::Decimal(-129)),
+            (Bytes{std::byte{0xFF}, std::byte{0x7F}}));
   EXPECT_EQ(SingleValueBytes(T(TypeId::kDate), Literal::Integer(-1)), Bytes(4, std::byte{0xFF}));
   EXPECT_EQ(SingleValueBytes(T(TypeId::kLong), Literal::Integer(1)).size(), 8u);
 }
@@ -129,8 +134,10 @@ TEST(HumanStringTest, FormatsPathValuesAsJavaDoes) {
   EXPECT_EQ(human("hour", T(TypeId::kTimestamp), Literal::Integer(-1)), "1969-12-31-23");
   EXPECT_EQ(human("bucket[4]", T(TypeId::kString), Literal::Integer(3)), "3");
   EXPECT_EQ(human("identity", Type::Decimal(9, 2), Literal::Decimal(-5)), "-0.05");
-  EXPECT_EQ(human("identity", T(TypeId::kUuid), Literal::Bytes(UuidBytes())), "f79c3e09-677c-4bbd-a479-3f349cb785e7");
-  EXPECT_EQ(human("identity", T(TypeId::kTimestampTz), Literal::Integer(1510871468000001)), "2017-11-16T22:31:08.000001Z");
+  EXPECT_EQ(human("identity", T(TypeId::kUuid), Literal::Bytes(UuidBytes())),
+            "f79c3e09-677c-4bbd-a479-3f349cb785e7");
+  EXPECT_EQ(human("identity", T(TypeId::kTimestampTz), Literal::Integer(1510871468000001)),
+            "2017-11-16T22:31:08.000001Z");
   EXPECT_EQ(human("identity", T(TypeId::kBinary), Literal::Bytes("ab")), "YWI=");
   EXPECT_EQ(human("identity", T(TypeId::kBoolean), Literal::Integer(1)), "true");
 }

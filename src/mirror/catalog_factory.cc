@@ -60,7 +60,7 @@ iceberg::RestAuthOptions RestAuthFromConfig(const SinkConfig& sink) {
 Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
   iceberg::RestCatalogOptions options;
   options.uri = sink.catalog_uri;
-  options.warehouse = !sink.catalog_warehouse.empty()         ? sink.catalog_warehouse
+  options.warehouse = !sink.catalog_warehouse.empty()            ? sink.catalog_warehouse
                       : sink.catalog_auth == CatalogAuth::kSigV4 ? ""
                                                                  : sink.warehouse;
   options.auth = RestAuthFromConfig(sink);

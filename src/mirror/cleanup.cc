@@ -11,16 +11,19 @@ namespace pg2iceberg {
 namespace {
 
 Result<bool> SchemaExists(PgConnection& connection, const std::string& schema) {
-  ASSIGN_OR_RETURN(PgRows rows, connection.ExecParams("SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}));
+  ASSIGN_OR_RETURN(PgRows rows, connection.ExecParams(
+                                    "SELECT 1 FROM pg_namespace WHERE nspname = $1", {schema}));
   return !rows.rows.empty();
 }
 
 Status DeleteStagingLog(const Config& config, Env& env) {
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
-  ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, warehouse->List(StagingPrefix(config.state.group)));
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects,
+                   warehouse->List(StagingPrefix(config.state.group)));
   std::vector<std::string> keys;
   for (const ObjectInfo& object : objects) keys.push_back(object.key);
-  if (!keys.empty()) RETURN_IF_ERROR(warehouse->Delete(keys).WithContext("deleting the staging log"));
+  if (!keys.empty())
+    RETURN_IF_ERROR(warehouse->Delete(keys).WithContext("deleting the staging log"));
   env.log.Info("deleted " + std::to_string(keys.size()) + " staging segment(s)");
   return Status::Ok();
 }
@@ -52,10 +55,12 @@ Status RunCleanup(const Config& config, Env& env) {
   env.log.Info("dropped publication " + config.source.publication_name + " (if it existed)");
   ASSIGN_OR_RETURN(bool exists, SchemaExists(state, config.state.coordinator_schema));
   if (exists) {
-    ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
-                     stage::Coordinator::Open(state, config.state.coordinator_schema, config.state.group));
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<stage::Coordinator> coordinator,
+        stage::Coordinator::Open(state, config.state.coordinator_schema, config.state.group));
     RETURN_IF_ERROR(coordinator->DeleteGroup().status());
-    env.log.Info("deleted group " + config.state.group + " from coordinator schema " + config.state.coordinator_schema);
+    env.log.Info("deleted group " + config.state.group + " from coordinator schema " +
+                 config.state.coordinator_schema);
   }
   return DeleteStagingLog(config, env);
 }

@@ -15,8 +15,8 @@ struct TableConfig {
   std::string name;  // as written: "schema.table" or "table" (schema public)
   std::string schema_name;
   std::string table_name;
-  std::vector<std::string> primary_key;      // overrides the discovered key when non-empty
-  std::vector<std::string> partition;        // iceberg.partition transforms, as written
+  std::vector<std::string> primary_key;  // overrides the discovered key when non-empty
+  std::vector<std::string> partition;    // iceberg.partition transforms, as written
   // iceberg.wide_numeric: "string" stores numeric columns no Iceberg decimal holds (precision
   // over 38, negative scale) as their exact Postgres text; false (the default "refuse")
   // refuses such tables.
@@ -24,7 +24,7 @@ struct TableConfig {
   // iceberg.format_version: 2, or 3 (row lineage, deletion vectors). A version 2 table is
   // upgraded when the config asks for 3; a version 3 table is never downgraded.
   int format_version = 2;
-  bool has_column_overrides = false;         // `columns:` was given
+  bool has_column_overrides = false;  // `columns:` was given
   bool skip_snapshot = false;
 };
 
@@ -83,8 +83,8 @@ struct S3Config {
   std::string access_key;
   std::string secret_key;
   std::string session_token;
-  bool path_style = false;  // sink.s3_path_style; default true when an endpoint is given
-  std::string ca_file;      // sink.s3_ca_file: PEM CA bundle for https; empty: system store
+  bool path_style = false;     // sink.s3_path_style; default true when an endpoint is given
+  std::string ca_file;         // sink.s3_ca_file: PEM CA bundle for https; empty: system store
   int upload_concurrency = 4;  // sink.s3_upload_concurrency: multipart parts sent at once
   int64_t part_size_bytes = int64_t{16} << 20;            // sink.s3_part_size
   int64_t multipart_threshold_bytes = int64_t{64} << 20;  // sink.s3_multipart_threshold
@@ -113,16 +113,16 @@ struct SinkConfig {
   // with SigV4 auth, where nothing is sent (AWS endpoints do not take a storage URI there).
   std::string catalog_warehouse;
   CredentialMode credential_mode = CredentialMode::kDefault;
-  std::string warehouse;  // file:///abs/path or s3://bucket/prefix
-  S3Config s3;            // for s3:// warehouses
+  std::string warehouse;       // file:///abs/path or s3://bucket/prefix
+  S3Config s3;                 // for s3:// warehouses
   std::string namespace_name;  // sink.namespace; empty means the source table's schema
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   std::string compression = "zstd";  // sink.compression: zstd | snappy | none
   // sink.parquet_dictionary: dictionary-encode Parquet column chunks where it pays.
   bool parquet_dictionary = true;
   // When captured changes are written to the staging log: whichever limit is reached first.
-  int64_t flush_interval_ms = 1'000;         // sink.flush_interval ("500ms", "10s", "1m")
-  int64_t flush_rows = 100'000;              // sink.flush_rows
+  int64_t flush_interval_ms = 1'000;  // sink.flush_interval ("500ms", "10s", "1m")
+  int64_t flush_rows = 100'000;       // sink.flush_rows
   // sink.flush_bytes: encoded change bytes per segment. A segment is held in memory about four
   // times over while it is compressed and written, so this bounds capture memory with the
   // transaction buffer.

@@ -6,9 +6,12 @@
 namespace pg2iceberg {
 
 Result<std::string> CheckPostgresConnection(const Config& config, Env& env) {
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, ConnectSource(config.source.postgres, env));
-  ASSIGN_OR_RETURN(PgRows info, connection->Exec(
-      "SELECT version(), current_setting('wal_level'), current_database(), current_user"));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection,
+                   ConnectSource(config.source.postgres, env));
+  ASSIGN_OR_RETURN(
+      PgRows info,
+      connection->Exec(
+          "SELECT version(), current_setting('wal_level'), current_database(), current_user"));
   const auto& row = info.rows.at(0);
   std::string report = "connected: " + row[0].value_or("") + "\n" +
                        "database=" + row[2].value_or("") + " user=" + row[3].value_or("") +
@@ -16,12 +19,14 @@ Result<std::string> CheckPostgresConnection(const Config& config, Env& env) {
   int missing = 0;
   StatusCode missing_code = StatusCode::kNotFound;
   for (const TableConfig& table : config.tables) {
-    Result<pg::SourceTable> found = pg::DescribeTable(*connection, table.schema_name, table.table_name);
+    Result<pg::SourceTable> found =
+        pg::DescribeTable(*connection, table.schema_name, table.table_name);
     if (found.ok()) {
       report += "table " + found->QualifiedName() + ": " + std::to_string(found->columns.size()) +
                 " columns, oid " + std::to_string(found->oid) + "\n";
     } else {
-      report += "table " + table.schema_name + "." + table.table_name + ": " + found.status().message() + "\n";
+      report += "table " + table.schema_name + "." + table.table_name + ": " +
+                found.status().message() + "\n";
       ++missing;
       missing_code = found.status().code();
     }
@@ -31,7 +36,8 @@ Result<std::string> CheckPostgresConnection(const Config& config, Env& env) {
   }
   if (missing > 0) {
     return Status(missing_code, report + std::to_string(missing) + " of " +
-                                    std::to_string(config.tables.size()) + " configured tables cannot be mirrored");
+                                    std::to_string(config.tables.size()) +
+                                    " configured tables cannot be mirrored");
   }
   return report;
 }

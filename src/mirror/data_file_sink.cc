@@ -9,10 +9,14 @@ namespace pg2iceberg {
 
 DataFileSink::DataFileSink(ObjectStore& store, Random& random, iceberg::Schema schema,
                            Partitioner partitioner, DataFileSinkOptions options)
-    : store_(store), random_(random), schema_(std::move(schema)), partitioner_(std::move(partitioner)),
+    : store_(store),
+      random_(random),
+      schema_(std::move(schema)),
+      partitioner_(std::move(partitioner)),
       options_(std::move(options)) {
   options_.max_open_files = std::max<size_t>(options_.max_open_files, 1);
-  options_.open_files_bytes_max = std::max(options_.open_files_bytes_max, options_.target_file_size_bytes);
+  options_.open_files_bytes_max =
+      std::max(options_.open_files_bytes_max, options_.target_file_size_bytes);
 }
 
 Status DataFileSink::Append(pg::CopyBinaryParser::Fields fields, const RowEncoder& encoder) {
@@ -39,8 +43,9 @@ Result<size_t> DataFileSink::FileFor(iceberg::PartitionTuple partition) {
     if (open_[i].partition == partition) return i;
   }
   if (open_.size() >= options_.max_open_files) RETURN_IF_ERROR(CloseFile(LargestOpenFile()));
-  ASSIGN_OR_RETURN(std::unique_ptr<parquet::ParquetWriter> writer,
-                   parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema_), options_.parquet));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<parquet::ParquetWriter> writer,
+      parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema_), options_.parquet));
   open_.push_back({std::move(partition), std::move(writer)});
   return open_.size() - 1;
 }
@@ -48,7 +53,8 @@ Result<size_t> DataFileSink::FileFor(iceberg::PartitionTuple partition) {
 size_t DataFileSink::LargestOpenFile() const {
   size_t largest = 0;
   for (size_t i = 1; i < open_.size(); ++i) {
-    if (open_[i].writer->EstimatedFileSizeBytes() > open_[largest].writer->EstimatedFileSizeBytes()) largest = i;
+    if (open_[i].writer->EstimatedFileSizeBytes() > open_[largest].writer->EstimatedFileSizeBytes())
+      largest = i;
   }
   return largest;
 }
@@ -73,7 +79,8 @@ Status DataFileSink::CloseFile(size_t index) {
   std::snprintf(sequence, sizeof sequence, "%05zu", files_.size());
   const std::string directory =
       partitioner_.partitioned() ? partitioner_.PathOf(file.partition) + "/" : std::string();
-  std::string key = options_.data_key_prefix + directory + sequence + "-" + random_.UuidV4String() + ".parquet";
+  std::string key =
+      options_.data_key_prefix + directory + sequence + "-" + random_.UuidV4String() + ".parquet";
   written_keys_.push_back(key);
   RETURN_IF_ERROR(store_.Put(key, parquet_file.bytes, PutOptions{.if_none_match = true}));
   iceberg::DataFile data_file = iceberg::DataFileFor(store_.Location(key), parquet_file, schema_);

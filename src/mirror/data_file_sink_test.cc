@@ -48,7 +48,8 @@ class DataFileSinkTest : public ::testing::Test {
     CHECK(bound.ok());
     auto partitioner = Partitioner::Create("public.t", TableSchema(), *bound);
     CHECK(partitioner.ok());
-    DataFileSinkOptions options{.data_key_prefix = "public/t/data/", .max_open_files = max_open_files};
+    DataFileSinkOptions options{.data_key_prefix = "public/t/data/",
+                                .max_open_files = max_open_files};
     return DataFileSink(*store_, random_, TableSchema(), std::move(*partitioner), options);
   }
 
@@ -79,7 +80,8 @@ TEST_F(DataFileSinkTest, UnpartitionedRowsShareOneFile) {
 
 TEST_F(DataFileSinkTest, RowsGoToTheFileOfTheirPartition) {
   DataFileSink sink = Sink({"k"}, 8);
-  for (int32_t id = 1; id <= 9; ++id) ASSERT_TRUE(Append(sink, id, id % 3 == 0 ? std::nullopt : std::optional(id % 3)).ok());
+  for (int32_t id = 1; id <= 9; ++id)
+    ASSERT_TRUE(Append(sink, id, id % 3 == 0 ? std::nullopt : std::optional(id % 3)).ok());
   auto files = sink.Finish();
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(files->size(), 3u);
@@ -87,8 +89,10 @@ TEST_F(DataFileSinkTest, RowsGoToTheFileOfTheirPartition) {
     const iceberg::DataFile& file = (*files)[i];
     EXPECT_EQ(file.record_count, 3);
     ASSERT_EQ(file.partition.size(), 1u);
-    const std::string directory = file.partition[0] ? "k=" + std::to_string(file.partition[0]->integer) : "k=null";
-    EXPECT_TRUE(sink.written_keys()[i].starts_with("public/t/data/" + directory + "/")) << sink.written_keys()[i];
+    const std::string directory =
+        file.partition[0] ? "k=" + std::to_string(file.partition[0]->integer) : "k=null";
+    EXPECT_TRUE(sink.written_keys()[i].starts_with("public/t/data/" + directory + "/"))
+        << sink.written_keys()[i];
     EXPECT_TRUE(store_->Head(sink.written_keys()[i]).ok());
   }
 }

@@ -16,7 +16,8 @@ Result<Partitioner> Partitioner::Create(std::string table_name, const iceberg::S
     columns.push_back(column);
     names.push_back(schema.fields[column].name);
   }
-  return Partitioner(std::move(table_name), std::move(fields), std::move(columns), std::move(names));
+  return Partitioner(std::move(table_name), std::move(fields), std::move(columns),
+                     std::move(names));
 }
 
 Result<iceberg::PartitionTuple> Partitioner::TupleOf(const DecodedRow& row) const {
@@ -28,7 +29,8 @@ Result<iceberg::PartitionTuple> Partitioner::TupleOf(const DecodedRow& row) cons
       tuple.push_back(std::nullopt);
       continue;
     }
-    Result<iceberg::Literal> value = iceberg::ApplyTransform(fields_[i].transform, fields_[i].source_type, *source);
+    Result<iceberg::Literal> value =
+        iceberg::ApplyTransform(fields_[i].transform, fields_[i].source_type, *source);
     if (!value.ok()) {
       return value.status().WithContext("table " + table_name_ + ", column \"" + source_names_[i] +
                                         "\", partition field \"" + fields_[i].field.name + "\"");

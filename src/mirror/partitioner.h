@@ -28,8 +28,10 @@ class Partitioner {
  private:
   Partitioner(std::string table_name, std::vector<iceberg::BoundPartitionField> fields,
               std::vector<size_t> source_columns, std::vector<std::string> source_names)
-      : table_name_(std::move(table_name)), fields_(std::move(fields)),
-        source_columns_(std::move(source_columns)), source_names_(std::move(source_names)) {}
+      : table_name_(std::move(table_name)),
+        fields_(std::move(fields)),
+        source_columns_(std::move(source_columns)),
+        source_names_(std::move(source_names)) {}
 
   std::string table_name_;
   std::vector<iceberg::BoundPartitionField> fields_;

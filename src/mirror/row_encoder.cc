@@ -38,7 +38,9 @@ void DecodedRow::AddBytes(ByteSpan bytes) {
 }
 
 void DecodedRow::AddDecimal(__int128 unscaled, ByteSpan fixed_bytes) {
-  values_.push_back({.kind = Kind::kDecimal, .unscaled = unscaled, .offset = buffer_.size(),
+  values_.push_back({.kind = Kind::kDecimal,
+                     .unscaled = unscaled,
+                     .offset = buffer_.size(),
                      .size = fixed_bytes.size()});
   buffer_.insert(buffer_.end(), fixed_bytes.begin(), fixed_bytes.end());
 }
@@ -50,15 +52,20 @@ ByteSpan DecodedRow::BytesOf(const Value& v) const {
 std::optional<iceberg::Literal> DecodedRow::LiteralOf(size_t column) const {
   const Value& v = values_[column];
   switch (v.kind) {
-    case Kind::kNull: return std::nullopt;
+    case Kind::kNull:
+      return std::nullopt;
     case Kind::kFloat:
-    case Kind::kDouble: return iceberg::Literal::Real(v.real);
-    case Kind::kBytes: return iceberg::Literal::Bytes(std::string(AsStringView(BytesOf(column))));
-    case Kind::kDecimal: return iceberg::Literal::Decimal(v.unscaled);
+    case Kind::kDouble:
+      return iceberg::Literal::Real(v.real);
+    case Kind::kBytes:
+      return iceberg::Literal::Bytes(std::string(AsStringView(BytesOf(column))));
+    case Kind::kDecimal:
+      return iceberg::Literal::Decimal(v.unscaled);
     case Kind::kList:
       CHECK_MSG(false, "a list has no partition literal");
       return std::nullopt;
-    default: return iceberg::Literal::Integer(v.integer);  // bool, int32, int64
+    default:
+      return iceberg::Literal::Integer(v.integer);  // bool, int32, int64
   }
 }
 
@@ -73,7 +80,8 @@ RowEncoder::RowEncoder(std::string table_name, std::vector<MappedColumn> columns
 }
 
 Status RowEncoder::InColumn(Status status, size_t column) const {
-  return status.WithContext("table " + table_name_ + ", column \"" + columns_[column].pg.name + "\"");
+  return status.WithContext("table " + table_name_ + ", column \"" + columns_[column].pg.name +
+                            "\"");
 }
 
 Status RowEncoder::Decode(pg::CopyBinaryParser::Fields fields, DecodedRow& row) const {
@@ -85,7 +93,8 @@ Status RowEncoder::Decode(pg::CopyBinaryParser::Fields fields, DecodedRow& row) 
       continue;
     }
     Status status = DecodeValue(i, *fields[i], row);
-    if (!status.ok()) [[unlikely]] return InColumn(status, i);
+    if (!status.ok()) [[unlikely]]
+      return InColumn(status, i);
   }
   return Status::Ok();
 }
@@ -94,7 +103,8 @@ Status RowEncoder::Write(const DecodedRow& row, parquet::ParquetWriter& writer) 
   CHECK(row.size() == columns_.size());
   for (size_t i = 0; i < row.size(); ++i) {
     Status status = WriteValue(row, i, writer);
-    if (!status.ok()) [[unlikely]] return InColumn(status, i);
+    if (!status.ok()) [[unlikely]]
+      return InColumn(status, i);
   }
   return writer.EndRow();
 }
@@ -105,12 +115,18 @@ namespace {
 Status WriteScalar(const DecodedRow::Value& v, ByteSpan bytes, size_t column,
                    parquet::ParquetWriter& writer) {
   switch (v.kind) {
-    case Kind::kNull: return writer.AppendNull(column);
-    case Kind::kBool: return writer.AppendBool(column, v.integer != 0);
-    case Kind::kInt32: return writer.AppendInt32(column, static_cast<int32_t>(v.integer));
-    case Kind::kInt64: return writer.AppendInt64(column, v.integer);
-    case Kind::kFloat: return writer.AppendFloat(column, static_cast<float>(v.real));
-    case Kind::kDouble: return writer.AppendDouble(column, v.real);
+    case Kind::kNull:
+      return writer.AppendNull(column);
+    case Kind::kBool:
+      return writer.AppendBool(column, v.integer != 0);
+    case Kind::kInt32:
+      return writer.AppendInt32(column, static_cast<int32_t>(v.integer));
+    case Kind::kInt64:
+      return writer.AppendInt64(column, v.integer);
+    case Kind::kFloat:
+      return writer.AppendFloat(column, static_cast<float>(v.real));
+    case Kind::kDouble:
+      return writer.AppendDouble(column, v.real);
     case Kind::kBytes:
     case Kind::kDecimal:
       return writer.AppendBytes(column, bytes);
@@ -157,26 +173,41 @@ Status RowEncoder::WriteList(const DecodedRow& row, size_t column,
 
 Status RowEncoder::DecodeValue(size_t column, ByteSpan value, DecodedRow& row) const {
   switch (columns_[column].oid) {
-    case TypeOid::kBool: ADD_DECODED(AddInteger, Kind::kBool, pg::DecodeBool(value));
-    case TypeOid::kInt2: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt2(value));
-    case TypeOid::kInt4: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt4(value));
-    case TypeOid::kInt8: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeInt8(value));
-    case TypeOid::kOid: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeOid(value));
-    case TypeOid::kFloat4: ADD_DECODED(AddReal, Kind::kFloat, pg::DecodeFloat4(value));
-    case TypeOid::kFloat8: ADD_DECODED(AddReal, Kind::kDouble, pg::DecodeFloat8(value));
-    case TypeOid::kDate: ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeDate(value));
-    case TypeOid::kTime: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTime(value));
-    case TypeOid::kTimeTz: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimeTzBinary(value));
+    case TypeOid::kBool:
+      ADD_DECODED(AddInteger, Kind::kBool, pg::DecodeBool(value));
+    case TypeOid::kInt2:
+      ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt2(value));
+    case TypeOid::kInt4:
+      ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeInt4(value));
+    case TypeOid::kInt8:
+      ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeInt8(value));
+    case TypeOid::kOid:
+      ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeOid(value));
+    case TypeOid::kFloat4:
+      ADD_DECODED(AddReal, Kind::kFloat, pg::DecodeFloat4(value));
+    case TypeOid::kFloat8:
+      ADD_DECODED(AddReal, Kind::kDouble, pg::DecodeFloat8(value));
+    case TypeOid::kDate:
+      ADD_DECODED(AddInteger, Kind::kInt32, pg::DecodeDate(value));
+    case TypeOid::kTime:
+      ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTime(value));
+    case TypeOid::kTimeTz:
+      ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimeTzBinary(value));
     case TypeOid::kTimestamp:
-    case TypeOid::kTimestampTz: ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimestamp(value));
-    case TypeOid::kUuid: ADD_DECODED_BYTES(pg::DecodeUuid(value));
-    case TypeOid::kJsonb: ADD_DECODED_BYTES(pg::DecodeJsonb(value));
+    case TypeOid::kTimestampTz:
+      ADD_DECODED(AddInteger, Kind::kInt64, pg::DecodeTimestamp(value));
+    case TypeOid::kUuid:
+      ADD_DECODED_BYTES(pg::DecodeUuid(value));
+    case TypeOid::kJsonb:
+      ADD_DECODED_BYTES(pg::DecodeJsonb(value));
     case TypeOid::kText:
     case TypeOid::kName:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
     case TypeOid::kJson:
-    case TypeOid::kBytea: row.AddBytes(value); return Status::Ok();
+    case TypeOid::kBytea:
+      row.AddBytes(value);
+      return Status::Ok();
     case TypeOid::kNumeric:
       if (columns_[column].iceberg_type.id == iceberg::TypeId::kString) {
         // iceberg.wide_numeric: string — Postgres' exact text of the value.
@@ -185,11 +216,13 @@ Status RowEncoder::DecodeValue(size_t column, ByteSpan value, DecodedRow& row) c
         return Status::Ok();
       }
       return DecodeDecimal(column, value, row);
-    default: break;
+    default:
+      break;
   }
   if (columns_[column].iceberg_type.is_list()) return DecodeList(column, value, row);
   // The types mapped to the text capture stages for them (type_mapping.cc).
-  CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)), "column type was not mapped");
+  CHECK_MSG(pg::IsMappedType(static_cast<uint32_t>(columns_[column].oid)),
+            "column type was not mapped");
   ASSIGN_OR_RETURN(
       const change::Value text,
       pg::DecodeMappedValue(static_cast<uint32_t>(columns_[column].oid),

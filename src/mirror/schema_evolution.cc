@@ -91,10 +91,13 @@ Result<iceberg::Field> KeepField(std::string_view table, const iceberg::Field& k
     field.required = false;
   }
   if (column.key && !field.required) {
-    return Status::InvalidArgument(
-        ColumnContext(table, column) + ": the column is part of the primary key, but its Iceberg "
-        "field " + std::to_string(field.id) + " is optional and Iceberg cannot make a field "
-        "required: " + std::string(kWayOut));
+    return Status::InvalidArgument(ColumnContext(table, column) +
+                                   ": the column is part of the primary key, but its Iceberg "
+                                   "field " +
+                                   std::to_string(field.id) +
+                                   " is optional and Iceberg cannot make a field "
+                                   "required: " +
+                                   std::string(kWayOut));
   }
   return field;
 }
@@ -165,9 +168,11 @@ Result<EvolvedSchema> EvolveSchema(std::string_view table, const iceberg::Schema
                                 " as field " + std::to_string(field.id));
       if (column.key) {
         return Status::InvalidArgument(
-            ColumnContext(table, column) + ": the column is new and part of the primary key, "
+            ColumnContext(table, column) +
+            ": the column is new and part of the primary key, "
             "but Iceberg adds columns as optional fields and identifier fields must be "
-            "required: " + std::string(kWayOut));
+            "required: " +
+            std::string(kWayOut));
       }
     }
     if (column.key) evolved.schema.identifier_field_ids.push_back(field.id);

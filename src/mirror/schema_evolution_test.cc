@@ -11,7 +11,8 @@ using iceberg::TypeId;
 
 Type T(TypeId id) { return Type::Primitive(id); }
 
-SourceColumn Column(int attnum, std::string name, Type type, bool not_null = false, bool key = false) {
+SourceColumn Column(int attnum, std::string name, Type type, bool not_null = false,
+                    bool key = false) {
   return SourceColumn{attnum, std::move(name), "pg", type, not_null, key};
 }
 
@@ -46,7 +47,8 @@ TEST(FieldIdsPropertyTest, RoundTripsAndRejectsMalformedText) {
   EXPECT_EQ(FormatFieldIds({}), "");
   ASSERT_TRUE(ParseFieldIds("").ok());
   EXPECT_TRUE(ParseFieldIds("")->empty());
-  for (const char* bad : {"1", "1:", ":1", "a:1", "1:1,", "0:1", "1:-2", "1:1,1:2", "1:1,2:1", "1:1 "}) {
+  for (const char* bad :
+       {"1", "1:", ":1", "a:1", "1:1,", "0:1", "1:-2", "1:1,1:2", "1:1,2:1", "1:1 "}) {
     EXPECT_EQ(ParseFieldIds(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
 }
@@ -82,8 +84,10 @@ TEST(EvolveSchemaTest, AddDropRenameAndPromote) {
   Result<EvolvedSchema> evolved = Evolve(table, columns);
   ASSERT_TRUE(evolved.ok()) << evolved.status().ToString();
   const std::vector<Field> expected = {
-      {1, "id", true, T(TypeId::kInt), ""}, {2, "amount", false, Type::Decimal(30, 2), ""},
-      {4, "count", false, T(TypeId::kLong), ""}, {5, "r", false, T(TypeId::kDouble), ""},
+      {1, "id", true, T(TypeId::kInt), ""},
+      {2, "amount", false, Type::Decimal(30, 2), ""},
+      {4, "count", false, T(TypeId::kLong), ""},
+      {5, "r", false, T(TypeId::kDouble), ""},
       {6, "d", false, T(TypeId::kDate), ""}};  // added columns are optional
   EXPECT_EQ(evolved->schema.fields, expected);
   EXPECT_EQ(evolved->schema.identifier_field_ids, std::vector<int>{1});

@@ -41,7 +41,8 @@ std::string CopyStatement(const TablePlan& plan) {
 
 void RemoveQuietly(ObjectStore& store, const std::vector<std::string>& keys, Env& env) {
   Status status = store.Delete(keys);
-  if (!status.ok()) env.log.Warn("could not remove files of a failed snapshot: " + status.ToString());
+  if (!status.ok())
+    env.log.Warn("could not remove files of a failed snapshot: " + status.ToString());
 }
 
 struct CopiedTable {
@@ -52,17 +53,22 @@ struct CopiedTable {
 // Streams the table out of the source into data files; on error removes what it wrote.
 Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
                               const SinkConfig& sink, Env& env) {
-  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec, iceberg::DefaultPartitionSpec(plan.state.metadata));
-  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields, iceberg::BindPartitionSpec(*spec, plan.schema));
-  ASSIGN_OR_RETURN(Partitioner partitioner,
-                   Partitioner::Create(plan.source.QualifiedName(), plan.schema, std::move(fields)));
+  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec,
+                   iceberg::DefaultPartitionSpec(plan.state.metadata));
+  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields,
+                   iceberg::BindPartitionSpec(*spec, plan.schema));
+  ASSIGN_OR_RETURN(Partitioner partitioner, Partitioner::Create(plan.source.QualifiedName(),
+                                                                plan.schema, std::move(fields)));
   DataFileSinkOptions options{.data_key_prefix = plan.key_prefix + "/data/",
                               .target_file_size_bytes = sink.target_file_size_bytes,
                               .parquet = ParquetOptions(sink)};
-  DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner), std::move(options));
+  DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner),
+                          std::move(options));
   RowEncoder encoder(plan.source.QualifiedName(), plan.columns);
   pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
-  auto on_row = [&](pg::CopyBinaryParser::Fields fields) { return sink_files.Append(fields, encoder); };
+  auto on_row = [&](pg::CopyBinaryParser::Fields fields) {
+    return sink_files.Append(fields, encoder);
+  };
   Status status =
       ExplainCopyRefusal(source.CopyOut(CopyStatement(plan),
                                         [&](ByteSpan chunk) { return parser.Feed(chunk, on_row); }),
@@ -98,7 +104,9 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                     Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
-    iceberg::TableCommitInput input{plans[i].state, copied[i].files, iceberg::CommitMode::kReplaceAll,
+    iceberg::TableCommitInput input{plans[i].state,
+                                    copied[i].files,
+                                    iceberg::CommitMode::kReplaceAll,
                                     {{"pg2iceberg.operation", "snapshot"},
                                      {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
                                     plans[i].store};
@@ -181,18 +189,23 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
 // slot exported, so every table is read as of the slot's consistent point: exactly the
 // transactions that committed before it. Returns that LSN. The slot goes away with its
 // connection once the snapshot is imported.
-Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConnection& source, Env& env) {
+Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConnection& source,
+                                           Env& env) {
   constexpr std::string_view kNeeds =
       "the snapshot reads the source at a replication slot's consistent point, which needs "
       "wal_level = logical, a free replication slot and a user with the REPLICATION attribute";
-  Result<std::unique_ptr<PgConnection>> replication = ConnectReplication(config, "pg2iceberg-snapshot", env);
+  Result<std::unique_ptr<PgConnection>> replication =
+      ConnectReplication(config, "pg2iceberg-snapshot", env);
   if (!replication.ok()) return replication.status().WithContext(kNeeds);
   char slot_name[40];
-  std::snprintf(slot_name, sizeof slot_name, "pg2iceberg_snapshot_%016" PRIx64, env.random.Next64());
-  Result<capture::ExportedSnapshot> exported = capture::CreateTemporarySlotWithSnapshot(**replication, slot_name);
+  std::snprintf(slot_name, sizeof slot_name, "pg2iceberg_snapshot_%016" PRIx64,
+                env.random.Next64());
+  Result<capture::ExportedSnapshot> exported =
+      capture::CreateTemporarySlotWithSnapshot(**replication, slot_name);
   if (!exported.ok()) return exported.status().WithContext(kNeeds);
   RETURN_IF_ERROR(source.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
-  RETURN_IF_ERROR(source.Exec("SET TRANSACTION SNAPSHOT " + QuoteLiteral(exported->snapshot_name)).status());
+  RETURN_IF_ERROR(
+      source.Exec("SET TRANSACTION SNAPSHOT " + QuoteLiteral(exported->snapshot_name)).status());
   env.log.Info("reading the source as of LSN " + change::FormatLsn(exported->consistent_point));
   return exported->consistent_point;
 }
@@ -204,9 +217,11 @@ Status RunSnapshot(const Config& config, Env& env) {
   // Without vended credentials every table is written with the sink's own settings: check
   // them before anything else.
   if (!AsksForVendedCredentials(config.sink)) RETURN_IF_ERROR(stores.Own().status());
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source, ConnectSource(config.source.postgres, env));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source,
+                   ConnectSource(config.source.postgres, env));
   // One REPEATABLE READ transaction: every table is read as of the same moment.
-  ASSIGN_OR_RETURN(change::Lsn source_lsn, BeginAtConsistentPoint(config.source.postgres, *source, env));
+  ASSIGN_OR_RETURN(change::Lsn source_lsn,
+                   BeginAtConsistentPoint(config.source.postgres, *source, env));
   // Locks first (TRUNCATE and rewrites are not MVCC-safe), then proof that the locked tables
   // are the ones the snapshot sees, unfiltered by row security (snapshot_source.h).
   RETURN_IF_ERROR(

@@ -4,13 +4,13 @@
 // All tables are read inside one REPEATABLE READ transaction, so together they reflect one
 // moment of the source. Everything that can be checked before copying is checked for every
 // table first (tables exist, column types map exactly, an existing Iceberg table's schema can
-// evolve to the source's: schema_evolution.h), so bad input creates nothing. Every table is copied first; then all of them are
-// committed in one catalog step where the catalog can (iceberg::CommitSnapshots: the SQL
-// catalog in one Postgres transaction, a REST catalog through /v1/{p}/transactions/commit for
-// the tables that already exist), so readers see the tables move to the new point in time
-// together. A failure while copying removes the files written and commits nothing.
-// Re-running replaces the Iceberg table's contents with a new snapshot of the source. A commit
-// refused with kConflict (another writer committed since the table was loaded) is retried on
+// evolve to the source's: schema_evolution.h), so bad input creates nothing. Every table is copied
+// first; then all of them are committed in one catalog step where the catalog can
+// (iceberg::CommitSnapshots: the SQL catalog in one Postgres transaction, a REST catalog through
+// /v1/{p}/transactions/commit for the tables that already exist), so readers see the tables move to
+// the new point in time together. A failure while copying removes the files written and commits
+// nothing. Re-running replaces the Iceberg table's contents with a new snapshot of the source. A
+// commit refused with kConflict (another writer committed since the table was loaded) is retried on
 // the reloaded table a bounded number of times.
 #pragma once
 

@@ -31,8 +31,8 @@ PgConnectParams SourceConnectParams(const PostgresConfig& config) {
 }
 
 Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config, Env& env) {
-  std::string where = "source postgres " + config.host + ":" + std::to_string(config.port) + "/" +
-                      config.database;
+  std::string where =
+      "source postgres " + config.host + ":" + std::to_string(config.port) + "/" + config.database;
   Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(SourceConnectParams(config));
   if (!connection.ok()) return connection.status().WithContext(where);
   Result<PgRows> set = (*connection)->Exec(kSessionSettings);
@@ -41,12 +41,13 @@ Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config
 }
 
 Result<std::unique_ptr<PgConnection>> ConnectReplication(const PostgresConfig& config,
-                                                         const std::string& application_name, Env& env) {
+                                                         const std::string& application_name,
+                                                         Env& env) {
   PgConnectParams params = SourceConnectParams(config);
   params.replication = true;
   params.application_name = application_name;
-  const std::string where = "source postgres " + config.host + ":" + std::to_string(config.port) + "/" +
-                            config.database + " (replication connection)";
+  const std::string where = "source postgres " + config.host + ":" + std::to_string(config.port) +
+                            "/" + config.database + " (replication connection)";
   Result<std::unique_ptr<PgConnection>> connection = env.pg.Connect(params);
   if (!connection.ok()) return connection.status().WithContext(where);
   RETURN_IF_ERROR((*connection)->Exec(kReplicationSessionSettings).status().WithContext(where));

@@ -23,6 +23,7 @@ Result<std::unique_ptr<PgConnection>> ConnectSource(const PostgresConfig& config
 // pgoutput's text values are decoded under. Errors carry "source postgres host:port/database
 // (replication connection)" as context.
 Result<std::unique_ptr<PgConnection>> ConnectReplication(const PostgresConfig& config,
-                                                         const std::string& application_name, Env& env);
+                                                         const std::string& application_name,
+                                                         Env& env);
 
 }  // namespace pg2iceberg

@@ -27,7 +27,8 @@ Result<std::unique_ptr<PgConnection>> ConnectState(const Config& config, Env& en
 capture::CaptureTarget TargetOf(const Config& config) {
   capture::CaptureTarget target{.publication = config.source.publication_name,
                                 .slot_name = config.source.slot_name};
-  for (const TableConfig& table : config.tables) target.tables.push_back({table.schema_name, table.table_name});
+  for (const TableConfig& table : config.tables)
+    target.tables.push_back({table.schema_name, table.table_name});
   return target;
 }
 
@@ -40,7 +41,8 @@ capture::FlushOptions FlushOptionsOf(const Config& config) {
 
 std::vector<capture::MirroredTable> MirroredTables(const std::vector<stage::TableState>& tables) {
   std::vector<capture::MirroredTable> mirrored;
-  for (const stage::TableState& table : tables) mirrored.push_back({table.relid, table.schema_name, table.table_name});
+  for (const stage::TableState& table : tables)
+    mirrored.push_back({table.relid, table.schema_name, table.table_name});
   return mirrored;
 }
 
@@ -60,7 +62,8 @@ namespace {
 Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
-  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication, ConnectReplication(config.source.postgres, "pg2iceberg-capture", env));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication,
+                   ConnectReplication(config.source.postgres, "pg2iceberg-capture", env));
   RETURN_IF_ERROR(capture::CheckServerVersion(replication->ServerVersion()));
   // Ownership first: nothing of the group's (slot, state, staging log, spill directory) is
   // touched, not even cleaned up, before this process holds it.
@@ -68,7 +71,8 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                    stage::GroupLock::Acquire(*state_connection, config.state.coordinator_schema,
                                              config.state.group, {}, env.clock, env.log));
   ASSIGN_OR_RETURN(std::unique_ptr<stage::Coordinator> coordinator,
-                   stage::Coordinator::Open(*state_connection, config.state.coordinator_schema, config.state.group));
+                   stage::Coordinator::Open(*state_connection, config.state.coordinator_schema,
+                                            config.state.group));
   const capture::CaptureTarget target = TargetOf(config);
   ASSIGN_OR_RETURN(capture::PreparedCapture prepared,
                    capture::PrepareCapture(target, *sql, *replication, *coordinator, lock, env.log,
@@ -82,10 +86,13 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
     env.log.Info("deleted " + std::to_string(checked.removed_orphans) +
                  " unindexed staging segment(s) left by a crash");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> spill_store, env.object_stores.Open("file://" + config.source.spill_dir));
-  capture::TransactionBuffer buffer({.memory_budget_bytes = static_cast<uint64_t>(config.source.transaction_buffer_bytes)},
-                                    *spill_store);
-  RETURN_IF_ERROR(buffer.DiscardAll().WithContext("clearing spill directory " + config.source.spill_dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> spill_store,
+                   env.object_stores.Open("file://" + config.source.spill_dir));
+  capture::TransactionBuffer buffer(
+      {.memory_budget_bytes = static_cast<uint64_t>(config.source.transaction_buffer_bytes)},
+      *spill_store);
+  RETURN_IF_ERROR(
+      buffer.DiscardAll().WithContext("clearing spill directory " + config.source.spill_dir));
   // Column types resolve as recorded when first seen: record those in use now, before any is
   // dropped.
   ASSIGN_OR_RETURN(std::unique_ptr<capture::RecordedTypeResolver> types,
@@ -97,7 +104,8 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                prepared.state.slot_name + " at " + change::FormatLsn(recorded.lsn()));
   ASSIGN_OR_RETURN(std::unique_ptr<ReplicationStream> stream,
                    replication->StartReplication(capture::StartReplicationCommand(
-                       prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name, config.source.binary)));
+                       prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name,
+                       config.source.binary)));
   capture::SlotFeedback feedback(*stream, env.clock, recorded, env.fail_points);
   capture::StagingFlusher flusher(FlushOptionsOf(config), *warehouse, env.clock, env.random,
                                   *coordinator, prepared.tables, recorded, env.fail_points);
@@ -114,8 +122,9 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
                                      env.log);
   Status status = streamer.Run(assembler, stop);
   const capture::FlushStats& stats = flusher.stats();
-  env.log.Info("staged " + std::to_string(stats.changes) + " change(s) of " + std::to_string(stats.transactions) +
-               " transaction(s) in " + std::to_string(stats.segments) + " segment(s), " +
+  env.log.Info("staged " + std::to_string(stats.changes) + " change(s) of " +
+               std::to_string(stats.transactions) + " transaction(s) in " +
+               std::to_string(stats.segments) + " segment(s), " +
                std::to_string(stats.segment_bytes) + " bytes");
   return status;
 }
@@ -137,7 +146,8 @@ void SleepUnlessStopped(Env& env, int64_t micros, const std::atomic<bool>& stop)
 
 Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& stop) {
   if (config.source.mode != "logical") {
-    return Status::InvalidArgument("stream-only needs source.mode: logical (got \"" + config.source.mode + "\")");
+    return Status::InvalidArgument("stream-only needs source.mode: logical (got \"" +
+                                   config.source.mode + "\")");
   }
   constexpr int kMaxConsecutiveFailures = 10;
   constexpr int64_t kMaxBackoffMicros = 30'000'000;
@@ -149,12 +159,16 @@ Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& st
     if (status.ok() || stop.load() || !Retryable(status)) return status;
     if (env.clock.MonotonicMicros() - started >= kHealthySessionMicros) failures = 0;
     if (++failures > kMaxConsecutiveFailures) {
-      return status.WithContext("giving up after " + std::to_string(kMaxConsecutiveFailures) + " attempts");
+      return status.WithContext("giving up after " + std::to_string(kMaxConsecutiveFailures) +
+                                " attempts");
     }
-    const int64_t backoff = std::min<int64_t>(kMaxBackoffMicros, 1'000'000LL << std::min(failures - 1, 5));
-    const int64_t sleep = backoff / 2 + static_cast<int64_t>(env.random.Uniform(static_cast<uint64_t>(backoff / 2)));
-    env.log.Warn("capture interrupted (" + status.ToString() + "); resuming from the recorded position in " +
-                 std::to_string(sleep / 1000) + " ms (attempt " + std::to_string(failures) + " of " +
+    const int64_t backoff =
+        std::min<int64_t>(kMaxBackoffMicros, 1'000'000LL << std::min(failures - 1, 5));
+    const int64_t sleep =
+        backoff / 2 + static_cast<int64_t>(env.random.Uniform(static_cast<uint64_t>(backoff / 2)));
+    env.log.Warn("capture interrupted (" + status.ToString() +
+                 "); resuming from the recorded position in " + std::to_string(sleep / 1000) +
+                 " ms (attempt " + std::to_string(failures) + " of " +
                  std::to_string(kMaxConsecutiveFailures) + ")");
     SleepUnlessStopped(env, sleep, stop);
     if (stop.load()) return Status::Ok();

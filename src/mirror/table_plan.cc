@@ -19,8 +19,10 @@ Status RejectUnbuiltOptions(const TableConfig& table) {
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> KeyColumns(const TableConfig& config, const pg::SourceTable& source) {
-  const std::vector<std::string>& key = config.primary_key.empty() ? source.primary_key : config.primary_key;
+Result<std::vector<std::string>> KeyColumns(const TableConfig& config,
+                                            const pg::SourceTable& source) {
+  const std::vector<std::string>& key =
+      config.primary_key.empty() ? source.primary_key : config.primary_key;
   for (const std::string& name : key) {
     auto column = std::find_if(source.columns.begin(), source.columns.end(),
                                [&](const pg::PgColumn& c) { return c.name == name; });
@@ -54,9 +56,9 @@ Result<std::optional<FieldIdMap>> RecordedFieldIds(const TablePlan& plan,
   if (it == metadata.properties.end()) return std::optional<FieldIdMap>();
   Result<FieldIdMap> ids = ParseFieldIds(it->second);
   if (!ids.ok()) {
-    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + ": " +
-                                   ids.status().message() +
-                                   "; drop the Iceberg table or mirror into another sink.namespace");
+    return Status::InvalidArgument(
+        "Iceberg table " + plan.state.ident.ToString() + ": " + ids.status().message() +
+        "; drop the Iceberg table or mirror into another sink.namespace");
   }
   return std::optional<FieldIdMap>(std::move(*ids));
 }
@@ -108,16 +110,17 @@ Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& si
     column.type_modifier = resolved->type_modifier;
   }
   for (const pg::PgColumn& column : plan.source.columns) {
-    ASSIGN_OR_RETURN(MappedColumn mapped, MapColumn(plan.source.QualifiedName(), column,
-                                                    {.wide_numeric_as_string = table.wide_numeric_as_string}));
+    ASSIGN_OR_RETURN(MappedColumn mapped,
+                     MapColumn(plan.source.QualifiedName(), column,
+                               {.wide_numeric_as_string = table.wide_numeric_as_string}));
     plan.columns.push_back(std::move(mapped));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> key, KeyColumns(table, plan.source));
   plan.source_columns = SourceColumns(plan.columns, key);
   UseNewTableSchema(plan);
   plan.partition_entries = table.partition;
-  ASSIGN_OR_RETURN(plan.partition_spec,
-                   iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema, table.partition));
+  ASSIGN_OR_RETURN(plan.partition_spec, iceberg::BuildPartitionSpec(plan.source.QualifiedName(),
+                                                                    plan.schema, table.partition));
   std::string ns = sink.namespace_name.empty() ? table.schema_name : sink.namespace_name;
   plan.state.ident = iceberg::TableIdentifier{{ns}, table.table_name};
   plan.key_prefix = ns + "/" + table.table_name;
@@ -134,15 +137,18 @@ Result<iceberg::TableMetadata> ReadMetadataFile(const TablePlan& plan, const std
   ASSIGN_OR_RETURN(std::string key, warehouse.KeyForLocation(location));
   Result<Bytes> bytes = warehouse.Get(key);
   if (bytes.status().code() == StatusCode::kNotFound) {
-    return Status::DataLoss(context + " is missing from the warehouse: the catalog and the "
+    return Status::DataLoss(context +
+                            " is missing from the warehouse: the catalog and the "
                             "warehouse disagree. If the warehouse files were removed on purpose, "
                             "drop the table from the catalog (DELETE FROM iceberg_tables WHERE "
                             "catalog_name = '<sink.catalog_name>' AND table_namespace = '" +
                             iceberg::NamespaceToString(plan.state.ident.table_namespace) +
-                            "' AND table_name = '" + plan.state.ident.name + "') and run snapshot again");
+                            "' AND table_name = '" + plan.state.ident.name +
+                            "') and run snapshot again");
   }
   if (!bytes.ok()) return bytes.status().WithContext(context);
-  Result<iceberg::TableMetadata> metadata = iceberg::TableMetadataFromJsonString(AsStringView(*bytes));
+  Result<iceberg::TableMetadata> metadata =
+      iceberg::TableMetadataFromJsonString(AsStringView(*bytes));
   if (!metadata.ok()) return Status::DataLoss(context + ": " + metadata.status().message());
   return metadata;
 }
@@ -154,7 +160,8 @@ namespace {
 std::string DescribeSpec(const iceberg::PartitionSpec& spec) {
   std::string text;
   for (const iceberg::PartitionField& f : spec.fields) {
-    text += (text.empty() ? "" : ", ") + f.name + "=" + f.transform + "(source id " + std::to_string(f.source_id) + ")";
+    text += (text.empty() ? "" : ", ") + f.name + "=" + f.transform + "(source id " +
+            std::to_string(f.source_id) + ")";
   }
   return text.empty() ? "unpartitioned" : "[" + text + "]";
 }
@@ -162,17 +169,19 @@ std::string DescribeSpec(const iceberg::PartitionSpec& spec) {
 // The configured spec, rebuilt over the adopted schema's field ids, must be the table's.
 Status CheckExistingSpec(TablePlan& plan, const iceberg::TableMetadata& existing) {
   ASSIGN_OR_RETURN(plan.partition_spec,
-                   iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema, plan.partition_entries));
+                   iceberg::BuildPartitionSpec(plan.source.QualifiedName(), plan.schema,
+                                               plan.partition_entries));
   ASSIGN_OR_RETURN(const iceberg::PartitionSpec* current, iceberg::DefaultPartitionSpec(existing));
   if (current->fields == plan.partition_spec.fields) {
     plan.partition_spec = *current;
     return Status::Ok();
   }
-  return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " exists with partition spec " +
-                                 DescribeSpec(*current) + " but tables[].iceberg.partition asks for " +
-                                 DescribeSpec(plan.partition_spec) +
-                                 "; partition spec evolution is not supported: drop the Iceberg table, "
-                                 "mirror into another sink.namespace or configure the existing spec");
+  return Status::InvalidArgument(
+      "Iceberg table " + plan.state.ident.ToString() + " exists with partition spec " +
+      DescribeSpec(*current) + " but tables[].iceberg.partition asks for " +
+      DescribeSpec(plan.partition_spec) +
+      "; partition spec evolution is not supported: drop the Iceberg table, "
+      "mirror into another sink.namespace or configure the existing spec");
 }
 
 // A new table's metadata with the configured partition spec as its only (default) spec.
@@ -213,9 +222,10 @@ Result<iceberg::StorageConfig> LoadOrPrepare(TablePlan& plan, iceberg::Catalog& 
   RETURN_IF_ERROR(EvolveExistingSchema(plan, *loaded->metadata, *schema, env.log));
   RETURN_IF_ERROR(CheckExistingSpec(plan, *loaded->metadata));
   if (loaded->metadata->format_version > plan.format_version) {
-    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() + " is format-version " +
-                                   std::to_string(loaded->metadata->format_version) + ", the config asks for " +
-                                   std::to_string(plan.format_version) +
+    return Status::InvalidArgument("Iceberg table " + plan.state.ident.ToString() +
+                                   " is format-version " +
+                                   std::to_string(loaded->metadata->format_version) +
+                                   ", the config asks for " + std::to_string(plan.format_version) +
                                    "; a table cannot go back: set iceberg.format_version: " +
                                    std::to_string(loaded->metadata->format_version));
   }

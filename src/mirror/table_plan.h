@@ -22,7 +22,7 @@ namespace pg2iceberg {
 
 struct TablePlan {
   pg::SourceTable source;
-  std::vector<MappedColumn> columns;  // in attribute order, as COPY sends them
+  std::vector<MappedColumn> columns;         // in attribute order, as COPY sends them
   std::vector<SourceColumn> source_columns;  // `columns` as schema evolution sees them
   // The schema the data files are written with, fields in `columns` order: a new table's, or
   // an existing table's current schema evolved to the source (schema_evolution.h). The
@@ -34,7 +34,7 @@ struct TablePlan {
   std::vector<std::string> partition_entries;  // as configured, to rebuild the spec
   // Table properties the snapshot's commit sets: kFieldIdsProperty for `schema`.
   std::map<std::string, std::string> properties;
-  std::string key_prefix;  // object-store key of the table root, e.g. "public/orders"
+  std::string key_prefix;     // object-store key of the table root, e.g. "public/orders"
   iceberg::TableState state;  // metadata_location empty when the Iceberg table is new
   // Where the table's files are written (sink.warehouse with the sink's own or the catalog's
   // vended credentials); set by ResolveIcebergTable, owned by its TableStores.

@@ -16,9 +16,11 @@ Status Unsupported(const std::string& table, const PgColumn& column, const std::
                                  column.type_name + " " + why);
 }
 
-Result<Type> MapNumeric(const std::string& table, const PgColumn& column, const MappingPolicy& policy) {
+Result<Type> MapNumeric(const std::string& table, const PgColumn& column,
+                        const MappingPolicy& policy) {
   constexpr std::string_view kWayOut =
-      "; declare a precision of at most 38 (ALTER TABLE … ALTER COLUMN … TYPE numeric(p,s)), or set "
+      "; declare a precision of at most 38 (ALTER TABLE … ALTER COLUMN … TYPE numeric(p,s)), or "
+      "set "
       "the table's iceberg.wide_numeric: string to store its exact text";
   if (column.type_modifier < 4) {
     return Type::Decimal(pg::kUnconstrainedNumericPrecision, pg::kUnconstrainedNumericScale);
@@ -30,10 +32,12 @@ Result<Type> MapNumeric(const std::string& table, const PgColumn& column, const 
   const bool fits = precision <= 38 && scale >= 0 && scale <= precision;
   if (!fits && policy.wide_numeric_as_string) return Type::Primitive(TypeId::kString);
   if (precision > 38) {
-    return Unsupported(table, column, "exceeds Iceberg's maximum decimal precision 38" + std::string(kWayOut));
+    return Unsupported(table, column,
+                       "exceeds Iceberg's maximum decimal precision 38" + std::string(kWayOut));
   }
   if (scale < 0 || scale > precision) {
-    return Unsupported(table, column, "has a scale Iceberg decimals cannot represent" + std::string(kWayOut));
+    return Unsupported(table, column,
+                       "has a scale Iceberg decimals cannot represent" + std::string(kWayOut));
   }
   return Type::Decimal(precision, scale);
 }
@@ -59,33 +63,58 @@ Result<MappedColumn> MapArray(const std::string& table, const PgColumn& column,
 
 }  // namespace
 
-Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column, const MappingPolicy& policy) {
+Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column,
+                               const MappingPolicy& policy) {
   if (const std::optional<uint32_t> element = pg::ArrayElementTypeOid(column.type_oid)) {
     return MapArray(table, column, *element);
   }
   TypeOid oid = static_cast<TypeOid>(column.type_oid);
   TypeId id;
   switch (oid) {
-    case TypeOid::kBool: id = TypeId::kBoolean; break;
+    case TypeOid::kBool:
+      id = TypeId::kBoolean;
+      break;
     case TypeOid::kInt2:
-    case TypeOid::kInt4: id = TypeId::kInt; break;
+    case TypeOid::kInt4:
+      id = TypeId::kInt;
+      break;
     case TypeOid::kInt8:
-    case TypeOid::kOid: id = TypeId::kLong; break;  // unsigned 32-bit: only long holds it exactly
-    case TypeOid::kFloat4: id = TypeId::kFloat; break;
-    case TypeOid::kFloat8: id = TypeId::kDouble; break;
+    case TypeOid::kOid:
+      id = TypeId::kLong;
+      break;  // unsigned 32-bit: only long holds it exactly
+    case TypeOid::kFloat4:
+      id = TypeId::kFloat;
+      break;
+    case TypeOid::kFloat8:
+      id = TypeId::kDouble;
+      break;
     case TypeOid::kText:
     case TypeOid::kName:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
     case TypeOid::kJson:
-    case TypeOid::kJsonb: id = TypeId::kString; break;
-    case TypeOid::kBytea: id = TypeId::kBinary; break;
-    case TypeOid::kDate: id = TypeId::kDate; break;
+    case TypeOid::kJsonb:
+      id = TypeId::kString;
+      break;
+    case TypeOid::kBytea:
+      id = TypeId::kBinary;
+      break;
+    case TypeOid::kDate:
+      id = TypeId::kDate;
+      break;
     case TypeOid::kTime:
-    case TypeOid::kTimeTz: id = TypeId::kTime; break;  // timetz: the time in UTC
-    case TypeOid::kTimestamp: id = TypeId::kTimestamp; break;
-    case TypeOid::kTimestampTz: id = TypeId::kTimestampTz; break;
-    case TypeOid::kUuid: id = TypeId::kUuid; break;
+    case TypeOid::kTimeTz:
+      id = TypeId::kTime;
+      break;  // timetz: the time in UTC
+    case TypeOid::kTimestamp:
+      id = TypeId::kTimestamp;
+      break;
+    case TypeOid::kTimestampTz:
+      id = TypeId::kTimestampTz;
+      break;
+    case TypeOid::kUuid:
+      id = TypeId::kUuid;
+      break;
     case TypeOid::kNumeric: {
       ASSIGN_OR_RETURN(Type type, MapNumeric(table, column, policy));
       return MappedColumn{column, oid, type};

@@ -8,8 +8,8 @@ namespace {
 S3Options S3OptionsFor(const S3Config& config, Logger& log) {
   S3Options options;
   options.retry.log = &log;
-  options.endpoint = config.endpoint.empty() ? "https://s3." + config.region + ".amazonaws.com"
-                                             : config.endpoint;
+  options.endpoint =
+      config.endpoint.empty() ? "https://s3." + config.region + ".amazonaws.com" : config.endpoint;
   options.region = config.region;
   options.access_key_id = config.access_key;
   options.secret_access_key = config.secret_key;
@@ -80,11 +80,13 @@ Result<std::unique_ptr<ObjectStore>> OpenWarehouse(const SinkConfig& sink, Env& 
     return store;
   }
   if (sink.s3.access_key.empty() || sink.s3.secret_key.empty()) {
-    return Status::InvalidArgument(context + ": no S3 credentials; set sink.s3_access_key and "
-                                   "sink.s3_secret_key or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    return Status::InvalidArgument(
+        context +
+        ": no S3 credentials; set sink.s3_access_key and "
+        "sink.s3_secret_key or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
   }
-  Result<std::unique_ptr<S3ObjectStore>> store =
-      S3ObjectStore::Open(sink.warehouse, S3OptionsFor(sink.s3, env.log), env.http, env.clock, env.random);
+  Result<std::unique_ptr<S3ObjectStore>> store = S3ObjectStore::Open(
+      sink.warehouse, S3OptionsFor(sink.s3, env.log), env.http, env.clock, env.random);
   if (!store.ok()) return store.status().WithContext(context);
   return std::unique_ptr<ObjectStore>(std::move(*store));
 }

@@ -236,15 +236,15 @@ class ColumnWriter {
   size_t page_plain_bytes_ = 0;      // dictionary pages: the values' PLAIN size
   std::vector<uint8_t> def_levels_;  // one per value, when max_definition_level_ > 0
   std::vector<uint8_t> repetition_levels_;  // one per value, list columns only
-  int64_t page_value_count_ = 0;     // nulls included
-  int64_t page_bool_count_ = 0;      // BOOLEAN: non-null values packed into values_
+  int64_t page_value_count_ = 0;            // nulls included
+  int64_t page_bool_count_ = 0;             // BOOLEAN: non-null values packed into values_
 
   // The list of the current row (list columns).
   bool list_open_ = false;
   bool list_empty_ = true;  // no element yet: the next one starts the list (repetition 0)
 
   // Open column chunk.
-  ByteWriter chunk_;  // data page headers and compressed data pages
+  ByteWriter chunk_;              // data page headers and compressed data pages
   int64_t chunk_list_count_ = 0;  // list columns: rows (lists, null or not) appended
   ValueDictionary dictionary_;
   bool dictionary_encoding_ = false;  // new values go to the dictionary

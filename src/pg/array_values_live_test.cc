@@ -23,7 +23,6 @@ namespace {
 using change::Row;
 using change::Value;
 
-
 const char* const kSetupSql = R"sql(
 SET datestyle = 'ISO, YMD'; SET timezone = 'UTC'; SET extra_float_digits = 3;
 SET bytea_output = 'hex'; SET intervalstyle = 'postgres';

@@ -91,8 +91,8 @@ TEST(ArrayValuesTest, KnowsTheElementTypeOfBuiltInArrays) {
   EXPECT_EQ(ArrayElementTypeOid(199), 114u);
   EXPECT_EQ(ArrayElementTypeOid(3807), 3802u);
   EXPECT_EQ(ArrayElementTypeOid(23), std::nullopt);
-  EXPECT_EQ(ArrayElementTypeOid(1187), 1186u);  // interval[]
-  EXPECT_EQ(ArrayElementTypeOid(600), std::nullopt);  // point: not an array
+  EXPECT_EQ(ArrayElementTypeOid(1187), 1186u);         // interval[]
+  EXPECT_EQ(ArrayElementTypeOid(600), std::nullopt);   // point: not an array
   EXPECT_EQ(ArrayElementTypeOid(1017), std::nullopt);  // point[]: not decoded
   EXPECT_EQ(ArrayTypeOidOf(1186), 1187u);
   EXPECT_EQ(ArrayTypeOidOf(600), std::nullopt);

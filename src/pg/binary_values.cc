@@ -8,8 +8,8 @@
 namespace pg2iceberg::pg {
 namespace {
 
-constexpr int32_t kUnixToPgEpochDays = 10957;                 // 1970-01-01 → 2000-01-01
-constexpr int64_t kUnixToPgEpochMicros = 946684800000000LL;   // the same, in microseconds
+constexpr int32_t kUnixToPgEpochDays = 10957;                // 1970-01-01 → 2000-01-01
+constexpr int64_t kUnixToPgEpochMicros = 946684800000000LL;  // the same, in microseconds
 
 constexpr uint16_t kNumericPositive = 0x0000;
 constexpr uint16_t kNumericNegative = 0x4000;
@@ -74,7 +74,8 @@ Result<__int128> Unscale(const std::vector<int16_t>& digits, int weight, int pre
       contribution = digits[i] / PowerOfTen(-exponent);
     } else {
       __int128 power = PowerOfTen(exponent);
-      if (digits[i] > (limit - 1 - unscaled) / power) return Status::InvalidArgument("too many digits");
+      if (digits[i] > (limit - 1 - unscaled) / power)
+        return Status::InvalidArgument("too many digits");
       contribution = digits[i] * power;
     }
     if (contribution > limit - 1 - unscaled) return Status::InvalidArgument("too many digits");
@@ -142,10 +143,12 @@ Result<int64_t> DecodeTimestamp(ByteSpan value) {
   if (value.size() != 8) return WrongLength("timestamp", 8, value.size());
   int64_t micros = static_cast<int64_t>(BigEndian(value));
   if (micros == std::numeric_limits<int64_t>::max()) {
-    return Status::InvalidArgument("timestamp value infinity cannot be stored in an Iceberg timestamp");
+    return Status::InvalidArgument(
+        "timestamp value infinity cannot be stored in an Iceberg timestamp");
   }
   if (micros == std::numeric_limits<int64_t>::min()) {
-    return Status::InvalidArgument("timestamp value -infinity cannot be stored in an Iceberg timestamp");
+    return Status::InvalidArgument(
+        "timestamp value -infinity cannot be stored in an Iceberg timestamp");
   }
   return micros + kUnixToPgEpochMicros;
 }
@@ -198,7 +201,8 @@ Result<__int128> DecodeNumeric(ByteSpan value, int precision, int scale) {
   }
   Result<__int128> unscaled = Unscale(digits, weight, precision, scale);
   if (!unscaled.ok()) {
-    return NotExact(NumericText(digits, weight, sign == kNumericNegative, dscale), precision, scale);
+    return NotExact(NumericText(digits, weight, sign == kNumericNegative, dscale), precision,
+                    scale);
   }
   return sign == kNumericNegative ? -*unscaled : *unscaled;
 }

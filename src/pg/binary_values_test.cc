@@ -16,7 +16,8 @@ Bytes BigEndianBytes(std::initializer_list<int> bytes) {
 }
 
 // The binary form of a numeric: ndigits, weight, sign, dscale, base-10000 digits.
-Bytes Numeric(int16_t weight, uint16_t sign, int16_t dscale, std::initializer_list<int16_t> digits) {
+Bytes Numeric(int16_t weight, uint16_t sign, int16_t dscale,
+              std::initializer_list<int16_t> digits) {
   ByteWriter w;
   w.AppendBigEndian<int16_t>(static_cast<int16_t>(digits.size()));
   w.AppendBigEndian<int16_t>(weight);
@@ -40,18 +41,20 @@ std::string ToString(__int128 v) {
 TEST(BinaryValuesTest, IntegersAreBigEndianAndSigned) {
   EXPECT_EQ(*DecodeInt2(BigEndianBytes({0x80, 0x00})), -32768);
   EXPECT_EQ(*DecodeInt4(BigEndianBytes({0x7f, 0xff, 0xff, 0xff})), 2147483647);
-  EXPECT_EQ(*DecodeInt8(BigEndianBytes({0x80, 0, 0, 0, 0, 0, 0, 0})), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(*DecodeInt8(BigEndianBytes({0x80, 0, 0, 0, 0, 0, 0, 0})),
+            std::numeric_limits<int64_t>::min());
   EXPECT_EQ(DecodeInt4(BigEndianBytes({1, 2})).status().code(), StatusCode::kDataLoss);
 }
 
 TEST(BinaryValuesTest, FloatsKeepNaNAndInfinity) {
   EXPECT_TRUE(std::isnan(*DecodeFloat8(BigEndianBytes({0x7f, 0xf8, 0, 0, 0, 0, 0, 0}))));
-  EXPECT_EQ(*DecodeFloat4(BigEndianBytes({0xff, 0x80, 0, 0})), -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(*DecodeFloat4(BigEndianBytes({0xff, 0x80, 0, 0})),
+            -std::numeric_limits<float>::infinity());
   EXPECT_EQ(*DecodeFloat4(BigEndianBytes({0x3f, 0xc0, 0, 0})), 1.5f);
 }
 
 TEST(BinaryValuesTest, DatesShiftToUnixEpoch) {
-  EXPECT_EQ(*DecodeDate(BigEndianBytes({0, 0, 0, 0})), 10957);  // 2000-01-01
+  EXPECT_EQ(*DecodeDate(BigEndianBytes({0, 0, 0, 0})), 10957);          // 2000-01-01
   EXPECT_EQ(*DecodeDate(BigEndianBytes({0xff, 0xff, 0xd5, 0x33})), 0);  // 1970-01-01 = -10957
   Result<int32_t> infinity = DecodeDate(BigEndianBytes({0x7f, 0xff, 0xff, 0xff}));
   EXPECT_EQ(infinity.status().code(), StatusCode::kInvalidArgument);
@@ -83,9 +86,11 @@ TEST(BinaryValuesTest, NumericWith38DigitsIsExact) {
 TEST(BinaryValuesTest, NumericThatDoesNotFitIsRefusedWithItsValue) {
   Result<__int128> r = DecodeNumeric(Numeric(1, 0x0000, 2, {12, 3456, 7800}), 5, 2);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "numeric value 123456.78 cannot be stored exactly in decimal(5,2)");
+  EXPECT_EQ(r.status().message(),
+            "numeric value 123456.78 cannot be stored exactly in decimal(5,2)");
   Result<__int128> fraction = DecodeNumeric(Numeric(0, 0x0000, 3, {1, 2345}), 10, 2);
-  EXPECT_EQ(fraction.status().message(), "numeric value 1.234 cannot be stored exactly in decimal(10,2)");
+  EXPECT_EQ(fraction.status().message(),
+            "numeric value 1.234 cannot be stored exactly in decimal(10,2)");
 }
 
 TEST(BinaryValuesTest, NumericSpecialValuesAreRefused) {

@@ -12,7 +12,8 @@ constexpr size_t kSignatureSize = 11;
 }  // namespace
 
 Status CopyBinaryParser::Feed(ByteSpan chunk, const RowCallback& on_row) {
-  if (trailer_seen_ && !chunk.empty()) return Status::DataLoss("COPY stream: data after the trailer");
+  if (trailer_seen_ && !chunk.empty())
+    return Status::DataLoss("COPY stream: data after the trailer");
   pending_.insert(pending_.end(), chunk.begin(), chunk.end());
   ASSIGN_OR_RETURN(size_t consumed, ParseAvailable(on_row));
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(consumed));
@@ -39,7 +40,8 @@ Result<size_t> CopyBinaryParser::ParseAvailable(const RowCallback& on_row) {
     if (!complete) break;
     consumed = reader.position();
   }
-  if (trailer_seen_ && reader.remaining() > 0) return Status::DataLoss("COPY stream: data after the trailer");
+  if (trailer_seen_ && reader.remaining() > 0)
+    return Status::DataLoss("COPY stream: data after the trailer");
   return consumed;
 }
 
@@ -66,8 +68,8 @@ Result<bool> CopyBinaryParser::ParseTuple(ByteReader& reader, const RowCallback&
     return true;
   }
   if (count != field_count_) {
-    return Status::DataLoss("COPY stream: tuple has " + std::to_string(count) + " fields, expected " +
-                            std::to_string(field_count_));
+    return Status::DataLoss("COPY stream: tuple has " + std::to_string(count) +
+                            " fields, expected " + std::to_string(field_count_));
   }
   fields_.assign(static_cast<size_t>(count), std::nullopt);
   for (int i = 0; i < count; ++i) {

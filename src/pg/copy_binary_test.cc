@@ -8,8 +8,9 @@ namespace pg2iceberg::pg {
 namespace {
 
 // A COPY BINARY stream of two-column tuples; an empty optional is a NULL field.
-Bytes Stream(const std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>>& rows,
-             bool trailer = true) {
+Bytes Stream(
+    const std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>>& rows,
+    bool trailer = true) {
   ByteWriter w;
   w.Append(std::string_view("PGCOPY\n\377\r\n\0", 11));
   w.AppendBigEndian<int32_t>(0);
@@ -76,7 +77,8 @@ TEST(CopyBinaryParserTest, BadSignatureIsDataLoss) {
 
 TEST(CopyBinaryParserTest, WrongFieldCountIsDataLoss) {
   CopyBinaryParser parser(3);
-  Status s = parser.Feed(Stream({{"a", "b"}}), [](CopyBinaryParser::Fields) { return Status::Ok(); });
+  Status s =
+      parser.Feed(Stream({{"a", "b"}}), [](CopyBinaryParser::Fields) { return Status::Ok(); });
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("expected 3"), std::string::npos);
 }

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-
 namespace pg2iceberg::pg {
 
 // Built-in type OIDs (pg_type.h); stable across Postgres versions.

@@ -26,7 +26,6 @@ namespace pg2iceberg::pg::live {
 // Rows the large transaction inserts before its savepoint (and again inside it).
 inline constexpr int kBulkRows = 3000;
 
-
 // What the large transaction left to look for.
 struct Workload {
   uint32_t bulk_xid = 0;

@@ -43,7 +43,8 @@ PgColumn ColumnFromRow(const std::vector<std::optional<std::string>>& row) {
   PgColumn column;
   column.name = row[0].value_or("");
   column.type_oid = static_cast<uint32_t>(std::strtoul(row[1].value_or("0").c_str(), nullptr, 10));
-  column.type_modifier = static_cast<int32_t>(std::strtol(row[2].value_or("-1").c_str(), nullptr, 10));
+  column.type_modifier =
+      static_cast<int32_t>(std::strtol(row[2].value_or("-1").c_str(), nullptr, 10));
   column.not_null = row[3].value_or("") == "true";
   column.type_name = row[4].value_or("");
   column.attnum = static_cast<int>(std::strtol(row[5].value_or("0").c_str(), nullptr, 10));

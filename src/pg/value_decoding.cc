@@ -111,7 +111,8 @@ Result<Value> DecodeTemporal(TypeOid oid, ByteSpan data, bool binary) {
 // numeric's type modifier is ((precision << 16) | scale) + 4, the scale in 11 bits.
 Result<DecimalType> DecimalTypeOfModifier(int32_t type_modifier) {
   if (type_modifier < 4) {
-    return DecimalType{.precision = kUnconstrainedNumericPrecision, .scale = kUnconstrainedNumericScale};
+    return DecimalType{.precision = kUnconstrainedNumericPrecision,
+                       .scale = kUnconstrainedNumericScale};
   }
   const int32_t packed = type_modifier - 4;
   DecimalType out{.precision = (packed >> 16) & 0xffff, .scale = packed & 0x7ff};

@@ -120,8 +120,8 @@ Result<HttpResponse> S3Client::Execute(const Call& call, int* attempts) {
     const int64_t sleep = BackoffMicros(attempt);
     if (clock_.MonotonicMicros() + sleep >= deadline) break;
     if (options_.retry.log != nullptr) {
-      options_.retry.log->Warn(last.message() + "; attempt " + std::to_string(attempt + 1) + " in " +
-                               std::to_string(sleep / 1000) + " ms");
+      options_.retry.log->Warn(last.message() + "; attempt " + std::to_string(attempt + 1) +
+                               " in " + std::to_string(sleep / 1000) + " ms");
     }
     clock_.SleepMicros(sleep);
   }

@@ -243,13 +243,13 @@ TEST_F(S3ClientOpsTest, MultipartRetriesAFailedPartOnItsOwn) {
   });
   const Bytes body(uint64_t{11} << 20, std::byte{'z'});
   ASSERT_TRUE(client->PutObjectMultipart("bucket", "big", body).ok());
-  EXPECT_EQ(Routes(), (std::vector<std::string>{
-                          "POST /bucket/big?uploads", "PUT /bucket/big?partNumber=1&uploadId=up-1",
-                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
-                          "PUT /bucket/big?partNumber=3&uploadId=up-1",
-                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
-                          "PUT /bucket/big?partNumber=2&uploadId=up-1",
-                          "POST /bucket/big?uploadId=up-1"}));
+  EXPECT_EQ(Routes(),
+            (std::vector<std::string>{
+                "POST /bucket/big?uploads", "PUT /bucket/big?partNumber=1&uploadId=up-1",
+                "PUT /bucket/big?partNumber=2&uploadId=up-1",
+                "PUT /bucket/big?partNumber=3&uploadId=up-1",
+                "PUT /bucket/big?partNumber=2&uploadId=up-1",
+                "PUT /bucket/big?partNumber=2&uploadId=up-1", "POST /bucket/big?uploadId=up-1"}));
   EXPECT_EQ(clock_.sleeps.size(), 1u);  // the first retry follows the wave at once
   EXPECT_EQ(Count(AsStringView(http_->requests.back().body), "<Part>"), 3u);
 }

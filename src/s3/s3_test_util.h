@@ -1,13 +1,12 @@
 // Test doubles for S3 client tests: a scripted HttpTransport and a manual Clock.
 #pragma once
 
-#include <functional>
-#include <string>
-#include <vector>
-
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "env/clock.h"
 #include "env/http_transport.h"

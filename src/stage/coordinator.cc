@@ -30,16 +30,18 @@ std::optional<std::string> LsnOrNull(change::Lsn lsn) {
 // The text of a NOT NULL column (the schema guarantees it; a NULL means an outside edit).
 Result<std::string> Field(const PgRows& rows, size_t row, size_t column) {
   const auto& cell = rows.rows[row][column];
-  if (!cell) return Status::DataLoss("coordinator column " + rows.column_names[column] + " is NULL");
+  if (!cell)
+    return Status::DataLoss("coordinator column " + rows.column_names[column] + " is NULL");
   return *cell;
 }
 
 Status ChecksumMismatch(const std::string& what) {
-  return Status::DataLoss("coordinator row " + what +
-                          " fails its checksum: it was changed outside pg2iceberg, so the capture state "
-                          "cannot be trusted. Restore the schema from a backup, or drop the coordinator "
-                          "schema, the replication slot and the mirrored Iceberg tables and mirror afresh "
-                          "(pg2iceberg cleanup)");
+  return Status::DataLoss(
+      "coordinator row " + what +
+      " fails its checksum: it was changed outside pg2iceberg, so the capture state "
+      "cannot be trusted. Restore the schema from a backup, or drop the coordinator "
+      "schema, the replication slot and the mirrored Iceberg tables and mirror afresh "
+      "(pg2iceberg cleanup)");
 }
 
 Result<int64_t> ParseInt(const std::string& text) {
@@ -60,7 +62,8 @@ Coordinator::Coordinator(PgConnection& connection, std::string schema, std::stri
 Result<std::unique_ptr<Coordinator>> Coordinator::Open(PgConnection& connection, std::string schema,
                                                        std::string group) {
   RETURN_IF_ERROR(MigrateCoordinator(connection, schema).status());
-  return std::unique_ptr<Coordinator>(new Coordinator(connection, std::move(schema), std::move(group)));
+  return std::unique_ptr<Coordinator>(
+      new Coordinator(connection, std::move(schema), std::move(group)));
 }
 
 std::string Coordinator::Table(std::string_view name) const {
@@ -86,19 +89,23 @@ Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
   ASSIGN_OR_RETURN(std::string checksum, Field(rows, 0, 6));
   ASSIGN_OR_RETURN(s.slot_created_lsn, change::ParseLsn(created));
   ASSIGN_OR_RETURN(s.flushed_lsn, change::ParseLsn(flushed));
-  if (checksum != CaptureChecksum(group_, s)) return ChecksumMismatch(Table("capture") + " (group " + group_ + ")");
+  if (checksum != CaptureChecksum(group_, s))
+    return ChecksumMismatch(Table("capture") + " (group " + group_ + ")");
   return std::optional<CaptureState>(std::move(s));
 }
 
 Status Coordinator::CreateCapture(const CaptureState& s) {
   Result<PgRows> inserted = connection_.ExecParams(
       "INSERT INTO " + Table("capture") +
-          " (group_name, system_identifier, database_name, slot_name, publication_name, slot_created_lsn,"
-          " flushed_lsn, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1",
-      {group_, s.system_identifier, s.database, s.slot_name, s.publication_name, FormatLsn(s.slot_created_lsn),
-       FormatLsn(s.flushed_lsn), CaptureChecksum(group_, s)});
+          " (group_name, system_identifier, database_name, slot_name, publication_name, "
+          "slot_created_lsn,"
+          " flushed_lsn, checksum) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING "
+          "RETURNING 1",
+      {group_, s.system_identifier, s.database, s.slot_name, s.publication_name,
+       FormatLsn(s.slot_created_lsn), FormatLsn(s.flushed_lsn), CaptureChecksum(group_, s)});
   RETURN_IF_ERROR(inserted.status());
-  if (inserted->rows.empty()) return Status::Conflict("group " + group_ + " already has capture state");
+  if (inserted->rows.empty())
+    return Status::Conflict("group " + group_ + " already has capture state");
   return Status::Ok();
 }
 
@@ -141,8 +148,9 @@ Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
                .relid = relid,
                .next_offset = 0,
                .added_lsn = added_lsn};
-  ASSIGN_OR_RETURN(PgRows id, connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
-                                                     {Table("tables")}));
+  ASSIGN_OR_RETURN(PgRows id,
+                   connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
+                                          {Table("tables")}));
   ASSIGN_OR_RETURN(std::string id_text, Field(id, 0, 0));
   ASSIGN_OR_RETURN(t.table_id, ParseInt(id_text));
   Result<PgRows> inserted = connection_.ExecParams(
@@ -155,7 +163,8 @@ Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
       {std::to_string(t.table_id), group_, schema_name, table_name, std::to_string(relid),
        TableChecksum(group_, t), LsnOrNull(added_lsn)});
   RETURN_IF_ERROR(inserted.status());
-  if (inserted->rows.empty()) return Status::Conflict("table " + t.QualifiedName() + " is registered already");
+  if (inserted->rows.empty())
+    return Status::Conflict("table " + t.QualifiedName() + " is registered already");
   return t;
 }
 
@@ -212,8 +221,10 @@ Status Coordinator::CompleteCapture(change::Lsn consistent_point) {
   return Status::Ok();
 }
 
-Result<RecordedLsn> Coordinator::AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed) {
-  RETURN_IF_ERROR(InTransaction([&] { return UpdateFlushed(expected_flushed.lsn(), new_flushed); }));
+Result<RecordedLsn> Coordinator::AdvanceFlushed(const RecordedLsn& expected_flushed,
+                                                change::Lsn new_flushed) {
+  RETURN_IF_ERROR(
+      InTransaction([&] { return UpdateFlushed(expected_flushed.lsn(), new_flushed); }));
   return RecordedLsn(new_flushed);
 }
 
@@ -267,17 +278,21 @@ Status Coordinator::InTransaction(const std::function<Status()>& body) {
 Status Coordinator::ClaimOffsets(TableState& table, int64_t count) {
   TableState next = table;
   next.next_offset += count;
-  ASSIGN_OR_RETURN(PgRows rows,
-                   connection_.ExecParams("UPDATE " + Table("tables") +
-                                              " SET next_offset = $3, checksum = $4 WHERE table_id = $1 AND "
-                                              "next_offset = $2 AND checksum = $5 RETURNING 1",
-                                          {std::to_string(table.table_id), std::to_string(table.next_offset),
-                                           std::to_string(next.next_offset), TableChecksum(group_, next),
-                                           TableChecksum(group_, table)}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams("UPDATE " + Table("tables") +
+                                 " SET next_offset = $3, checksum = $4 WHERE table_id = $1 AND "
+                                 "next_offset = $2 AND checksum = $5 RETURNING 1",
+                             {std::to_string(table.table_id), std::to_string(table.next_offset),
+                              std::to_string(next.next_offset), TableChecksum(group_, next),
+                              TableChecksum(group_, table)}));
   if (rows.rows.empty()) {
-    return Status::Conflict("coordinator row of table " + table.QualifiedName() + " no longer has next_offset " +
-                            std::to_string(table.next_offset) + " and the checksum pg2iceberg wrote: another "
-                            "pg2iceberg streams group " + group_ + " (stop it), or the row was edited outside "
+    return Status::Conflict("coordinator row of table " + table.QualifiedName() +
+                            " no longer has next_offset " + std::to_string(table.next_offset) +
+                            " and the checksum pg2iceberg wrote: another "
+                            "pg2iceberg streams group " +
+                            group_ +
+                            " (stop it), or the row was edited outside "
                             "pg2iceberg (a restart verifies it)");
   }
   table = next;

@@ -172,8 +172,9 @@ class Coordinator {
   // `expected_flushed` to `new_flushed`. On success `tables` holds the new next_offsets.
   // kConflict when any expected value differs (another streamer, or an outside edit);
   // kOutcomeUnknown when the COMMIT's reply was lost (reload and compare before going on).
-  Result<RecordedLsn> CommitFlush(const std::vector<DurableSegment>& segments, const RecordedLsn& expected_flushed,
-                                  change::Lsn new_flushed, std::vector<TableState>& tables);
+  Result<RecordedLsn> CommitFlush(const std::vector<DurableSegment>& segments,
+                                  const RecordedLsn& expected_flushed, change::Lsn new_flushed,
+                                  std::vector<TableState>& tables);
   // Moves flushed_lsn forward with nothing to index (the slot's idle advancement).
   Result<RecordedLsn> AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed);
   // The group's flushed_lsn as recorded now. kNotFound without capture state.
@@ -228,8 +229,8 @@ class Coordinator {
   // kConflict: flushed_lsn is `found` (nullopt: unknown, the row changed) instead of `expected`.
   Status FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const;
   Status InTransaction(const std::function<Status()>& body);
-  Result<std::vector<IndexedBlock>> QueryBlocks(const std::string& condition,
-                                                const std::vector<std::optional<std::string>>& params);
+  Result<std::vector<IndexedBlock>> QueryBlocks(
+      const std::string& condition, const std::vector<std::optional<std::string>>& params);
 
   PgConnection& connection_;
   std::string schema_;

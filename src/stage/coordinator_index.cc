@@ -12,14 +12,15 @@ namespace {
 using change::FormatLsn;
 
 std::string SegmentChecksum(const std::string& group, const SegmentToIndex& s) {
-  return ChecksumText({group, s.object_key, std::to_string(s.size_bytes), FormatLsn(s.first_commit_lsn),
-                       FormatLsn(s.last_commit_lsn)});
+  return ChecksumText({group, s.object_key, std::to_string(s.size_bytes),
+                       FormatLsn(s.first_commit_lsn), FormatLsn(s.last_commit_lsn)});
 }
 
 std::string BlockChecksum(int64_t segment_id, int64_t first_offset, const BlockToIndex& b) {
-  return ChecksumText({std::to_string(segment_id), std::to_string(b.table_id), std::to_string(first_offset),
-                       std::to_string(b.change_count), std::to_string(b.block_offset),
-                       std::to_string(b.block_length), FormatLsn(b.first_commit_lsn), FormatLsn(b.last_commit_lsn)});
+  return ChecksumText({std::to_string(segment_id), std::to_string(b.table_id),
+                       std::to_string(first_offset), std::to_string(b.change_count),
+                       std::to_string(b.block_offset), std::to_string(b.block_length),
+                       FormatLsn(b.first_commit_lsn), FormatLsn(b.last_commit_lsn)});
 }
 
 std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_t next_offset) {
@@ -60,11 +61,13 @@ Result<change::Lsn> ToLsn(const std::optional<std::string>& cell) {
 }  // namespace
 
 Result<RecordedLsn> Coordinator::CommitFlush(const std::vector<DurableSegment>& segments,
-                                             const RecordedLsn& expected_flushed, change::Lsn new_flushed,
+                                             const RecordedLsn& expected_flushed,
+                                             change::Lsn new_flushed,
                                              std::vector<TableState>& tables) {
   std::vector<TableState> working = tables;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    for (const DurableSegment& segment : segments) RETURN_IF_ERROR(IndexSegment(segment.index(), working));
+    for (const DurableSegment& segment : segments)
+      RETURN_IF_ERROR(IndexSegment(segment.index(), working));
     return UpdateFlushed(expected_flushed.lsn(), new_flushed);
   }));
   tables = std::move(working);
@@ -72,53 +75,61 @@ Result<RecordedLsn> Coordinator::CommitFlush(const std::vector<DurableSegment>& 
 }
 
 Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables) {
-  ASSIGN_OR_RETURN(PgRows inserted,
-                   connection_.ExecParams("INSERT INTO " + Table("segments") +
-                                              " (group_name, object_key, size_bytes, first_commit_lsn, last_commit_lsn,"
-                                              " checksum) VALUES ($1, $2, $3, $4, $5, $6) RETURNING segment_id",
-                                          {group_, segment.object_key, std::to_string(segment.size_bytes),
-                                           FormatLsn(segment.first_commit_lsn), FormatLsn(segment.last_commit_lsn),
-                                           SegmentChecksum(group_, segment)}));
+  ASSIGN_OR_RETURN(
+      PgRows inserted,
+      connection_.ExecParams(
+          "INSERT INTO " + Table("segments") +
+              " (group_name, object_key, size_bytes, first_commit_lsn, last_commit_lsn,"
+              " checksum) VALUES ($1, $2, $3, $4, $5, $6) RETURNING segment_id",
+          {group_, segment.object_key, std::to_string(segment.size_bytes),
+           FormatLsn(segment.first_commit_lsn), FormatLsn(segment.last_commit_lsn),
+           SegmentChecksum(group_, segment)}));
   if (inserted.rows.size() != 1)
     return Status::Internal("INSERT … RETURNING segment_id returned no row");
   ASSIGN_OR_RETURN(const int64_t segment_id, ToInt(inserted.rows[0][0]));
   for (const BlockToIndex& block : segment.blocks) {
-    auto table = std::find_if(tables.begin(), tables.end(), [&](const TableState& t) { return t.table_id == block.table_id; });
+    auto table = std::find_if(tables.begin(), tables.end(),
+                              [&](const TableState& t) { return t.table_id == block.table_id; });
     CHECK_MSG(table != tables.end(), "block of an unregistered table");
     const int64_t first_offset = table->next_offset;
     RETURN_IF_ERROR(ClaimOffsets(*table, block.change_count));
-    RETURN_IF_ERROR(connection_
-                        .ExecParams("INSERT INTO " + Table("segment_blocks") +
-                                        " (segment_id, table_id, first_offset, change_count, block_offset, block_length,"
-                                        " first_commit_lsn, last_commit_lsn, checksum)"
-                                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                                    {std::to_string(segment_id), std::to_string(block.table_id),
-                                     std::to_string(first_offset), std::to_string(block.change_count),
-                                     std::to_string(block.block_offset), std::to_string(block.block_length),
-                                     FormatLsn(block.first_commit_lsn), FormatLsn(block.last_commit_lsn),
-                                     BlockChecksum(segment_id, first_offset, block)})
-                        .status());
+    RETURN_IF_ERROR(
+        connection_
+            .ExecParams("INSERT INTO " + Table("segment_blocks") +
+                            " (segment_id, table_id, first_offset, change_count, block_offset, "
+                            "block_length,"
+                            " first_commit_lsn, last_commit_lsn, checksum)"
+                            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        {std::to_string(segment_id), std::to_string(block.table_id),
+                         std::to_string(first_offset), std::to_string(block.change_count),
+                         std::to_string(block.block_offset), std::to_string(block.block_length),
+                         FormatLsn(block.first_commit_lsn), FormatLsn(block.last_commit_lsn),
+                         BlockChecksum(segment_id, first_offset, block)})
+            .status());
   }
   return Status::Ok();
 }
 
-Result<std::vector<IndexedBlock>> Coordinator::BlocksFrom(int64_t table_id, int64_t from_offset, int limit) {
-  return QueryBlocks("b.table_id = $1 AND b.first_offset + b.change_count > $2 ORDER BY b.first_offset LIMIT $3",
-                     {std::to_string(table_id), std::to_string(from_offset), std::to_string(limit)});
+Result<std::vector<IndexedBlock>> Coordinator::BlocksFrom(int64_t table_id, int64_t from_offset,
+                                                          int limit) {
+  return QueryBlocks(
+      "b.table_id = $1 AND b.first_offset + b.change_count > $2 ORDER BY b.first_offset LIMIT $3",
+      {std::to_string(table_id), std::to_string(from_offset), std::to_string(limit)});
 }
 
 Result<std::vector<IndexedBlock>> Coordinator::BlocksOfSegment(int64_t segment_id) {
   return QueryBlocks("b.segment_id = $1 ORDER BY b.block_offset", {std::to_string(segment_id)});
 }
 
-Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& condition,
-                                                           const std::vector<std::optional<std::string>>& params) {
+Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(
+    const std::string& condition, const std::vector<std::optional<std::string>>& params) {
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams(
-                       "SELECT b.segment_id, s.object_key, b.table_id, b.first_offset, b.change_count, b.block_offset,"
+                       "SELECT b.segment_id, s.object_key, b.table_id, b.first_offset, "
+                       "b.change_count, b.block_offset,"
                        " b.block_length, b.first_commit_lsn, b.last_commit_lsn, b.checksum FROM " +
-                           Table("segment_blocks") + " b JOIN " + Table("segments") + " s USING (segment_id) WHERE " +
-                           condition,
+                           Table("segment_blocks") + " b JOIN " + Table("segments") +
+                           " s USING (segment_id) WHERE " + condition,
                        params));
   std::vector<IndexedBlock> blocks;
   for (const auto& row : rows.rows) {
@@ -133,14 +144,18 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(const std::string& co
     b.block_length = static_cast<uint64_t>(block_length);
     ASSIGN_OR_RETURN(b.first_commit_lsn, ToLsn(row[7]));
     ASSIGN_OR_RETURN(b.last_commit_lsn, ToLsn(row[8]));
-    BlockToIndex as_indexed{.table_id = b.table_id, .block_offset = b.block_offset, .block_length = b.block_length,
-                            .change_count = b.change_count, .first_commit_lsn = b.first_commit_lsn,
+    BlockToIndex as_indexed{.table_id = b.table_id,
+                            .block_offset = b.block_offset,
+                            .block_length = b.block_length,
+                            .change_count = b.change_count,
+                            .first_commit_lsn = b.first_commit_lsn,
                             .last_commit_lsn = b.last_commit_lsn};
     if (row[9].value_or("") != BlockChecksum(b.segment_id, b.first_offset, as_indexed)) {
-      return Status::DataLoss("coordinator row " + Table("segment_blocks") + " (table_id " +
-                              std::to_string(b.table_id) + ", first_offset " + std::to_string(b.first_offset) +
-                              ") fails its checksum: it was changed outside pg2iceberg; restore the coordinator "
-                              "schema from a backup or mirror afresh (pg2iceberg cleanup)");
+      return Status::DataLoss(
+          "coordinator row " + Table("segment_blocks") + " (table_id " +
+          std::to_string(b.table_id) + ", first_offset " + std::to_string(b.first_offset) +
+          ") fails its checksum: it was changed outside pg2iceberg; restore the coordinator "
+          "schema from a backup or mirror afresh (pg2iceberg cleanup)");
     }
     blocks.push_back(std::move(b));
   }
@@ -168,37 +183,44 @@ Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
 }
 
 Status Coordinator::SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset) {
-  ASSIGN_OR_RETURN(PgRows rows,
-                   connection_.ExecParams(
-                       "INSERT INTO " + Table("cursors") +
-                           " AS c (table_id, consumer, next_offset, checksum) VALUES ($1, $2, $3, $4)"
-                           " ON CONFLICT (table_id, consumer) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
-                           " checksum = EXCLUDED.checksum, updated_at = now()"
-                           " WHERE c.next_offset <= EXCLUDED.next_offset RETURNING 1",
-                       {std::to_string(table_id), consumer, std::to_string(next_offset),
-                        CursorChecksum(table_id, consumer, next_offset)}));
+  ASSIGN_OR_RETURN(
+      PgRows rows,
+      connection_.ExecParams(
+          "INSERT INTO " + Table("cursors") +
+              " AS c (table_id, consumer, next_offset, checksum) VALUES ($1, $2, $3, $4)"
+              " ON CONFLICT (table_id, consumer) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
+              " checksum = EXCLUDED.checksum, updated_at = now()"
+              " WHERE c.next_offset <= EXCLUDED.next_offset RETURNING 1",
+          {std::to_string(table_id), consumer, std::to_string(next_offset),
+           CursorChecksum(table_id, consumer, next_offset)}));
   if (rows.rows.empty()) {
     return Status::Conflict("cursor of " + consumer + " on table_id " + std::to_string(table_id) +
-                            " is past offset " + std::to_string(next_offset) + "; cursors never move backwards");
+                            " is past offset " + std::to_string(next_offset) +
+                            "; cursors never move backwards");
   }
   return Status::Ok();
 }
 
 Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
-  ASSIGN_OR_RETURN(PgRows cursors, connection_.ExecParams("SELECT c.table_id, c.consumer, c.next_offset, c.checksum FROM " +
-                                                              Table("cursors") + " c JOIN " + Table("tables") +
-                                                              " t USING (table_id) WHERE t.group_name = $1",
-                                                          {group_}));
+  ASSIGN_OR_RETURN(
+      PgRows cursors,
+      connection_.ExecParams("SELECT c.table_id, c.consumer, c.next_offset, c.checksum FROM " +
+                                 Table("cursors") + " c JOIN " + Table("tables") +
+                                 " t USING (table_id) WHERE t.group_name = $1",
+                             {group_}));
   for (const auto& row : cursors.rows) {
     ASSIGN_OR_RETURN(int64_t table_id, ToInt(row[0]));
     ASSIGN_OR_RETURN(int64_t next_offset, ToInt(row[2]));
     if (row[3].value_or("") != CursorChecksum(table_id, row[1].value_or(""), next_offset)) {
-      return Status::DataLoss("coordinator row " + Table("cursors") + " (table_id " + row[0].value_or("") +
-                              ", consumer " + row[1].value_or("") + ") fails its checksum: it was changed outside "
-                              "pg2iceberg; restore the coordinator schema from a backup or mirror afresh");
+      return Status::DataLoss(
+          "coordinator row " + Table("cursors") + " (table_id " + row[0].value_or("") +
+          ", consumer " + row[1].value_or("") +
+          ") fails its checksum: it was changed outside "
+          "pg2iceberg; restore the coordinator schema from a backup or mirror afresh");
     }
   }
-  // A segment is passed when no block of it has a table without cursors or a cursor short of its end.
+  // A segment is passed when no block of it has a table without cursors or a cursor short of its
+  // end.
   ASSIGN_OR_RETURN(
       PgRows rows,
       connection_.ExecParams(
@@ -218,7 +240,8 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
 Result<std::vector<std::string>> Coordinator::DeleteGroup() {
   ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, Segments());
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    const std::string group_tables = "(SELECT table_id FROM " + Table("tables") + " WHERE group_name = $1)";
+    const std::string group_tables =
+        "(SELECT table_id FROM " + Table("tables") + " WHERE group_name = $1)";
     for (const std::string& sql :
          {"DELETE FROM " + Table("cursors") + " WHERE table_id IN " + group_tables,
           "DELETE FROM " + Table("segment_blocks") + " WHERE table_id IN " + group_tables,
@@ -240,7 +263,8 @@ Status Coordinator::ForgetSegments(const std::vector<int64_t>& segment_ids) {
   return InTransaction([&]() -> Status {
     for (int64_t id : segment_ids) {
       RETURN_IF_ERROR(connection_
-                          .ExecParams("DELETE FROM " + Table("segments") + " WHERE segment_id = $1 AND group_name = $2",
+                          .ExecParams("DELETE FROM " + Table("segments") +
+                                          " WHERE segment_id = $1 AND group_name = $2",
                                       {std::to_string(id), group_})
                           .status());
     }

@@ -96,7 +96,8 @@ std::string Expand(const std::string& sql, const std::string& quoted_schema) {
 }
 
 Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_schema) {
-  ASSIGN_OR_RETURN(PgRows rows, connection.Exec("SELECT version FROM " + quoted_schema + ".schema_version"));
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection.Exec("SELECT version FROM " + quoted_schema + ".schema_version"));
   if (rows.rows.size() != 1 || !rows.rows[0][0]) {
     return Status::DataLoss(quoted_schema + ".schema_version must hold exactly one row; it holds " +
                             std::to_string(rows.rows.size()) + " (edited outside pg2iceberg?)");
@@ -113,26 +114,31 @@ Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_s
 
 Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
   RETURN_IF_ERROR(connection.Exec("CREATE SCHEMA IF NOT EXISTS " + q).status());
-  RETURN_IF_ERROR(connection
-                      .Exec("CREATE TABLE IF NOT EXISTS " + q +
-                            ".schema_version (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),"
-                            " version integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());"
-                            "INSERT INTO " + q + ".schema_version (version) VALUES (0) ON CONFLICT DO NOTHING")
-                      .status());
+  RETURN_IF_ERROR(
+      connection
+          .Exec("CREATE TABLE IF NOT EXISTS " + q +
+                ".schema_version (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),"
+                " version integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());"
+                "INSERT INTO " +
+                q + ".schema_version (version) VALUES (0) ON CONFLICT DO NOTHING")
+          .status());
   ASSIGN_OR_RETURN(int found, CurrentVersion(connection, q));
   const auto& migrations = Migrations();
   if (found > static_cast<int>(migrations.size())) {
     return Status::DataLoss("coordinator schema " + q + " is at version " + std::to_string(found) +
-                            ", newer than this pg2iceberg understands (" + std::to_string(migrations.size()) +
+                            ", newer than this pg2iceberg understands (" +
+                            std::to_string(migrations.size()) +
                             "); run the newer pg2iceberg that wrote it");
   }
   for (size_t v = static_cast<size_t>(found); v < migrations.size(); ++v) {
-    RETURN_IF_ERROR(connection.Exec(Expand(migrations[v], q)).status().WithContext(
-        "migrating coordinator schema " + q + " to version " + std::to_string(v + 1)));
+    RETURN_IF_ERROR(connection.Exec(Expand(migrations[v], q))
+                        .status()
+                        .WithContext("migrating coordinator schema " + q + " to version " +
+                                     std::to_string(v + 1)));
   }
   RETURN_IF_ERROR(connection
-                      .Exec("UPDATE " + q + ".schema_version SET version = " + std::to_string(migrations.size()) +
-                            ", updated_at = now()")
+                      .Exec("UPDATE " + q + ".schema_version SET version = " +
+                            std::to_string(migrations.size()) + ", updated_at = now()")
                       .status());
   return found;
 }
@@ -144,7 +150,8 @@ Result<int> MigrateCoordinator(PgConnection& connection, const std::string& sche
   const std::string q = QuoteIdentifier(schema);
   RETURN_IF_ERROR(connection.Exec("BEGIN").status());
   // Serializes concurrent migrations of the same schema (released at COMMIT or ROLLBACK).
-  Result<PgRows> lock = connection.ExecParams("SELECT pg_advisory_xact_lock(hashtext($1))", {"pg2iceberg:" + schema});
+  Result<PgRows> lock =
+      connection.ExecParams("SELECT pg_advisory_xact_lock(hashtext($1))", {"pg2iceberg:" + schema});
   Result<int> found = lock.ok() ? MigrateLocked(connection, q) : Result<int>(lock.status());
   if (!found.ok()) {
     connection.Exec("ROLLBACK").status().IgnoreError();

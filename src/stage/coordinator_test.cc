@@ -19,7 +19,6 @@
 namespace pg2iceberg::stage {
 namespace {
 
-
 class CoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -65,24 +64,32 @@ class CoordinatorTest : public ::testing::Test {
     SegmentWriter writer(0);
     for (const auto& [table, count] : blocks) {
       auto schema = std::make_shared<change::TableSchema>(
-          change::TableSchema{.relid = table.relid, .schema_name = table.schema_name, .table_name = table.table_name,
+          change::TableSchema{.relid = table.relid,
+                              .schema_name = table.schema_name,
+                              .table_name = table.table_name,
                               .columns = {{.name = "id", .type_oid = 23, .key = true}}});
       for (int i = 0; i < count; ++i) {
         writer.Append({.xid = 1, .commit_lsn = lsn, .end_lsn = lsn + 1},
-                      {.kind = change::ChangeKind::kInsert, .table = schema, .new_row = {change::Value::Int32(i)}});
+                      {.kind = change::ChangeKind::kInsert,
+                       .table = schema,
+                       .new_row = {change::Value::Int32(i)}});
       }
     }
     SegmentWriter::Finished finished = writer.Finish().value();
     std::map<uint32_t, int64_t> ids;
     for (const auto& [table, count] : blocks) ids[table.relid] = table.table_id;
-    return UploadSegment(*store_, "seg-" + std::to_string(++segments_), finished, [&](uint32_t relid) {
-             return ids.at(relid);
-           }).value();
+    return UploadSegment(*store_, "seg-" + std::to_string(++segments_), finished,
+                         [&](uint32_t relid) { return ids.at(relid); })
+        .value();
   }
 
   static CaptureState Capture() {
-    return {.system_identifier = "7300000000000000001", .database = "db", .slot_name = "slot",
-            .publication_name = "pub", .slot_created_lsn = 0x100, .flushed_lsn = 0x100};
+    return {.system_identifier = "7300000000000000001",
+            .database = "db",
+            .slot_name = "slot",
+            .publication_name = "pub",
+            .slot_created_lsn = 0x100,
+            .flushed_lsn = 0x100};
   }
 
   NullLogger log_;
@@ -110,7 +117,8 @@ TEST_F(CoordinatorTest, ANewerSchemaIsRefused) {
   Exec("UPDATE " + Q() + ".schema_version SET version = 99");
   Result<int> found = MigrateCoordinator(*pg_, schema_);
   EXPECT_EQ(found.status().code(), StatusCode::kDataLoss);
-  EXPECT_NE(found.status().message().find("version 99"), std::string::npos) << found.status().ToString();
+  EXPECT_NE(found.status().message().find("version 99"), std::string::npos)
+      << found.status().ToString();
 }
 
 TEST_F(CoordinatorTest, ConcurrentMigrationsAllSucceed) {
@@ -120,7 +128,8 @@ TEST_F(CoordinatorTest, ConcurrentMigrationsAllSucceed) {
   std::vector<Status> results(connections.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < connections.size(); ++i) {
-    threads.emplace_back([&, i] { results[i] = MigrateCoordinator(*connections[i], schema_).status(); });
+    threads.emplace_back(
+        [&, i] { results[i] = MigrateCoordinator(*connections[i], schema_).status(); });
   }
   for (auto& thread : threads) thread.join();
   for (const Status& status : results) EXPECT_TRUE(status.ok()) << status.ToString();
@@ -209,8 +218,10 @@ TEST_F(CoordinatorTest, FlushesClaimGaplessOffsetsAndAdvanceFlushedLsn) {
   ASSERT_EQ(tables.size(), 2u);
   RecordedLsn start = coordinator->RecordedFlushed().value();
   EXPECT_EQ(start.lsn(), 0x100u);
-  RecordedLsn first = coordinator->CommitFlush({Segment({{a, 3}, {b, 2}}, 0x200)}, start, 0x310, tables).value();
-  RecordedLsn second = coordinator->CommitFlush({Segment({{a, 5}}, 0x400)}, first, 0x410, tables).value();
+  RecordedLsn first =
+      coordinator->CommitFlush({Segment({{a, 3}, {b, 2}}, 0x200)}, start, 0x310, tables).value();
+  RecordedLsn second =
+      coordinator->CommitFlush({Segment({{a, 5}}, 0x400)}, first, 0x410, tables).value();
   EXPECT_EQ(second.lsn(), 0x410u);
   EXPECT_EQ(coordinator->LoadCapture().value()->flushed_lsn, 0x410u);
   std::vector<IndexedBlock> blocks = coordinator->BlocksFrom(a.table_id, 0, 10).value();
@@ -233,8 +244,10 @@ TEST_F(CoordinatorTest, IndexedBlocksLocateTheirChangesInTheSegment) {
   TableState a = coordinator->RegisterTable("public", "a", 1).value();
   TableState b = coordinator->RegisterTable("public", "b", 2).value();
   std::vector<TableState> tables = coordinator->LoadTables().value();
-  ASSERT_TRUE(coordinator->CommitFlush({Segment({{a, 4}, {b, 6}}, 0x200)}, coordinator->RecordedFlushed().value(),
-                                       0x300, tables).ok());
+  ASSERT_TRUE(coordinator
+                  ->CommitFlush({Segment({{a, 4}, {b, 6}}, 0x200)},
+                                coordinator->RecordedFlushed().value(), 0x300, tables)
+                  .ok());
   IndexedBlock block = coordinator->BlocksFrom(b.table_id, 0, 10).value().at(0);
   Bytes range = store_->GetRange(block.object_key, block.block_offset, block.block_length).value();
   std::vector<StagedChange> changes = DecodeBlock(range).value();
@@ -250,12 +263,15 @@ TEST_F(CoordinatorTest, AFlushFromStaleStateConflictsAndChangesNothing) {
   std::vector<TableState> tables = coordinator->LoadTables().value();
   std::vector<TableState> stale = tables;
   RecordedLsn start = coordinator->RecordedFlushed().value();
-  RecordedLsn first = coordinator->CommitFlush({Segment({{a, 1}}, 0x200)}, start, 0x210, tables).value();
+  RecordedLsn first =
+      coordinator->CommitFlush({Segment({{a, 1}}, 0x200)}, start, 0x210, tables).value();
   // Another streamer's view: flushed LSN and offsets from before the first flush.
-  EXPECT_EQ(coordinator->CommitFlush({Segment({{a, 1}}, 0x300)}, first, 0x310, stale).status().code(),
-            StatusCode::kConflict);
-  EXPECT_EQ(coordinator->CommitFlush({Segment({{a, 1}}, 0x300)}, start, 0x310, tables).status().code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      coordinator->CommitFlush({Segment({{a, 1}}, 0x300)}, first, 0x310, stale).status().code(),
+      StatusCode::kConflict);
+  EXPECT_EQ(
+      coordinator->CommitFlush({Segment({{a, 1}}, 0x300)}, start, 0x310, tables).status().code(),
+      StatusCode::kConflict);
   EXPECT_EQ(stale[0].next_offset, 0);
   EXPECT_EQ(coordinator->Segments().value().size(), 1u);
   EXPECT_EQ(coordinator->LoadCapture().value()->flushed_lsn, 0x210u);
@@ -320,8 +336,10 @@ TEST_F(CoordinatorTest, AnEditedBlockRowFailsItsChecksum) {
   ASSERT_TRUE(coordinator->CreateCapture(Capture()).ok());
   TableState a = coordinator->RegisterTable("public", "a", 1).value();
   std::vector<TableState> tables = coordinator->LoadTables().value();
-  ASSERT_TRUE(
-      coordinator->CommitFlush({Segment({{a, 4}}, 0x200)}, coordinator->RecordedFlushed().value(), 0x210, tables).ok());
+  ASSERT_TRUE(coordinator
+                  ->CommitFlush({Segment({{a, 4}}, 0x200)}, coordinator->RecordedFlushed().value(),
+                                0x210, tables)
+                  .ok());
   Exec("UPDATE " + Q() + ".segment_blocks SET change_count = 3");
   EXPECT_EQ(coordinator->BlocksFrom(a.table_id, 0, 10).status().code(), StatusCode::kDataLoss);
 }

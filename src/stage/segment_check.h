@@ -10,6 +10,7 @@ namespace pg2iceberg::stage {
 
 // kDataLoss naming the segment and what did not match (missing object, failed checksum,
 // blocks differing from the index), with the way out.
-Status VerifySegment(ObjectStore& store, const IndexedSegment& segment, const std::vector<IndexedBlock>& blocks);
+Status VerifySegment(ObjectStore& store, const IndexedSegment& segment,
+                     const std::vector<IndexedBlock>& blocks);
 
 }  // namespace pg2iceberg::stage

@@ -4,7 +4,8 @@
 
 namespace pg2iceberg::stage {
 
-Result<DurableSegment> UploadSegment(ObjectStore& store, const std::string& key, const SegmentWriter::Finished& segment,
+Result<DurableSegment> UploadSegment(ObjectStore& store, const std::string& key,
+                                     const SegmentWriter::Finished& segment,
                                      const std::function<int64_t(uint32_t relid)>& table_id) {
   CHECK_MSG(!segment.blocks.empty(), "uploading an empty segment");
   RETURN_IF_ERROR(store.Put(key, segment.bytes, PutOptions{.if_none_match = true})

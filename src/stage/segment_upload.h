@@ -19,7 +19,8 @@ class DurableSegment {
   const SegmentToIndex& index() const { return index_; }
 
  private:
-  friend Result<DurableSegment> UploadSegment(ObjectStore&, const std::string&, const SegmentWriter::Finished&,
+  friend Result<DurableSegment> UploadSegment(ObjectStore&, const std::string&,
+                                              const SegmentWriter::Finished&,
                                               const std::function<int64_t(uint32_t)>&);
   explicit DurableSegment(SegmentToIndex index) : index_(std::move(index)) {}
   SegmentToIndex index_;
@@ -27,7 +28,8 @@ class DurableSegment {
 
 // Writes `segment` at `key` (which must be new: kConflict if it exists) and describes it for
 // the index; `table_id` maps a block's relid to its coordinator table id.
-Result<DurableSegment> UploadSegment(ObjectStore& store, const std::string& key, const SegmentWriter::Finished& segment,
+Result<DurableSegment> UploadSegment(ObjectStore& store, const std::string& key,
+                                     const SegmentWriter::Finished& segment,
                                      const std::function<int64_t(uint32_t relid)>& table_id);
 
 }  // namespace pg2iceberg::stage

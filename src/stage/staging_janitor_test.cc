@@ -17,7 +17,6 @@
 namespace pg2iceberg::stage {
 namespace {
 
-
 class StagingJanitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,29 +31,46 @@ class StagingJanitorTest : public ::testing::Test {
     dir_ = ::testing::TempDir() + schema_;
     store_ = std::move(LocalObjectStore::Open(dir_, random_).value());
     coordinator_ = std::move(Coordinator::Open(*pg_, schema_, "default").value());
-    ASSERT_TRUE(coordinator_->CreateCapture({.system_identifier = "1", .database = "db", .slot_name = "s",
-                                             .publication_name = "p", .slot_created_lsn = 1, .flushed_lsn = 1})
+    ASSERT_TRUE(coordinator_
+                    ->CreateCapture({.system_identifier = "1",
+                                     .database = "db",
+                                     .slot_name = "s",
+                                     .publication_name = "p",
+                                     .slot_created_lsn = 1,
+                                     .flushed_lsn = 1})
                     .ok());
     table_ = coordinator_->RegisterTable("public", "t", 42).value();
   }
   void TearDown() override {
-    if (pg_ != nullptr) pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").status().IgnoreError();
+    if (pg_ != nullptr)
+      pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE")
+          .status()
+          .IgnoreError();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   // Indexes a segment of `count` inserts committed at `lsn`.
   void Flush(const std::string& key, int count, change::Lsn lsn) {
-    auto schema = std::make_shared<change::TableSchema>(change::TableSchema{
-        .relid = 42, .schema_name = "public", .table_name = "t", .columns = {{.name = "id", .type_oid = 23}}});
+    auto schema = std::make_shared<change::TableSchema>(
+        change::TableSchema{.relid = 42,
+                            .schema_name = "public",
+                            .table_name = "t",
+                            .columns = {{.name = "id", .type_oid = 23}}});
     SegmentWriter writer(0);
     for (int i = 0; i < count; ++i) {
       writer.Append({.xid = 1, .commit_lsn = lsn, .end_lsn = lsn + 1},
-                    {.kind = change::ChangeKind::kInsert, .table = schema, .new_row = {change::Value::Int32(i)}});
+                    {.kind = change::ChangeKind::kInsert,
+                     .table = schema,
+                     .new_row = {change::Value::Int32(i)}});
     }
-    DurableSegment segment =
-        UploadSegment(*store_, key, writer.Finish().value(), [&](uint32_t) { return table_.table_id; }).value();
+    DurableSegment segment = UploadSegment(*store_, key, writer.Finish().value(), [&](uint32_t) {
+                               return table_.table_id;
+                             }).value();
     std::vector<TableState> tables = {table_};
-    ASSERT_TRUE(coordinator_->CommitFlush({segment}, coordinator_->RecordedFlushed().value(), lsn + 1, tables).ok());
+    ASSERT_TRUE(
+        coordinator_
+            ->CommitFlush({segment}, coordinator_->RecordedFlushed().value(), lsn + 1, tables)
+            .ok());
     table_ = tables[0];
   }
 

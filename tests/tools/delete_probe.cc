@@ -32,23 +32,31 @@ namespace {
 
 using iceberg::Json;
 
-Result<iceberg::TableState> Load(iceberg::Catalog& catalog, ObjectStore& store, iceberg::TableIdentifier ident) {
+Result<iceberg::TableState> Load(iceberg::Catalog& catalog, ObjectStore& store,
+                                 iceberg::TableIdentifier ident) {
   ASSIGN_OR_RETURN(iceberg::LoadedTable loaded, catalog.LoadTable(ident));
   if (!loaded.metadata) {
     ASSIGN_OR_RETURN(std::string key, store.KeyForLocation(loaded.metadata_location));
     ASSIGN_OR_RETURN(Bytes bytes, store.Get(key));
     ASSIGN_OR_RETURN(loaded.metadata, iceberg::TableMetadataFromJsonString(AsStringView(bytes)));
   }
-  return iceberg::TableState{std::move(ident), std::move(*loaded.metadata), loaded.metadata_location};
+  return iceberg::TableState{std::move(ident), std::move(*loaded.metadata),
+                             loaded.metadata_location};
 }
 
-Status AppendJsonValue(parquet::ParquetWriter& writer, size_t column, const iceberg::Field& field, const Json& value) {
+Status AppendJsonValue(parquet::ParquetWriter& writer, size_t column, const iceberg::Field& field,
+                       const Json& value) {
   if (value.is_null()) return writer.AppendNull(column);
   switch (field.type.id) {
-    case iceberg::TypeId::kInt: return writer.AppendInt32(column, value.get<int32_t>());
-    case iceberg::TypeId::kLong: return writer.AppendInt64(column, value.get<int64_t>());
-    case iceberg::TypeId::kString: return writer.AppendBytes(column, AsBytes(value.get<std::string>()));
-    default: return Status::InvalidArgument("delete_probe: column " + field.name + " has a type it cannot encode");
+    case iceberg::TypeId::kInt:
+      return writer.AppendInt32(column, value.get<int32_t>());
+    case iceberg::TypeId::kLong:
+      return writer.AppendInt64(column, value.get<int64_t>());
+    case iceberg::TypeId::kString:
+      return writer.AppendBytes(column, AsBytes(value.get<std::string>()));
+    default:
+      return Status::InvalidArgument("delete_probe: column " + field.name +
+                                     " has a type it cannot encode");
   }
 }
 
@@ -57,11 +65,13 @@ Result<iceberg::WrittenDeleteFile> EqualityDeletes(const iceberg::Schema& table,
   std::vector<int> ids;
   for (const Json& name : input.at("columns")) {
     const iceberg::Field* field = table.FindByName(name.get<std::string>());
-    if (field == nullptr) return Status::InvalidArgument("delete_probe: no column " + name.get<std::string>());
+    if (field == nullptr)
+      return Status::InvalidArgument("delete_probe: no column " + name.get<std::string>());
     ids.push_back(field->id);
   }
   ASSIGN_OR_RETURN(iceberg::Schema schema, iceberg::EqualityDeleteSchema(table, ids));
-  ASSIGN_OR_RETURN(auto writer, parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema), {}));
+  ASSIGN_OR_RETURN(auto writer,
+                   parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema), {}));
   for (const Json& row : input.at("rows")) {
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       // Values are given in "columns" order; the file has table order.
@@ -79,7 +89,8 @@ Result<iceberg::WrittenDeleteFile> EqualityDeletes(const iceberg::Schema& table,
 }
 
 Status Run(int argc, char** argv) {
-  if (argc != 5) return Status::InvalidArgument("usage: delete_probe CONFIG NAMESPACE TABLE INPUT_JSON");
+  if (argc != 5)
+    return Status::InvalidArgument("usage: delete_probe CONFIG NAMESPACE TABLE INPUT_JSON");
   std::vector<std::string> warnings;
   ASSIGN_OR_RETURN(Config config, LoadConfigFile(argv[1], &warnings));
   std::ifstream in(argv[4]);
@@ -113,13 +124,15 @@ Status Run(int argc, char** argv) {
     if (kind == "position") {
       ASSIGN_OR_RETURN(written, iceberg::WritePositionDeleteFile(location, positions, {}));
     } else {
-      ASSIGN_OR_RETURN(written, iceberg::WriteDeletionVectorFile(location, vectors, parquet::kDefaultCreatedBy));
+      ASSIGN_OR_RETURN(
+          written, iceberg::WriteDeletionVectorFile(location, vectors, parquet::kDefaultCreatedBy));
     }
   } else {
     return Status::InvalidArgument("delete_probe: kind must be equality, position or dv");
   }
   RETURN_IF_ERROR(own->Put(key, written.bytes, PutOptions{.if_none_match = true}));
-  iceberg::TableCommitInput commit{table, {}, iceberg::CommitMode::kAppend, {{"pg2iceberg.operation", "delete-probe"}}};
+  iceberg::TableCommitInput commit{
+      table, {}, iceberg::CommitMode::kAppend, {{"pg2iceberg.operation", "delete-probe"}}};
   commit.delete_files = written.entries;
   iceberg::CommitServices services{*own, *opened.catalog, env.random, env.clock};
   std::vector<Result<iceberg::TableState>> committed = iceberg::CommitSnapshots(services, {commit});

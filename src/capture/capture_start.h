@@ -10,9 +10,9 @@
 #include "base/log.h"
 #include "base/status.h"
 #include "capture/catalog_watch.h"
-#include "capture/replication_setup.h"
 #include "env/fail_points.h"
 #include "env/object_store.h"
+#include "pg/replication_setup.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
 

@@ -13,7 +13,7 @@
 #include <map>
 #include <memory>
 
-#include "capture/type_resolver.h"
+#include "capture/recorded_type_resolver.h"
 #include "env/libpq_connection.h"
 #include "env/real_clock.h"
 #include "pg/pgoutput.h"

@@ -20,7 +20,7 @@
 #include "base/log.h"
 #include "base/status.h"
 #include "capture/catalog_state.h"
-#include "capture/replication_setup.h"
+#include "pg/replication_setup.h"
 #include "stage/coordinator.h"
 
 namespace pg2iceberg::capture {

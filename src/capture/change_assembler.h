@@ -19,9 +19,9 @@
 
 #include "base/log.h"
 #include "capture/transaction_buffer.h"
-#include "capture/type_resolver.h"
 #include "change/change.h"
 #include "pg/pgoutput.h"
+#include "pg/type_resolver.h"
 
 namespace pg2iceberg::capture {
 
@@ -44,8 +44,8 @@ struct MirroredTable {
 class ChangeAssembler {
  public:
   // `types` resolves the column types of Relation messages (see type_resolver.h).
-  ChangeAssembler(std::vector<MirroredTable> tables, TypeResolver& types, TransactionBuffer& buffer,
-                  CommittedSink& sink, Logger& log);
+  ChangeAssembler(std::vector<MirroredTable> tables, pg::TypeResolver& types,
+                  TransactionBuffer& buffer, CommittedSink& sink, Logger& log);
 
   // Handles one decoded message. kDataLoss for a protocol violation (a change outside a
   // transaction, a Relation of a mirrored table's name under a new relid — the table was
@@ -72,7 +72,7 @@ class ChangeAssembler {
   Result<std::pair<uint32_t, uint32_t>> Owner(uint32_t stream_xid) const;
 
   std::map<uint32_t, MirroredTable> mirrored_;  // by relid
-  TypeResolver& types_;
+  pg::TypeResolver& types_;
   std::map<uint32_t, std::shared_ptr<const change::TableSchema>> schemas_;  // by relid
   TransactionBuffer& buffer_;
   CommittedSink& sink_;

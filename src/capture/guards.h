@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "capture/replication_setup.h"
+#include "pg/replication_setup.h"
 #include "stage/coordinator.h"
 
 namespace pg2iceberg::capture {

@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-#include "capture/type_resolver.h"
+#include "capture/recorded_type_resolver.h"
 #include "env/libpq_connection.h"
 
 namespace pg2iceberg::capture {

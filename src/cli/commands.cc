@@ -6,10 +6,9 @@
 #include "cli/config_yaml.h"
 #include "mirror/cleanup.h"
 #include "mirror/connect_check.h"
+#include "mirror/migrate_coord.h"
 #include "mirror/snapshot.h"
-#include "mirror/source_connection.h"
 #include "mirror/stream_only.h"
-#include "stage/coordinator.h"
 
 namespace pg2iceberg {
 
@@ -53,16 +52,9 @@ Result<Config> LoadConfig(const std::string& path, Env& env) {
 }
 
 Status MigrateCoordinatorCommand(const Config& config, Env& env) {
-  Result<std::unique_ptr<PgConnection>> connection =
-      config.state.postgres_url.empty()
-          ? ConnectSource(config.source.postgres, env)
-          : env.pg.Connect(PgConnectParams{.conninfo = config.state.postgres_url});
-  RETURN_IF_ERROR(connection.status().WithContext(
-      config.state.postgres_url.empty() ? "source postgres" : "state.postgres_url"));
-  ASSIGN_OR_RETURN(int found,
-                   stage::MigrateCoordinator(**connection, config.state.coordinator_schema));
+  ASSIGN_OR_RETURN(CoordinatorMigration migration, MigrateCoordinatorSchema(config, env));
   std::printf("coordinator schema %s: version %d (was %d)\n",
-              config.state.coordinator_schema.c_str(), stage::kCoordinatorSchemaVersion, found);
+              config.state.coordinator_schema.c_str(), migration.version, migration.found_version);
   return Status::Ok();
 }
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "mirror/config.h"
+#include "config/config.h"
 
 namespace pg2iceberg {
 

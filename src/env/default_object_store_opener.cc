@@ -10,7 +10,7 @@ Result<std::unique_ptr<ObjectStore>> DefaultObjectStoreOpener::Open(std::string_
   if (uri.starts_with("s3://")) {
     return Status::InvalidArgument(
         "this opener serves local file:// stores; s3:// stores are opened with the S3 client "
-        "(mirror/warehouse.h): " +
+        "(table/warehouse.h): " +
         std::string(uri));
   }
   if (!uri.starts_with("file://")) {

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "env/local_object_store.h"
-#include "iceberg/rest_test_util.h"
+#include "iceberg/rest/rest_test_util.h"
 
 namespace pg2iceberg::iceberg {
 namespace {

@@ -1,11 +1,11 @@
 #include "mirror/cleanup.h"
 
-#include "capture/replication_setup.h"
-#include "mirror/source_connection.h"
 #include "mirror/stream_only.h"
-#include "mirror/warehouse.h"
+#include "pg/replication_setup.h"
+#include "pg/source_connection.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
+#include "table/warehouse.h"
 
 namespace pg2iceberg {
 namespace {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "base/status.h"
+#include "config/config.h"
 #include "env/env.h"
-#include "mirror/config.h"
 
 namespace pg2iceberg {
 

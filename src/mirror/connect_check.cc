@@ -1,6 +1,6 @@
 #include "mirror/connect_check.h"
 
-#include "mirror/source_connection.h"
+#include "pg/source_connection.h"
 #include "pg/table_discovery.h"
 
 namespace pg2iceberg {

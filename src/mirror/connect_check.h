@@ -5,8 +5,8 @@
 #include <string>
 
 #include "base/status.h"
+#include "config/config.h"
 #include "env/env.h"
-#include "mirror/config.h"
 
 namespace pg2iceberg {
 

@@ -5,18 +5,18 @@
 #include <memory>
 #include <vector>
 
-#include "capture/replication_setup.h"
 #include "change/change.h"
 #include "iceberg/partition.h"
-#include "mirror/catalog_factory.h"
-#include "mirror/data_file_sink.h"
-#include "mirror/row_encoder.h"
 #include "mirror/snapshot_source.h"
-#include "mirror/source_connection.h"
-#include "mirror/table_plan.h"
-#include "mirror/table_stores.h"
-#include "mirror/warehouse.h"
 #include "pg/copy_binary.h"
+#include "pg/replication_setup.h"
+#include "pg/source_connection.h"
+#include "table/catalog_factory.h"
+#include "table/data_file_sink.h"
+#include "table/row_encoder.h"
+#include "table/table_plan.h"
+#include "table/table_stores.h"
+#include "table/warehouse.h"
 
 namespace pg2iceberg {
 namespace {

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/config.h"
 #include "env/pg_connection.h"
-#include "mirror/config.h"
-#include "mirror/table_plan.h"
+#include "table/table_plan.h"
 
 namespace pg2iceberg {
 

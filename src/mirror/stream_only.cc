@@ -6,11 +6,11 @@
 #include "capture/staging_flusher.h"
 #include "capture/streamer.h"
 #include "capture/transaction_buffer.h"
-#include "mirror/source_connection.h"
-#include "mirror/warehouse.h"
+#include "pg/source_connection.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
 #include "stage/staging_janitor.h"
+#include "table/warehouse.h"
 
 namespace pg2iceberg {
 namespace {

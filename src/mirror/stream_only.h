@@ -7,8 +7,8 @@
 #include <atomic>
 
 #include "base/status.h"
+#include "config/config.h"
 #include "env/env.h"
-#include "mirror/config.h"
 
 namespace pg2iceberg {
 

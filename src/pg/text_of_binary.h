@@ -22,7 +22,7 @@ Result<std::string> IntervalTextOfBinary(ByteSpan value);
 // money: its send form is an int64 count of the smallest unit of the currency; how many of
 // its digits are fraction digits depends on lc_monetary (LC_MONETARY's frac_digits, 2 when the
 // locale gives none or more than 10, as in C; 0 for ja_JP, 3 for ar_KW). Capture and the
-// snapshot learn that number for the source's sessions (capture/type_resolver.h) and record it
+// snapshot learn that number for the source's sessions (pg/type_resolver.h) and record it
 // as the money column's type modifier, which money otherwise never has.
 inline constexpr int kMoneyFractionDigitsOfC = 2;
 inline constexpr int kMoneyFractionDigitsMax = 10;

@@ -24,8 +24,8 @@
 #include "iceberg/metadata_json.h"
 #include "iceberg/parquet_schema.h"
 #include "iceberg/table_commit.h"
-#include "mirror/catalog_factory.h"
-#include "mirror/table_stores.h"
+#include "table/catalog_factory.h"
+#include "table/table_stores.h"
 
 namespace pg2iceberg {
 namespace {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +134,13 @@ class RecordedLsn {
 
 class DurableSegment;  // stage/segment_upload.h
 
+// One cursor's move: from `expected` (nullopt: it does not exist yet) to `next_offset`.
+struct CursorAdvance {
+  int64_t table_id = 0;
+  std::optional<int64_t> expected;
+  int64_t next_offset = 0;
+};
+
 struct IndexedSegment {
   int64_t segment_id = 0;
   std::string object_key;
@@ -192,6 +200,13 @@ class Coordinator {
   // Records that `consumer` has read `table_id` up to (excluding) `next_offset`. Creates the
   // cursor on first use; a cursor never moves backwards (kConflict).
   Status SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset);
+  // The group's cursors of `consumer`, by table_id. kDataLoss for a row that fails its
+  // checksum.
+  Result<std::map<int64_t, int64_t>> LoadCursors(const std::string& consumer);
+  // Moves every cursor in `advances` from its expected value (none: the cursor does not exist
+  // yet) to its new one, all in one transaction. kConflict, and nothing moved, when any cursor
+  // is not at its expected value (another materializer moved it).
+  Status AdvanceCursors(const std::string& consumer, const std::vector<CursorAdvance>& advances);
   // Segments every block of which every cursor on its table has passed (tables without cursors
   // hold their segments). Oldest first.
   Result<std::vector<IndexedSegment>> SegmentsPassedByCursors();

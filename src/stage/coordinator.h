@@ -15,9 +15,12 @@
 //                  type its values decode as, recorded when first seen (coordinator_types.cc).
 //
 // Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
-// outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
-// segments and segment_blocks; each write states the value it expects to replace, so a second
-// streamer or an outside edit is detected (kConflict) instead of silently overwritten.
+// outside pg2iceberg and is kDataLoss. So is a field that does not parse (a NULL, a non-number,
+// a negative size, a malformed LSN — possible only after an outside ALTER of the schema): the
+// message names the column and the text (coordinator_fields.h); nothing here throws. The streamer
+// is the only writer of capture, tables, segments and segment_blocks; each write states the value
+// it expects to replace, so a second streamer or an outside edit is detected (kConflict) instead of
+// silently overwritten.
 //
 // Not thread-safe. Borrows the connection, which must outlive the Coordinator.
 #pragma once

@@ -117,14 +117,28 @@ TEST_F(MalformedRowTest, AnOutOfRangeRelidIsDataLoss) {
 }
 
 TEST_F(MalformedRowTest, ANegativeSegmentSizeIsDataLoss) {
-  // size_bytes stays bigint: a negative size needs no ALTER (segment rows carry no checksum
-  // that is verified on read).
+  // size_bytes stays bigint: a negative size needs no ALTER; it is refused before the row's
+  // checksum is checked.
   ASSERT_TRUE(coordinator_->CreateCapture(Capture()).ok());
   Exec("INSERT INTO " + Q() +
        ".segments (group_name, object_key, size_bytes, first_commit_lsn, last_commit_lsn, "
        "checksum) VALUES ('default', 'seg-1', -5, '0/1', '0/2', 0)");
   ExpectDataLossNaming(coordinator_->Segments().status(), "segments.size_bytes", "-5");
   ExpectDataLossNaming(coordinator_->NewestSegment().status(), "segments.size_bytes", "-5");
+}
+
+TEST_F(MalformedRowTest, AnEditedSegmentRowFailsItsChecksum) {
+  // A well-formed size that is not the one indexed: only the checksum can tell.
+  ASSERT_TRUE(coordinator_->CreateCapture(Capture()).ok());
+  Exec("INSERT INTO " + Q() +
+       ".segments (group_name, object_key, size_bytes, first_commit_lsn, last_commit_lsn, "
+       "checksum) VALUES ('default', 'seg-1', 500, '0/1', '0/2', 0)");
+  for (const Status& status :
+       {coordinator_->Segments().status(), coordinator_->NewestSegment().status()}) {
+    EXPECT_EQ(status.code(), StatusCode::kDataLoss) << status.ToString();
+    EXPECT_NE(status.message().find("seg-1"), std::string::npos) << status.ToString();
+    EXPECT_NE(status.message().find("checksum"), std::string::npos) << status.ToString();
+  }
 }
 
 TEST_F(MalformedRowTest, AGarbageBlockLsnIsDataLoss) {

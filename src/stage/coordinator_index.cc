@@ -27,14 +27,30 @@ std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_
   return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
 }
 
-// The segments of a `SELECT segment_id, object_key, size_bytes` query.
-Result<std::vector<IndexedSegment>> ToSegments(const PgRows& rows) {
+// The columns ToSegments reads, in order (prefix `s.` for joins).
+constexpr char kSegmentColumns[] =
+    "s.segment_id, s.object_key, s.size_bytes, s.first_commit_lsn, s.last_commit_lsn, "
+    "s.checksum";
+
+// The segments of a `SELECT kSegmentColumns` query of group `group`'s rows, each row's checksum
+// verified (a row edited outside pg2iceberg is kDataLoss).
+Result<std::vector<IndexedSegment>> ToSegments(const PgRows& rows, const std::string& group,
+                                               const std::string& table) {
   std::vector<IndexedSegment> segments;
   for (const auto& row : rows.rows) {
+    if (row.size() != 6) return Status::Internal("segment query returned a malformed row");
     IndexedSegment segment;
     ASSIGN_OR_RETURN(segment.segment_id, IntField(row[0], "segments.segment_id"));
     ASSIGN_OR_RETURN(segment.object_key, TextField(row[1], "segments.object_key"));
     ASSIGN_OR_RETURN(segment.size_bytes, UnsignedField(row[2], "segments.size_bytes"));
+    SegmentToIndex fields{.object_key = segment.object_key, .size_bytes = segment.size_bytes};
+    ASSIGN_OR_RETURN(fields.first_commit_lsn, LsnField(row[3], "segments.first_commit_lsn"));
+    ASSIGN_OR_RETURN(fields.last_commit_lsn, LsnField(row[4], "segments.last_commit_lsn"));
+    if (row[5].value_or("") != SegmentChecksum(group, fields)) {
+      return Status::DataLoss("coordinator row " + table + " (segment " + segment.object_key +
+                              ") fails its checksum: it was changed outside pg2iceberg; "
+                              "restore the coordinator schema from a backup or mirror afresh");
+    }
     segments.push_back(std::move(segment));
   }
   return segments;
@@ -145,21 +161,21 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(
 }
 
 Result<std::vector<IndexedSegment>> Coordinator::Segments() {
-  ASSIGN_OR_RETURN(
-      PgRows rows,
-      connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " + Table("segments") +
-                                 " WHERE group_name = $1 ORDER BY segment_id",
-                             {group_}));
-  return ToSegments(rows);
+  ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams(std::string("SELECT ") + kSegmentColumns +
+                                                           " FROM " + Table("segments") +
+                                                           " s WHERE s.group_name = $1 ORDER BY 1",
+                                                       {group_}));
+  return ToSegments(rows, group_, Table("segments"));
 }
 
 Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
-  ASSIGN_OR_RETURN(
-      PgRows rows,
-      connection_.ExecParams("SELECT segment_id, object_key, size_bytes FROM " + Table("segments") +
-                                 " WHERE group_name = $1 ORDER BY segment_id DESC LIMIT 1",
-                             {group_}));
-  ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, ToSegments(rows));
+  ASSIGN_OR_RETURN(PgRows rows,
+                   connection_.ExecParams(std::string("SELECT ") + kSegmentColumns + " FROM " +
+                                              Table("segments") +
+                                              " s WHERE s.group_name = $1 ORDER BY 1 DESC LIMIT 1",
+                                          {group_}));
+  ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments,
+                   ToSegments(rows, group_, Table("segments")));
   if (segments.empty()) return std::optional<IndexedSegment>();
   return std::optional<IndexedSegment>(std::move(segments[0]));
 }
@@ -206,7 +222,7 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
   ASSIGN_OR_RETURN(
       PgRows rows,
       connection_.ExecParams(
-          "SELECT s.segment_id, s.object_key, s.size_bytes FROM " + Table("segments") +
+          std::string("SELECT ") + kSegmentColumns + " FROM " + Table("segments") +
               " s WHERE s.group_name = $1 AND NOT EXISTS (SELECT 1 FROM " +
               Table("segment_blocks") +
               " b WHERE b.segment_id = s.segment_id AND (NOT EXISTS (SELECT 1 FROM " +
@@ -216,7 +232,7 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
               "b.change_count)))"
               " ORDER BY s.segment_id",
           {group_}));
-  return ToSegments(rows);
+  return ToSegments(rows, group_, Table("segments"));
 }
 
 Result<std::vector<std::string>> Coordinator::DeleteGroup() {

@@ -17,9 +17,18 @@ class RecordingMetadataWriter final : public MetadataWriter {
  public:
   Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) override {
     versions.push_back(version);
-    return MetadataFileLocation(metadata.location, version, "f" + std::to_string(versions.size()));
+    std::string location =
+        MetadataFileLocation(metadata.location, version, "f" + std::to_string(versions.size()));
+    written[location] = metadata;
+    return location;
+  }
+  Result<TableMetadata> ReadMetadataFile(const std::string& location) override {
+    const auto it = written.find(location);
+    if (it == written.end()) return Status::NotFound("no metadata file " + location);
+    return it->second;
   }
   std::vector<int64_t> versions;
+  std::map<std::string, TableMetadata> written;
 };
 
 // Forwards to a connection; the first statement containing `lose_reply_of` is run, but its

@@ -56,21 +56,25 @@ inline constexpr std::string_view kTotalFilesSize = "total-files-size";
 // Distinct partitions of the files added or removed.
 inline constexpr std::string_view kChangedPartitionCount = "changed-partition-count";
 
-// pg2iceberg's own keys.
+// pg2iceberg's own keys (docs/materializer.md, "Snapshot summary keys").
 //
-// Which of our commands wrote the snapshot: kOperationSnapshot (the initial copy), or
-// kOperationMaterialize (changes merged from the staging log).
+// Which of our commands wrote the snapshot: the initial load, changes merged from the staging
+// log, or a compaction.
 inline constexpr std::string_view kPgOperation = "pg2iceberg.operation";
 inline constexpr std::string_view kPgOperationSnapshot = "snapshot";
 inline constexpr std::string_view kPgOperationMaterialize = "materialize";
+inline constexpr std::string_view kPgOperationCompact = "compact";
 // The source LSN the snapshot reflects ("X/Y" as Postgres prints it): the table equals its
 // Postgres table as of this LSN (once its initial load is complete).
 inline constexpr std::string_view kCommitLsn = "pg2iceberg.commit-lsn";
-// The per-table staging log offset the snapshot covers: every change of the table logged
-// before it is in the snapshot. Read on restart to tell a commit whose cursor update was lost.
+// The table's cursor after this snapshot: the staging log offset of the first change not in it.
+// Read on restart to recognise a commit whose cursor update was lost.
 inline constexpr std::string_view kLogOffset = "pg2iceberg.log-offset";
-// Whether the table's initial load is complete: "true" on every snapshot from the one that
-// completes it on; "false" on snapshots of a load still under way (not a consistent mirror).
-inline constexpr std::string_view kSnapshotComplete = "pg2iceberg.snapshot-complete";
+// The state of the table's initial load: "complete" once its initial snapshot is fully
+// committed; "in-progress" on the snapshots of a resumable initial load (a reader must not
+// treat the table as a mirror before "complete").
+inline constexpr std::string_view kInitialLoad = "pg2iceberg.initial-load";
+inline constexpr std::string_view kInitialLoadComplete = "complete";
+inline constexpr std::string_view kInitialLoadInProgress = "in-progress";
 
 }  // namespace pg2iceberg::iceberg::summary

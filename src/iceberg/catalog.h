@@ -77,6 +77,9 @@ class MetadataWriter {
   // Writes `metadata` as <metadata.location>/metadata/MetadataFileName(version, <fresh uuid>)
   // without ever replacing an object; returns the file's location.
   virtual Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) = 0;
+  // Reads the metadata file at `location` (the table's, as a catalog points at it): how a
+  // pointer catalog reconciles a lost commit (commit_reconcile.h). kNotFound when absent.
+  virtual Result<TableMetadata> ReadMetadataFile(const std::string& location) = 0;
 };
 
 // One table's part of a multi-table commit (Catalog::CommitSnapshots): the arguments of

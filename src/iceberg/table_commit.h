@@ -17,16 +17,28 @@
 #include "env/random.h"
 #include "iceberg/catalog.h"
 #include "iceberg/data_file.h"
+#include "iceberg/live_files.h"
 #include "iceberg/metadata.h"
 
 namespace pg2iceberg::iceberg {
 
 enum class CommitMode {
-  kAppend,     // the new snapshot holds the current files plus the new ones
-  kReplaceAll  // the new snapshot holds only the new files (a fresh copy of the source)
+  kAppend,     // the new snapshot holds the current files, less the removed ones, plus the new
+  kReplaceAll  // the new snapshot holds only the new files (a fresh copy of the source): every
+               // live file is removed
 };
-// The snapshot's operation: "append" when only data files are added, "delete" when only delete
-// files are, "overwrite" for both or for kReplaceAll.
+// The snapshot's operation (commit_summary.h SnapshotOperation): "append" when only data files
+// are added; "delete" when no data file is added (delete files added and/or files removed);
+// "overwrite" when data files are added and delete files added or files removed (a row delta,
+// kReplaceAll, TRUNCATE then inserts); "replace" when TableCommitInput::rewrite says the new
+// files hold exactly the rows of the removed ones (compaction).
+//
+// The new snapshot's manifest list: a manifest of the added data files, one of the added
+// delete files, every current manifest holding a removed file rewritten (removed entries with
+// status DELETED, the others EXISTING), and every other current manifest with live files
+// reused as it is, unread. The standard summary keys (summary_keys.h) are computed from the
+// parent snapshot's totals and the files added and removed; TableCommitInput::summary is
+// added on top (the pg2iceberg.* keys).
 
 struct CommitServices {
   ObjectStore& warehouse;
@@ -68,6 +80,25 @@ struct TableCommitInput {
   std::optional<Schema> schema;
   // Table properties set by the same commit (added or replaced; none removed).
   std::map<std::string, std::string> properties;
+  // Files the commit removes, by location: data files and delete files live in the current
+  // snapshot of `table` — e.g. a deletion vector replaced by a newer one for the same data
+  // file, files rewritten by compaction, every live file on TRUNCATE. A file that is not live
+  // there is kInvalidArgument: the commit is built on `table`, so this is the caller's error,
+  // not a race; when the table has moved on in the catalog since `table` was loaded, the
+  // catalog refuses the commit with kConflict whatever it removes. Removing a data file also
+  // removes the live delete files that reference it alone (deletion vectors, position delete
+  // files with referenced_data_file); position delete files spanning several data files and
+  // equality delete files stay (they then match nothing of the removed file).
+  std::vector<std::string> removed_files;
+  // The added files hold exactly the rows of the removed ones (compaction): operation
+  // "replace", which incremental readers skip as no change of data.
+  bool rewrite = false;
+  // The caller's model of the table's live files (live_files.h), kept between commits so a
+  // commit reads no manifest it has read before; synced to `table` first (rebuilt when it
+  // describes another snapshot), advanced to the new snapshot when the commit is accepted,
+  // forgotten when its outcome is unknown. Null: a model for this commit only (it reads the
+  // manifest list, plus the manifests holding removed files).
+  LiveFiles* live_files = nullptr;
 };
 
 // Commits one new snapshot per table (distinct tables), together where the catalog can: first

@@ -7,6 +7,7 @@
 
 #include "change/change.h"
 #include "iceberg/partition.h"
+#include "iceberg/summary_keys.h"
 #include "mirror/snapshot_source.h"
 #include "pg/copy_binary.h"
 #include "pg/replication_setup.h"
@@ -104,12 +105,14 @@ Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable
                     Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (size_t i = 0; i < plans.size(); ++i) {
-    iceberg::TableCommitInput input{plans[i].state,
-                                    copied[i].files,
-                                    iceberg::CommitMode::kReplaceAll,
-                                    {{"pg2iceberg.operation", "snapshot"},
-                                     {"pg2iceberg.commit-lsn", change::FormatLsn(source_lsn)}},
-                                    plans[i].store};
+    iceberg::TableCommitInput input{
+        plans[i].state,
+        copied[i].files,
+        iceberg::CommitMode::kReplaceAll,
+        {{std::string(iceberg::summary::kPgOperation),
+          std::string(iceberg::summary::kPgOperationSnapshot)},
+         {std::string(iceberg::summary::kCommitLsn), change::FormatLsn(source_lsn)}},
+        plans[i].store};
     input.format_version = plans[i].format_version;
     input.schema = plans[i].schema;
     input.properties = plans[i].properties;

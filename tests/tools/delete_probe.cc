@@ -1,8 +1,9 @@
 // delete_probe: a test tool (not shipped) that commits one delete file of a chosen kind to a
 // table pg2iceberg mirrored, through the production writers (iceberg/delete_files.h) and commit
 // path (iceberg/table_commit.h), so the e2e suite can check that DuckDB, PyIceberg and Spark
-// apply every kind of delete we write. pg2iceberg itself writes delete files once the
-// materializer lands; until then this is their only caller.
+// apply every kind of delete we write — and, with its optional keys, the commit's other
+// operations (removed files, rewrites, data files added with deletes). pg2iceberg itself writes
+// delete files once the materializer lands; until then this is their only caller.
 //
 //   delete_probe CONFIG NAMESPACE TABLE INPUT_JSON
 //
@@ -10,9 +11,17 @@
 //   {"kind": "equality", "columns": ["id"], "rows": [[3], [null]]}  (int, long, string columns)
 //   {"kind": "position", "positions": {"<data file location>": [0, 5]}}
 //   {"kind": "dv", "positions": {"<data file location>": [0, 5]}}
+//   {"kind": "none"}  (no delete file: only what the keys below ask for)
+// plus, optionally, what else the same commit does (TableCommitInput):
+//   "remove": ["<live file location>", ...]   files removed (removed_files)
+//   "copy": ["<live data file location>", ...]  each copied to a new object and added
+//   "add_from": {"table": "<table in NAMESPACE>", "files": ["<its live data file>", ...]}
+//                                             data files of another table added by reference
+//   "rewrite": true                           the commit is a rewrite (operation "replace")
 // Prints the committed snapshot id; exits 1 with the error otherwise.
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,6 +32,7 @@
 #include "iceberg/json_util.h"
 #include "iceberg/metadata_json.h"
 #include "iceberg/parquet_schema.h"
+#include "iceberg/summary_keys.h"
 #include "iceberg/table_commit.h"
 #include "table/catalog_factory.h"
 #include "table/table_stores.h"
@@ -88,6 +98,54 @@ Result<iceberg::WrittenDeleteFile> EqualityDeletes(const iceberg::Schema& table,
   return written;
 }
 
+// The live entries of `table` at `paths`, found through a LiveFiles model.
+Result<std::vector<iceberg::DataFile>> LiveDataFiles(ObjectStore& store,
+                                                     const iceberg::TableState& table,
+                                                     const Json& paths) {
+  iceberg::LiveFiles live;
+  RETURN_IF_ERROR(live.SyncTo(store, table.metadata));
+  std::set<std::string> wanted;
+  for (const Json& path : paths) wanted.insert(path.get<std::string>());
+  ASSIGN_OR_RETURN(std::vector<iceberg::LiveFile> found, live.Find(store, wanted));
+  std::vector<iceberg::DataFile> files;
+  for (iceberg::LiveFile& file : found) {
+    file.entry.file.first_row_id.reset();  // added again: takes new row ids
+    files.push_back(std::move(file.entry.file));
+  }
+  return files;
+}
+
+// The data files the commit adds: copies of this table's files, and another table's files.
+Result<std::vector<iceberg::DataFile>> AddedDataFiles(const Json& input, iceberg::Catalog& catalog,
+                                                      ObjectStore& store,
+                                                      const iceberg::TableState& table,
+                                                      Random& random) {
+  std::vector<iceberg::DataFile> added;
+  if (input.contains("copy")) {
+    ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> originals,
+                     LiveDataFiles(store, table, input.at("copy")));
+    ASSIGN_OR_RETURN(std::string table_key, store.KeyForLocation(table.metadata.location));
+    for (iceberg::DataFile& file : originals) {
+      ASSIGN_OR_RETURN(std::string from, store.KeyForLocation(file.file_path));
+      ASSIGN_OR_RETURN(Bytes bytes, store.Get(from));
+      const std::string key = table_key + "/data/" + random.UuidV4String() + "-copy.parquet";
+      RETURN_IF_ERROR(store.Put(key, bytes, PutOptions{.if_none_match = true}));
+      file.file_path = store.Location(key);
+      added.push_back(std::move(file));
+    }
+  }
+  if (input.contains("add_from")) {
+    const Json& from = input.at("add_from");
+    iceberg::TableIdentifier other{table.ident.table_namespace,
+                                   from.at("table").get<std::string>()};
+    ASSIGN_OR_RETURN(iceberg::TableState other_table, Load(catalog, store, other));
+    ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
+                     LiveDataFiles(store, other_table, from.at("files")));
+    for (iceberg::DataFile& file : files) added.push_back(std::move(file));
+  }
+  return added;
+}
+
 Status Run(int argc, char** argv) {
   if (argc != 5)
     return Status::InvalidArgument("usage: delete_probe CONFIG NAMESPACE TABLE INPUT_JSON");
@@ -127,13 +185,23 @@ Status Run(int argc, char** argv) {
       ASSIGN_OR_RETURN(
           written, iceberg::WriteDeletionVectorFile(location, vectors, parquet::kDefaultCreatedBy));
     }
-  } else {
-    return Status::InvalidArgument("delete_probe: kind must be equality, position or dv");
+  } else if (kind != "none") {
+    return Status::InvalidArgument("delete_probe: kind must be equality, position, dv or none");
   }
-  RETURN_IF_ERROR(own->Put(key, written.bytes, PutOptions{.if_none_match = true}));
-  iceberg::TableCommitInput commit{
-      table, {}, iceberg::CommitMode::kAppend, {{"pg2iceberg.operation", "delete-probe"}}};
+  if (kind != "none") {
+    RETURN_IF_ERROR(own->Put(key, written.bytes, PutOptions{.if_none_match = true}));
+  }
+  ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> added,
+                   AddedDataFiles(input, *opened.catalog, *own, table, env.random));
+  iceberg::TableCommitInput commit{table,
+                                   std::move(added),
+                                   iceberg::CommitMode::kAppend,
+                                   {{std::string(iceberg::summary::kPgOperation), "delete-probe"}}};
   commit.delete_files = written.entries;
+  if (input.contains("remove")) {
+    commit.removed_files = input.at("remove").get<std::vector<std::string>>();
+  }
+  commit.rewrite = input.value("rewrite", false);
   iceberg::CommitServices services{*own, *opened.catalog, env.random, env.clock};
   std::vector<Result<iceberg::TableState>> committed = iceberg::CommitSnapshots(services, {commit});
   RETURN_IF_ERROR(committed.front().status());

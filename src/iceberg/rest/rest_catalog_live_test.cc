@@ -19,6 +19,9 @@ class NullMetadataWriter final : public MetadataWriter {
   Result<std::string> WriteMetadataFile(int64_t, const TableMetadata&) override {
     return Status::Internal("a REST commit must not write metadata files");
   }
+  Result<TableMetadata> ReadMetadataFile(const std::string&) override {
+    return Status::Internal("a REST catalog serves its metadata");
+  }
 };
 
 class RestCatalogLiveTest : public ::testing::Test {

@@ -66,6 +66,10 @@ class NullMetadataWriter final : public MetadataWriter {
     ADD_FAILURE() << "a REST commit must not write metadata files";
     return Status::Internal("unexpected");
   }
+  Result<TableMetadata> ReadMetadataFile(const std::string&) override {
+    ADD_FAILURE() << "a REST catalog serves its metadata";
+    return Status::Internal("unexpected");
+  }
 };
 
 class CapturingLogger final : public Logger {

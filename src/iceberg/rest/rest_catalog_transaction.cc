@@ -9,62 +9,12 @@
 namespace pg2iceberg::iceberg {
 namespace {
 
-std::string JoinTables(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
-struct ReconciledTransaction {
-  CommitOutcome outcome;
-  std::vector<TableState> states;  // kCommitted: every table as loaded, in order
-  std::string detail;              // kMoved, kReplaced: which tables, and how
-};
-
-// The transaction as a whole, from its tables (none committed): one table that moved proves
-// it never applied and never can (an atomic commit would show on that table too, and its
-// requirements no longer hold); a table gone or replaced proves only that it cannot apply now.
-CommitOutcome Combined(CommitOutcome so_far, CommitOutcome table) {
-  if (so_far == CommitOutcome::kMoved || table == CommitOutcome::kMoved) {
-    return CommitOutcome::kMoved;
-  }
-  if (so_far == CommitOutcome::kReplaced || table == CommitOutcome::kReplaced) {
-    return CommitOutcome::kReplaced;
-  }
-  return CommitOutcome::kAtBase;
-}
-
-// Loads every table of the transaction and decides where it stands as a whole. A mix of
-// committed and uncommitted tables is kDataLoss: an atomic catalog must never show it.
-Result<ReconciledTransaction> ReconcileTransaction(Catalog& catalog,
-                                                   const std::vector<SnapshotCommit>& commits,
-                                                   const Status& unknown) {
-  ReconciledTransaction result{CommitOutcome::kAtBase, {}, ""};
-  std::vector<std::string> committed, not_committed;
-  for (const SnapshotCommit& commit : commits) {
-    ASSIGN_OR_RETURN(ReconciledTable found,
-                     ReconcileTable(catalog, commit.base, commit.snapshot, unknown));
-    const std::string name = commit.base.ident.ToString();
-    if (found.outcome == CommitOutcome::kCommitted) {
-      committed.push_back(name);
-      result.states.push_back(std::move(found.state));
-      continue;
-    }
-    not_committed.push_back(name);
-    result.outcome = Combined(result.outcome, found.outcome);
-    if (!found.detail.empty()) {
-      result.detail += (result.detail.empty() ? "" : "; ") + name + ": " + found.detail;
-    }
-  }
-  if (not_committed.empty())
-    return ReconciledTransaction{CommitOutcome::kCommitted, std::move(result.states), ""};
-  if (!committed.empty()) {
-    return Status::DataLoss(unknown.message() + "; reloading shows tables " +
-                            JoinTables(committed) + " committed but " + JoinTables(not_committed) +
-                            " not, which an atomic multi-table commit must never show");
-  }
-  result.states.clear();
-  return result;
+Result<ReconciledTransaction> ReconcileTables(Catalog& catalog,
+                                              const std::vector<SnapshotCommit>& commits,
+                                              const Status& unknown) {
+  return ReconcileTransaction(commits, unknown, [&](const SnapshotCommit& commit) {
+    return ReconcileTable(catalog, commit.base, commit.snapshot, unknown);
+  });
 }
 
 }  // namespace
@@ -86,7 +36,7 @@ Result<std::vector<TableState>> RestCatalog::CommitSnapshots(
     RETURN_IF_ERROR(ValidateRestIdentifier(commit.base.ident));
     names.push_back(commit.base.ident.ToString());
   }
-  const std::string what = "REST catalog: transaction commit of tables " + JoinTables(names);
+  const std::string what = "REST catalog: transaction commit of tables " + JoinTableNames(names);
   if (!CanCommitAtomically(commits)) {
     return Status::InvalidArgument(what + ": the catalog cannot commit these tables atomically");
   }
@@ -112,7 +62,7 @@ Result<std::vector<TableState>> RestCatalog::SendTransaction(
                             ? Status::OutcomeUnknown(what + ": the catalog answered success")
                             : answer.status();
     if (unknown.ok()) unknown = last;
-    ASSIGN_OR_RETURN(ReconciledTransaction found, ReconcileTransaction(*this, commits, unknown));
+    ASSIGN_OR_RETURN(ReconciledTransaction found, ReconcileTables(*this, commits, unknown));
     if (found.outcome == CommitOutcome::kCommitted) return std::move(found.states);
     if (answer.ok()) {
       return Status::OutcomeUnknown(unknown.message() + ", but reloading does not show it" +

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/check.h"
+#include "iceberg/commit_reconcile.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -163,13 +164,18 @@ Result<std::vector<TableIdentifier>> SqlCatalog::ListTables(const Namespace& ns)
 }
 
 Result<std::string> SqlCatalog::LoadMetadataLocation(const TableIdentifier& ident) {
+  return LoadMetadataLocationOn(connection_, ident);
+}
+
+Result<std::string> SqlCatalog::LoadMetadataLocationOn(PgConnection& connection,
+                                                       const TableIdentifier& ident) {
   ASSIGN_OR_RETURN(const Params params, IdentParams(catalog_name_, ident));
   ASSIGN_OR_RETURN(const PgRows rows,
-                   connection_.ExecParams("SELECT metadata_location FROM iceberg_tables "
-                                          "WHERE catalog_name = $1 AND table_namespace = $2 "
-                                          "AND table_name = $3" +
-                                              TableTypeFilter(),
-                                          params));
+                   connection.ExecParams("SELECT metadata_location FROM iceberg_tables "
+                                         "WHERE catalog_name = $1 AND table_namespace = $2 "
+                                         "AND table_name = $3" +
+                                             TableTypeFilter(),
+                                         params));
   if (rows.rows.empty()) {
     return Status::NotFound("table " + ident.ToString() + " is not in catalog " + catalog_name_);
   }
@@ -273,16 +279,20 @@ Result<bool> SqlCatalog::RowShows(PgConnection& connection, const TableIdentifie
   return false;
 }
 
+Result<PgConnection*> SqlCatalog::ReconnectedSession() {
+  if (!reconnect_) return Status::Unavailable("no way to open a new session was given");
+  if (reconnected_ == nullptr) {
+    ASSIGN_OR_RETURN(reconnected_, reconnect_());
+  }
+  return reconnected_.get();
+}
+
 Status SqlCatalog::ReconcileLostSwap(const TableIdentifier& ident, std::string_view location,
                                      const Status& lost) {
   Result<bool> shows = RowShows(connection_, ident, location);
   if (!shows.ok() && reconnect_) {
-    if (reconnected_ == nullptr) {
-      Result<std::unique_ptr<PgConnection>> fresh = reconnect_();
-      if (fresh.ok()) reconnected_ = std::move(*fresh);
-      if (!fresh.ok()) shows = fresh.status();
-    }
-    if (reconnected_ != nullptr) shows = RowShows(*reconnected_, ident, location);
+    Result<PgConnection*> session = ReconnectedSession();
+    shows = session.ok() ? RowShows(**session, ident, location) : session.status();
   }
   if (shows.ok() && *shows) return Status::Ok();  // the lost statement committed
   const std::string found =
@@ -312,18 +322,41 @@ Status SqlCatalog::MovePointer(const TableState& base, std::string_view location
              : SwapPointerRow(base.ident, base.metadata_location, location);
 }
 
-Status SqlCatalog::SwapPointer(const TableState& base, std::string_view location) {
-  return base.metadata_location.empty() ? CreateTable(base.ident, location)
-                                        : CommitTable(base.ident, base.metadata_location, location);
-}
-
 Result<TableState> SqlCatalog::CommitSnapshot(const TableState& base,
                                               const TableMetadata& new_metadata,
-                                              const Snapshot& /*snapshot*/,
-                                              MetadataWriter& writer) {
+                                              const Snapshot& snapshot, MetadataWriter& writer) {
   ASSIGN_OR_RETURN(std::string location, WriteMetadata(base, new_metadata, writer));
-  RETURN_IF_ERROR(SwapPointer(base, location));
+  const Status moved = MovePointer(base, location);
+  if (moved.code() == StatusCode::kOutcomeUnknown) {
+    return ReconcileLostCommit({base, new_metadata, snapshot, &writer}, moved);
+  }
+  RETURN_IF_ERROR(moved);
   return TableState{base.ident, new_metadata, std::move(location)};
+}
+
+Result<LoadedTable> SqlCatalog::LoadTableToReconcile(const TableIdentifier& ident) {
+  Result<std::string> location = LoadMetadataLocationOn(connection_, ident);
+  if (!location.ok() && location.status().code() != StatusCode::kNotFound && reconnect_) {
+    ASSIGN_OR_RETURN(PgConnection * session, ReconnectedSession());
+    location = LoadMetadataLocationOn(*session, ident);
+  }
+  if (!location.ok()) return location.status();
+  return LoadedTable{std::move(*location), std::nullopt};
+}
+
+Result<ReconciledTable> SqlCatalog::ReconcileOne(const SnapshotCommit& commit, const Status& lost) {
+  MetadataWriter* writer = commit.writer;
+  return ReconcileLoaded(
+      commit.base, commit.snapshot, lost, LoadTableToReconcile(commit.base.ident),
+      [writer](const std::string& location) { return writer->ReadMetadataFile(location); });
+}
+
+Result<TableState> SqlCatalog::ReconcileLostCommit(const SnapshotCommit& commit,
+                                                   const Status& lost) {
+  ASSIGN_OR_RETURN(ReconciledTable found, ReconcileOne(commit, lost));
+  if (found.outcome == CommitOutcome::kCommitted) return std::move(found.state);
+  return UnresolvedCommit("SQL catalog: commit to " + commit.base.ident.ToString(), found, lost,
+                          lost);
 }
 
 bool SqlCatalog::CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const {
@@ -363,21 +396,22 @@ Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(
   if (!committed.ok()) {
     const Status lost = LostReplyIsUnknown(committed.status());
     if (lost.code() != StatusCode::kOutcomeUnknown) return lost;
-    return ReconcileLostTransaction(states, lost);
+    return ReconcileLostTransaction(commits, lost);
   }
   return states;
 }
 
-Result<std::vector<TableState>> SqlCatalog::ReconcileLostTransaction(std::vector<TableState> states,
-                                                                     const Status& lost) {
-  // The transaction is atomic: one table showing its new location proves it committed.
-  Status first = Status::Ok();
-  for (const TableState& state : states) {
-    Status found = ReconcileLostSwap(state.ident, state.metadata_location, lost);
-    if (found.ok()) return states;
-    if (first.ok()) first = found;
-  }
-  return first;
+Result<std::vector<TableState>> SqlCatalog::ReconcileLostTransaction(
+    const std::vector<SnapshotCommit>& commits, const Status& lost) {
+  ASSIGN_OR_RETURN(ReconciledTransaction found,
+                   ReconcileTransaction(commits, lost, [&](const SnapshotCommit& commit) {
+                     return ReconcileOne(commit, lost);
+                   }));
+  if (found.outcome == CommitOutcome::kCommitted) return std::move(found.states);
+  std::vector<std::string> names;
+  for (const SnapshotCommit& commit : commits) names.push_back(commit.base.ident.ToString());
+  return UnresolvedCommit("SQL catalog: transaction commit of tables " + JoinTableNames(names),
+                          ReconciledTable{found.outcome, {}, found.detail}, lost, lost);
 }
 
 Status SqlCatalog::DropTable(const TableIdentifier& ident) {

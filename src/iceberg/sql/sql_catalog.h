@@ -25,20 +25,26 @@
 // or the base location's version + 1, through the MetadataWriter, then registers it with
 // CreateTable or swaps it in with CommitTable.
 //
-// Statements run one at a time in autocommit mode, parameterised. When the reply to an insert
-// or compare-and-swap is lost (kUnavailable from the connection: the statement may have
-// committed), the catalog reconciles: it reads the table's row — on its connection, else on a
-// new one from `reconnect` — and when the row's metadata_location (or, after a later commit on
-// top, its previous_metadata_location) is the location just written, the commit happened:
-// success. Otherwise it stays kOutcomeUnknown: the row at the old location is no proof, since
-// the server may still be running the statement of the lost session.
+// Statements run one at a time in autocommit mode, parameterised. When the reply to a snapshot
+// commit's insert or compare-and-swap is lost (kUnavailable from the connection: the statement
+// may have committed), the catalog reconciles as every catalog does (commit_reconcile.h): it
+// loads the table's row — on its connection, else on a new session from `reconnect` — reads
+// the metadata file it points at (MetadataWriter::ReadMetadataFile) and looks for the commit's
+// snapshot id, also as an ancestor: found is success (whatever committed on top since);
+// the row at the base is kOutcomeUnknown (the server may still be running the statement of the
+// lost session); the row elsewhere without our snapshot is kConflict (the compare-and-swap
+// can never match again); a table gone or replaced is kOutcomeUnknown.
 //
 // CommitSnapshots writes every table's metadata file first, then runs the inserts and
 // compare-and-swaps in one transaction (BEGIN … COMMIT): all tables move or none. A failed
 // swap rolls back (kConflict / kNotFound as for one table); a lost connection before COMMIT is
-// kUnavailable (the server aborts the transaction); during COMMIT the rows are read as above:
-// any table showing its new location proves the (atomic) transaction committed, else
-// kOutcomeUnknown.
+// kUnavailable (the server aborts the transaction); a lost COMMIT is reconciled table by table
+// as above (commit_reconcile.h ReconcileTransaction): all showing the commit is success, a mix
+// is kDataLoss.
+//
+// The pointer operations CreateTable and CommitTable, which know no snapshot, reconcile a
+// lost reply by reading the row: it shows the new location (current or previous) or the
+// outcome stays kOutcomeUnknown.
 //
 // Every error but kOutcomeUnknown therefore means the commit is not visible and never will be
 // (the promise of Catalog::CommitSnapshot).
@@ -50,6 +56,7 @@
 
 #include "env/pg_connection.h"
 #include "iceberg/catalog.h"
+#include "iceberg/commit_reconcile.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -106,22 +113,31 @@ class SqlCatalog final : public Catalog {
   std::string TableTypeFilter() const;
   Result<bool> NamespaceExists(const std::string& ns);
   Result<std::string> LoadMetadataLocation(const TableIdentifier& ident);
+  Result<std::string> LoadMetadataLocationOn(PgConnection& connection,
+                                             const TableIdentifier& ident);
+  // The session from reconnect_ (opened once), for reading after connection_ failed.
+  Result<PgConnection*> ReconnectedSession();
+  // LoadTable on connection_, else on the reconnected session.
+  Result<LoadedTable> LoadTableToReconcile(const TableIdentifier& ident);
+  // Where `commit` stands after its statement lost its reply (`lost`), by commit_reconcile.h.
+  Result<ReconciledTable> ReconcileOne(const SnapshotCommit& commit, const Status& lost);
+  // The end of a snapshot commit whose statement lost its reply: the table as loaded when it
+  // shows the commit, else UnresolvedCommit's error.
+  Result<TableState> ReconcileLostCommit(const SnapshotCommit& commit, const Status& lost);
   // Writes new_metadata as version 0 (a new table) or the base's version + 1.
   static Result<std::string> WriteMetadata(const TableState& base,
                                            const TableMetadata& new_metadata,
                                            MetadataWriter& writer);
-  // CreateTable for a new table, CommitTable from the base's location otherwise.
-  Status SwapPointer(const TableState& base, std::string_view location);
   // The statements of CreateTable and CommitTable, without reconciling a lost reply (for use
   // inside a transaction, whose COMMIT is reconciled instead), and their dispatch.
   Status InsertPointer(const TableIdentifier& ident, std::string_view metadata_location);
   Status SwapPointerRow(const TableIdentifier& ident, std::string_view expected_metadata_location,
                         std::string_view new_metadata_location);
   Status MovePointer(const TableState& base, std::string_view location);
-  // After the COMMIT of CommitSnapshots lost its reply (`lost`): `states` when any table's row
-  // shows its new location, else kOutcomeUnknown.
-  Result<std::vector<TableState>> ReconcileLostTransaction(std::vector<TableState> states,
-                                                           const Status& lost);
+  // After the COMMIT of CommitSnapshots lost its reply (`lost`): the tables as loaded when all
+  // show the commit, else UnresolvedCommit's error (kDataLoss for a mix).
+  Result<std::vector<TableState>> ReconcileLostTransaction(
+      const std::vector<SnapshotCommit>& commits, const Status& lost);
   // Whether the row of `ident`, read on `connection`, shows `location` as its current or
   // previous metadata location.
   Result<bool> RowShows(PgConnection& connection, const TableIdentifier& ident,

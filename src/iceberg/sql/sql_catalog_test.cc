@@ -5,9 +5,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 
 #include "env/libpq_connection.h"
+#include "env/local_object_store.h"
+#include "iceberg/rest/rest_test_util.h"
+#include "iceberg/table_commit.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -17,9 +23,18 @@ class RecordingMetadataWriter final : public MetadataWriter {
  public:
   Result<std::string> WriteMetadataFile(int64_t version, const TableMetadata& metadata) override {
     versions.push_back(version);
-    return MetadataFileLocation(metadata.location, version, "f" + std::to_string(versions.size()));
+    std::string location =
+        MetadataFileLocation(metadata.location, version, "f" + std::to_string(versions.size()));
+    written[location] = metadata;
+    return location;
+  }
+  Result<TableMetadata> ReadMetadataFile(const std::string& location) override {
+    const auto it = written.find(location);
+    if (it == written.end()) return Status::NotFound("no metadata file " + location);
+    return it->second;
   }
   std::vector<int64_t> versions;
+  std::map<std::string, TableMetadata> written;
 };
 
 // Forwards to a connection; the first statement containing `lose_reply_of` is run, but its
@@ -49,6 +64,12 @@ class LosingConnection final : public PgConnection {
 
   std::string lose_reply_of;
   bool dead_after = false;
+  std::vector<std::string> statements;  // every statement run, in order
+  int Count(std::string_view part) const {
+    return static_cast<int>(
+        std::count_if(statements.begin(), statements.end(),
+                      [&](const std::string& sql) { return sql.find(part) != std::string::npos; }));
+  }
 
  private:
   Status Alive() const {
@@ -56,6 +77,7 @@ class LosingConnection final : public PgConnection {
     return Status::Ok();
   }
   Result<PgRows> Lose(std::string_view sql, Result<PgRows> rows) {
+    statements.emplace_back(sql);
     if (lose_reply_of.empty() || sql.find(lose_reply_of) == std::string_view::npos) return rows;
     lose_reply_of.clear();
     dead_ = dead_after;
@@ -491,6 +513,79 @@ TEST_F(SqlCatalogLostReplyTest, AClosedConnectionIsReconciledOnANewSession) {
   const PgRows row = Exec("SELECT metadata_location FROM iceberg_tables");
   ASSERT_EQ(row.rows.size(), 1u);
   EXPECT_EQ(row.rows[0][0], next->metadata_location);
+}
+
+TEST_F(SqlCatalogLostReplyTest, ALostSwapWhileTheTableMovedElsewhereIsAConflict) {
+  const TableState created = Created();
+  // Another writer commits on top; our stale compare-and-swap then matches nothing and its
+  // reply is lost. The row points at a metadata file without our snapshot: the swap can never
+  // apply, which is proof enough to remove our files (kConflict), not an unknown outcome.
+  const TableMetadata theirs = WithSnapshot(created.metadata, 21);
+  ASSERT_TRUE(catalog_->CommitSnapshot(created, theirs, theirs.snapshots.back(), writer_).ok());
+  const TableMetadata ours = WithSnapshot(created.metadata, 22);
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  Result<TableState> next = catalog_->CommitSnapshot(created, ours, ours.snapshots.back(), writer_);
+  EXPECT_EQ(next.status().code(), StatusCode::kConflict) << next.status().ToString();
+  EXPECT_NE(next.status().message().find("neither the base"), std::string::npos)
+      << next.status().message();
+}
+
+TEST_F(SqlCatalogLostReplyTest, ASwapLostAfterALaterCommitOnTopIsStillFound) {
+  const TableState created = Created();
+  const TableMetadata ours = WithSnapshot(created.metadata, 12);
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  // The reconciliation reads the row only after another writer committed on top of ours: our
+  // snapshot is then the parent of the current one.
+  Result<TableState> next = catalog_->CommitSnapshot(created, ours, ours.snapshots.back(), writer_);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  const TableMetadata theirs = WithSnapshot(next->metadata, 13);
+  ASSERT_TRUE(catalog_->CommitSnapshot(*next, theirs, theirs.snapshots.back(), writer_).ok());
+  const TableMetadata again = WithSnapshot(created.metadata, 12);
+  // Reconciling the same lost commit now (the row is two commits on) still finds snapshot 12.
+  Result<ReconciledTable> found = ReconcileLoaded(
+      created, again.snapshots.back(), Status::OutcomeUnknown("lost"), catalog_->LoadTable(kOrders),
+      [&](const std::string& location) { return writer_.ReadMetadataFile(location); });
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->outcome, CommitOutcome::kCommitted);
+}
+
+// The committer over the SQL catalog: the compare-and-swap commits but its reply is lost. The
+// commit is reported as a success after reconciliation — not retried, its files kept.
+TEST_F(SqlCatalogLostReplyTest, ATableCommitWhoseReplyWasLostSucceedsAndKeepsItsFiles) {
+  char pattern[] = "/tmp/pg2i-sql-lost-XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const std::string dir = pattern;
+  SeededRandom random(5);
+  ManualClock clock;
+  auto store = LocalObjectStore::Open(dir, random);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Schema schema;
+  schema.fields = {{1, "id", true, Type::Primitive(TypeId::kLong), ""}};
+  Result<TableMetadata> empty =
+      NewTableMetadata(schema, (*store)->Location("analytics/pg/orders"), random.UuidV4String(), {},
+                       clock.NowMicros() / 1000);
+  ASSERT_TRUE(empty.ok());
+  CommitServices services{**store, *catalog_, random, clock};
+  DataFile file;
+  file.file_path = (*store)->Location("analytics/pg/orders/data/a.parquet");
+  file.record_count = 3;
+  file.file_size_in_bytes = 10;
+  Result<TableState> created =
+      CommitSnapshot(services, {kOrders, *empty, ""}, {file}, CommitMode::kAppend, {});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  losing_->lose_reply_of = "UPDATE iceberg_tables";
+  file.file_path = (*store)->Location("analytics/pg/orders/data/b.parquet");
+  Result<TableState> next = CommitSnapshot(services, *created, {file}, CommitMode::kAppend, {});
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(losing_->Count("UPDATE iceberg_tables"), 1);  // not sent again
+  EXPECT_EQ(catalog_->LoadTable(kOrders)->metadata_location, next->metadata_location);
+  const Snapshot* head = next->metadata.CurrentSnapshot();
+  ASSERT_NE(head, nullptr);
+  for (const std::string& location : {next->metadata_location, head->manifest_list}) {
+    EXPECT_TRUE((*store)->Get(*(*store)->KeyForLocation(location)).ok()) << location;
+  }
+  EXPECT_EQ(head->summary.at("total-data-files"), "2");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -58,6 +58,8 @@ class ChunkReader {
       return Corrupt("value count " + std::to_string(meta_.num_values) + " does not fit " +
                      std::to_string(chunk_.num_rows) + " rows");
     }
+    // An empty chunk has no pages to read (pyarrow writes offset 0 and size 0 for it).
+    if (meta_.num_values == 0) return ByteSpan();
     int64_t start = meta_.data_page_offset;
     const std::optional<int64_t>& dictionary = meta_.dictionary_page_offset;
     if (dictionary && *dictionary > 0 && *dictionary < start) start = *dictionary;

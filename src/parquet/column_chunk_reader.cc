@@ -1,5 +1,6 @@
 #include "parquet/column_chunk_reader.h"
 
+#include <iterator>
 #include <optional>
 
 #include "parquet/compression.h"
@@ -80,8 +81,11 @@ class ChunkReader {
       case format::CompressionCodec::kZstd:
         return Codec::kZstd;
     }
-    return Status::InvalidArgument(chunk_.what + ": compression codec " +
-                                   std::to_string(static_cast<int>(meta_.codec)) +
+    static constexpr const char* kNames[] = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO",
+                                             "BROTLI",       "LZ4",    "ZSTD", "LZ4_RAW"};
+    const auto value = static_cast<size_t>(meta_.codec);
+    const std::string name = value < std::size(kNames) ? kNames[value] : std::to_string(value);
+    return Status::InvalidArgument(chunk_.what + ": compression codec " + name +
                                    " is not supported (UNCOMPRESSED, SNAPPY, ZSTD are)");
   }
 

@@ -1,6 +1,7 @@
 #include "parquet/page_decoder.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "parquet/rle_decoder.h"
 #include "parquet/rle_encoder.h"
@@ -15,10 +16,20 @@ Status Corrupt(const PageContext& page, const std::string& problem) {
   return Status::DataLoss(page.what + ": " + problem + " (file corrupt)");
 }
 
+std::string EncodingName(Encoding encoding) {
+  static constexpr const char* kNames[] = {
+      "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+      "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+      "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
+  const auto value = static_cast<size_t>(encoding);
+  if (value < std::size(kNames)) return kNames[value];
+  return "#" + std::to_string(static_cast<int>(encoding));
+}
+
 Status UnsupportedEncoding(const PageContext& page, Encoding encoding) {
-  return Status::InvalidArgument(page.what + ": encoding " +
-                                 std::to_string(static_cast<int>(encoding)) +
-                                 " is not supported (docs/parquet.md lists what the reader takes)");
+  return Status::InvalidArgument(page.what + ": encoding " + EncodingName(encoding) +
+                                 " is not supported (the reader takes PLAIN, dictionary and RLE "
+                                 "levels and booleans; docs/parquet.md)");
 }
 
 // Decodes `count` levels at the width of `max_level` from `data` into `out`.

@@ -7,7 +7,8 @@ rows (every type the project's writer emits, NULLs, lists, field ids) with varyi
 PLAIN, data pages v1 and v2, small pages and row groups), then parquet_read_dump reads them
 with the project's ParquetReader and the script checks that it returns exactly the rows
 pyarrow was given, the columns (types, annotations, nullability, field ids), and that reading
-rows by position (ReadRows) agrees.
+rows by position (ReadRows) agrees. Files outside the reader's subset (another codec, a DELTA
+encoding, another logical type, a struct) must be refused with INVALID_ARGUMENT.
 
   parquet_pyarrow_read_check.py --dump PATH [--seed N] [--files N] [--keep DIR]
 
@@ -197,6 +198,26 @@ def check_file(dumped, columns, expected_rows):
         expect(row == expected_rows[position], f"ReadRows at {position} differs")
 
 
+# Files outside the reader's subset: each must be refused with INVALID_ARGUMENT naming why.
+REFUSALS = [
+    ("gzip codec", {"c": pa.array([1, 2], pa.int64())}, {"compression": "GZIP"}, "codec"),
+    ("delta encoding", {"c": pa.array([1, 2], pa.int64())},
+     {"use_dictionary": False, "column_encoding": {"c": "DELTA_BINARY_PACKED"}}, "encoding"),
+    ("int16 logical type", {"c": pa.array([1, 2], pa.int16())}, {}, "logical type"),
+    ("struct column", {"c": pa.array([{"x": 1}], pa.struct([("x", pa.int64())]))}, {},
+     "3-level list"),
+]
+
+
+def check_refusals(dump, out):
+    for name, columns, options, reason in REFUSALS:
+        path = os.path.join(out, "refused.parquet")
+        pq.write_table(pa.table(columns), path, **options)
+        result = subprocess.run([dump, path], capture_output=True, text=True)
+        expect(result.returncode == 1 and "INVALID_ARGUMENT" in result.stderr and
+               reason in result.stderr, f"{name}: not refused as expected: {result.stderr!r}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", required=True)
@@ -221,6 +242,11 @@ def main():
             path = os.path.join(out, f"file_{k}.parquet")
             pq.write_table(table, path, **options)
             cases.append((path, columns, expected, options))
+        try:
+            check_refusals(args.dump, out)
+        except Mismatch as e:
+            print(f"FAIL {e}", file=sys.stderr)
+            return 1
         result = subprocess.run([args.dump] + [c[0] for c in cases], capture_output=True,
                                 text=True)
         if result.returncode != 0:

@@ -104,7 +104,9 @@ Result<bool> IsRequired(const SchemaElement& e) {
 Status FillLeaf(const SchemaElement& e, ColumnSpec* spec) {
   if (IsGroup(e) || !e.type) return Corrupt("expected a leaf at '" + e.name + "'");
   ASSIGN_OR_RETURN(spec->physical_type, ToPhysicalType(e));
-  spec->type_length = e.type_length.value_or(0);
+  if (spec->physical_type == PhysicalType::kFixedLenByteArray) {
+    spec->type_length = e.type_length.value_or(0);
+  }
   ASSIGN_OR_RETURN(spec->annotation, LeafAnnotation(e));
   return Status::Ok();
 }

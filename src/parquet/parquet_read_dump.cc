@@ -2,7 +2,10 @@
 // ParquetReader and prints what it found as JSON, so that a script can compare it with the
 // values another writer (pyarrow) was given.
 //
-//   parquet_read_dump <file.parquet>...
+//   parquet_read_dump [--status-only] <file.parquet>...
+//
+// With --status-only it prints one line per file instead, OK or the error's code, and goes on
+// after errors (for corruption tests: the process must end normally whatever the bytes).
 //
 // One JSON document per file, one per line: {"columns": [{"name", "field_id", "required",
 // "physical", "type_length", "annotation": {"kind", "utc", "precision", "scale"}, "list": null
@@ -18,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parquet/parquet_reader.h"
@@ -132,12 +136,18 @@ Result<Json> Dump(const Bytes& bytes) {
 }
 
 int Main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
+  const bool status_only = argc > 1 && std::string_view(argv[1]) == "--status-only";
+  for (int i = status_only ? 2 : 1; i < argc; ++i) {
     std::ifstream in(argv[i], std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const ByteSpan span = AsBytes(text);
     const Bytes bytes(span.begin(), span.end());
     Result<Json> dump = Dump(bytes);
+    if (status_only) {
+      std::printf("%s\n",
+                  dump.ok() ? "OK" : std::string(StatusCodeName(dump.status().code())).c_str());
+      continue;
+    }
     if (!dump.ok()) {
       std::fprintf(stderr, "%s: %s\n", argv[i], dump.status().ToString().c_str());
       return 1;

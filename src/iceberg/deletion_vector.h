@@ -37,4 +37,20 @@ Result<Bytes> SerializeDeletionVector(std::span<const int64_t> positions);
 // golden-byte tests.
 Bytes SerializeRoaring32(std::span<const uint32_t> values);
 
+// The positions of a serialised `deletion-vector-v1` blob, strictly ascending (reading side,
+// deletion_vector_reader.cc). Checks the length prefix against the blob's size, the magic and
+// the CRC, then the Roaring layout: cookies, container counts, keys and values in ascending
+// order, header cardinalities matching the containers, offsets (where written) matching the
+// containers' places, array, bitmap and run containers, no byte left over. `positions_max`
+// bounds the cardinality (the referenced data file's record count, or the blob's cardinality
+// property); it is checked from the headers before any container is expanded, so a small
+// blob cannot make the reader allocate more than 8 bytes per allowed position.
+// kDataLoss naming the part for any malformed blob, too many positions included.
+Result<std::vector<int64_t>> DeserializeDeletionVector(ByteSpan blob, int64_t positions_max);
+
+// The values of one 32-bit Roaring bitmap ("portable" layout) at the start of `bytes`;
+// `*consumed` is set to its size. At most `values_max` values (kDataLoss beyond).
+Result<std::vector<uint32_t>> DeserializeRoaring32(ByteSpan bytes, uint64_t values_max,
+                                                   size_t* consumed);
+
 }  // namespace pg2iceberg::iceberg

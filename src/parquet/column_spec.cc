@@ -165,12 +165,16 @@ Status ValidateColumnSpecs(const std::vector<ColumnSpec>& columns) {
     if (c.list_element && c.list_element->field_id == c.field_id) {
       return Invalid(c, "list element needs a field id of its own");
     }
-    if (c.physical_type == PhysicalType::kFixedLenByteArray && c.type_length <= 0) {
-      return Invalid(c, "FIXED_LEN_BYTE_ARRAY needs a positive type_length");
-    }
-    RETURN_IF_ERROR(ValidateAnnotation(c));
+    RETURN_IF_ERROR(ValidateColumnType(c));
   }
   return Status::Ok();
+}
+
+Status ValidateColumnType(const ColumnSpec& c) {
+  if (c.physical_type == PhysicalType::kFixedLenByteArray && c.type_length <= 0) {
+    return Invalid(c, "FIXED_LEN_BYTE_ARRAY needs a positive type_length");
+  }
+  return ValidateAnnotation(c);
 }
 
 std::vector<format::SchemaElement> ToSchemaElements(const std::vector<ColumnSpec>& columns) {

@@ -91,6 +91,8 @@ int32_t DecimalMinBytes(int32_t precision);
 // kInvalidArgument when a name is empty or repeated, a FIXED_LEN_BYTE_ARRAY has no length,
 // or an annotation does not fit its physical type.
 Status ValidateColumnSpecs(const std::vector<ColumnSpec>& columns);
+// The per-column part of ValidateColumnSpecs: the fixed length and the annotation's fit.
+Status ValidateColumnType(const ColumnSpec& column);
 
 // The file's schema: the root group "table", then per column its leaf, or for a list its two
 // groups and the element leaf (depth first).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "base/bytes.h"
 #include "base/status.h"
@@ -35,5 +36,13 @@ class Compressor {
   int zstd_level_;
   std::unique_ptr<ZstdContext> zstd_;
 };
+
+// Decompresses one page stored with `codec` into `out` (replacing its contents), which must
+// come to exactly `uncompressed_size` bytes. The size is checked against what the compressed
+// data declares before anything is allocated (Snappy's preamble, the zstd frame's content
+// size), so a lying size cannot make the reader allocate beyond it. kDataLoss naming `what`
+// for corrupt data or a size mismatch.
+Status Decompress(Codec codec, ByteSpan input, size_t uncompressed_size, std::string_view what,
+                  Bytes* out);
 
 }  // namespace pg2iceberg::parquet

@@ -35,11 +35,24 @@ enum class ConvertedType : int32_t {
 
 enum class FieldRepetitionType : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 
-enum class Encoding : int32_t { kPlain = 0, kRle = 3, kRleDictionary = 8 };
+// The reader also meets PLAIN_DICTIONARY (older writers' name for dictionary indices and the
+// dictionary page) and BIT_PACKED (deprecated levels); other values are kept as read.
+enum class Encoding : int32_t {
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kBitPacked = 4,
+  kRleDictionary = 8,
+};
 
 enum class CompressionCodec : int32_t { kUncompressed = 0, kSnappy = 1, kZstd = 6 };
 
-enum class PageType : int32_t { kDataPage = 0, kDictionaryPage = 2 };
+enum class PageType : int32_t {
+  kDataPage = 0,
+  kIndexPage = 1,
+  kDictionaryPage = 2,
+  kDataPageV2 = 3,  // read, never written
+};
 
 enum class TimeUnit { kMillis = 1, kMicros = 2, kNanos = 3 };  // union member ids
 
@@ -95,12 +108,25 @@ struct DictionaryPageHeader {
   Encoding encoding = Encoding::kPlain;
 };
 
+// Data pages v2 (read only): levels are stored uncompressed and without length prefixes
+// before the (possibly compressed) values.
+struct DataPageHeaderV2 {
+  int32_t num_values = 0;  // including nulls
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  Encoding encoding = Encoding::kPlain;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;
+};
+
 struct PageHeader {
   PageType type = PageType::kDataPage;
   int32_t uncompressed_page_size = 0;
   int32_t compressed_page_size = 0;
   std::optional<DataPageHeader> data_page_header;              // kDataPage
   std::optional<DictionaryPageHeader> dictionary_page_header;  // kDictionaryPage
+  std::optional<DataPageHeaderV2> data_page_header_v2;         // kDataPageV2 (not written)
 };
 
 // How many pages of a column chunk have one page type and value encoding.
@@ -130,6 +156,7 @@ struct ColumnMetaData {
 };
 
 struct ColumnChunk {
+  std::optional<std::string> file_path;  // read only: a chunk in another file (unsupported)
   int64_t file_offset = 0;
   ColumnMetaData meta_data;  // optional in the IDL, always written by us
 };

@@ -11,15 +11,14 @@
 
 #include "base/status.h"
 #include "change/change.h"
+#include "iceberg/summary_keys.h"
 #include "materializer/log_reader.h"
 
 namespace pg2iceberg::materializer {
 
-// The project's snapshot summary keys.
-inline constexpr char kCommitLsnKey[] = "pg2iceberg.commit-lsn";
-inline constexpr char kLogOffsetKey[] = "pg2iceberg.log-offset";
-inline constexpr char kOperationKey[] = "pg2iceberg.operation";
-inline constexpr char kInitialLoadKey[] = "pg2iceberg.initial-load";
+// The summary keys of progress (iceberg/summary_keys.h names every key).
+inline const std::string kCommitLsnKey(iceberg::summary::kCommitLsn);
+inline const std::string kLogOffsetKey(iceberg::summary::kLogOffset);
 
 // What a committed snapshot says of the table it belongs to.
 struct CommittedProgress {

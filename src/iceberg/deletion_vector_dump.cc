@@ -38,11 +38,11 @@ Result<Json> Dump(ByteSpan file) {
     ASSIGN_OR_RETURN(int64_t cardinality, Cardinality(blob));
     ASSIGN_OR_RETURN(ByteSpan bytes, ReadPuffinBlob(file, blob.offset, blob.length));
     ASSIGN_OR_RETURN(std::vector<int64_t> positions, DeserializeDeletionVector(bytes, cardinality));
-    blobs.push_back(
-        Json{{"referenced-data-file", blob.properties.count(kReferencedDataFileProperty)
-                                          ? blob.properties.at(kReferencedDataFileProperty)
-                                          : ""},
-             {"positions", positions}});
+    blobs.push_back(Json{{"referenced-data-file",
+                          blob.properties.count(kReferencedDataFileProperty)
+                              ? blob.properties.at(kReferencedDataFileProperty)  // at-ok: counted
+                              : ""},
+                         {"positions", positions}});
   }
   return Json{{"blobs", blobs}};
 }

@@ -77,7 +77,7 @@ void LiveFiles::Uncache(const std::string& manifest_path) {
 
 Result<const std::vector<ManifestEntry>*> LiveFiles::Entries(ObjectStore& store, size_t index) {
   RETURN_IF_ERROR(Load(store, index));
-  return &entries_.at(manifests_[index].manifest_path);
+  return &entries_.at(manifests_[index].manifest_path);  // at-ok: Load just filled it
 }
 
 const std::vector<ManifestEntry>* LiveFiles::CachedEntries(size_t index) const {
@@ -119,7 +119,8 @@ Result<std::vector<LiveFile>> LiveFiles::Find(ObjectStore& store,
   }
   std::vector<LiveFile> found;
   for (const auto& [manifest_path, wanted] : by_manifest) {
-    for (const ManifestEntry& entry : entries_.at(manifest_path)) {
+    const auto& entries = entries_.at(manifest_path);  // at-ok: holders of cached files are loaded
+    for (const ManifestEntry& entry : entries) {
       if (wanted.count(entry.file.file_path) != 0) found.push_back({manifest_path, entry});
     }
   }
@@ -131,8 +132,9 @@ std::vector<LiveFile> LiveFiles::DeletesReferencing(const std::string& data_file
   const auto refs = deletes_of_.find(data_file_path);
   if (refs == deletes_of_.end()) return found;
   for (const std::string& delete_path : refs->second) {
-    const std::string& manifest_path = manifest_of_.at(delete_path);
-    for (const ManifestEntry& entry : entries_.at(manifest_path)) {
+    const std::string& manifest_path = manifest_of_.at(delete_path);  // at-ok: filled together
+    const auto& entries = entries_.at(manifest_path);  // at-ok: loaded when deletes_of_ names it
+    for (const ManifestEntry& entry : entries) {
       if (entry.file.file_path == delete_path) found.push_back({manifest_path, entry});
     }
   }

@@ -18,6 +18,7 @@
 #include "bench/bench_table.h"
 #include "bench/copy_fields.h"
 #include "parquet/parquet_writer.h"
+#include "pg/copy_row_decoder.h"
 #include "table/row_encoder.h"
 
 namespace pg2iceberg::bench {
@@ -38,6 +39,11 @@ const CopyFields& Fields() {
 
 RowEncoder Encoder() { return RowEncoder("public.bench", BenchMappedColumns()); }
 
+pg::CopyRowDecoder Decoder() {
+  const std::vector<MappedColumn> columns = BenchMappedColumns();
+  return pg::CopyRowDecoder("public.bench", SourceColumnsOf(columns), DecodeOptionsOf(columns));
+}
+
 void SetThroughput(benchmark::State& state, size_t output_bytes) {
   const auto iterations = static_cast<int64_t>(state.iterations());
   state.SetBytesProcessed(iterations * static_cast<int64_t>(Table().input_bytes));
@@ -48,13 +54,13 @@ void SetThroughput(benchmark::State& state, size_t output_bytes) {
 
 void BM_CopyRowsDecode(benchmark::State& state) {
   const CopyFields& fields = Fields();
-  const RowEncoder encoder = Encoder();
-  DecodedRow row;
+  const pg::CopyRowDecoder decoder = Decoder();
+  change::Row row;
   std::vector<std::optional<ByteSpan>> row_fields;
   for (auto _ : state) {
     for (size_t i = 0; i < fields.row_count(); ++i) {
       fields.Row(i, row_fields);
-      CHECK_MSG(encoder.Decode(row_fields, row).ok(), "benchmark row not decoded");
+      CHECK_MSG(decoder.Decode(row_fields, row).ok(), "benchmark row not decoded");
       benchmark::DoNotOptimize(row);
     }
   }
@@ -63,8 +69,9 @@ void BM_CopyRowsDecode(benchmark::State& state) {
 
 void BM_CopyRowsToParquet(benchmark::State& state, parquet::Codec codec) {
   const CopyFields& fields = Fields();
+  const pg::CopyRowDecoder decoder = Decoder();
   const RowEncoder encoder = Encoder();
-  DecodedRow row;
+  change::Row row;
   std::vector<std::optional<ByteSpan>> row_fields;
   parquet::WriterOptions options;
   options.codec = codec;
@@ -74,7 +81,7 @@ void BM_CopyRowsToParquet(benchmark::State& state, parquet::Codec codec) {
     CHECK_MSG(writer.ok(), "benchmark writer not created");
     for (size_t i = 0; i < fields.row_count(); ++i) {
       fields.Row(i, row_fields);
-      CHECK_MSG(encoder.Decode(row_fields, row).ok(), "benchmark row not decoded");
+      CHECK_MSG(decoder.Decode(row_fields, row).ok(), "benchmark row not decoded");
       CHECK_MSG(encoder.Write(row, **writer).ok(), "benchmark row not written");
     }
     auto file = (*writer)->Finish();

@@ -7,7 +7,7 @@ namespace pg2iceberg::capture {
 namespace {
 
 Result<std::vector<uint32_t>> ConfiguredOids(const CaptureTarget& target, PgConnection& sql) {
-  ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, target.tables));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> oids, pg::TableOids(sql, target.tables));
   for (size_t i = 0; i < oids.size(); ++i) {
     if (oids[i] == 0) {
       return Status::InvalidArgument("table " + target.tables[i].QualifiedName() +
@@ -18,7 +18,7 @@ Result<std::vector<uint32_t>> ConfiguredOids(const CaptureTarget& target, PgConn
 }
 
 const stage::TableState* Registered(const std::vector<stage::TableState>& tables,
-                                    const TableName& name) {
+                                    const pg::TableName& name) {
   for (const stage::TableState& table : tables) {
     if (table.schema_name == name.schema_name && table.table_name == name.table_name) return &table;
   }
@@ -26,13 +26,13 @@ const stage::TableState* Registered(const std::vector<stage::TableState>& tables
 }
 
 std::vector<WatchedTable> Watched(const std::vector<uint32_t>& oids,
-                                  const std::vector<TableName>& names) {
+                                  const std::vector<pg::TableName>& names) {
   std::vector<WatchedTable> watched;
   for (size_t i = 0; i < names.size(); ++i) watched.push_back({oids[i], names[i]});
   return watched;
 }
 
-std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& names,
+std::vector<stage::TableToRegister> ToRegister(const std::vector<pg::TableName>& names,
                                                const std::vector<uint32_t>& oids,
                                                change::Lsn added_lsn) {
   std::vector<stage::TableToRegister> tables;
@@ -48,14 +48,14 @@ std::vector<stage::TableToRegister> ToRegister(const std::vector<TableName>& nam
 Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql,
                          PgConnection& replication, stage::Coordinator& coordinator, Logger& log,
                          FailPoints& fail_points) {
-  ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, pending.slot_name));
+  ASSIGN_OR_RETURN(std::optional<pg::SlotInfo> slot, pg::LoadSlot(sql, pending.slot_name));
   if (slot) {
     log.Warn("the first start of group " + coordinator.group() +
              " was interrupted after creating replication slot " + pending.slot_name +
              "; nothing was captured from it, so it is dropped and created again");
-    RETURN_IF_ERROR(DropSlot(sql, pending.slot_name));
+    RETURN_IF_ERROR(pg::DropSlot(sql, pending.slot_name));
   }
-  ASSIGN_OR_RETURN(change::Lsn consistent_point, CreateSlot(replication, pending.slot_name));
+  ASSIGN_OR_RETURN(change::Lsn consistent_point, pg::CreateSlot(replication, pending.slot_name));
   log.Info("created replication slot " + pending.slot_name + " at " +
            change::FormatLsn(consistent_point));
   RETURN_IF_ERROR(fail_points.Hit(failpoint::kAfterSlotCreate));
@@ -67,10 +67,10 @@ Status CreatePendingSlot(const stage::CaptureState& pending, PgConnection& sql,
 // from which the next start goes on (docs/capture.md, "First start").
 Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
                                  PgConnection& replication, stage::Coordinator& coordinator,
-                                 const SystemIdentity& identity, Logger& log,
+                                 const pg::SystemIdentity& identity, Logger& log,
                                  FailPoints& fail_points) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids(target, sql));
-  ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, target.slot_name));
+  ASSIGN_OR_RETURN(std::optional<pg::SlotInfo> slot, pg::LoadSlot(sql, target.slot_name));
   if (slot) {
     return Status::InvalidArgument(
         "replication slot \"" + target.slot_name + "\" already exists, but coordinator group \"" +
@@ -79,7 +79,7 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
         target.slot_name +
         "')) if nothing else uses it, or set source.logical.slot_name to another name");
   }
-  RETURN_IF_ERROR(EnsurePublication(sql, target.publication, target.tables));
+  RETURN_IF_ERROR(pg::EnsurePublication(sql, target.publication, target.tables));
   ASSIGN_OR_RETURN(
       CatalogWatch catalog,
       CatalogWatch::Record(target.publication, Watched(oids, target.tables), sql, coordinator));
@@ -100,11 +100,11 @@ Result<PreparedCapture> FirstRun(const CaptureTarget& target, PgConnection& sql,
 // publication first, and every change committed after the LSN read then is published, decoded
 // and staged. Their initial copy must be taken at or after that LSN (docs/capture.md).
 Result<std::vector<stage::TableState>> AddTables(const CaptureTarget& target,
-                                                 const std::vector<TableName>& added,
+                                                 const std::vector<pg::TableName>& added,
                                                  PgConnection& sql, stage::Coordinator& coordinator,
                                                  Logger& log) {
   ASSIGN_OR_RETURN(std::vector<uint32_t> oids, ConfiguredOids({.tables = added}, sql));
-  RETURN_IF_ERROR(EnsurePublication(sql, target.publication, added));
+  RETURN_IF_ERROR(pg::EnsurePublication(sql, target.publication, added));
   ASSIGN_OR_RETURN(PgRows position, sql.Exec("SELECT pg_current_wal_insert_lsn()::text"));
   if (position.rows.size() != 1 || !position.rows[0][0])
     return Status::Internal("pg_current_wal_insert_lsn: no row");
@@ -127,21 +127,21 @@ Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCa
                                          Logger& log) {
   ASSIGN_OR_RETURN(std::vector<stage::TableState> registered, coordinator.LoadTables());
   std::vector<uint32_t> registered_oids;
-  std::vector<TableName> registered_names;
+  std::vector<pg::TableName> registered_names;
   for (const stage::TableState& table : registered) {
     registered_oids.push_back(table.relid);
     registered_names.push_back({table.schema_name, table.table_name});
   }
   // A recreated table is named as such before the watch reports what its recreation did to the
   // publication.
-  ASSIGN_OR_RETURN(std::vector<uint32_t> oids_now, TableOids(sql, registered_names));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> oids_now, pg::TableOids(sql, registered_names));
   RETURN_IF_ERROR(CheckTablesUnchanged(registered, oids_now,
                                        RebuildAdvice(coordinator.schema(), coordinator.group())));
   ASSIGN_OR_RETURN(prepared.catalog, CatalogWatch::Load(target.publication,
                                                         Watched(registered_oids, registered_names),
                                                         sql, coordinator, log));
-  std::vector<TableName> added;
-  for (const TableName& name : target.tables) {
+  std::vector<pg::TableName> added;
+  for (const pg::TableName& name : target.tables) {
     if (Registered(registered, name) == nullptr) added.push_back(name);
   }
   if (!added.empty()) {
@@ -149,7 +149,7 @@ Result<PreparedCapture> RegisteredTables(const CaptureTarget& target, PreparedCa
                      AddTables(target, added, sql, coordinator, log));
     registered.insert(registered.end(), joined.begin(), joined.end());
   }
-  for (const TableName& name : target.tables)
+  for (const pg::TableName& name : target.tables)
     prepared.tables.push_back(*Registered(registered, name));
   if (!added.empty()) {
     std::vector<uint32_t> oids;
@@ -168,7 +168,7 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
                                        const stage::GroupLock& lock, Logger& log,
                                        FailPoints& fail_points) {
   CHECK_MSG(lock.group() == coordinator.group(), "the lock of another group");
-  ASSIGN_OR_RETURN(SystemIdentity identity, IdentifySystem(replication));
+  ASSIGN_OR_RETURN(pg::SystemIdentity identity, pg::IdentifySystem(replication));
   ASSIGN_OR_RETURN(std::optional<stage::CaptureState> recorded, coordinator.LoadCapture());
   if (!recorded) return FirstRun(target, sql, replication, coordinator, identity, log, fail_points);
   const std::string advice = RebuildAdvice(coordinator.schema(), coordinator.group());
@@ -205,14 +205,15 @@ Status CheckWhileStreaming(const CaptureTarget& target, const PreparedCapture& p
   ASSIGN_OR_RETURN(stage::RecordedLsn recorded, coordinator.RecordedFlushed());
   stage::CaptureState state = prepared.state;
   state.flushed_lsn = recorded.lsn();
-  ASSIGN_OR_RETURN(std::optional<SlotInfo> slot, LoadSlot(sql, state.slot_name));
+  ASSIGN_OR_RETURN(std::optional<pg::SlotInfo> slot, pg::LoadSlot(sql, state.slot_name));
   RETURN_IF_ERROR(CheckSlot(state, slot, advice));
-  std::vector<TableName> names;
+  std::vector<pg::TableName> names;
   for (const stage::TableState& table : prepared.tables)
     names.push_back({table.schema_name, table.table_name});
-  ASSIGN_OR_RETURN(std::vector<uint32_t> oids, TableOids(sql, names));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> oids, pg::TableOids(sql, names));
   RETURN_IF_ERROR(CheckTablesUnchanged(prepared.tables, oids, advice));
-  ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, target.publication));
+  ASSIGN_OR_RETURN(std::vector<pg::TableName> published,
+                   pg::PublishedTables(sql, target.publication));
   RETURN_IF_ERROR(CheckPublished(target.publication, target.tables, published));
   return prepared.catalog ? prepared.catalog->Check(sql) : Status::Ok();
 }

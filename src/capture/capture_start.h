@@ -21,7 +21,7 @@ namespace pg2iceberg::capture {
 struct CaptureTarget {
   std::string publication;
   std::string slot_name;
-  std::vector<TableName> tables;  // the mirrored tables, as configured
+  std::vector<pg::TableName> tables;  // the mirrored tables, as configured
 };
 
 struct PreparedCapture {

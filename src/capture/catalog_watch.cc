@@ -86,7 +86,7 @@ Status CatalogWatch::Check(PgConnection& sql) const {
   }
   if (PublicationFingerprint(publication) != publication_fingerprint_) {
     // A mirrored table that left the publication has its own message and way out.
-    ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, publication_));
+    ASSIGN_OR_RETURN(std::vector<pg::TableName> published, pg::PublishedTables(sql, publication_));
     RETURN_IF_ERROR(CheckPublished(publication_, tables_, published));
     return Status::DataLoss(
         "publication \"" + publication_ +

@@ -28,7 +28,7 @@ namespace pg2iceberg::capture {
 // A mirrored table as the watch needs it.
 struct WatchedTable {
   uint32_t relid = 0;
-  TableName name;
+  pg::TableName name;
 };
 
 class CatalogWatch {
@@ -60,7 +60,7 @@ class CatalogWatch {
 
   std::string publication_;
   std::vector<uint32_t> relids_;
-  std::vector<TableName> tables_;
+  std::vector<pg::TableName> tables_;
   std::map<uint32_t, std::string> names_;  // qualified, by relid
   std::string advice_;
   std::string publication_fingerprint_;

@@ -4,7 +4,7 @@
 
 namespace pg2iceberg::capture {
 
-ChangeAssembler::ChangeAssembler(std::vector<MirroredTable> tables, TypeResolver& types,
+ChangeAssembler::ChangeAssembler(std::vector<MirroredTable> tables, pg::TypeResolver& types,
                                  TransactionBuffer& buffer, CommittedSink& sink, Logger& log)
     : types_(types), buffer_(buffer), sink_(sink), log_(log) {
   for (MirroredTable& table : tables) mirrored_[table.relid] = std::move(table);
@@ -73,7 +73,7 @@ Status ChangeAssembler::OnRelation(const pg::RelationMessage& relation) {
   schema->replica_identity = relation.replica_identity;
   schema->columns = relation.columns;
   for (change::ColumnSchema& column : schema->columns) {
-    Result<ResolvedType> type = types_.Resolve(column.type_oid, column.type_modifier);
+    Result<pg::ResolvedType> type = types_.Resolve(column.type_oid, column.type_modifier);
     if (!type.ok()) {
       return type.status().WithContext("table " + schema->QualifiedName() + ", column \"" +
                                        column.name + "\"");

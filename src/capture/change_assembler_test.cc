@@ -17,17 +17,17 @@ using change::Value;
 
 // Resolves the types it was told about; built-in OIDs (< 10000) as themselves; the rest are
 // refused. Counts lookups of non-built-in types.
-class FakeTypeResolver final : public TypeResolver {
+class FakeTypeResolver final : public pg::TypeResolver {
  public:
-  Result<ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
-    if (type_oid < 10000) return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
+  Result<pg::ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
+    if (type_oid < 10000) return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
     ++lookups;
     auto known = types.find(type_oid);
     if (known == types.end())
       return Status::InvalidArgument("column type public.widget is not supported");
     return known->second;
   }
-  std::map<uint32_t, ResolvedType> types;
+  std::map<uint32_t, pg::ResolvedType> types;
   int lookups = 0;
 };
 

@@ -13,7 +13,7 @@ std::string RebuildAdvice(const std::string& coordinator_schema, const std::stri
          "), then start pg2iceberg again to take a fresh snapshot";
 }
 
-Status CheckSameCluster(const stage::CaptureState& recorded, const SystemIdentity& identity,
+Status CheckSameCluster(const stage::CaptureState& recorded, const pg::SystemIdentity& identity,
                         const std::string& advice) {
   if (recorded.system_identifier == identity.system_identifier) return Status::Ok();
   return Status::DataLoss(
@@ -23,7 +23,7 @@ Status CheckSameCluster(const stage::CaptureState& recorded, const SystemIdentit
       "); a restored backup or a new primary has a different WAL history. " + advice);
 }
 
-Status CheckSlot(const stage::CaptureState& recorded, const std::optional<SlotInfo>& slot,
+Status CheckSlot(const stage::CaptureState& recorded, const std::optional<pg::SlotInfo>& slot,
                  const std::string& advice) {
   const std::string name = "replication slot \"" + recorded.slot_name + "\"";
   if (!slot) {
@@ -74,10 +74,10 @@ Status CheckTablesUnchanged(const std::vector<stage::TableState>& registered,
   return Status::Ok();
 }
 
-Status CheckPublished(const std::string& publication, const std::vector<TableName>& mirrored,
-                      const std::vector<TableName>& published) {
-  for (const TableName& table : mirrored) {
-    bool found = std::any_of(published.begin(), published.end(), [&](const TableName& p) {
+Status CheckPublished(const std::string& publication, const std::vector<pg::TableName>& mirrored,
+                      const std::vector<pg::TableName>& published) {
+  for (const pg::TableName& table : mirrored) {
+    bool found = std::any_of(published.begin(), published.end(), [&](const pg::TableName& p) {
       return p.schema_name == table.schema_name && p.table_name == table.table_name;
     });
     if (!found) {

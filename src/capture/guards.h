@@ -18,11 +18,11 @@ namespace pg2iceberg::capture {
 std::string RebuildAdvice(const std::string& coordinator_schema, const std::string& group);
 
 // The source is the cluster the log was captured from (IDENTIFY_SYSTEM's systemid).
-Status CheckSameCluster(const stage::CaptureState& recorded, const SystemIdentity& identity,
+Status CheckSameCluster(const stage::CaptureState& recorded, const pg::SystemIdentity& identity,
                         const std::string& advice);
 
 // The recorded slot still exists, is ours, is usable, and nobody moved it past what we recorded.
-Status CheckSlot(const stage::CaptureState& recorded, const std::optional<SlotInfo>& slot,
+Status CheckSlot(const stage::CaptureState& recorded, const std::optional<pg::SlotInfo>& slot,
                  const std::string& advice);
 
 // Every registered table still exists with the pg_class.oid it was registered with.
@@ -31,7 +31,7 @@ Status CheckTablesUnchanged(const std::vector<stage::TableState>& registered,
                             const std::vector<uint32_t>& current_oids, const std::string& advice);
 
 // The publication publishes every mirrored table.
-Status CheckPublished(const std::string& publication, const std::vector<TableName>& mirrored,
-                      const std::vector<TableName>& published);
+Status CheckPublished(const std::string& publication, const std::vector<pg::TableName>& mirrored,
+                      const std::vector<pg::TableName>& published);
 
 }  // namespace pg2iceberg::capture

@@ -14,7 +14,7 @@ stage::CaptureState Recorded() {
           .flushed_lsn = 0x500};
 }
 
-SlotInfo Slot(change::Lsn confirmed, std::string wal_status = "reserved") {
+pg::SlotInfo Slot(change::Lsn confirmed, std::string wal_status = "reserved") {
   return {.plugin = "pgoutput",
           .slot_type = "logical",
           .database = "db",
@@ -42,10 +42,10 @@ TEST(GuardsTest, MissingLostMovedOrForeignSlotsAreRefused) {
   ExpectDataLoss(CheckSlot(Recorded(), std::nullopt, "advice"), "no longer exists");
   ExpectDataLoss(CheckSlot(Recorded(), Slot(0x500, "lost"), "advice"), "wal_status = lost");
   ExpectDataLoss(CheckSlot(Recorded(), Slot(0x501), "advice"), "advanced or recreated");
-  SlotInfo other_plugin = Slot(0x500);
+  pg::SlotInfo other_plugin = Slot(0x500);
   other_plugin.plugin = "test_decoding";
   ExpectDataLoss(CheckSlot(Recorded(), other_plugin, "advice"), "recreated");
-  SlotInfo other_database = Slot(0x500);
+  pg::SlotInfo other_database = Slot(0x500);
   other_database.database = "elsewhere";
   ExpectDataLoss(CheckSlot(Recorded(), other_database, "advice"), "recreated");
 }
@@ -66,7 +66,7 @@ TEST(GuardsTest, RecreatedOrDroppedTablesAreRefused) {
 }
 
 TEST(GuardsTest, UnpublishedTablesAreRefused) {
-  std::vector<TableName> mirrored = {{"public", "a"}, {"s", "b"}};
+  std::vector<pg::TableName> mirrored = {{"public", "a"}, {"s", "b"}};
   EXPECT_TRUE(CheckPublished("p", mirrored, {{"public", "a"}, {"s", "b"}, {"x", "y"}}).ok());
   ExpectDataLoss(CheckPublished("p", mirrored, {{"public", "a"}}),
                  "s.b is missing from publication");

@@ -4,7 +4,9 @@
 
 namespace pg2iceberg::capture {
 
+using pg::ForColumn;
 using pg::IsMoney;
+using pg::kFirstGenbkiObjectId;
 using pg::ResolvedType;
 
 namespace {

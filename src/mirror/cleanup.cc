@@ -46,7 +46,7 @@ Status RunCleanup(const Config& config, Env& env) {
       stage::GroupLock lock,
       stage::GroupLock::Acquire(state, config.state.coordinator_schema, config.state.group,
                                 {.wait_ms = 5'000}, env.clock, env.log));
-  RETURN_IF_ERROR(capture::DropSlot(*sql, config.source.slot_name));
+  RETURN_IF_ERROR(pg::DropSlot(*sql, config.source.slot_name));
   env.log.Info("dropped replication slot " + config.source.slot_name + " (if it existed)");
   RETURN_IF_ERROR(
       sql->Exec("DROP PUBLICATION IF EXISTS " + QuoteIdentifier(config.source.publication_name))

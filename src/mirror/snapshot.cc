@@ -205,8 +205,8 @@ Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConne
   char slot_name[40];
   std::snprintf(slot_name, sizeof slot_name, "pg2iceberg_snapshot_%016" PRIx64,
                 env.random.Next64());
-  Result<capture::ExportedSnapshot> exported =
-      capture::CreateTemporarySlotWithSnapshot(**replication, slot_name);
+  Result<pg::ExportedSnapshot> exported =
+      pg::CreateTemporarySlotWithSnapshot(**replication, slot_name);
   if (!exported.ok()) return exported.status().WithContext(kNeeds);
   RETURN_IF_ERROR(source.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").status());
   RETURN_IF_ERROR(

@@ -64,7 +64,7 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> state_connection, ConnectState(config, env));
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> replication,
                    ConnectReplication(config.source.postgres, "pg2iceberg-capture", env));
-  RETURN_IF_ERROR(capture::CheckServerVersion(replication->ServerVersion()));
+  RETURN_IF_ERROR(pg::CheckServerVersion(replication->ServerVersion()));
   // Ownership first: nothing of the group's (slot, state, staging log, spill directory) is
   // touched, not even cleaned up, before this process holds it.
   ASSIGN_OR_RETURN(stage::GroupLock lock,
@@ -103,7 +103,7 @@ Status CaptureOnce(const Config& config, Env& env, const std::atomic<bool>& stop
   env.log.Info("capturing " + std::to_string(prepared.tables.size()) + " table(s) from slot " +
                prepared.state.slot_name + " at " + change::FormatLsn(recorded.lsn()));
   ASSIGN_OR_RETURN(std::unique_ptr<ReplicationStream> stream,
-                   replication->StartReplication(capture::StartReplicationCommand(
+                   replication->StartReplication(pg::StartReplicationCommand(
                        prepared.state.slot_name, recorded.lsn(), prepared.state.publication_name,
                        config.source.binary)));
   capture::SlotFeedback feedback(*stream, env.clock, recorded, env.fail_points);

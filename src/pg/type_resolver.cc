@@ -10,8 +10,6 @@
 namespace pg2iceberg::pg {
 namespace {
 
-// OIDs below this are assigned by hand in Postgres' catalogs: the built-in types.
-constexpr uint32_t kFirstGenbkiObjectId = 10000;
 // OIDs from here on belong to objects created after initdb (user and extension types).
 constexpr uint32_t kFirstNormalObjectId = 16384;
 // Domains over domains deeper than this are refused rather than followed.

@@ -34,6 +34,9 @@
 
 namespace pg2iceberg::pg {
 
+// OIDs below this are assigned by hand in Postgres' catalogs: the built-in types.
+inline constexpr uint32_t kFirstGenbkiObjectId = 10000;
+
 struct ResolvedType {
   uint32_t type_oid = 0;       // a built-in type
   int32_t type_modifier = -1;  // its modifier (-1: none)

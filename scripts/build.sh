@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds pg2iceberg. Usage: scripts/build.sh [release|asan]   (default: release)
+# Builds pg2iceberg. Usage: scripts/build.sh [release|asan] [TARGET...]   (default: release, all)
+#   TARGET: only these ninja targets (e.g. pg2iceberg, the binary alone), not the tests.
 #   release → build/       (RelWithDebInfo; the binary the demo and e2e tests run)
 #   asan    → build-asan/  (Debug with AddressSanitizer + UndefinedBehaviorSanitizer)
 set -euo pipefail
@@ -14,4 +15,5 @@ esac
 # relative to it, and the build directory's name is left out of the hash.
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
-ninja -C "$dir"
+shift || true
+ninja -C "$dir" "$@"

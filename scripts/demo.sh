@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/install.sh
-bash scripts/build.sh release >/dev/null
+bash scripts/build.sh release pg2iceberg >/dev/null  # the binary only, not the tests
 export PG2ICEBERG_DEMO_DIR=${PG2ICEBERG_DEMO_DIR:-/tmp/pg2iceberg-demo}
 rm -rf "$PG2ICEBERG_DEMO_DIR" && mkdir -p "$PG2ICEBERG_DEMO_DIR/warehouse"
 exec .venv/bin/python scripts/with_postgres.py -- .venv/bin/python scripts/demo_job.py

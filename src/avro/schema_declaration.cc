@@ -9,6 +9,13 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// The item type of an array, the value type of a map: Schema::Array and Schema::Map make exactly
+// one, so anything else is a bug in the code that built the schema.
+const Schema& OnlyChild(const Schema& schema) {
+  CHECK_MSG(schema.children.size() == 1, "an array or map schema has exactly one child type");
+  return schema.children[0];
+}
+
 class Renderer {
  public:
   Json Render(const Schema& schema) {
@@ -67,14 +74,14 @@ class Renderer {
   }
 
   Json RenderArray(const Schema& schema) {
-    Json out{{"type", "array"}, {"items", Render(schema.children.at(0))}};
+    Json out{{"type", "array"}, {"items", Render(OnlyChild(schema))}};
     if (schema.element_id) out["element-id"] = *schema.element_id;
     if (!schema.logical_type.empty()) out["logicalType"] = schema.logical_type;
     return out;
   }
 
   Json RenderMap(const Schema& schema) {
-    Json out{{"type", "map"}, {"values", Render(schema.children.at(0))}};
+    Json out{{"type", "map"}, {"values", Render(OnlyChild(schema))}};
     if (schema.key_id) out["key-id"] = *schema.key_id;
     if (schema.value_id) out["value-id"] = *schema.value_id;
     if (!schema.logical_type.empty()) out["logicalType"] = schema.logical_type;

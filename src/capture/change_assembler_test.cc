@@ -20,7 +20,8 @@ using change::Value;
 class FakeTypeResolver final : public pg::TypeResolver {
  public:
   Result<pg::ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
-    if (type_oid < 10000) return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
+    if (type_oid < 10000)
+      return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
     ++lookups;
     auto known = types.find(type_oid);
     if (known == types.end())

@@ -1,5 +1,7 @@
 #include "capture/recorded_type_resolver.h"
 
+#include <charconv>
+#include <optional>
 #include <string>
 
 namespace pg2iceberg::capture {
@@ -10,6 +12,13 @@ using pg::kFirstGenbkiObjectId;
 using pg::ResolvedType;
 
 namespace {
+
+template <typename T>
+bool ParseNumber(const std::optional<std::string>& text, T* out) {
+  if (!text.has_value() || text->empty()) return false;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), *out);
+  return error == std::errc() && end == text->data() + text->size();
+}
 
 // The current (not dropped) columns' non-built-in types of the tables `relids`.
 constexpr std::string_view kColumnTypesQuery =

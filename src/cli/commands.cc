@@ -6,6 +6,7 @@
 #include "cli/config_yaml.h"
 #include "mirror/cleanup.h"
 #include "mirror/connect_check.h"
+#include "mirror/connect_iceberg.h"
 #include "mirror/migrate_coord.h"
 #include "mirror/snapshot.h"
 #include "mirror/stream_only.h"
@@ -60,19 +61,25 @@ Status MigrateCoordinatorCommand(const Config& config, Env& env) {
 
 }  // namespace
 
-Status RunCommand(const std::string& name, const std::string& config_path,
-                  const std::string& worker_id, Env& env, const std::atomic<bool>& stop) {
-  (void)worker_id;  // used by materializer-only once it exists
-  if (name != "snapshot" && name != "connect-pg" && name != "stream-only" &&
-      name != "migrate-coord" && name != "cleanup") {
+Status RunCommand(const std::string& name, const CommandOptions& options, Env& env,
+                  const std::atomic<bool>& stop) {
+  if (name != "snapshot" && name != "connect-pg" && name != "connect-iceberg" &&
+      name != "stream-only" && name != "migrate-coord" && name != "cleanup") {
     return Status::InvalidArgument("subcommand \"" + name +
                                    "\" is not implemented yet in this version of pg2iceberg");
   }
-  ASSIGN_OR_RETURN(Config config, LoadConfig(config_path, env));
+  ASSIGN_OR_RETURN(Config config, LoadConfig(options.config_path, env));
   if (name == "snapshot") return RunSnapshot(config, env);
   if (name == "stream-only") return RunStreamOnly(config, env, stop);
   if (name == "migrate-coord") return MigrateCoordinatorCommand(config, env);
-  if (name == "cleanup") return RunCleanup(config, env);
+  if (name == "cleanup") {
+    return RunCleanup(config, env, {.drop_iceberg_tables = options.drop_iceberg_tables});
+  }
+  if (name == "connect-iceberg") {
+    ASSIGN_OR_RETURN(std::string report, CheckIcebergConnection(config, env));
+    std::fputs(report.c_str(), stdout);
+    return Status::Ok();
+  }
   ASSIGN_OR_RETURN(std::string report, CheckPostgresConnection(config, env));
   std::fputs(report.c_str(), stdout);
   return Status::Ok();

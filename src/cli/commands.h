@@ -12,10 +12,17 @@ namespace pg2iceberg {
 
 Result<LogLevel> ParseLogLevel(const std::string& name);
 
-// Runs subcommand `name` with the configuration at `config_path`. Subcommands that are not
-// built yet return kInvalidArgument saying so. Long-running subcommands return when `stop`
+// What the command line gives a subcommand besides its name.
+struct CommandOptions {
+  std::string config_path = "config.yaml";
+  std::string worker_id;             // materializer-only --worker-id
+  bool drop_iceberg_tables = false;  // cleanup --drop-iceberg-tables
+};
+
+// Runs subcommand `name` with the configuration at `options.config_path`. Subcommands that are
+// not built yet return kInvalidArgument saying so. Long-running subcommands return when `stop`
 // becomes true (SIGINT or SIGTERM).
-Status RunCommand(const std::string& name, const std::string& config_path,
-                  const std::string& worker_id, Env& env, const std::atomic<bool>& stop);
+Status RunCommand(const std::string& name, const CommandOptions& options, Env& env,
+                  const std::atomic<bool>& stop);
 
 }  // namespace pg2iceberg

@@ -4,88 +4,100 @@
 #include <cmath>
 #include <string>
 
+#include "base/parse_number.h"
+
 namespace pg2iceberg {
 namespace {
 
-// Reads a non-negative decimal number (digits, optional fraction) at the front of `text`.
-std::optional<double> TakeNumber(std::string_view& text) {
-  size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
-    ++i;
-  if (i == 0 || text.substr(0, i) == ".") return std::nullopt;
-  std::string number(text.substr(0, i));
-  if (number.find('.') != number.rfind('.')) return std::nullopt;
-  text.remove_prefix(i);
-  return std::stod(number);
+constexpr double kDurationMsMax = 9e15;
+constexpr double kSizeBytesMax = 9e18;
+
+std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+Status Invalid(std::string_view whole, const std::string& problem) {
+  return Status::InvalidArgument(Quoted(whole) + " " + problem);
 }
 
-std::optional<double> DurationUnitMs(std::string_view& text) {
+// Reads a non-negative decimal number (digits, optional fraction) at the front of `rest`.
+Result<double> TakeNumber(std::string_view whole, std::string_view& rest) {
+  size_t i = 0;
+  while (i < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[i])) || rest[i] == '.'))
+    ++i;
+  const std::string_view number = rest.substr(0, i);
+  if (whole.empty()) return Invalid(whole, "is empty");
+  if (number.empty() || number == "." || number.find('.') != number.rfind('.'))
+    return Invalid(whole, "does not have a number where " + Quoted(rest) + " begins");
+  Result<double> value = ParseDouble(number, "number");
+  if (!value.ok()) return Invalid(whole, "is too large");
+  rest.remove_prefix(i);
+  return *value;
+}
+
+// The milliseconds per unit at the front of `rest`.
+Result<double> TakeDurationUnit(std::string_view whole, std::string_view& rest) {
+  // "m" must not swallow the "m" of "ms": longer units are listed first where they share a
+  // prefix.
   static const std::pair<std::string_view, double> kUnits[] = {
       {"ns", 1e-6}, {"us", 1e-3},  {"\u00b5s", 1e-3}, {"ms", 1},
       {"s", 1000},  {"m", 60'000}, {"h", 3'600'000}};
   for (auto [unit, ms] : kUnits) {
-    // "m" must not swallow the "m" of "ms": longer units are listed first where they share a
-    // prefix.
-    if (text.starts_with(unit)) {
-      text.remove_prefix(unit.size());
+    if (rest.starts_with(unit)) {
+      rest.remove_prefix(unit.size());
       return ms;
     }
   }
-  return std::nullopt;
+  size_t end = 0;
+  while (end < rest.size() && !std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+  return Invalid(
+      whole, "has an unknown unit " + Quoted(rest.substr(0, end)) + " (use ns, us, ms, s, m or h)");
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+Result<double> SizeUnitBytes(std::string_view whole, std::string_view unit) {
+  std::string lower(unit);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<std::string_view, double> kUnits[] = {{"", 1},
+                                                               {"b", 1},
+                                                               {"kb", 1e3},
+                                                               {"mb", 1e6},
+                                                               {"gb", 1e9},
+                                                               {"kib", 1024.0},
+                                                               {"mib", 1024.0 * 1024},
+                                                               {"gib", 1024.0 * 1024 * 1024}};
+  for (auto [name, bytes] : kUnits) {
+    if (lower == name) return bytes;
+  }
+  return Invalid(whole,
+                 "has an unknown unit " + Quoted(unit) + " (use B, KB, MB, GB, KiB, MiB or GiB)");
 }
 
 }  // namespace
 
-std::optional<int64_t> ParseDurationMs(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+Result<int64_t> ParseDurationMs(std::string_view text) {
   std::string_view rest = text;
-  std::optional<double> bare = TakeNumber(rest);
-  if (bare && rest.empty())
-    return *bare * 1000 > 9e15 ? std::nullopt : std::optional<int64_t>(*bare * 1000);
+  ASSIGN_OR_RETURN(const double first, TakeNumber(text, rest));
+  if (rest.empty()) {  // a bare number of seconds
+    if (first * 1000 > kDurationMsMax) return Invalid(text, "is too large");
+    return static_cast<int64_t>(first * 1000);
+  }
   rest = text;
   double total_ms = 0;
   while (!rest.empty()) {
-    std::optional<double> number = TakeNumber(rest);
-    if (!number) return std::nullopt;
-    std::optional<double> unit = DurationUnitMs(rest);
-    if (!unit) return std::nullopt;
-    total_ms += *number * *unit;
+    ASSIGN_OR_RETURN(const double number, TakeNumber(text, rest));
+    ASSIGN_OR_RETURN(const double unit_ms, TakeDurationUnit(text, rest));
+    total_ms += number * unit_ms;
   }
-  if (total_ms > 9e15) return std::nullopt;
+  if (total_ms > kDurationMsMax) return Invalid(text, "is too large");
   return static_cast<int64_t>(std::floor(total_ms));
 }
 
-std::optional<int64_t> ParseSizeBytes(std::string_view text) {
+Result<int64_t> ParseSizeBytes(std::string_view text) {
   std::string_view rest = text;
-  std::optional<double> number = TakeNumber(rest);
-  if (!number) return std::nullopt;
+  ASSIGN_OR_RETURN(const double number, TakeNumber(text, rest));
   while (rest.starts_with(' ')) rest.remove_prefix(1);
-  const std::string unit = Lower(rest);
-  double scale = 0;
-  if (unit.empty() || unit == "b")
-    scale = 1;
-  else if (unit == "kb")
-    scale = 1e3;
-  else if (unit == "mb")
-    scale = 1e6;
-  else if (unit == "gb")
-    scale = 1e9;
-  else if (unit == "kib")
-    scale = 1024.0;
-  else if (unit == "mib")
-    scale = 1024.0 * 1024;
-  else if (unit == "gib")
-    scale = 1024.0 * 1024 * 1024;
-  else
-    return std::nullopt;
-  const double bytes = *number * scale;
-  if (bytes > 9e18 || bytes != std::floor(bytes)) return std::nullopt;
+  ASSIGN_OR_RETURN(const double scale, SizeUnitBytes(text, rest));
+  const double bytes = number * scale;
+  if (bytes > kSizeBytesMax) return Invalid(text, "is too large");
+  if (bytes != std::floor(bytes)) return Invalid(text, "is not a whole number of bytes");
   return static_cast<int64_t>(bytes);
 }
 

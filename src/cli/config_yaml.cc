@@ -82,9 +82,15 @@ class Reader {
                    const std::string& display_path) {
     if (!map) return Status::Ok();
     if (!map.IsMap()) return TypeError(display_path, "a mapping", map);
-    const std::set<std::string>& known = KnownKeys().at(schema_path);
+    // Callers pass KnownKeys' own paths.
+    const std::set<std::string>& known = KnownKeys().at(schema_path);  // at-ok: own key
     for (const auto& kv : map) {
-      std::string key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) {
+        return Status::InvalidArgument((display_path.empty() ? "the top level" : display_path) +
+                                       ": keys must be strings, got " +
+                                       (kv.first.IsSequence() ? "a list" : "a mapping"));
+      }
+      const std::string& key = kv.first.Scalar();
       if (!known.contains(key)) {
         warnings_->push_back("unknown config key \"" + Join(display_path, key) + "\" (ignored)");
       }
@@ -127,10 +133,11 @@ class Reader {
                   int64_t* out_ms) {
     YAML::Node node = map[key];
     if (!node || node.IsNull()) return Status::Ok();
-    std::optional<int64_t> ms = node.IsScalar() ? ParseDurationMs(node.Scalar()) : std::nullopt;
-    if (!ms || *ms <= 0)
-      return TypeError(Join(path, key), "a positive duration such as \"500ms\", \"10s\" or \"1m\"",
-                       node);
+    constexpr char kExpected[] = "a positive duration such as \"500ms\", \"10s\" or \"1m\"";
+    if (!node.IsScalar()) return TypeError(Join(path, key), kExpected, node);
+    Result<int64_t> ms = ParseDurationMs(node.Scalar());
+    if (!ms.ok()) return UnitError(Join(path, key), kExpected, ms.status());
+    if (*ms <= 0) return TypeError(Join(path, key), kExpected, node);
     *out_ms = *ms;
     return Status::Ok();
   }
@@ -139,9 +146,11 @@ class Reader {
   Status Size(const YAML::Node& map, const std::string& path, const char* key, int64_t* out) {
     YAML::Node node = map[key];
     if (!node || node.IsNull()) return Status::Ok();
-    std::optional<int64_t> bytes = node.IsScalar() ? ParseSizeBytes(node.Scalar()) : std::nullopt;
-    if (!bytes || *bytes <= 0)
-      return TypeError(Join(path, key), "a positive size such as 67108864 or \"64MiB\"", node);
+    constexpr char kExpected[] = "a positive size such as 67108864 or \"64MiB\"";
+    if (!node.IsScalar()) return TypeError(Join(path, key), kExpected, node);
+    Result<int64_t> bytes = ParseSizeBytes(node.Scalar());
+    if (!bytes.ok()) return UnitError(Join(path, key), kExpected, bytes.status());
+    if (*bytes <= 0) return TypeError(Join(path, key), kExpected, node);
     *out = *bytes;
     return Status::Ok();
   }
@@ -160,6 +169,11 @@ class Reader {
 
   static std::string Join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
+  }
+
+  // "path: <why the text does not parse>; expected <expected>".
+  static Status UnitError(const std::string& path, const char* expected, const Status& parsed) {
+    return Status::InvalidArgument(path + ": " + parsed.message() + "; expected " + expected);
   }
 
   static Status TypeError(const std::string& path, const char* expected, const YAML::Node& got) {

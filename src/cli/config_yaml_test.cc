@@ -263,6 +263,44 @@ TEST(ConfigYamlTest, InvalidYamlIsAnError) {
   EXPECT_NE(config.status().message().find("not valid YAML"), std::string::npos);
 }
 
+// Regression: a duration or size whose number overflows a double reached std::stod, which
+// threw std::out_of_range past the YAML adapter's catch and ended the process.
+TEST(ConfigYamlTest, AnOverlongNumberInADurationOrSizeIsAnError) {
+  const std::string digits(400, '9');
+  for (const std::string& line :
+       {"  flush_interval: " + digits + "s\n", "  flush_interval: \"" + digits + "\"\n",
+        "  flush_bytes: " + digits + "MiB\n"}) {
+    Result<Config> config = Parse(std::string(kMinimal) + line);
+    ASSERT_FALSE(config.ok()) << line;
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(config.status().message().find("too large"), std::string::npos)
+        << config.status().message();
+  }
+}
+
+TEST(ConfigYamlTest, AnUnknownUnitIsNamed) {
+  Result<Config> config = Parse(std::string(kMinimal) + "  flush_bytes: 12XB\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(config.status().message(),
+            "sink.flush_bytes: \"12XB\" has an unknown unit \"XB\" (use B, KB, MB, GB, KiB, MiB or "
+            "GiB); expected a positive size such as 67108864 or \"64MiB\"");
+  config = Parse(std::string(kMinimal) + "  flush_interval: 10 minutes\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("sink.flush_interval: \"10 minutes\" has an unknown "
+                                           "unit \" minutes\""),
+            std::string::npos)
+      << config.status().message();
+}
+
+TEST(ConfigYamlTest, ANonScalarKeyIsAnError) {
+  Result<Config> config = Parse(std::string(kMinimal) + "? [a, b]\n: 1\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find("keys must be strings"), std::string::npos)
+      << config.status().message();
+}
+
 TEST(ConfigYamlTest, PartitionAndPrimaryKeyAreRead) {
   std::string text = std::string(kMinimal) + "  target_file_size: 8388608\n";
   text.replace(

@@ -46,14 +46,16 @@ constexpr Subcommand kSubcommands[] = {
      false},
     {"migrate-coord", "Create or upgrade the coordinator schema and exit", true},
     {"connect-pg", "Check the source Postgres connection and report the server", true},
-    {"connect-iceberg", "Check the Iceberg catalog connection and list namespaces", false},
+    {"connect-iceberg",
+     "Check the Iceberg catalog and the warehouse: list namespaces, load the tables, write and "
+     "remove a probe",
+     true},
 };
 
 struct Options {
-  std::string config_path = "config.yaml";
   std::string log_level = "info";
   std::string log_format = "text";
-  std::string worker_id;
+  CommandOptions command;
 };
 
 int Fail(const std::string& message) {
@@ -77,7 +79,7 @@ int Dispatch(const std::string& name, const Options& options) {
   RealEnv real_env(env_options);
   Env env = real_env.env();
   InstallStopHandlers();
-  Status status = RunCommand(name, options.config_path, options.worker_id, env, stop_requested);
+  Status status = RunCommand(name, options.command, env, stop_requested);
   if (!status.ok()) return Fail(status.ToString());
   return 0;
 }
@@ -93,10 +95,14 @@ int Main(int argc, char** argv) {
     std::string description = sub.description;
     if (!sub.built) description += " (not implemented yet)";
     CLI::App* command = app.add_subcommand(sub.name, description);
-    command->add_option("--config", options.config_path, "YAML configuration file")
+    command->add_option("--config", options.command.config_path, "YAML configuration file")
         ->capture_default_str();
     if (std::string(sub.name) == "materializer-only") {
-      command->add_option("--worker-id", options.worker_id, "This worker's id")->required();
+      command->add_option("--worker-id", options.command.worker_id, "This worker's id")->required();
+    }
+    if (std::string(sub.name) == "cleanup") {
+      command->add_flag("--drop-iceberg-tables", options.command.drop_iceberg_tables,
+                        "Also drop the configured Iceberg tables and delete their files");
     }
     command->fallthrough();
   }

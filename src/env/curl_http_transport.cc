@@ -269,7 +269,7 @@ std::vector<Result<HttpResponse>> CurlHttpTransport::SendAll(
       if (message->msg != CURLMSG_DONE) continue;
       CURL* curl = message->easy_handle;
       const CURLcode code = message->data.result;
-      const size_t index = running.at(curl);
+      const size_t index = running.at(curl);  // at-ok: curl reports only handles added above
       running.erase(curl);
       curl_multi_remove_handle(multi, curl);
       results[index] = End(*transfers[index], code);

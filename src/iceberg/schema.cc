@@ -1,8 +1,9 @@
 #include "iceberg/schema.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
+
+#include "base/parse_number.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -54,18 +55,33 @@ std::string Type::ToString() const {
   return "";
 }
 
+namespace {
+
+// "decimal(P,S)" without spaces, 1 <= P <= 38, 0 <= S <= P; nullopt for anything else.
+std::optional<Type> ParseDecimal(std::string_view text) {
+  constexpr std::string_view kPrefix = "decimal(";
+  if (!text.starts_with(kPrefix) || !text.ends_with(')')) return std::nullopt;
+  const std::string_view inner = text.substr(kPrefix.size(), text.size() - kPrefix.size() - 1);
+  const size_t comma = inner.find(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  Result<int32_t> precision = ParseInt32(inner.substr(0, comma), "precision");
+  Result<int32_t> scale = ParseInt32(inner.substr(comma + 1), "scale");
+  if (!precision.ok() || !scale.ok() || *precision < 1 || *precision > 38 || *scale < 0 ||
+      *scale > *precision) {
+    return std::nullopt;
+  }
+  return Type::Decimal(*precision, *scale);
+}
+
+}  // namespace
+
 Result<Type> ParseType(std::string_view name) {
   for (const NamedType& named : kPrimitiveNames) {
     if (named.name == name) return Type::Primitive(named.id);
   }
-  int precision = 0, scale = 0;
   std::string text(name);
   text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "decimal(%d,%d%c", &precision, &scale, &tail) == 3 && tail == ')' &&
-      text.back() == ')' && precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision) {
-    return Type::Decimal(precision, scale);
-  }
+  if (std::optional<Type> decimal = ParseDecimal(text)) return *decimal;
   return Status::InvalidArgument("unsupported Iceberg type \"" + std::string(name) + "\"");
 }
 

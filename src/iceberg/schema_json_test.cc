@@ -170,6 +170,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
                       R"("type":"fixed[16]"}]})",
                       R"(unsupported Iceberg type "fixed[16]")"},
+        // Decimal arguments are parsed whole (sscanf read an overflowing int as undefined
+        // behaviour and ignored a sign).
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"js("type":"decimal(99999999999,2)"}]})js",
+                      R"js(unsupported Iceberg type "decimal(99999999999,2)")js"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"js("type":"decimal(+10,2)"}]})js",
+                      R"js(unsupported Iceberg type "decimal(+10,2)")js"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"js("type":"decimal(10,2x)"}]})js",
+                      R"js(unsupported Iceberg type "decimal(10,2x)")js"},
+        BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
+                      R"js("type":"decimal(10,11)"}]})js",
+                      R"js(unsupported Iceberg type "decimal(10,11)")js"},
         BadSchemaCase{R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,)"
                       R"("type":"int"},{"id":1,"name":"b","required":true,"type":"int"}]})",
                       "duplicate field id 1"},

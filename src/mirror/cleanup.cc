@@ -5,6 +5,7 @@
 #include "pg/source_connection.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
+#include "table/catalog_factory.h"
 #include "table/warehouse.h"
 
 namespace pg2iceberg {
@@ -28,9 +29,60 @@ Status DeleteStagingLog(const Config& config, Env& env) {
   return Status::Ok();
 }
 
+// The table's location: its metadata files live in <location>/metadata/.
+std::string TableLocation(const std::string& metadata_location) {
+  const size_t at = metadata_location.rfind("/metadata/");
+  return at == std::string::npos ? "" : metadata_location.substr(0, at);
+}
+
+// Deletes every object under the table's location, when that lies in the warehouse.
+Status DeleteTableFiles(const iceberg::TableIdentifier& ident, const std::string& location,
+                        ObjectStore& warehouse, Env& env) {
+  Result<std::string> prefix = warehouse.KeyForLocation(location);
+  if (location.empty() || !prefix.ok()) {
+    env.log.Warn("table " + ident.ToString() + ": its location " + location +
+                 " is outside the warehouse; its files are left for the catalog to remove");
+    return Status::Ok();
+  }
+  std::string folder = *prefix;
+  if (!folder.empty() && folder.back() != '/') folder += '/';
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, warehouse.List(folder));
+  std::vector<std::string> keys;
+  for (const ObjectInfo& object : objects) keys.push_back(object.key);
+  if (!keys.empty()) RETURN_IF_ERROR(warehouse.Delete(keys));
+  env.log.Info("table " + ident.ToString() + ": dropped, " + std::to_string(keys.size()) +
+               " file(s) deleted");
+  return Status::Ok();
+}
+
+Status DropIcebergTables(const Config& config, Env& env) {
+  ASSIGN_OR_RETURN(OpenedCatalog opened, OpenCatalog(config, env));
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> warehouse, OpenWarehouse(config.sink, env));
+  for (const TableConfig& table : config.tables) {
+    std::string ns =
+        config.sink.namespace_name.empty() ? table.schema_name : config.sink.namespace_name;
+    iceberg::TableIdentifier ident{{ns}, table.table_name};
+    Result<iceberg::LoadedTable> loaded = opened.catalog->LoadTable(ident);
+    if (loaded.status().code() == StatusCode::kNotFound) {
+      env.log.Info("table " + ident.ToString() + ": not in the catalog");
+      continue;
+    }
+    RETURN_IF_ERROR(loaded.status().WithContext("loading Iceberg table " + ident.ToString()));
+    Status dropped = opened.catalog->DropTable(ident);
+    if (!dropped.ok() && dropped.code() != StatusCode::kNotFound) {
+      return dropped.WithContext("dropping Iceberg table " + ident.ToString());
+    }
+    const std::string location =
+        loaded->metadata ? loaded->metadata->location : TableLocation(loaded->metadata_location);
+    RETURN_IF_ERROR(DeleteTableFiles(ident, location, *warehouse, env)
+                        .WithContext("deleting the files of Iceberg table " + ident.ToString()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Status RunCleanup(const Config& config, Env& env) {
+Status RunCleanup(const Config& config, Env& env, const CleanupOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> sql, ConnectSource(config.source.postgres, env));
   std::unique_ptr<PgConnection> state_connection;
   if (!config.state.postgres_url.empty()) {
@@ -62,7 +114,9 @@ Status RunCleanup(const Config& config, Env& env) {
     env.log.Info("deleted group " + config.state.group + " from coordinator schema " +
                  config.state.coordinator_schema);
   }
-  return DeleteStagingLog(config, env);
+  RETURN_IF_ERROR(DeleteStagingLog(config, env));
+  if (options.drop_iceberg_tables) return DropIcebergTables(config, env);
+  return Status::Ok();
 }
 
 }  // namespace pg2iceberg

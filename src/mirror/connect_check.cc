@@ -12,7 +12,11 @@ Result<std::string> CheckPostgresConnection(const Config& config, Env& env) {
       PgRows info,
       connection->Exec(
           "SELECT version(), current_setting('wal_level'), current_database(), current_user"));
-  const auto& row = info.rows.at(0);
+  if (info.rows.size() != 1 || info.rows[0].size() != 4) {
+    return Status::Internal("unexpected answer to SELECT version(), … from the source (" +
+                            std::to_string(info.rows.size()) + " rows)");
+  }
+  const auto& row = info.rows[0];
   std::string report = "connected: " + row[0].value_or("") + "\n" +
                        "database=" + row[2].value_or("") + " user=" + row[3].value_or("") +
                        " wal_level=" + row[1].value_or("") + "\n";

@@ -2,6 +2,7 @@
 
 #include "capture/capture_start.h"
 #include "capture/change_assembler.h"
+#include "capture/recorded_type_resolver.h"
 #include "capture/slot_feedback.h"
 #include "capture/staging_flusher.h"
 #include "capture/streamer.h"

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "base/parse_number.h"
 #include "parquet/parquet_writer.h"
 
 namespace pg2iceberg::parquet {
@@ -303,11 +304,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s <out_dir> <seed> <first> <count>\n", argv[0]);
     return 2;
   }
-  const uint64_t seed = std::strtoull(argv[2], nullptr, 10);
-  const uint64_t first = std::strtoull(argv[3], nullptr, 10);
-  const uint64_t count = std::strtoull(argv[4], nullptr, 10);
+  const pg2iceberg::Result<uint64_t> seed = pg2iceberg::ParseUint64(argv[2], "seed");
+  const pg2iceberg::Result<uint64_t> first_arg = pg2iceberg::ParseUint64(argv[3], "first");
+  const pg2iceberg::Result<uint64_t> count_arg = pg2iceberg::ParseUint64(argv[4], "count");
+  for (const auto* arg : {&seed, &first_arg, &count_arg}) {
+    if (!arg->ok()) {
+      std::fprintf(stderr, "%s\n", arg->status().message().c_str());
+      return 2;
+    }
+  }
+  const uint64_t first = *first_arg, count = *count_arg;
   for (uint64_t k = first; k < first + count; ++k) {
-    std::seed_seq file_seed{seed, k};
+    std::seed_seq file_seed{*seed, k};
     if (!pg2iceberg::parquet::WriteFile(argv[1], k, file_seed)) {
       std::fprintf(stderr, "writing file %llu failed\n", static_cast<unsigned long long>(k));
       return 1;

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include "base/parse_number.h"
 #include "env/libpq_connection.h"
 #include "env/real_clock.h"
 #include "pg/replication_protocol.h"
@@ -276,11 +277,15 @@ Result<Workload> RunWorkload(PgConnection& sql) {
   ASSIGN_OR_RETURN(PgRows relids, sql.Exec("SELECT 'pgout_trunc_a'::regclass::oid, "
                                            "'pgout_trunc_b'::regclass::oid"));
   RETURN_IF_ERROR(sql.Exec("SELECT pg_logical_emit_message(false, 'pgout_done', 'end')").status());
+  if (xids.rows.size() != 1 || xids.rows[0].size() != 2 || relids.rows.size() != 1)
+    return Status::Internal("unexpected answer to the workload's xid or relid query");
   Workload out;
-  out.bulk_xid = static_cast<uint32_t>(std::stoul(xids.rows.at(0).at(0).value()));
-  out.aborted_subxid = static_cast<uint32_t>(std::stoul(xids.rows.at(0).at(1).value()));
-  for (const auto& relid : relids.rows.at(0))
-    out.truncated_relids.insert(std::stoul(relid.value()));
+  ASSIGN_OR_RETURN(out.bulk_xid, ParseUint32(xids.rows[0][0].value_or(""), "bulk xid"));
+  ASSIGN_OR_RETURN(out.aborted_subxid, ParseUint32(xids.rows[0][1].value_or(""), "subxid"));
+  for (const auto& relid : relids.rows[0]) {
+    ASSIGN_OR_RETURN(const uint32_t oid, ParseUint32(relid.value_or(""), "truncated relid"));
+    out.truncated_relids.insert(oid);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/parse_number.h"
+
 namespace pg2iceberg::pg {
 namespace {
 
@@ -10,6 +12,26 @@ Result<std::string> Cell(const PgRows& rows, size_t row, size_t column, std::str
     return Status::Internal("unexpected answer to " + std::string(what));
   }
   return *rows.rows[row][column];
+}
+
+// A server answer outside its protocol is kInternal, naming the query and the text.
+template <typename T>
+Result<T> NumberCell(const PgRows& rows, size_t row, size_t column, std::string_view what,
+                     Result<T> (*parse)(std::string_view, std::string_view, StatusCode)) {
+  ASSIGN_OR_RETURN(const std::string text, Cell(rows, row, column, what));
+  const std::string name =
+      std::string(what) + " column " +
+      (column < rows.column_names.size() ? rows.column_names[column] : std::to_string(column + 1));
+  return parse(text, name, StatusCode::kInternal);
+}
+
+Result<change::Lsn> LsnCell(const PgRows& rows, size_t row, size_t column, std::string_view what) {
+  ASSIGN_OR_RETURN(const std::string text, Cell(rows, row, column, what));
+  Result<change::Lsn> lsn = change::ParseLsn(text);
+  if (!lsn.ok())
+    return Status::Internal("unexpected answer to " + std::string(what) + ": " +
+                            lsn.status().message());
+  return *lsn;
 }
 
 std::string Qualified(const TableName& table) {
@@ -28,11 +50,9 @@ Result<SystemIdentity> IdentifySystem(PgConnection& replication) {
   ASSIGN_OR_RETURN(PgRows rows, replication.Exec("IDENTIFY_SYSTEM"));
   SystemIdentity identity;
   ASSIGN_OR_RETURN(identity.system_identifier, Cell(rows, 0, 0, "IDENTIFY_SYSTEM"));
-  ASSIGN_OR_RETURN(std::string timeline, Cell(rows, 0, 1, "IDENTIFY_SYSTEM"));
-  ASSIGN_OR_RETURN(std::string position, Cell(rows, 0, 2, "IDENTIFY_SYSTEM"));
+  ASSIGN_OR_RETURN(identity.timeline, NumberCell(rows, 0, 1, "IDENTIFY_SYSTEM", &ParseInt32));
+  ASSIGN_OR_RETURN(identity.wal_position, LsnCell(rows, 0, 2, "IDENTIFY_SYSTEM"));
   ASSIGN_OR_RETURN(identity.database, Cell(rows, 0, 3, "IDENTIFY_SYSTEM"));
-  identity.timeline = std::stoi(timeline);
-  ASSIGN_OR_RETURN(identity.wal_position, change::ParseLsn(position));
   return identity;
 }
 
@@ -51,12 +71,10 @@ Result<std::optional<SlotInfo>> LoadSlot(PgConnection& sql, const std::string& s
   ASSIGN_OR_RETURN(slot.slot_type, Cell(rows, 0, 1, "pg_replication_slots"));
   ASSIGN_OR_RETURN(slot.database, Cell(rows, 0, 2, "pg_replication_slots"));
   ASSIGN_OR_RETURN(std::string temporary, Cell(rows, 0, 3, "pg_replication_slots"));
-  ASSIGN_OR_RETURN(std::string confirmed, Cell(rows, 0, 4, "pg_replication_slots"));
+  ASSIGN_OR_RETURN(slot.confirmed_flush_lsn, LsnCell(rows, 0, 4, "pg_replication_slots"));
   ASSIGN_OR_RETURN(slot.wal_status, Cell(rows, 0, 5, "pg_replication_slots"));
-  ASSIGN_OR_RETURN(std::string active_pid, Cell(rows, 0, 6, "pg_replication_slots"));
-  slot.active_pid = std::stoi(active_pid);
+  ASSIGN_OR_RETURN(slot.active_pid, NumberCell(rows, 0, 6, "pg_replication_slots", &ParseInt32));
   slot.temporary = temporary == "true";
-  ASSIGN_OR_RETURN(slot.confirmed_flush_lsn, change::ParseLsn(confirmed));
   return std::optional<SlotInfo>(std::move(slot));
 }
 
@@ -82,8 +100,7 @@ Result<change::Lsn> CreateSlot(PgConnection& replication, const std::string& slo
     }
     return rows.status().WithContext("creating replication slot " + slot_name);
   }
-  ASSIGN_OR_RETURN(std::string consistent_point, Cell(*rows, 0, 1, "CREATE_REPLICATION_SLOT"));
-  return change::ParseLsn(consistent_point);
+  return LsnCell(*rows, 0, 1, "CREATE_REPLICATION_SLOT");
 }
 
 Result<ExportedSnapshot> CreateTemporarySlotWithSnapshot(PgConnection& replication,
@@ -93,8 +110,7 @@ Result<ExportedSnapshot> CreateTemporarySlotWithSnapshot(PgConnection& replicati
   if (!rows.ok())
     return rows.status().WithContext("creating temporary replication slot " + slot_name);
   ExportedSnapshot exported;
-  ASSIGN_OR_RETURN(std::string consistent_point, Cell(*rows, 0, 1, "CREATE_REPLICATION_SLOT"));
-  ASSIGN_OR_RETURN(exported.consistent_point, change::ParseLsn(consistent_point));
+  ASSIGN_OR_RETURN(exported.consistent_point, LsnCell(*rows, 0, 1, "CREATE_REPLICATION_SLOT"));
   ASSIGN_OR_RETURN(exported.snapshot_name, Cell(*rows, 0, 2, "CREATE_REPLICATION_SLOT"));
   return exported;
 }
@@ -117,7 +133,8 @@ Status EnsurePublication(PgConnection& sql, const std::string& publication,
   ASSIGN_OR_RETURN(PgRows via_root,
                    sql.ExecParams("SELECT pubviaroot::text FROM pg_publication WHERE pubname = $1",
                                   {publication}));
-  if (via_root.rows.at(0).at(0) != std::optional<std::string>("true")) {
+  ASSIGN_OR_RETURN(const std::string pubviaroot, Cell(via_root, 0, 0, "pg_publication"));
+  if (pubviaroot != "true") {
     // Without it, changes of a partitioned table arrive under each partition's name.
     RETURN_IF_ERROR(
         sql.Exec("ALTER PUBLICATION " + QuoteIdentifier(publication) +
@@ -125,7 +142,8 @@ Status EnsurePublication(PgConnection& sql, const std::string& publication,
             .status()
             .WithContext("setting publish_via_partition_root on publication " + publication));
   }
-  if (exists.rows[0][0] == std::optional<std::string>("true")) return Status::Ok();
+  ASSIGN_OR_RETURN(const std::string all_tables, Cell(exists, 0, 0, "pg_publication"));
+  if (all_tables == "true") return Status::Ok();
   ASSIGN_OR_RETURN(std::vector<TableName> published, PublishedTables(sql, publication));
   for (const TableName& table : tables) {
     if (!Contains(published, table)) list += (list.empty() ? "" : ", ") + Qualified(table);
@@ -143,7 +161,11 @@ Result<std::vector<TableName>> PublishedTables(PgConnection& sql, const std::str
                      " WHERE pubname = $1 ORDER BY 1, 2",
                      {publication}));
   std::vector<TableName> tables;
-  for (const auto& row : rows.rows) tables.push_back({row[0].value_or(""), row[1].value_or("")});
+  for (size_t i = 0; i < rows.rows.size(); ++i) {
+    ASSIGN_OR_RETURN(std::string schema_name, Cell(rows, i, 0, "pg_publication_tables"));
+    ASSIGN_OR_RETURN(std::string table_name, Cell(rows, i, 1, "pg_publication_tables"));
+    tables.push_back({std::move(schema_name), std::move(table_name)});
+  }
   return tables;
 }
 
@@ -156,8 +178,12 @@ Result<std::vector<uint32_t>> TableOids(PgConnection& sql, const std::vector<Tab
                        " n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2"
                        " AND c.relkind IN ('r', 'p')",
                        {table.schema_name, table.table_name}));
-    oids.push_back(
-        rows.rows.empty() ? 0 : static_cast<uint32_t>(std::stoll(rows.rows[0][0].value_or("0"))));
+    if (rows.rows.empty()) {
+      oids.push_back(0);
+      continue;
+    }
+    ASSIGN_OR_RETURN(const uint32_t oid, NumberCell(rows, 0, 0, "pg_class", &ParseUint32));
+    oids.push_back(oid);
   }
   return oids;
 }

@@ -1,5 +1,9 @@
 // What capture needs from the source before streaming: the cluster's identity, the
 // publication of the mirrored tables, and the replication slot.
+//
+// Errors: connection errors as PgConnection reports them. An answer the server documents
+// otherwise (a missing row, a NULL, a non-number where a number belongs, a malformed LSN) is
+// kInternal naming the query and the text; nothing here throws.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "pg/table_discovery.h"
 
-#include <cstdlib>
+#include "base/parse_number.h"
 
 namespace pg2iceberg::pg {
 namespace {
@@ -36,18 +36,23 @@ Result<uint32_t> FindTableOid(PgConnection& connection, const std::string& schem
   if (relkind != "r" && relkind != "p") {
     return Status::InvalidArgument(qualified + " is not a table (relkind " + relkind + ")");
   }
-  return static_cast<uint32_t>(std::strtoul(rows.rows[0][0].value_or("0").c_str(), nullptr, 10));
+  return ParseUint32(rows.rows[0][0].value_or(""), "pg_class.oid of " + qualified,
+                     StatusCode::kInternal);
 }
 
-PgColumn ColumnFromRow(const std::vector<std::optional<std::string>>& row) {
+Result<PgColumn> ColumnFromRow(const std::vector<std::optional<std::string>>& row) {
   PgColumn column;
   column.name = row[0].value_or("");
-  column.type_oid = static_cast<uint32_t>(std::strtoul(row[1].value_or("0").c_str(), nullptr, 10));
-  column.type_modifier =
-      static_cast<int32_t>(std::strtol(row[2].value_or("-1").c_str(), nullptr, 10));
+  const std::string of = " of column \"" + column.name + "\"";
+  ASSIGN_OR_RETURN(column.type_oid, ParseUint32(row[1].value_or(""), "pg_attribute.atttypid" + of,
+                                                StatusCode::kInternal));
+  ASSIGN_OR_RETURN(
+      column.type_modifier,
+      ParseInt32(row[2].value_or(""), "pg_attribute.atttypmod" + of, StatusCode::kInternal));
   column.not_null = row[3].value_or("") == "true";
   column.type_name = row[4].value_or("");
-  column.attnum = static_cast<int>(std::strtol(row[5].value_or("0").c_str(), nullptr, 10));
+  ASSIGN_OR_RETURN(column.attnum, ParseInt32(row[5].value_or(""), "pg_attribute.attnum" + of,
+                                             StatusCode::kInternal));
   return column;
 }
 
@@ -61,7 +66,8 @@ Result<SourceTable> DescribeTable(PgConnection& connection, const std::string& s
   ASSIGN_OR_RETURN(PgRows columns, connection.ExecParams(kColumnsQuery, {oid}));
   for (const auto& row : columns.rows) {
     if (row.size() != 6) return Status::Internal("unexpected column query shape");
-    table.columns.push_back(ColumnFromRow(row));
+    ASSIGN_OR_RETURN(PgColumn column, ColumnFromRow(row));
+    table.columns.push_back(std::move(column));
   }
   if (table.columns.empty()) {
     return Status::InvalidArgument("table " + table.QualifiedName() + " has no columns");

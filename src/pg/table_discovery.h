@@ -23,7 +23,8 @@ struct SourceTable {
 };
 
 // kNotFound naming the table when it does not exist (or is not a table, partitioned table or
-// materialized view); connection errors as PgConnection reports them.
+// materialized view); connection errors as PgConnection reports them; kInternal naming the
+// column and the text when the catalog answers a non-number where a number belongs.
 Result<SourceTable> DescribeTable(PgConnection& connection, const std::string& schema_name,
                                   const std::string& table_name);
 

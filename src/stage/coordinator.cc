@@ -1,5 +1,6 @@
 #include "stage/coordinator.h"
 
+#include "stage/coordinator_fields.h"
 #include "stage/row_checksum.h"
 
 namespace pg2iceberg::stage {
@@ -27,14 +28,6 @@ std::optional<std::string> LsnOrNull(change::Lsn lsn) {
   return FormatLsn(lsn);
 }
 
-// The text of a NOT NULL column (the schema guarantees it; a NULL means an outside edit).
-Result<std::string> Field(const PgRows& rows, size_t row, size_t column) {
-  const auto& cell = rows.rows[row][column];
-  if (!cell)
-    return Status::DataLoss("coordinator column " + rows.column_names[column] + " is NULL");
-  return *cell;
-}
-
 Status ChecksumMismatch(const std::string& what) {
   return Status::DataLoss(
       "coordinator row " + what +
@@ -42,16 +35,6 @@ Status ChecksumMismatch(const std::string& what) {
       "cannot be trusted. Restore the schema from a backup, or drop the coordinator "
       "schema, the replication slot and the mirrored Iceberg tables and mirror afresh "
       "(pg2iceberg cleanup)");
-}
-
-Result<int64_t> ParseInt(const std::string& text) {
-  try {
-    size_t used = 0;
-    long long value = std::stoll(text, &used);
-    if (used == text.size()) return static_cast<int64_t>(value);
-  } catch (...) {
-  }
-  return Status::DataLoss("coordinator value \"" + text + "\" is not an integer");
 }
 
 }  // namespace
@@ -79,16 +62,15 @@ Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
               Table("capture") + " WHERE group_name = $1" + (for_update ? " FOR UPDATE" : ""),
           {group_}));
   if (rows.rows.empty()) return std::optional<CaptureState>();
+  const std::vector<Cell>& row = rows.rows[0];
   CaptureState s;
-  ASSIGN_OR_RETURN(s.system_identifier, Field(rows, 0, 0));
-  ASSIGN_OR_RETURN(s.database, Field(rows, 0, 1));
-  ASSIGN_OR_RETURN(s.slot_name, Field(rows, 0, 2));
-  ASSIGN_OR_RETURN(s.publication_name, Field(rows, 0, 3));
-  ASSIGN_OR_RETURN(std::string created, Field(rows, 0, 4));
-  ASSIGN_OR_RETURN(std::string flushed, Field(rows, 0, 5));
-  ASSIGN_OR_RETURN(std::string checksum, Field(rows, 0, 6));
-  ASSIGN_OR_RETURN(s.slot_created_lsn, change::ParseLsn(created));
-  ASSIGN_OR_RETURN(s.flushed_lsn, change::ParseLsn(flushed));
+  ASSIGN_OR_RETURN(s.system_identifier, TextField(row[0], "capture.system_identifier"));
+  ASSIGN_OR_RETURN(s.database, TextField(row[1], "capture.database_name"));
+  ASSIGN_OR_RETURN(s.slot_name, TextField(row[2], "capture.slot_name"));
+  ASSIGN_OR_RETURN(s.publication_name, TextField(row[3], "capture.publication_name"));
+  ASSIGN_OR_RETURN(s.slot_created_lsn, LsnField(row[4], "capture.slot_created_lsn"));
+  ASSIGN_OR_RETURN(s.flushed_lsn, LsnField(row[5], "capture.flushed_lsn"));
+  ASSIGN_OR_RETURN(std::string checksum, TextField(row[6], "capture.checksum"));
   if (checksum != CaptureChecksum(group_, s))
     return ChecksumMismatch(Table("capture") + " (group " + group_ + ")");
   return std::optional<CaptureState>(std::move(s));
@@ -117,20 +99,17 @@ Result<std::vector<TableState>> Coordinator::LoadTables() {
                                  Table("tables") + " WHERE group_name = $1 ORDER BY table_id",
                              {group_}));
   std::vector<TableState> tables;
-  for (size_t i = 0; i < rows.rows.size(); ++i) {
+  for (const std::vector<Cell>& row : rows.rows) {
     TableState t;
-    ASSIGN_OR_RETURN(std::string id, Field(rows, i, 0));
-    ASSIGN_OR_RETURN(t.schema_name, Field(rows, i, 1));
-    ASSIGN_OR_RETURN(t.table_name, Field(rows, i, 2));
-    ASSIGN_OR_RETURN(std::string relid, Field(rows, i, 3));
-    ASSIGN_OR_RETURN(std::string next, Field(rows, i, 4));
-    ASSIGN_OR_RETURN(std::string checksum, Field(rows, i, 5));
-    ASSIGN_OR_RETURN(t.table_id, ParseInt(id));
-    ASSIGN_OR_RETURN(int64_t relid_value, ParseInt(relid));
-    t.relid = static_cast<uint32_t>(relid_value);
-    ASSIGN_OR_RETURN(t.next_offset, ParseInt(next));
-    if (rows.rows[i][6]) {
-      ASSIGN_OR_RETURN(t.added_lsn, change::ParseLsn(*rows.rows[i][6]));
+    ASSIGN_OR_RETURN(t.table_id, IntField(row[0], "tables.table_id"));
+    ASSIGN_OR_RETURN(t.schema_name, TextField(row[1], "tables.schema_name"));
+    ASSIGN_OR_RETURN(t.table_name, TextField(row[2], "tables.table_name"));
+    ASSIGN_OR_RETURN(t.relid, OidField(row[3], "tables.relid"));
+    ASSIGN_OR_RETURN(t.next_offset, IntField(row[4], "tables.next_offset"));
+    ASSIGN_OR_RETURN(std::string checksum, TextField(row[5], "tables.checksum"));
+    // NULL in rows of schema version 1 (see TableChecksum).
+    if (row[6]) {
+      ASSIGN_OR_RETURN(t.added_lsn, LsnField(row[6], "tables.added_lsn"));
     }
     if (checksum != TableChecksum(group_, t)) {
       return ChecksumMismatch(Table("tables") + " (table " + t.QualifiedName() + ")");
@@ -151,8 +130,8 @@ Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
   ASSIGN_OR_RETURN(PgRows id,
                    connection_.ExecParams("SELECT nextval(pg_get_serial_sequence($1, 'table_id'))",
                                           {Table("tables")}));
-  ASSIGN_OR_RETURN(std::string id_text, Field(id, 0, 0));
-  ASSIGN_OR_RETURN(t.table_id, ParseInt(id_text));
+  if (id.rows.size() != 1) return Status::Internal("nextval() returned no row");
+  ASSIGN_OR_RETURN(t.table_id, IntField(id.rows[0][0], "tables.table_id (its sequence)"));
   Result<PgRows> inserted = connection_.ExecParams(
       "INSERT INTO " + Table("tables") +
           " (table_id, group_name, schema_name, table_name, relid, next_offset, checksum, "

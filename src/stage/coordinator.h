@@ -15,15 +15,19 @@
 //                  type its values decode as, recorded when first seen (coordinator_types.cc).
 //
 // Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
-// outside pg2iceberg and is kDataLoss. The streamer is the only writer of capture, tables,
-// segments and segment_blocks; each write states the value it expects to replace, so a second
-// streamer or an outside edit is detected (kConflict) instead of silently overwritten.
+// outside pg2iceberg and is kDataLoss. So is a field that does not parse (a NULL, a non-number,
+// a negative size, a malformed LSN — possible only after an outside ALTER of the schema): the
+// message names the column and the text (coordinator_fields.h); nothing here throws. The streamer
+// is the only writer of capture, tables, segments and segment_blocks; each write states the value
+// it expects to replace, so a second streamer or an outside edit is detected (kConflict) instead of
+// silently overwritten.
 //
 // Not thread-safe. Borrows the connection, which must outlive the Coordinator.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +137,13 @@ class RecordedLsn {
 
 class DurableSegment;  // stage/segment_upload.h
 
+// One cursor's move: from `expected` (nullopt: it does not exist yet) to `next_offset`.
+struct CursorAdvance {
+  int64_t table_id = 0;
+  std::optional<int64_t> expected;
+  int64_t next_offset = 0;
+};
+
 struct IndexedSegment {
   int64_t segment_id = 0;
   std::string object_key;
@@ -192,6 +203,13 @@ class Coordinator {
   // Records that `consumer` has read `table_id` up to (excluding) `next_offset`. Creates the
   // cursor on first use; a cursor never moves backwards (kConflict).
   Status SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset);
+  // The group's cursors of `consumer`, by table_id. kDataLoss for a row that fails its
+  // checksum.
+  Result<std::map<int64_t, int64_t>> LoadCursors(const std::string& consumer);
+  // Moves every cursor in `advances` from its expected value (none: the cursor does not exist
+  // yet) to its new one, all in one transaction. kConflict, and nothing moved, when any cursor
+  // is not at its expected value (another materializer moved it).
+  Status AdvanceCursors(const std::string& consumer, const std::vector<CursorAdvance>& advances);
   // Segments every block of which every cursor on its table has passed (tables without cursors
   // hold their segments). Oldest first.
   Result<std::vector<IndexedSegment>> SegmentsPassedByCursors();

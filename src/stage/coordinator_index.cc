@@ -1,8 +1,8 @@
 // The staging-log index: flush commits, block lookups, cursors and segment retirement.
 #include <algorithm>
-#include <charconv>
 
 #include "stage/coordinator.h"
+#include "stage/coordinator_fields.h"
 #include "stage/row_checksum.h"
 #include "stage/segment_upload.h"
 
@@ -27,35 +27,17 @@ std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_
   return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
 }
 
-// An integer column of a coordinator row. Outside data: a NULL or a non-number is kDataLoss.
-Result<int64_t> ToInt(const std::optional<std::string>& cell) {
-  int64_t value = 0;
-  if (cell) {
-    const char* end = cell->data() + cell->size();
-    auto [ptr, error] = std::from_chars(cell->data(), end, value);
-    if (error == std::errc() && ptr == end) return value;
-  }
-  return Status::DataLoss("coordinator integer column holds " +
-                          (cell ? "\"" + *cell + "\"" : std::string("NULL")) +
-                          ": the coordinator schema was changed outside pg2iceberg");
-}
-
 // The segments of a `SELECT segment_id, object_key, size_bytes` query.
 Result<std::vector<IndexedSegment>> ToSegments(const PgRows& rows) {
   std::vector<IndexedSegment> segments;
   for (const auto& row : rows.rows) {
-    IndexedSegment segment{.object_key = row[1].value_or("")};
-    ASSIGN_OR_RETURN(segment.segment_id, ToInt(row[0]));
-    ASSIGN_OR_RETURN(int64_t size, ToInt(row[2]));
-    segment.size_bytes = static_cast<uint64_t>(size);
+    IndexedSegment segment;
+    ASSIGN_OR_RETURN(segment.segment_id, IntField(row[0], "segments.segment_id"));
+    ASSIGN_OR_RETURN(segment.object_key, TextField(row[1], "segments.object_key"));
+    ASSIGN_OR_RETURN(segment.size_bytes, UnsignedField(row[2], "segments.size_bytes"));
     segments.push_back(std::move(segment));
   }
   return segments;
-}
-
-Result<change::Lsn> ToLsn(const std::optional<std::string>& cell) {
-  if (!cell) return Status::DataLoss("coordinator LSN column is NULL");
-  return change::ParseLsn(*cell);
 }
 
 }  // namespace
@@ -86,7 +68,8 @@ Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<Tabl
            SegmentChecksum(group_, segment)}));
   if (inserted.rows.size() != 1)
     return Status::Internal("INSERT … RETURNING segment_id returned no row");
-  ASSIGN_OR_RETURN(const int64_t segment_id, ToInt(inserted.rows[0][0]));
+  ASSIGN_OR_RETURN(const int64_t segment_id,
+                   IntField(inserted.rows[0][0], "segments.segment_id (its sequence)"));
   for (const BlockToIndex& block : segment.blocks) {
     auto table = std::find_if(tables.begin(), tables.end(),
                               [&](const TableState& t) { return t.table_id == block.table_id; });
@@ -133,17 +116,16 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(
                        params));
   std::vector<IndexedBlock> blocks;
   for (const auto& row : rows.rows) {
-    IndexedBlock b{.object_key = row[1].value_or("")};
-    ASSIGN_OR_RETURN(b.segment_id, ToInt(row[0]));
-    ASSIGN_OR_RETURN(b.table_id, ToInt(row[2]));
-    ASSIGN_OR_RETURN(b.first_offset, ToInt(row[3]));
-    ASSIGN_OR_RETURN(b.change_count, ToInt(row[4]));
-    ASSIGN_OR_RETURN(int64_t block_offset, ToInt(row[5]));
-    ASSIGN_OR_RETURN(int64_t block_length, ToInt(row[6]));
-    b.block_offset = static_cast<uint64_t>(block_offset);
-    b.block_length = static_cast<uint64_t>(block_length);
-    ASSIGN_OR_RETURN(b.first_commit_lsn, ToLsn(row[7]));
-    ASSIGN_OR_RETURN(b.last_commit_lsn, ToLsn(row[8]));
+    IndexedBlock b;
+    ASSIGN_OR_RETURN(b.segment_id, IntField(row[0], "segment_blocks.segment_id"));
+    ASSIGN_OR_RETURN(b.object_key, TextField(row[1], "segments.object_key"));
+    ASSIGN_OR_RETURN(b.table_id, IntField(row[2], "segment_blocks.table_id"));
+    ASSIGN_OR_RETURN(b.first_offset, IntField(row[3], "segment_blocks.first_offset"));
+    ASSIGN_OR_RETURN(b.change_count, IntField(row[4], "segment_blocks.change_count"));
+    ASSIGN_OR_RETURN(b.block_offset, UnsignedField(row[5], "segment_blocks.block_offset"));
+    ASSIGN_OR_RETURN(b.block_length, UnsignedField(row[6], "segment_blocks.block_length"));
+    ASSIGN_OR_RETURN(b.first_commit_lsn, LsnField(row[7], "segment_blocks.first_commit_lsn"));
+    ASSIGN_OR_RETURN(b.last_commit_lsn, LsnField(row[8], "segment_blocks.last_commit_lsn"));
     BlockToIndex as_indexed{.table_id = b.table_id,
                             .block_offset = b.block_offset,
                             .block_length = b.block_length,
@@ -209,8 +191,8 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
                                  " t USING (table_id) WHERE t.group_name = $1",
                              {group_}));
   for (const auto& row : cursors.rows) {
-    ASSIGN_OR_RETURN(int64_t table_id, ToInt(row[0]));
-    ASSIGN_OR_RETURN(int64_t next_offset, ToInt(row[2]));
+    ASSIGN_OR_RETURN(int64_t table_id, IntField(row[0], "cursors.table_id"));
+    ASSIGN_OR_RETURN(int64_t next_offset, IntField(row[2], "cursors.next_offset"));
     if (row[3].value_or("") != CursorChecksum(table_id, row[1].value_or(""), next_offset)) {
       return Status::DataLoss(
           "coordinator row " + Table("cursors") + " (table_id " + row[0].value_or("") +

@@ -1,0 +1,159 @@
+#include "materializer/cycle.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "materializer/log_reader.h"
+
+namespace pg2iceberg::materializer {
+
+struct Materializer::TableRead {
+  size_t table = 0;  // index into tables_
+  LogRead read;
+  bool produced_input = false;
+};
+
+Materializer::Materializer(stage::Coordinator& coordinator, ObjectStore& staging,
+                           iceberg::CommitServices commit, std::vector<TableTarget*> tables,
+                           MaterializerOptions options, Logger& log)
+    : coordinator_(coordinator),
+      staging_(staging),
+      commit_(commit),
+      tables_(std::move(tables)),
+      options_(std::move(options)),
+      log_(log) {
+  CHECK(options_.batch_changes_max > 0);
+}
+
+Status Materializer::Recover() {
+  ASSIGN_OR_RETURN(auto cursors, coordinator_.LoadCursors(options_.consumer));
+  std::vector<stage::CursorAdvance> advances;
+  cursors_.clear();
+  for (TableTarget* table : tables_) {
+    std::optional<int64_t> cursor;
+    if (auto it = cursors.find(table->table_id()); it != cursors.end()) cursor = it->second;
+    std::optional<CommittedProgress> committed;
+    if (const iceberg::Snapshot* current = table->state().metadata.CurrentSnapshot()) {
+      ASSIGN_OR_RETURN(committed, ProgressOf(current->summary, table->name()));
+    }
+    ASSIGN_OR_RETURN(int64_t resume, ResumeOffset(table->name(), cursor.value_or(0), committed));
+    if (cursor != resume) {
+      if (cursor) {
+        log_.Info("table " + table->name() + ": its last commit covers the log up to change " +
+                  std::to_string(resume) + ", past the cursor " + std::to_string(*cursor) +
+                  " (a crash after the commit); resuming there");
+      }
+      advances.push_back(
+          {.table_id = table->table_id(), .expected = cursor, .next_offset = resume});
+    }
+    cursors_.push_back(resume);
+  }
+  if (!advances.empty()) {
+    RETURN_IF_ERROR(coordinator_.AdvanceCursors(options_.consumer, advances));
+  }
+  recovered_ = true;
+  return Status::Ok();
+}
+
+Result<std::vector<Materializer::TableRead>> Materializer::ReadLogs(change::Lsn flushed) {
+  std::vector<TableRead> reads;
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    LogReadOptions options{.table_id = tables_[i]->table_id(),
+                           .table_name = tables_[i]->name(),
+                           .from_offset = cursors_[i],
+                           .bound = flushed,
+                           .changes_max = options_.batch_changes_max};
+    ASSIGN_OR_RETURN(LogRead read, ReadTableLog(coordinator_, staging_, options));
+    // A read that stopped inside its first transaction is read on until that transaction is
+    // whole: a transaction is never split across snapshots.
+    while (!CompleteThrough(read, flushed) && !read.complete) {
+      options.changes_max = std::max<int64_t>(options.changes_max * 2, read.changes.size() + 1);
+      ASSIGN_OR_RETURN(read, ReadTableLog(coordinator_, staging_, options));
+    }
+    reads.push_back(TableRead{.table = i, .read = std::move(read)});
+  }
+  return reads;
+}
+
+Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<TableRead>& reads,
+                                                                   change::Lsn bound,
+                                                                   CycleResult& result) {
+  std::vector<iceberg::TableCommitInput> inputs;
+  for (TableRead& read : reads) {
+    if (read.read.changes.empty()) continue;
+    TableTarget& table = *tables_[read.table];
+    ASSIGN_OR_RETURN(std::unique_ptr<BatchFiles> files, table.BeginBatch());
+    TableBatch batch(table.key_columns(), table.index(), *files, table.rows(), options_.batch);
+    int64_t expected = cursors_[read.table];
+    for (const LoggedChange& logged : read.read.changes) {
+      CHECK_MSG(logged.offset == expected, "the log reader returns gapless offsets");
+      CHECK_MSG(logged.staged.commit.commit_lsn <= bound, "a batch holds changes up to its bound");
+      RETURN_IF_ERROR(batch.Apply(logged.staged.change)
+                          .WithContext("table " + table.name() + ", change " +
+                                       std::to_string(logged.offset) + " (commit LSN " +
+                                       change::FormatLsn(logged.staged.commit.commit_lsn) + ")"));
+      ++expected;
+    }
+    CommittedProgress progress{.commit_lsn = bound, .log_offset = expected};
+    ASSIGN_OR_RETURN(iceberg::TableCommitInput input, files->Finish(batch, progress));
+    inputs.push_back(std::move(input));
+    read.produced_input = true;
+    result.changes += static_cast<int64_t>(read.read.changes.size());
+  }
+  return inputs;
+}
+
+Status Materializer::CommitAndAdvance(std::vector<TableRead>& reads,
+                                      std::vector<iceberg::TableCommitInput> inputs) {
+  std::vector<Result<iceberg::TableState>> results =
+      iceberg::CommitSnapshots(commit_, std::move(inputs));
+  std::vector<stage::CursorAdvance> advances;
+  std::vector<std::pair<size_t, iceberg::TableState>> committed;
+  size_t next_result = 0;
+  for (const TableRead& read : reads) {
+    if (!read.produced_input) continue;
+    CHECK(next_result < results.size());
+    Result<iceberg::TableState>& outcome = results[next_result++];
+    TableTarget& table = *tables_[read.table];
+    RETURN_IF_ERROR(outcome.status().WithContext("committing table " + table.name()));
+    const int64_t next_offset = read.read.changes.back().offset + 1;
+    advances.push_back({.table_id = table.table_id(),
+                        .expected = cursors_[read.table],
+                        .next_offset = next_offset});
+    committed.emplace_back(read.table, std::move(*outcome));
+  }
+  RETURN_IF_ERROR(coordinator_.AdvanceCursors(options_.consumer, advances));
+  for (size_t i = 0; i < committed.size(); ++i) {
+    cursors_[committed[i].first] = advances[i].next_offset;
+    tables_[committed[i].first]->Committed(std::move(committed[i].second));
+  }
+  return Status::Ok();
+}
+
+Result<CycleResult> Materializer::RunCycle() {
+  CHECK_MSG(recovered_, "Recover runs before the first cycle");
+  CHECK_MSG(!failed_, "a Materializer whose cycle failed is not used again");
+  failed_ = true;  // until this cycle succeeds
+  ASSIGN_OR_RETURN(stage::RecordedLsn flushed, coordinator_.RecordedFlushed());
+  ASSIGN_OR_RETURN(std::vector<TableRead> reads, ReadLogs(flushed.lsn()));
+  change::Lsn bound = flushed.lsn();
+  for (const TableRead& read : reads) {
+    std::optional<change::Lsn> through = CompleteThrough(read.read, flushed.lsn());
+    CHECK(through.has_value());  // ReadLogs reads on until it has one
+    bound = std::min(bound, *through);
+  }
+  for (TableRead& read : reads) TrimToBound(read.read, bound);
+  CycleResult result{.bound = bound};
+  ASSIGN_OR_RETURN(std::vector<iceberg::TableCommitInput> inputs, Apply(reads, bound, result));
+  result.tables_committed = static_cast<int>(inputs.size());
+  if (!inputs.empty()) {
+    RETURN_IF_ERROR(CommitAndAdvance(reads, std::move(inputs)));
+    log_.Info("materialized " + std::to_string(result.changes) + " change(s) into " +
+              std::to_string(result.tables_committed) + " table(s) up to commit LSN " +
+              change::FormatLsn(bound));
+  }
+  failed_ = false;
+  return result;
+}
+
+}  // namespace pg2iceberg::materializer

@@ -1,0 +1,74 @@
+#include "materializer/progress.h"
+
+#include <charconv>
+
+namespace pg2iceberg::materializer {
+
+std::map<std::string, std::string> ProgressSummary(const CommittedProgress& progress) {
+  return {{kCommitLsnKey, change::FormatLsn(progress.commit_lsn)},
+          {kLogOffsetKey, std::to_string(progress.log_offset)}};
+}
+
+Result<std::optional<CommittedProgress>> ProgressOf(
+    const std::map<std::string, std::string>& summary, const std::string& table_name) {
+  auto lsn = summary.find(kCommitLsnKey);
+  auto offset = summary.find(kLogOffsetKey);
+  if (lsn == summary.end() && offset == summary.end()) {
+    return std::optional<CommittedProgress>();
+  }
+  auto malformed = [&](const std::string& key, const std::string& value) {
+    return Status::DataLoss("table " + table_name + ": its current Iceberg snapshot's summary " +
+                            key + " is \"" + value +
+                            "\", not what pg2iceberg writes; the snapshot was not written by "
+                            "pg2iceberg or was edited: mirror the table afresh "
+                            "(`pg2iceberg cleanup`, then a fresh start)");
+  };
+  if (lsn == summary.end()) return malformed(kCommitLsnKey, "(missing)");
+  if (offset == summary.end()) return malformed(kLogOffsetKey, "(missing)");
+  CommittedProgress progress;
+  Result<change::Lsn> parsed = change::ParseLsn(lsn->second);
+  if (!parsed.ok()) return malformed(kCommitLsnKey, lsn->second);
+  progress.commit_lsn = *parsed;
+  const std::string& text = offset->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), progress.log_offset);
+  if (error != std::errc() || end != text.data() + text.size() || progress.log_offset < 0) {
+    return malformed(kLogOffsetKey, text);
+  }
+  return std::optional<CommittedProgress>(progress);
+}
+
+Result<int64_t> ResumeOffset(const std::string& table_name, int64_t cursor,
+                             const std::optional<CommittedProgress>& committed) {
+  const int64_t recorded = committed ? committed->log_offset : 0;
+  if (cursor > recorded) {
+    return Status::DataLoss(
+        "table " + table_name + ": the materializer's cursor is at change " +
+        std::to_string(cursor) +
+        " but the table's current Iceberg snapshot holds changes only "
+        "below " +
+        std::to_string(recorded) +
+        ": committed snapshots were rolled back or the table was replaced outside pg2iceberg. "
+        "Restore the table's newest pg2iceberg snapshot (its summary names "
+        "pg2iceberg.log-offset), or mirror the table afresh (`pg2iceberg cleanup`, then a "
+        "fresh start)");
+  }
+  return recorded;
+}
+
+std::optional<change::Lsn> CompleteThrough(const LogRead& read, change::Lsn bound) {
+  if (read.complete) return bound;
+  if (read.changes.empty()) return std::nullopt;
+  const change::Lsn last = read.changes.back().staged.commit.commit_lsn;
+  for (auto it = read.changes.rbegin(); it != read.changes.rend(); ++it) {
+    if (it->staged.commit.commit_lsn < last) return it->staged.commit.commit_lsn;
+  }
+  return std::nullopt;
+}
+
+void TrimToBound(LogRead& read, change::Lsn bound) {
+  while (!read.changes.empty() && read.changes.back().staged.commit.commit_lsn > bound) {
+    read.changes.pop_back();
+  }
+}
+
+}  // namespace pg2iceberg::materializer

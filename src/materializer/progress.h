@@ -1,0 +1,56 @@
+// How far a mirrored table is: what its Iceberg snapshots record (docs/materializer.md,
+// "Snapshot summary keys"), where the materializer resumes after a restart, and where a batch
+// is cut so that it holds whole source transactions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "change/change.h"
+#include "materializer/log_reader.h"
+
+namespace pg2iceberg::materializer {
+
+// The project's snapshot summary keys.
+inline constexpr char kCommitLsnKey[] = "pg2iceberg.commit-lsn";
+inline constexpr char kLogOffsetKey[] = "pg2iceberg.log-offset";
+inline constexpr char kOperationKey[] = "pg2iceberg.operation";
+inline constexpr char kInitialLoadKey[] = "pg2iceberg.initial-load";
+
+// What a committed snapshot says of the table it belongs to.
+struct CommittedProgress {
+  change::Lsn commit_lsn = 0;  // the table equals its source as of this LSN
+  int64_t log_offset = 0;      // the first change of the table's log not applied
+  bool operator==(const CommittedProgress&) const = default;
+};
+
+// The summary entries that record `progress`.
+std::map<std::string, std::string> ProgressSummary(const CommittedProgress& progress);
+
+// The progress a snapshot summary records; nullopt when it records none (a table pg2iceberg
+// did not write, or wrote before it recorded offsets). kDataLoss when the keys are there but
+// malformed (edited outside pg2iceberg), naming the table and the key.
+Result<std::optional<CommittedProgress>> ProgressOf(
+    const std::map<std::string, std::string>& summary, const std::string& table_name);
+
+// Where the table's materializer resumes: the larger of its cursor and what the current
+// snapshot records (a snapshot ahead of the cursor is a commit whose cursor update a crash
+// prevented; it is never applied twice). A cursor ahead of the snapshot means the table lost
+// committed changes (rolled back or replaced outside pg2iceberg): kDataLoss naming the table,
+// both offsets and the way out.
+Result<int64_t> ResumeOffset(const std::string& table_name, int64_t cursor,
+                             const std::optional<CommittedProgress>& committed);
+
+// The largest commit LSN at or below `bound` through which `read` holds every change of its
+// table: `bound` when the read is complete; else the commit LSN of the last transaction the read
+// holds whole (nullopt when it holds part of one transaction only: read on).
+std::optional<change::Lsn> CompleteThrough(const LogRead& read, change::Lsn bound);
+
+// Drops the changes above `bound` (the next batch reads them again).
+void TrimToBound(LogRead& read, change::Lsn bound);
+
+}  // namespace pg2iceberg::materializer

@@ -10,10 +10,10 @@
 //   {"rows": [{"id", "k", "name", "amount" (unscaled), "file", "position"}],
 //    "files": {"<file number>": "<path>"}}
 #include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "base/parse_number.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
 #include "table/data_file_sink.h"
@@ -105,8 +105,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s <out_dir> <seed> <rows>\n", argv[0]);
     return 2;
   }
-  pg2iceberg::Status status =
-      pg2iceberg::Run(argv[1], std::strtoull(argv[2], nullptr, 10), std::atoll(argv[3]));
+  pg2iceberg::Result<uint64_t> seed = pg2iceberg::ParseUint64(argv[2], "seed");
+  pg2iceberg::Result<int64_t> rows = pg2iceberg::ParseInt64(argv[3], "rows");
+  pg2iceberg::Status status = !seed.ok()   ? seed.status()
+                              : !rows.ok() ? rows.status()
+                                           : pg2iceberg::Run(argv[1], *seed, *rows);
   if (!status.ok()) {
     std::fprintf(stderr, "%s\n", status.ToString().c_str());
     return 1;

@@ -3,12 +3,14 @@
 # and prints its figures as a small table. Extra arguments go to the benchmark binary, e.g.
 #   bench/run_parquet_writer_bench.sh --benchmark_filter=ParquetWrite
 # Environment: BUILD_DIR (default <repo>/build-bench), MIN_TIME seconds per benchmark
-# (default 2), REPETITIONS (default 3; the table shows the median).
+# (default 2), REPETITIONS (default 3; the table shows the median), BENCH (default
+# parquet_writer_bench; snapshot_rows_bench measures the snapshot's decode + encode path).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
 min_time=${MIN_TIME:-2}
 repetitions=${REPETITIONS:-3}
+bench=${BENCH:-parquet_writer_bench}
 
 if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -17,11 +19,11 @@ build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
 if [ "$build_type" != "Release" ]; then
   echo "warning: $build is a '$build_type' build; figures are only meaningful for Release" >&2
 fi
-ninja -C "$build" parquet_writer_bench >/dev/null
+ninja -C "$build" "$bench" >/dev/null
 
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-"$build/bench/parquet_writer_bench" --benchmark_min_time="$min_time" \
+"$build/bench/$bench" --benchmark_min_time="$min_time" \
   --benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true \
   --benchmark_out="$json" --benchmark_out_format=json "$@" >&2
 

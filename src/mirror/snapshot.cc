@@ -10,6 +10,7 @@
 #include "iceberg/summary_keys.h"
 #include "mirror/snapshot_source.h"
 #include "pg/copy_binary.h"
+#include "pg/copy_row_decoder.h"
 #include "pg/replication_setup.h"
 #include "pg/source_connection.h"
 #include "table/catalog_factory.h"
@@ -64,11 +65,15 @@ Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, Objec
                               .target_file_size_bytes = sink.target_file_size_bytes,
                               .parquet = ParquetOptions(sink)};
   DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner),
+                          RowEncoder(plan.source.QualifiedName(), plan.columns),
                           std::move(options));
-  RowEncoder encoder(plan.source.QualifiedName(), plan.columns);
+  const pg::CopyRowDecoder decoder(plan.source.QualifiedName(), SourceColumnsOf(plan.columns),
+                                   DecodeOptionsOf(plan.columns));
   pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
+  change::Row row;  // reused: decoding allocates only for values longer than before
   auto on_row = [&](pg::CopyBinaryParser::Fields fields) {
-    return sink_files.Append(fields, encoder);
+    RETURN_IF_ERROR(decoder.Decode(fields, row));
+    return sink_files.Append(row).status();
   };
   Status status =
       ExplainCopyRefusal(source.CopyOut(CopyStatement(plan),

@@ -9,6 +9,7 @@
 #include "pg/mapped_values.h"
 #include "pg/pg_types.h"
 #include "pg/replication_protocol.h"
+#include "pg/text_of_binary.h"
 #include "pg/text_values.h"
 
 namespace pg2iceberg::pg {
@@ -17,65 +18,99 @@ namespace {
 using change::ColumnSchema;
 using change::Value;
 
-// Applies `make` to a decoded value, or passes the error on.
-template <typename T, typename Make>
-Result<Value> Convert(Result<T> decoded, Make make) {
+using change::ValueKind;
+
+// Makes `out` a value of `kind` with an empty payload. Keeps the capacity of its bytes, so a
+// row decoded again and again allocates only when a value outgrows what it held before.
+void Reset(Value& out, ValueKind kind) {
+  out.kind = kind;
+  out.int_value = 0;
+  out.float_value = 0;
+  out.decimal_unscaled = 0;
+  out.bytes.clear();
+  if (!out.elements.empty()) out.elements.clear();
+}
+
+template <typename T>
+Status SetInt(Result<T> decoded, ValueKind kind, Value& out) {
   if (!decoded.ok()) return decoded.status();
-  return make(std::move(decoded).value());
+  Reset(out, kind);
+  out.int_value = static_cast<int64_t>(*decoded);
+  return Status::Ok();
 }
 
-Value Float32(float value) {
-  return Value::Float32(std::isnan(value) ? std::numeric_limits<float>::quiet_NaN() : value);
-}
-Value Float64(double value) {
-  return Value::Float64(std::isnan(value) ? std::numeric_limits<double>::quiet_NaN() : value);
+// float4 and float8; every NaN becomes the one canonical quiet NaN of its width.
+template <typename T>
+Status SetFloat(Result<T> decoded, Value& out) {
+  if (!decoded.ok()) return decoded.status();
+  const T value = std::isnan(*decoded) ? std::numeric_limits<T>::quiet_NaN() : *decoded;
+  Reset(out, sizeof(T) == 4 ? ValueKind::kFloat32 : ValueKind::kFloat64);
+  out.float_value = value;
+  return Status::Ok();
 }
 
-Result<Value> DecodeNumber(TypeOid oid, ByteSpan data, bool binary) {
+Status SetBytes(Result<ByteSpan> decoded, ValueKind kind, Value& out) {
+  if (!decoded.ok()) return decoded.status();
+  Reset(out, kind);
+  out.bytes.assign(AsStringView(*decoded));
+  return Status::Ok();
+}
+
+Status SetBytes(Result<std::string> decoded, ValueKind kind, Value& out) {
+  if (!decoded.ok()) return decoded.status();
+  Reset(out, kind);
+  out.bytes = std::move(decoded).value();
+  return Status::Ok();
+}
+
+Status SetValue(Result<Value> decoded, Value& out) {
+  if (!decoded.ok()) return decoded.status();
+  out = std::move(decoded).value();
+  return Status::Ok();
+}
+
+Status DecodeNumber(TypeOid oid, ByteSpan data, bool binary, Value& out) {
   const std::string_view text = AsStringView(data);
-  auto int32 = [](int64_t v) { return Value::Int32(static_cast<int32_t>(v)); };
+  constexpr int64_t kInt32Min = std::numeric_limits<int32_t>::min();
+  constexpr int64_t kInt32Max = std::numeric_limits<int32_t>::max();
+  constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
   switch (oid) {
     case TypeOid::kBool:
-      return Convert(binary ? DecodeBool(data) : ParseBoolText(text), Value::Bool);
+      return SetInt(binary ? DecodeBool(data) : ParseBoolText(text), ValueKind::kBool, out);
     case TypeOid::kInt2:
-      return binary ? Convert(DecodeInt2(data), Value::Int32)
-                    : Convert(ParseIntegerText(text, -32768, 32767), int32);
+      return binary ? SetInt(DecodeInt2(data), ValueKind::kInt32, out)
+                    : SetInt(ParseIntegerText(text, -32768, 32767), ValueKind::kInt32, out);
     case TypeOid::kInt4:
-      return binary ? Convert(DecodeInt4(data), Value::Int32)
-                    : Convert(ParseIntegerText(text, std::numeric_limits<int32_t>::min(),
-                                               std::numeric_limits<int32_t>::max()),
-                              int32);
+      return binary ? SetInt(DecodeInt4(data), ValueKind::kInt32, out)
+                    : SetInt(ParseIntegerText(text, kInt32Min, kInt32Max), ValueKind::kInt32, out);
     case TypeOid::kInt8:
-      return Convert(binary ? DecodeInt8(data)
-                            : ParseIntegerText(text, std::numeric_limits<int64_t>::min(),
-                                               std::numeric_limits<int64_t>::max()),
-                     Value::Int64);
+      return SetInt(binary ? DecodeInt8(data) : ParseIntegerText(text, kInt64Min, kInt64Max),
+                    ValueKind::kInt64, out);
     case TypeOid::kOid:
-      return binary ? Convert(DecodeOid(data), Value::Int64)
-                    : Convert(ParseIntegerText(text, 0, std::numeric_limits<uint32_t>::max()),
-                              Value::Int64);
+      return SetInt(binary ? DecodeOid(data)
+                           : ParseIntegerText(text, 0, std::numeric_limits<uint32_t>::max()),
+                    ValueKind::kInt64, out);
     case TypeOid::kFloat4:
-      return Convert(binary ? DecodeFloat4(data) : ParseFloat4Text(text), Float32);
+      return SetFloat(binary ? DecodeFloat4(data) : ParseFloat4Text(text), out);
     default:  // kFloat8
-      return Convert(binary ? DecodeFloat8(data) : ParseFloat8Text(text), Float64);
+      return SetFloat(binary ? DecodeFloat8(data) : ParseFloat8Text(text), out);
   }
 }
 
-Result<Value> DecodeBytes(TypeOid oid, ByteSpan data, bool binary) {
+Status DecodeBytes(TypeOid oid, ByteSpan data, bool binary, Value& out) {
   const std::string_view text = AsStringView(data);
-  auto string = [](ByteSpan v) { return Value::String(std::string(AsStringView(v))); };
   switch (oid) {
     case TypeOid::kJsonb:
-      return binary ? Convert(DecodeJsonb(data), string) : string(data);
+      return SetBytes(binary ? DecodeJsonb(data) : Result<ByteSpan>(data), ValueKind::kString, out);
     case TypeOid::kBytea:
-      return binary ? Value::Binary(std::string(text))
-                    : Convert(ParseByteaText(text), Value::Binary);
+      return binary ? SetBytes(Result<ByteSpan>(data), ValueKind::kBinary, out)
+                    : SetBytes(ParseByteaText(text), ValueKind::kBinary, out);
     case TypeOid::kUuid:
-      return binary ? Convert(DecodeUuid(data),
-                              [](ByteSpan v) { return Value::Uuid(std::string(AsStringView(v))); })
-                    : Convert(ParseUuidText(text), Value::Uuid);
+      return binary ? SetBytes(DecodeUuid(data), ValueKind::kUuid, out)
+                    : SetBytes(ParseUuidText(text), ValueKind::kUuid, out);
     default:  // text, varchar, bpchar, name, json: the send form is the text itself
-      return string(data);
+      return SetBytes(Result<ByteSpan>(data), ValueKind::kString, out);
   }
 }
 
@@ -91,20 +126,20 @@ Result<int64_t> DecodeTimestampBinary(ByteSpan data, const char* type) {
   return DecodeTimestamp(data);
 }
 
-Result<Value> DecodeTemporal(TypeOid oid, ByteSpan data, bool binary) {
+Status DecodeTemporal(TypeOid oid, ByteSpan data, bool binary, Value& out) {
   const std::string_view text = AsStringView(data);
   switch (oid) {
     case TypeOid::kDate:
-      return Convert(binary ? DecodeDate(data) : ParseDateText(text), Value::Date);
+      return SetInt(binary ? DecodeDate(data) : ParseDateText(text), ValueKind::kDate, out);
     case TypeOid::kTime:
-      return Convert(binary ? DecodeTime(data) : ParseTimeText(text), Value::Time);
+      return SetInt(binary ? DecodeTime(data) : ParseTimeText(text), ValueKind::kTime, out);
     case TypeOid::kTimestamp:
-      return Convert(binary ? DecodeTimestampBinary(data, "timestamp") : ParseTimestampText(text),
-                     Value::Timestamp);
+      return SetInt(binary ? DecodeTimestampBinary(data, "timestamp") : ParseTimestampText(text),
+                    ValueKind::kTimestamp, out);
     default:  // kTimestampTz
-      return Convert(
+      return SetInt(
           binary ? DecodeTimestampBinary(data, "timestamptz") : ParseTimestampTzText(text),
-          Value::TimestampTz);
+          ValueKind::kTimestampTz, out);
   }
 }
 
@@ -126,14 +161,28 @@ Result<DecimalType> DecimalTypeOfModifier(int32_t type_modifier) {
   return out;
 }
 
-Result<Value> DecodeNumericValue(const ColumnSchema& column, ByteSpan data, bool binary) {
-  ASSIGN_OR_RETURN(const DecimalType type, DecimalTypeOfModifier(column.type_modifier));
-  return Convert(binary ? DecodeNumeric(data, type.precision, type.scale)
-                        : ParseNumericText(AsStringView(data), type.precision, type.scale),
-                 Value::Decimal);
+// A numeric whose declared type no Iceberg decimal holds is, when `options` ask for it, the
+// string of its exact value: numeric_out's text, which is also its text form.
+Status DecodeNumericValue(const ColumnSchema& column, ByteSpan data, bool binary,
+                          const DecodeOptions& options, Value& out) {
+  Result<DecimalType> type = DecimalTypeOfModifier(column.type_modifier);
+  if (!type.ok() && options.wide_numeric_as_string) {
+    return binary ? SetBytes(NumericTextOfBinary(data), ValueKind::kString, out)
+                  : SetBytes(Result<ByteSpan>(data), ValueKind::kString, out);
+  }
+  if (!type.ok()) return type.status();
+  Result<__int128> unscaled =
+      binary ? DecodeNumeric(data, type->precision, type->scale)
+             : ParseNumericText(AsStringView(data), type->precision, type->scale);
+  if (!unscaled.ok()) return unscaled.status();
+  Reset(out, ValueKind::kDecimal);
+  out.decimal_unscaled = *unscaled;
+  return Status::Ok();
 }
 
-Result<Value> DecodePresent(const ColumnSchema& column, ByteSpan data, bool binary) {
+// The one decoding switch, for pgoutput columns and COPY fields alike.
+Status DecodePresent(const ColumnSchema& column, ByteSpan data, bool binary,
+                     const DecodeOptions& options, Value& out) {
   const TypeOid oid = static_cast<TypeOid>(column.type_oid);
   switch (oid) {
     case TypeOid::kBool:
@@ -143,7 +192,7 @@ Result<Value> DecodePresent(const ColumnSchema& column, ByteSpan data, bool bina
     case TypeOid::kOid:
     case TypeOid::kFloat4:
     case TypeOid::kFloat8:
-      return DecodeNumber(oid, data, binary);
+      return DecodeNumber(oid, data, binary, out);
     case TypeOid::kText:
     case TypeOid::kVarchar:
     case TypeOid::kBpchar:
@@ -152,20 +201,21 @@ Result<Value> DecodePresent(const ColumnSchema& column, ByteSpan data, bool bina
     case TypeOid::kJsonb:
     case TypeOid::kBytea:
     case TypeOid::kUuid:
-      return DecodeBytes(oid, data, binary);
+      return DecodeBytes(oid, data, binary, out);
     case TypeOid::kDate:
     case TypeOid::kTime:
     case TypeOid::kTimestamp:
     case TypeOid::kTimestampTz:
-      return DecodeTemporal(oid, data, binary);
+      return DecodeTemporal(oid, data, binary, out);
     case TypeOid::kNumeric:
-      return DecodeNumericValue(column, data, binary);
+      return DecodeNumericValue(column, data, binary, options, out);
     default:
       if (IsMappedType(column.type_oid)) {
-        return DecodeMappedValue(column.type_oid, column.type_modifier, data, binary);
+        return SetValue(DecodeMappedValue(column.type_oid, column.type_modifier, data, binary),
+                        out);
       }
       if (ArrayElementTypeOid(column.type_oid).has_value()) {
-        return DecodeArrayValue(column, data, binary, DecodePresent);
+        return SetValue(DecodeArrayValue(column, data, binary, DecodePresentValue), out);
       }
       return Status::InvalidArgument("type oid " + std::to_string(column.type_oid) +
                                      " is not supported yet");
@@ -189,8 +239,23 @@ std::string HexPreview(ByteSpan data) {
 
 }  // namespace
 
+Status DecodePresentValueInto(const ColumnSchema& column, ByteSpan data, bool binary,
+                              const DecodeOptions& options, Value& out) {
+  return DecodePresent(column, data, binary, options, out);
+}
+
 Result<Value> DecodePresentValue(const ColumnSchema& column, ByteSpan data, bool binary) {
-  return DecodePresent(column, data, binary);
+  Value value;
+  RETURN_IF_ERROR(DecodePresent(column, data, binary, DecodeOptions{}, value));
+  return value;
+}
+
+Status NameValueError(const Status& status, std::string_view context, ByteSpan data, bool binary) {
+  Status named = status.WithContext(context);
+  if (binary && named.code() == StatusCode::kDataLoss) {
+    named = Status(named.code(), named.message() + " (" + HexPreview(data) + ")");
+  }
+  return named;
 }
 
 Result<DecimalType> NumericTypeOf(const ColumnSchema& column) {
@@ -210,13 +275,12 @@ Result<Value> DecodeColumnValue(const ColumnSchema& column, const TupleColumn& d
       break;
   }
   const bool binary = data.kind == TupleColumnKind::kBinary;
-  Result<Value> value = DecodePresent(column, data.data, binary);
-  if (value.ok()) return value;
-  Status status = value.status().WithContext("column \"" + column.name + "\"");
-  if (binary && status.code() == StatusCode::kDataLoss) {
-    status = Status(status.code(), status.message() + " (" + HexPreview(data.data) + ")");
+  Value value;
+  Status status = DecodePresent(column, data.data, binary, DecodeOptions{}, value);
+  if (!status.ok()) {
+    return NameValueError(status, "column \"" + column.name + "\"", data.data, binary);
   }
-  return status;
+  return value;
 }
 
 }  // namespace pg2iceberg::pg

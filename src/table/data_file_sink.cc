@@ -8,28 +8,45 @@
 namespace pg2iceberg {
 
 DataFileSink::DataFileSink(ObjectStore& store, Random& random, iceberg::Schema schema,
-                           Partitioner partitioner, DataFileSinkOptions options)
+                           Partitioner partitioner, RowEncoder encoder, DataFileSinkOptions options)
     : store_(store),
       random_(random),
       schema_(std::move(schema)),
       partitioner_(std::move(partitioner)),
+      encoder_(std::move(encoder)),
       options_(std::move(options)) {
+  CHECK(encoder_.columns().size() == schema_.fields.size());
   options_.max_open_files = std::max<size_t>(options_.max_open_files, 1);
   options_.open_files_bytes_max =
       std::max(options_.open_files_bytes_max, options_.target_file_size_bytes);
 }
 
-Status DataFileSink::Append(pg::CopyBinaryParser::Fields fields, const RowEncoder& encoder) {
-  RETURN_IF_ERROR(encoder.Decode(fields, row_));
+Result<RowLocation> DataFileSink::Append(const change::Row& row) {
+  CHECK(row.size() == schema_.fields.size());
   iceberg::PartitionTuple partition;
   if (partitioner_.partitioned()) {
-    ASSIGN_OR_RETURN(partition, partitioner_.TupleOf(row_));
+    ASSIGN_OR_RETURN(partition, partitioner_.TupleOf(row));
   }
   ASSIGN_OR_RETURN(const size_t index, FileFor(std::move(partition)));
   parquet::ParquetWriter& writer = *open_[index].writer;
-  RETURN_IF_ERROR(encoder.Write(row_, writer));
-  if (writer.EstimatedFileSizeBytes() >= options_.target_file_size_bytes) return CloseFile(index);
-  return CloseLargestWhileOverBudget();
+  const RowLocation location{.file = open_[index].number, .position = writer.row_count()};
+  RETURN_IF_ERROR(encoder_.Write(row, writer));
+  if (writer.EstimatedFileSizeBytes() >= options_.target_file_size_bytes) {
+    RETURN_IF_ERROR(CloseFile(index));
+  } else {
+    RETURN_IF_ERROR(CloseLargestWhileOverBudget());
+  }
+  return location;
+}
+
+Result<std::string> DataFileSink::ClosedFilePath(size_t file) const {
+  if (file >= closed_index_.size()) {
+    return Status::NotFound("data file " + std::to_string(file) + " was never opened");
+  }
+  if (closed_index_[file] == kOpen) {
+    return Status::NotFound("data file " + std::to_string(file) + " is not closed yet");
+  }
+  return files_[closed_index_[file]].file_path;
 }
 
 Result<std::vector<iceberg::DataFile>> DataFileSink::Finish() {
@@ -46,7 +63,8 @@ Result<size_t> DataFileSink::FileFor(iceberg::PartitionTuple partition) {
   ASSIGN_OR_RETURN(
       std::unique_ptr<parquet::ParquetWriter> writer,
       parquet::ParquetWriter::Create(iceberg::ParquetColumnsFor(schema_), options_.parquet));
-  open_.push_back({std::move(partition), std::move(writer)});
+  open_.push_back({closed_index_.size(), std::move(partition), std::move(writer)});
+  closed_index_.push_back(kOpen);
   return open_.size() - 1;
 }
 
@@ -85,6 +103,7 @@ Status DataFileSink::CloseFile(size_t index) {
   RETURN_IF_ERROR(store_.Put(key, parquet_file.bytes, PutOptions{.if_none_match = true}));
   iceberg::DataFile data_file = iceberg::DataFileFor(store_.Location(key), parquet_file, schema_);
   data_file.partition = std::move(file.partition);
+  closed_index_[file.number] = files_.size();
   files_.push_back(std::move(data_file));
   return Status::Ok();
 }

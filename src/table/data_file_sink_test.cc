@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -23,12 +24,6 @@ iceberg::Schema TableSchema() {
   return schema;
 }
 
-Bytes Int4(int32_t value) {
-  ByteWriter writer;
-  writer.AppendBigEndian(value);
-  return writer.Release();
-}
-
 class DataFileSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -41,7 +36,8 @@ class DataFileSinkTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  DataFileSink Sink(std::vector<std::string> partition, size_t max_open_files) {
+  DataFileSink Sink(std::vector<std::string> partition, size_t max_open_files,
+                    int64_t target_file_size_bytes = 128LL * 1024 * 1024) {
     auto spec = iceberg::BuildPartitionSpec("public.t", TableSchema(), partition);
     CHECK(spec.ok());
     auto bound = iceberg::BindPartitionSpec(*spec, TableSchema());
@@ -49,22 +45,22 @@ class DataFileSinkTest : public ::testing::Test {
     auto partitioner = Partitioner::Create("public.t", TableSchema(), *bound);
     CHECK(partitioner.ok());
     DataFileSinkOptions options{.data_key_prefix = "public/t/data/",
+                                .target_file_size_bytes = target_file_size_bytes,
                                 .max_open_files = max_open_files};
-    return DataFileSink(*store_, random_, TableSchema(), std::move(*partitioner), options);
+    RowEncoder encoder("public.t", {IntColumn("id", true), IntColumn("k", false)});
+    return DataFileSink(*store_, random_, TableSchema(), std::move(*partitioner),
+                        std::move(encoder), options);
   }
 
-  Status Append(DataFileSink& sink, int32_t id, std::optional<int32_t> k) {
-    const Bytes id_bytes = Int4(id);
-    const Bytes k_bytes = Int4(k.value_or(0));
-    const std::optional<ByteSpan> fields[] = {ByteSpan(id_bytes),
-                                              k ? std::optional<ByteSpan>(k_bytes) : std::nullopt};
-    return sink.Append(fields, encoder_);
+  Result<RowLocation> Append(DataFileSink& sink, int32_t id, std::optional<int32_t> k) {
+    const change::Row row = {change::Value::Int32(id),
+                             k ? change::Value::Int32(*k) : change::Value::Null()};
+    return sink.Append(row);
   }
 
   SeededRandom random_{7};
   std::string dir_;
   std::unique_ptr<LocalObjectStore> store_;
-  RowEncoder encoder_{"public.t", {IntColumn("id", true), IntColumn("k", false)}};
 };
 
 TEST_F(DataFileSinkTest, UnpartitionedRowsShareOneFile) {
@@ -114,6 +110,74 @@ TEST_F(DataFileSinkTest, ClosesTheLargestFileWhenMoreThanMaxOpenFilesAreNeeded) 
   EXPECT_EQ(rows, 5);
   EXPECT_EQ((*files)[0].partition[0]->integer, 1);
   EXPECT_EQ((*files)[0].record_count, 2);
+}
+
+TEST_F(DataFileSinkTest, EveryRowIsReportedAtItsFileAndPosition) {
+  DataFileSink sink = Sink({}, 2);
+  for (int32_t id = 0; id < 5; ++id) {
+    Result<RowLocation> location = Append(sink, id, id);
+    ASSERT_TRUE(location.ok()) << location.status().ToString();
+    EXPECT_EQ(*location, (RowLocation{.file = 0, .position = id}));
+  }
+  EXPECT_EQ(sink.ClosedFilePath(0).status().code(), StatusCode::kNotFound);  // still open
+  EXPECT_EQ(sink.ClosedFilePath(1).status().code(), StatusCode::kNotFound);  // never opened
+  auto files = sink.Finish();
+  ASSERT_TRUE(files.ok());
+  Result<std::string> path = sink.ClosedFilePath(0);
+  ASSERT_TRUE(path.ok()) << path.status().ToString();
+  EXPECT_EQ(*path, (*files)[0].file_path);
+}
+
+// A file rolled by size gets a new number and its positions start again at 0.
+TEST_F(DataFileSinkTest, PositionsAreDensePerFileAcrossFilesRolledBySize) {
+  DataFileSink sink = Sink({}, 2, /*target_file_size_bytes=*/1);  // one row per file
+  std::vector<RowLocation> locations;
+  for (int32_t id = 0; id < 3; ++id) {
+    Result<RowLocation> location = Append(sink, id, std::nullopt);
+    ASSERT_TRUE(location.ok()) << location.status().ToString();
+    locations.push_back(*location);
+    EXPECT_TRUE(sink.ClosedFilePath(location->file).ok());  // closed right after its row
+  }
+  EXPECT_EQ(locations, (std::vector<RowLocation>{{0, 0}, {1, 0}, {2, 0}}));
+  auto files = sink.Finish();
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 3u);
+  for (size_t file = 0; file < 3; ++file) {
+    EXPECT_EQ(*sink.ClosedFilePath(file), (*files)[file].file_path);
+    EXPECT_EQ((*files)[file].record_count, 1);
+  }
+}
+
+// Rows of each partition count up in their own file; a partition whose file was closed for
+// room continues in a new file, from position 0.
+TEST_F(DataFileSinkTest, EachPartitionFileCountsItsOwnPositions) {
+  DataFileSink sink = Sink({"k"}, 2);
+  const std::pair<int32_t, RowLocation> appends[] = {
+      {1, {0, 0}}, {2, {1, 0}}, {1, {0, 1}}, {2, {1, 1}},
+      {1, {0, 2}}, {3, {2, 0}},  // two files open already: closes the largest (k=1, file 0)
+      {1, {3, 0}},               // closes the largest again (k=2, file 1)
+      {3, {2, 1}},
+  };
+  int32_t id = 0;
+  for (const auto& [k, expected] : appends) {
+    Result<RowLocation> location = Append(sink, id++, k);
+    ASSERT_TRUE(location.ok()) << location.status().ToString();
+    EXPECT_EQ(*location, expected) << "row " << id - 1 << " (k=" << k << ")";
+  }
+  auto files = sink.Finish();
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 4u);
+  // Each file's partition and row count agree with the locations reported for it.
+  const std::pair<int32_t, int64_t> expected[] = {{1, 3}, {2, 2}, {3, 2}, {1, 1}};  // by number
+  for (size_t file = 0; file < 4; ++file) {
+    Result<std::string> path = sink.ClosedFilePath(file);
+    ASSERT_TRUE(path.ok()) << path.status().ToString();
+    auto it = std::find_if(files->begin(), files->end(),
+                           [&](const iceberg::DataFile& f) { return f.file_path == *path; });
+    ASSERT_NE(it, files->end());
+    EXPECT_EQ(it->partition[0]->integer, expected[file].first) << "file " << file;
+    EXPECT_EQ(it->record_count, expected[file].second) << "file " << file;
+  }
 }
 
 }  // namespace

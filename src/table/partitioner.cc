@@ -1,5 +1,8 @@
 #include "table/partitioner.h"
 
+#include <optional>
+#include <string>
+
 namespace pg2iceberg {
 
 Result<Partitioner> Partitioner::Create(std::string table_name, const iceberg::Schema& schema,
@@ -20,17 +23,49 @@ Result<Partitioner> Partitioner::Create(std::string table_name, const iceberg::S
                      std::move(names));
 }
 
-Result<iceberg::PartitionTuple> Partitioner::TupleOf(const DecodedRow& row) const {
+namespace {
+
+// A partition source value as an Iceberg literal (literal.h); nullopt for null. Partition
+// sources are primitive columns, so a list (or an unresolved unchanged TOAST value) is a
+// caller's bug.
+Result<std::optional<iceberg::Literal>> LiteralOf(const change::Value& value) {
+  using change::ValueKind;
+  switch (value.kind) {
+    case ValueKind::kNull:
+      return std::optional<iceberg::Literal>();
+    case ValueKind::kFloat32:
+    case ValueKind::kFloat64:
+      return std::optional(iceberg::Literal::Real(value.float_value));
+    case ValueKind::kString:
+    case ValueKind::kBinary:
+    case ValueKind::kUuid:
+      return std::optional(iceberg::Literal::Bytes(value.bytes));
+    case ValueKind::kDecimal:
+      return std::optional(iceberg::Literal::Decimal(value.decimal_unscaled));
+    case ValueKind::kUnchangedToast:
+    case ValueKind::kList:
+      return Status::Internal("a " + std::string(change::ValueKindName(value.kind)) +
+                              " value has no partition value");
+    default:  // bool, int32, int64, date, time, timestamp, timestamptz
+      return std::optional(iceberg::Literal::Integer(value.int_value));
+  }
+}
+
+}  // namespace
+
+Result<iceberg::PartitionTuple> Partitioner::TupleOf(const change::Row& row) const {
   iceberg::PartitionTuple tuple;
   tuple.reserve(fields_.size());
   for (size_t i = 0; i < fields_.size(); ++i) {
-    std::optional<iceberg::Literal> source = row.LiteralOf(source_columns_[i]);
-    if (!source) {
+    Result<std::optional<iceberg::Literal>> source = LiteralOf(row[source_columns_[i]]);
+    if (source.ok() && !source->has_value()) {
       tuple.push_back(std::nullopt);
       continue;
     }
     Result<iceberg::Literal> value =
-        iceberg::ApplyTransform(fields_[i].transform, fields_[i].source_type, *source);
+        source.ok()
+            ? iceberg::ApplyTransform(fields_[i].transform, fields_[i].source_type, **source)
+            : Result<iceberg::Literal>(source.status());
     if (!value.ok()) {
       return value.status().WithContext("table " + table_name_ + ", column \"" + source_names_[i] +
                                         "\", partition field \"" + fields_[i].field.name + "\"");

@@ -1,14 +1,15 @@
 // Partitioner: the partition tuple and partition path of a row of a table whose Iceberg
 // schema fields are in column order (table_plan.h), for the table's partition spec bound to
-// that schema (iceberg/partition.h). Values come from the row as RowEncoder::Decode left it,
-// so a partition value is always computed from exactly what is written to Parquet.
+// that schema (iceberg/partition.h). Values come from the change::Row that is written to
+// Parquet (row_encoder.h), so a partition value is always computed from exactly what the data
+// file holds.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "change/change.h"
 #include "iceberg/partition.h"
-#include "table/row_encoder.h"
 
 namespace pg2iceberg {
 
@@ -20,8 +21,9 @@ class Partitioner {
 
   bool partitioned() const { return !fields_.empty(); }
   // One value per spec field (null where the source is null). kInvalidArgument naming the
-  // table and column when a transform's result does not fit its type.
-  Result<iceberg::PartitionTuple> TupleOf(const DecodedRow& row) const;
+  // table and column when a transform's result does not fit its type; kInternal when a source
+  // value is a list or an unresolved unchanged TOAST value. `row` has a value per schema field.
+  Result<iceberg::PartitionTuple> TupleOf(const change::Row& row) const;
   // iceberg::PartitionPath of `tuple`.
   std::string PathOf(const iceberg::PartitionTuple& tuple) const;
 

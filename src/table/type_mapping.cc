@@ -131,4 +131,25 @@ Result<MappedColumn> MapColumn(const std::string& table, const PgColumn& column,
   return MappedColumn{column, oid, Type::Primitive(id)};
 }
 
+std::vector<change::ColumnSchema> SourceColumnsOf(const std::vector<MappedColumn>& columns) {
+  std::vector<change::ColumnSchema> out;
+  out.reserve(columns.size());
+  for (const MappedColumn& column : columns) {
+    out.push_back({.name = column.pg.name,
+                   .type_oid = column.pg.type_oid,
+                   .type_modifier = column.pg.type_modifier});
+  }
+  return out;
+}
+
+pg::DecodeOptions DecodeOptionsOf(const std::vector<MappedColumn>& columns) {
+  pg::DecodeOptions options;
+  for (const MappedColumn& column : columns) {
+    if (column.oid == TypeOid::kNumeric && column.iceberg_type.id == TypeId::kString) {
+      options.wide_numeric_as_string = true;  // MapNumeric's policy.wide_numeric_as_string
+    }
+  }
+  return options;
+}
+
 }  // namespace pg2iceberg

@@ -6,10 +6,13 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "change/change.h"
 #include "iceberg/schema.h"
 #include "pg/pg_types.h"
+#include "pg/value_decoding.h"
 
 namespace pg2iceberg {
 
@@ -29,5 +32,11 @@ struct MappingPolicy {
 // Maps one column; kInvalidArgument naming `table`, the column and its type when unsupported.
 Result<MappedColumn> MapColumn(const std::string& table, const pg::PgColumn& column,
                                const MappingPolicy& policy = {});
+
+// The decoding (pg/value_decoding.h, pg/copy_row_decoder.h) that yields values of `columns`'
+// mapped types (row_encoder.h): their source columns, and the options the mapping implies (a
+// numeric column mapped to string is decoded to its exact text).
+std::vector<change::ColumnSchema> SourceColumnsOf(const std::vector<MappedColumn>& columns);
+pg::DecodeOptions DecodeOptionsOf(const std::vector<MappedColumn>& columns);
 
 }  // namespace pg2iceberg

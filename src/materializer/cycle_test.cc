@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "env/libpq_connection.h"
+#include "env/live_test_util.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
 #include "env/real_clock.h"
@@ -129,13 +130,8 @@ struct Change {
 class CycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0')
-      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
-                "it under scripts/with_postgres.py, as scripts/test.sh does)";
-    pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
-    schema_ = "cycle_" + std::to_string(getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_));
+    schema_ = UniqueTestName("cycle");
     ASSERT_TRUE(pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").ok());
     dir_ = ::testing::TempDir() + schema_;
     staging_ = std::move(LocalObjectStore::Open(dir_ + "/stage", random_).value());
@@ -153,10 +149,7 @@ class CycleTest : public ::testing::Test {
     b_ = coordinator_->RegisterTable("public", "b", 2).value();
   }
   void TearDown() override {
-    if (pg_ != nullptr)
-      pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE")
-          .status()
-          .IgnoreError();
+    DropTestSchema(pg_.get(), schema_);
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 

@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "env/libpq_connection.h"
+#include "env/live_test_util.h"
 #include "stage/coordinator.h"
 
 namespace pg2iceberg::stage {
@@ -14,24 +15,14 @@ namespace {
 class CoordinatorCursorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0')
-      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
-                "it under scripts/with_postgres.py, as scripts/test.sh does)";
-    pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
-    schema_ = "cursors_" + std::to_string(getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_));
+    schema_ = UniqueTestName("cursors");
     ASSERT_TRUE(pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").ok());
     coordinator_ = std::move(Coordinator::Open(*pg_, schema_, "default").value());
     a_ = coordinator_->RegisterTable("public", "a", 1).value().table_id;
     b_ = coordinator_->RegisterTable("public", "b", 2).value().table_id;
   }
-  void TearDown() override {
-    if (pg_ != nullptr)
-      pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE")
-          .status()
-          .IgnoreError();
-  }
+  void TearDown() override { DropTestSchema(pg_.get(), schema_); }
 
   NullLogger log_;
   LibpqConnector connector_{log_};

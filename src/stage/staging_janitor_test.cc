@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "env/libpq_connection.h"
+#include "env/live_test_util.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
 #include "env/real_clock.h"
@@ -20,13 +21,8 @@ namespace {
 class StagingJanitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
-    if (conninfo == nullptr || *conninfo == '\0')
-      FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
-                "it under scripts/with_postgres.py, as scripts/test.sh does)";
-    pg_ = std::move(connector_.Connect(PgConnectParams{.conninfo = conninfo}).value());
-    schema_ = "janitor_" + std::to_string(getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_));
+    schema_ = UniqueTestName("janitor");
     ASSERT_TRUE(pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").ok());
     dir_ = ::testing::TempDir() + schema_;
     store_ = std::move(LocalObjectStore::Open(dir_, random_).value());
@@ -42,10 +38,7 @@ class StagingJanitorTest : public ::testing::Test {
     table_ = coordinator_->RegisterTable("public", "t", 42).value();
   }
   void TearDown() override {
-    if (pg_ != nullptr)
-      pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE")
-          .status()
-          .IgnoreError();
+    DropTestSchema(pg_.get(), schema_);
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 

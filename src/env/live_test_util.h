@@ -1,0 +1,44 @@
+// Test support for live unit tests: the Postgres that scripts/with_postgres.py starts
+// (PG2ICEBERG_TEST_PG_CONNINFO), and names no other test process uses. A live test whose
+// server is missing fails, never skips.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "env/pg_connection.h"
+
+namespace pg2iceberg {
+
+// Connects `*out` to the live test server, or fails the test saying how to run it. Use as
+// ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_)).
+inline void ConnectLivePostgres(PgConnector& connector, std::unique_ptr<PgConnection>* out) {
+  const char* conninfo = std::getenv("PG2ICEBERG_TEST_PG_CONNINFO");
+  if (conninfo == nullptr || *conninfo == '\0') {
+    FAIL() << "PG2ICEBERG_TEST_PG_CONNINFO is not set: a live test fails without its server (run "
+              "it under scripts/with_postgres.py, as scripts/test.sh does)";
+  }
+  Result<std::unique_ptr<PgConnection>> connected =
+      connector.Connect(PgConnectParams{.conninfo = conninfo});
+  ASSERT_TRUE(connected.ok()) << connected.status().ToString();
+  *out = std::move(*connected);
+}
+
+// "<prefix>_<pid>_<current test's name>": a schema (or other) name unique to this test.
+inline std::string UniqueTestName(std::string_view prefix) {
+  return std::string(prefix) + "_" + std::to_string(getpid()) + "_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
+
+// Drops `schema` and everything in it, if `pg` is connected; errors are ignored (teardown).
+inline void DropTestSchema(PgConnection* pg, const std::string& schema) {
+  if (pg == nullptr) return;
+  pg->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema) + " CASCADE").status().IgnoreError();
+}
+
+}  // namespace pg2iceberg

@@ -3,7 +3,6 @@
 #include <variant>
 
 #include "base/check.h"
-#include "pg/binary_values.h"
 
 namespace pg2iceberg {
 namespace {
@@ -99,6 +98,7 @@ Result<Value> RowDecoder::DecodeScalar(const parquet::Scalar& scalar, const iceb
       break;
     case TypeId::kLong:
       if (i64) return Value::Int64(*i64);
+      if (i32) return Value::Int64(*i32);  // written before the column was widened from int
       break;
     case TypeId::kTime:
       if (i64) return Value::Time(*i64);
@@ -114,9 +114,11 @@ Result<Value> RowDecoder::DecodeScalar(const parquet::Scalar& scalar, const iceb
       break;
     case TypeId::kDouble:
       if (const double* d = std::get_if<double>(&scalar)) return Value::Float64(*d);
+      if (const float* f = std::get_if<float>(&scalar)) return Value::Float64(*f);  // widened
       break;
     case TypeId::kDecimal:
-      if (bytes && static_cast<int>(bytes->size()) == pg::DecimalWidthBytes(type.precision)) {
+      // Any width up to 16 bytes: a file written before the precision was widened has fewer.
+      if (bytes && !bytes->empty() && bytes->size() <= 16) {
         return Value::Decimal(BigEndianSigned(*bytes));
       }
       break;

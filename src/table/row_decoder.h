@@ -3,9 +3,11 @@
 // Iceberg type: what the materializer needs to read rows of the mirror back (unchanged-TOAST
 // values, primary keys for its index).
 //
-//   boolean → Bool; int → Int32; long → Int64; float → Float32; double → Float64;
-//   decimal(p, s) → Decimal (the big-endian two's-complement bytes the encoder writes, of the
-//   width precision p takes); string → String; binary → Binary; uuid → Uuid (16 bytes);
+//   boolean → Bool; int → Int32; long → Int64 (also from an int written before the column was
+//   widened); float → Float32; double → Float64 (also from a float written before widening);
+//   decimal(p, s) → Decimal (big-endian two's-complement bytes, 1 to 16 of them: the encoder
+//   writes the width p takes, and a file written before p was widened has fewer); string →
+//   String; binary → Binary; uuid → Uuid (16 bytes);
 //   date → Date; time → Time; timestamp → Timestamp; timestamptz → TimestampTz;
 //   list<T> → List of T (NULL elements as Null).
 //

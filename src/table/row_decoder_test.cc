@@ -92,15 +92,27 @@ TEST(RowDecoderTest, WhatTheEncoderWroteDecodesToTheSameValues) {
   }
 }
 
+TEST(RowDecoderTest, ValuesWrittenBeforeAWideningDecodeAsTheWiderType) {
+  RowDecoder decoder(
+      "public.t", {"id", "ratio", "price"},
+      {Type::Primitive(TypeId::kLong), Type::Primitive(TypeId::kDouble), Type::Decimal(18, 2)});
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(int32_t{-5}), 0).value(), Value::Int64(-5));
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(1.5f), 1).value(), Value::Float64(1.5));
+  // decimal(9,2) wrote -1.00 in 4 bytes.
+  Bytes four = {std::byte{0xff}, std::byte{0xff}, std::byte{0xff}, std::byte{0x9c}};
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(four), 2).value(), Value::Decimal(-100));
+}
+
 TEST(RowDecoderTest, AValueOfAnotherPhysicalTypeIsDataLossNamingTheColumn) {
   RowDecoder decoder("public.t", {"id", "price"},
                      {Type::Primitive(TypeId::kLong), Type::Decimal(9, 2)});
-  Result<Value> wrong = decoder.DecodeValue(parquet::Value(int32_t{5}), 0);
+  Result<Value> wrong = decoder.DecodeValue(parquet::Value(Bytes(8)), 0);
   EXPECT_EQ(wrong.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(wrong.status().message().find("\"id\""), std::string::npos);
-  // A decimal(9,2) is written in 4 bytes; 5 bytes is not ours.
-  EXPECT_EQ(decoder.DecodeValue(parquet::Value(Bytes(5)), 1).status().code(),
+  // A decimal takes 1 to 16 bytes.
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(Bytes(17)), 1).status().code(),
             StatusCode::kDataLoss);
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(3.5), 0).status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(decoder.DecodeRow({parquet::Value(int64_t{1})}).status().code(), StatusCode::kDataLoss);
 }
 

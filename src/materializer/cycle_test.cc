@@ -25,51 +25,6 @@ namespace {
 using change::Value;
 using iceberg::TableState;
 
-// Holds its tables in memory; commits several tables at once.
-class MemoryCatalog final : public iceberg::Catalog {
- public:
-  Status EnsureNamespace(const iceberg::Namespace&) override { return Status::Ok(); }
-  Result<std::vector<iceberg::Namespace>> ListNamespaces() override {
-    return std::vector<iceberg::Namespace>{};
-  }
-  Result<std::vector<iceberg::TableIdentifier>> ListTables(const iceberg::Namespace&) override {
-    return std::vector<iceberg::TableIdentifier>{};
-  }
-  Result<iceberg::LoadedTable> LoadTable(const iceberg::TableIdentifier& ident) override {
-    auto it = tables.find(ident);
-    if (it == tables.end()) return Status::NotFound("no table " + ident.ToString());
-    return iceberg::LoadedTable{it->second.metadata_location, it->second.metadata, {}};
-  }
-  Result<TableState> CommitSnapshot(const TableState& base, const iceberg::TableMetadata& next,
-                                    const iceberg::Snapshot&,
-                                    iceberg::MetadataWriter& writer) override {
-    auto it = tables.find(base.ident);
-    if ((it == tables.end() ? "" : it->second.metadata_location) != base.metadata_location) {
-      return Status::Conflict("moved");
-    }
-    ASSIGN_OR_RETURN(std::string location, writer.WriteMetadataFile(++versions, next));
-    return tables[base.ident] = TableState{base.ident, next, location};
-  }
-  bool CanCommitAtomically(const std::vector<iceberg::SnapshotCommit>&) const override {
-    return true;
-  }
-  Result<std::vector<TableState>> CommitSnapshots(
-      const std::vector<iceberg::SnapshotCommit>& commits) override {
-    ++multi_table_commits;
-    std::vector<TableState> out;
-    for (const auto& c : commits) {
-      ASSIGN_OR_RETURN(TableState s, CommitSnapshot(c.base, c.new_metadata, c.snapshot, *c.writer));
-      out.push_back(s);
-    }
-    return out;
-  }
-  Status DropTable(const iceberg::TableIdentifier&) override { return Status::Ok(); }
-
-  std::map<iceberg::TableIdentifier, TableState> tables;
-  int versions = 0;
-  int multi_table_commits = 0;
-};
-
 class MemoryTable;
 
 // A batch's rows go to a new in-memory file; Finish makes an append of it.

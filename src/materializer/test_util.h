@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "iceberg/catalog.h"
 #include "materializer/pk_index.h"
 #include "materializer/table_batch.h"
 
@@ -80,6 +81,53 @@ class MemoryFiles : public RowSink, public RowSource {
   std::map<uint32_t, std::vector<change::Row>> files_;
   std::vector<RowLocation> deleted_;
   uint32_t removed_before_ = 0;
+};
+
+// Holds its tables in memory; commits several tables at once.
+class MemoryCatalog final : public iceberg::Catalog {
+ public:
+  Status EnsureNamespace(const iceberg::Namespace&) override { return Status::Ok(); }
+  Result<std::vector<iceberg::Namespace>> ListNamespaces() override {
+    return std::vector<iceberg::Namespace>{};
+  }
+  Result<std::vector<iceberg::TableIdentifier>> ListTables(const iceberg::Namespace&) override {
+    return std::vector<iceberg::TableIdentifier>{};
+  }
+  Result<iceberg::LoadedTable> LoadTable(const iceberg::TableIdentifier& ident) override {
+    auto it = tables.find(ident);
+    if (it == tables.end()) return Status::NotFound("no table " + ident.ToString());
+    return iceberg::LoadedTable{it->second.metadata_location, it->second.metadata, {}};
+  }
+  Result<iceberg::TableState> CommitSnapshot(const iceberg::TableState& base,
+                                             const iceberg::TableMetadata& next,
+                                             const iceberg::Snapshot&,
+                                             iceberg::MetadataWriter& writer) override {
+    auto it = tables.find(base.ident);
+    if ((it == tables.end() ? "" : it->second.metadata_location) != base.metadata_location) {
+      return Status::Conflict("moved");
+    }
+    ASSIGN_OR_RETURN(std::string location, writer.WriteMetadataFile(++versions, next));
+    return tables[base.ident] = iceberg::TableState{base.ident, next, location};
+  }
+  bool CanCommitAtomically(const std::vector<iceberg::SnapshotCommit>&) const override {
+    return true;
+  }
+  Result<std::vector<iceberg::TableState>> CommitSnapshots(
+      const std::vector<iceberg::SnapshotCommit>& commits) override {
+    ++multi_table_commits;
+    std::vector<iceberg::TableState> out;
+    for (const auto& c : commits) {
+      ASSIGN_OR_RETURN(iceberg::TableState s,
+                       CommitSnapshot(c.base, c.new_metadata, c.snapshot, *c.writer));
+      out.push_back(s);
+    }
+    return out;
+  }
+  Status DropTable(const iceberg::TableIdentifier&) override { return Status::Ok(); }
+
+  std::map<iceberg::TableIdentifier, iceberg::TableState> tables;
+  int versions = 0;
+  int multi_table_commits = 0;
 };
 
 }  // namespace pg2iceberg::materializer

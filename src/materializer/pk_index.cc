@@ -29,6 +29,12 @@ const std::string& PrimaryKeyIndex::FilePath(uint32_t file) const {
   return files_[file];
 }
 
+void PrimaryKeyIndex::SetFilePath(uint32_t file, std::string path) {
+  CHECK(file < files_.size());
+  memory_bytes_ += static_cast<int64_t>(path.size()) - static_cast<int64_t>(files_[file].size());
+  files_[file] = std::move(path);
+}
+
 std::optional<RowLocation> PrimaryKeyIndex::Find(std::string_view key) const {
   auto it = entries_.find(std::string(key));
   if (it == entries_.end()) return std::nullopt;

@@ -34,6 +34,9 @@ class PrimaryKeyIndex {
   Result<uint32_t> AddFile(std::string path);
   // The path of file number `file`; CHECKs that it was registered.
   const std::string& FilePath(uint32_t file) const;
+  // Sets the path of file number `file` (registered before its path was known: a data file
+  // still being written); CHECKs that it was registered.
+  void SetFilePath(uint32_t file, std::string path);
   // The number the next AddFile returns: files numbered from here on are newer.
   uint32_t next_file() const { return static_cast<uint32_t>(files_.size()); }
 

@@ -5,19 +5,13 @@
 #include "materializer/cycle.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-
-#include "env/libpq_connection.h"
-#include "env/live_test_util.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
 #include "env/real_clock.h"
 #include "materializer/primary_key.h"
 #include "materializer/test_util.h"
-#include "stage/segment_upload.h"
+#include "stage/staging_log_test_util.h"
 
 namespace pg2iceberg::materializer {
 namespace {
@@ -85,28 +79,12 @@ struct Change {
 class CycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_));
-    schema_ = UniqueTestName("cycle");
-    ASSERT_TRUE(pg_->Exec("DROP SCHEMA IF EXISTS " + QuoteIdentifier(schema_) + " CASCADE").ok());
-    dir_ = ::testing::TempDir() + schema_;
-    staging_ = std::move(LocalObjectStore::Open(dir_ + "/stage", random_).value());
-    warehouse_ = std::move(LocalObjectStore::Open(dir_ + "/warehouse", random_).value());
-    coordinator_ = std::move(stage::Coordinator::Open(*pg_, schema_, "default").value());
-    ASSERT_TRUE(coordinator_
-                    ->CreateCapture({.system_identifier = "1",
-                                     .database = "db",
-                                     .slot_name = "s",
-                                     .publication_name = "p",
-                                     .slot_created_lsn = 1,
-                                     .flushed_lsn = 1})
-                    .ok());
-    a_ = coordinator_->RegisterTable("public", "a", 1).value();
-    b_ = coordinator_->RegisterTable("public", "b", 2).value();
+    ASSERT_NO_FATAL_FAILURE(stage_.Start("cycle"));
+    warehouse_ = std::move(LocalObjectStore::Open(stage_.dir + "/warehouse", random_).value());
+    a_ = stage_.Register("a", 1);
+    b_ = stage_.Register("b", 2);
   }
-  void TearDown() override {
-    DropTestSchema(pg_.get(), schema_);
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { stage_.Stop(); }
 
   // The table as the catalog holds it (created with an initial load at offset 0).
   TableState Load(const std::string& name) {
@@ -128,40 +106,26 @@ class CycleTest : public ::testing::Test {
 
   // Indexes one segment holding inserts, in the order given.
   void Flush(const std::vector<Change>& changes) {
-    std::map<int64_t, std::shared_ptr<change::TableSchema>> schemas;
-    for (const stage::TableState& t : {a_, b_}) {
-      schemas[t.table_id] = std::make_shared<change::TableSchema>(
-          change::TableSchema{.relid = t.relid,
-                              .schema_name = "public",
-                              .table_name = t.table_name,
-                              .columns = {{.name = "id", .type_oid = 23, .key = true}}});
-    }
-    stage::SegmentWriter writer(0);
-    change::Lsn last = 0;
+    std::vector<std::pair<change::CommitInfo, change::RowChange>> staged;
     for (const Change& c : changes) {
-      writer.Append({.xid = 1, .commit_lsn = c.lsn, .end_lsn = c.lsn + 1},
-                    {.kind = change::ChangeKind::kInsert,
-                     .table = schemas[c.table_id],
-                     .new_row = {Value::Int32(c.id)}});
-      last = c.lsn;
+      const stage::TableState& t = c.table_id == a_.table_id ? a_ : b_;
+      staged.push_back({{.xid = 1, .commit_lsn = c.lsn, .end_lsn = c.lsn + 1},
+                        {.kind = change::ChangeKind::kInsert,
+                         .table = std::make_shared<change::TableSchema>(change::TableSchema{
+                             .relid = t.relid,
+                             .schema_name = "public",
+                             .table_name = t.table_name,
+                             .columns = {{.name = "id", .type_oid = 23, .key = true}}}),
+                         .new_row = {Value::Int32(c.id)}}});
     }
-    stage::DurableSegment segment =
-        stage::UploadSegment(*staging_, "seg-" + std::to_string(++segments_),
-                             writer.Finish().value(),
-                             [&](uint32_t relid) { return relid == 1 ? a_.table_id : b_.table_id; })
-            .value();
-    std::vector<stage::TableState> tables = {a_, b_};
-    ASSERT_TRUE(
-        coordinator_
-            ->CommitFlush({segment}, coordinator_->RecordedFlushed().value(), last + 1, tables)
-            .ok());
-    a_ = tables[0];
-    b_ = tables[1];
+    ASSERT_NO_FATAL_FAILURE(stage_.Index("seg-" + std::to_string(++segments_), staged));
+    a_ = stage_.table(a_.relid);
+    b_ = stage_.table(b_.relid);
   }
 
   std::unique_ptr<Materializer> Start(MemoryTable& a, MemoryTable& b, int64_t changes_max = 100) {
     auto materializer = std::make_unique<Materializer>(
-        *coordinator_, *staging_, Services(), std::vector<TableTarget*>{&a, &b},
+        *stage_.coordinator, *stage_.staging, Services(), std::vector<TableTarget*>{&a, &b},
         MaterializerOptions{.batch_changes_max = changes_max}, log_);
     EXPECT_TRUE(materializer->Recover().ok());
     return materializer;
@@ -178,16 +142,11 @@ class CycleTest : public ::testing::Test {
         .value();
   }
 
+  stage::StagingLogFixture stage_;
   NullLogger log_;
   RealClock clock_;
-  LibpqConnector connector_{log_};
   SeededRandom random_{11};
-  std::unique_ptr<PgConnection> pg_;
-  std::string schema_;
-  std::string dir_;
-  std::unique_ptr<LocalObjectStore> staging_;
   std::unique_ptr<LocalObjectStore> warehouse_;
-  std::unique_ptr<stage::Coordinator> coordinator_;
   MemoryCatalog catalog_;
   stage::TableState a_;
   stage::TableState b_;
@@ -208,7 +167,7 @@ TEST_F(CycleTest, EveryChangedTableIsCommittedTogetherWithItsProgress) {
   EXPECT_EQ(Ids(b), (std::vector<int64_t>{10}));
   EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 201, .log_offset = 2}));
   EXPECT_EQ(Progress(b), (CommittedProgress{.commit_lsn = 201, .log_offset = 1}));
-  EXPECT_EQ(coordinator_->LoadCursors("materializer").value(),
+  EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value(),
             (std::map<int64_t, int64_t>{{a_.table_id, 2}, {b_.table_id, 1}}));
   // Nothing new: nothing committed.
   EXPECT_EQ(materializer->RunCycle().value().tables_committed, 0);
@@ -246,27 +205,29 @@ TEST_F(CycleTest, ACommitWhoseCursorUpdateWasLostIsNotAppliedTwice) {
   std::unique_ptr<Materializer> materializer = Start(a, b);
   // The cursor update fails after the catalog commit: a crash between the two.
   ASSERT_TRUE(
-      pg_->Exec("ALTER TABLE " + QuoteIdentifier(schema_) + ".cursors RENAME TO gone").ok());
+      stage_.pg->Exec("ALTER TABLE " + QuoteIdentifier(stage_.schema) + ".cursors RENAME TO gone")
+          .ok());
   EXPECT_FALSE(materializer->RunCycle().ok());
   ASSERT_TRUE(
-      pg_->Exec("ALTER TABLE " + QuoteIdentifier(schema_) + ".gone RENAME TO cursors").ok());
-  EXPECT_EQ(coordinator_->LoadCursors("materializer").value()[a_.table_id], 0);
+      stage_.pg->Exec("ALTER TABLE " + QuoteIdentifier(stage_.schema) + ".gone RENAME TO cursors")
+          .ok());
+  EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 0);
 
   // The restart reads the table's summary and resumes after the committed batch.
   MemoryTable a2("public.a", a_.table_id, Load("a"));
   MemoryTable b2("public.b", b_.table_id, Load("b"));
   std::unique_ptr<Materializer> restarted = Start(a2, b2);
-  EXPECT_EQ(coordinator_->LoadCursors("materializer").value()[a_.table_id], 2);
+  EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 2);
   EXPECT_EQ(restarted->RunCycle().value().changes, 0);
 }
 
 TEST_F(CycleTest, ACursorAheadOfItsTableIsDataLoss) {
-  ASSERT_TRUE(
-      coordinator_->AdvanceCursors("materializer", {{.table_id = a_.table_id, .next_offset = 5}})
-          .ok());
+  ASSERT_TRUE(stage_.coordinator
+                  ->AdvanceCursors("materializer", {{.table_id = a_.table_id, .next_offset = 5}})
+                  .ok());
   MemoryTable a("public.a", a_.table_id, Load("a"));
   MemoryTable b("public.b", b_.table_id, Load("b"));
-  Materializer materializer(*coordinator_, *staging_, Services(), {&a, &b}, {}, log_);
+  Materializer materializer(*stage_.coordinator, *stage_.staging, Services(), {&a, &b}, {}, log_);
   Status status = materializer.Recover();
   EXPECT_EQ(status.code(), StatusCode::kDataLoss);
   EXPECT_NE(status.message().find("public.a"), std::string::npos) << status.message();

@@ -7,17 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "env/libpq_connection.h"
-#include "env/live_test_util.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
 #include "env/real_clock.h"
 #include "materializer/cycle.h"
 #include "materializer/primary_key.h"
 #include "materializer/test_util.h"
-#include "stage/segment_upload.h"
+#include "stage/staging_log_test_util.h"
 
 namespace pg2iceberg::materializer {
 namespace {
@@ -69,22 +65,9 @@ Step Truncate(change::Lsn lsn) { return {lsn, {.kind = ChangeKind::kTruncate, .t
 class IcebergTableTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ConnectLivePostgres(connector_, &pg_));
-    schema_ = UniqueTestName("iceberg_table_v" + std::to_string(GetParam()));
-    DropTestSchema(pg_.get(), schema_);
-    dir_ = ::testing::TempDir() + schema_;
-    staging_ = std::move(LocalObjectStore::Open(dir_ + "/stage", random_).value());
-    warehouse_ = std::move(LocalObjectStore::Open(dir_ + "/warehouse", random_).value());
-    coordinator_ = std::move(stage::Coordinator::Open(*pg_, schema_, "default").value());
-    ASSERT_TRUE(coordinator_
-                    ->CreateCapture({.system_identifier = "1",
-                                     .database = "db",
-                                     .slot_name = "s",
-                                     .publication_name = "p",
-                                     .slot_created_lsn = 1,
-                                     .flushed_lsn = 1})
-                    .ok());
-    log_table_ = coordinator_->RegisterTable("public", "docs", 7).value();
+    ASSERT_NO_FATAL_FAILURE(stage_.Start("iceberg_table_v" + std::to_string(GetParam())));
+    warehouse_ = std::move(LocalObjectStore::Open(stage_.dir + "/warehouse", random_).value());
+    log_table_ = stage_.Register("docs", 7);
     iceberg_schema_.fields = {
         {1, "id", true, iceberg::Type::Primitive(iceberg::TypeId::kInt), ""},
         {2, "title", false, iceberg::Type::Primitive(iceberg::TypeId::kString), ""},
@@ -98,10 +81,7 @@ class IcebergTableTest : public ::testing::TestWithParam<int> {
                                         ProgressSummary({.commit_lsn = 1, .log_offset = 0}))
                     .ok());
   }
-  void TearDown() override {
-    DropTestSchema(pg_.get(), schema_);
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { stage_.Stop(); }
 
   iceberg::CommitServices Services() { return {*warehouse_, catalog_, random_, clock_}; }
 
@@ -126,29 +106,20 @@ class IcebergTableTest : public ::testing::TestWithParam<int> {
   }
 
   void Flush(const std::vector<Step>& steps) {
-    stage::SegmentWriter writer(0);
-    change::Lsn last = 0;
+    std::vector<std::pair<change::CommitInfo, change::RowChange>> staged;
     for (const Step& step : steps) {
-      writer.Append({.xid = 1, .commit_lsn = step.lsn, .end_lsn = step.lsn + 1}, step.change);
-      last = step.lsn;
+      staged.push_back({{.xid = 1, .commit_lsn = step.lsn, .end_lsn = step.lsn + 1}, step.change});
     }
-    stage::DurableSegment segment =
-        stage::UploadSegment(*staging_, "seg-" + std::to_string(++segments_),
-                             writer.Finish().value(), [&](uint32_t) { return log_table_.table_id; })
-            .value();
-    std::vector<stage::TableState> tables = {log_table_};
-    ASSERT_TRUE(
-        coordinator_
-            ->CommitFlush({segment}, coordinator_->RecordedFlushed().value(), last + 1, tables)
-            .ok());
-    log_table_ = tables[0];
+    ASSERT_NO_FATAL_FAILURE(stage_.Index("seg-" + std::to_string(++segments_), staged));
+    log_table_ = stage_.table(7);
   }
 
   // Runs the materializer over a freshly opened target until the log is applied.
   void Materialize() {
     std::unique_ptr<IcebergTable> table = OpenTable();
     ASSERT_NE(table, nullptr);
-    Materializer materializer(*coordinator_, *staging_, Services(), {table.get()}, {}, log_);
+    Materializer materializer(*stage_.coordinator, *stage_.staging, Services(), {table.get()}, {},
+                              log_);
     ASSERT_TRUE(materializer.Recover().ok());
     Result<CycleResult> cycle = materializer.RunCycle();
     ASSERT_TRUE(cycle.ok()) << cycle.status().ToString();
@@ -170,16 +141,11 @@ class IcebergTableTest : public ::testing::TestWithParam<int> {
     return rows;
   }
 
+  stage::StagingLogFixture stage_;
   NullLogger log_;
   RealClock clock_;
-  LibpqConnector connector_{log_};
   SeededRandom random_{13};
-  std::unique_ptr<PgConnection> pg_;
-  std::string schema_;
-  std::string dir_;
-  std::unique_ptr<LocalObjectStore> staging_;
   std::unique_ptr<LocalObjectStore> warehouse_;
-  std::unique_ptr<stage::Coordinator> coordinator_;
   stage::TableState log_table_;
   MemoryCatalog catalog_;
   iceberg::Schema iceberg_schema_;

@@ -89,7 +89,7 @@ Result<WrittenDeleteFile> WriteDeletionVectorFile(const std::string& location,
     Result<Bytes> blob = SerializeDeletionVector(d.positions);
     if (!blob.ok()) return blob.status().WithContext("deletion vector of " + d.data_file);
     blobs.push_back({kDeletionVectorBlobType,
-                     {kDeletePosFieldId},
+                     {kRowPositionFieldId},
                      -1,
                      -1,
                      std::move(*blob),

@@ -29,6 +29,9 @@ namespace pg2iceberg::iceberg {
 
 inline constexpr int kDeleteFilePathFieldId = 2147483546;
 inline constexpr int kDeletePosFieldId = 2147483545;
+// The `_pos` metadata column (Integer.MAX_VALUE - 2): the field a deletion vector's Puffin blob
+// names in its `fields`, as Iceberg's reference implementation writes it.
+inline constexpr int kRowPositionFieldId = 2147483645;
 
 // The schema of an equality delete file on `equality_ids` (their fields, in table order).
 // kInvalidArgument when an id names no top-level field, repeats, or none is given.

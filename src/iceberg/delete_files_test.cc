@@ -4,6 +4,7 @@
 
 #include "iceberg/deletion_vector.h"
 #include "iceberg/parquet_schema.h"
+#include "iceberg/puffin.h"
 
 namespace pg2iceberg::iceberg {
 namespace {
@@ -94,6 +95,14 @@ TEST(DeleteFilesTest, DeletionVectorEntriesPointAtTheirBlobs) {
   EXPECT_EQ(Bytes(written->bytes.begin() + 4, written->bytes.begin() + 4 + expected.size()),
             expected);
   EXPECT_EQ(written->entries[1].content_offset, 4 + static_cast<int64_t>(expected.size()));
+  // Each blob names the _pos metadata column, as Iceberg's reference writer does.
+  PuffinFooter footer = ReadPuffinFooter(written->bytes).value();
+  ASSERT_EQ(footer.blobs.size(), 2u);
+  for (const PuffinBlobMetadata& blob : footer.blobs) {
+    EXPECT_EQ(blob.fields, std::vector<int32_t>{2147483645});
+    EXPECT_EQ(blob.snapshot_id, -1);
+    EXPECT_EQ(blob.sequence_number, -1);
+  }
 
   EXPECT_EQ(WriteDeletionVectorFile("f", {{"a", {1}}, {"a", {2}}}, "x").status().code(),
             StatusCode::kInvalidArgument);

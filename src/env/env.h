@@ -11,6 +11,7 @@
 #include "env/object_store.h"
 #include "env/pg_connection.h"
 #include "env/random.h"
+#include "env/tasks.h"
 
 namespace pg2iceberg {
 
@@ -23,6 +24,8 @@ struct Env {
   ObjectStoreOpener& object_stores;
   // Inert unless a test arms it (docs/testing.md#failpoints).
   FailPoints& fail_points = InertFailPoints();
+  // Concurrency (tasks.h).
+  Tasks& tasks = ThreadTasks();
 };
 
 }  // namespace pg2iceberg

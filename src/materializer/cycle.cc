@@ -29,6 +29,7 @@ Status Materializer::Recover() {
   ASSIGN_OR_RETURN(auto cursors, coordinator_.LoadCursors(options_.consumer));
   std::vector<stage::CursorAdvance> advances;
   cursors_.clear();
+  applied_below_.clear();
   for (TableTarget* table : tables_) {
     std::optional<int64_t> cursor;
     if (auto it = cursors.find(table->table_id()); it != cursors.end()) cursor = it->second;
@@ -47,6 +48,7 @@ Status Materializer::Recover() {
           {.table_id = table->table_id(), .expected = cursor, .next_offset = resume});
     }
     cursors_.push_back(resume);
+    applied_below_.push_back(committed ? committed->commit_lsn : 0);
   }
   if (!advances.empty()) {
     RETURN_IF_ERROR(coordinator_.AdvanceCursors(options_.consumer, advances));
@@ -62,12 +64,14 @@ Result<std::vector<Materializer::TableRead>> Materializer::ReadLogs(change::Lsn 
                            .table_name = tables_[i]->name(),
                            .from_offset = cursors_[i],
                            .bound = flushed,
-                           .changes_max = options_.batch_changes_max};
+                           .changes_max = options_.batch_changes_max,
+                           .bytes_max = options_.batch_bytes_max};
     ASSIGN_OR_RETURN(LogRead read, ReadTableLog(coordinator_, staging_, options));
     // A read that stopped inside its first transaction is read on until that transaction is
     // whole: a transaction is never split across snapshots.
     while (!CompleteThrough(read, flushed) && !read.complete) {
       options.changes_max = std::max<int64_t>(options.changes_max * 2, read.changes.size() + 1);
+      options.bytes_max *= 2;
       ASSIGN_OR_RETURN(read, ReadTableLog(coordinator_, staging_, options));
     }
     reads.push_back(TableRead{.table = i, .read = std::move(read)});
@@ -88,13 +92,22 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
     for (const LoggedChange& logged : read.read.changes) {
       CHECK_MSG(logged.offset == expected, "the log reader returns gapless offsets");
       CHECK_MSG(logged.staged.commit.commit_lsn <= bound, "a batch holds changes up to its bound");
+      ++expected;
+      // Committed before the point the table's contents already reflect: its initial load read
+      // the source after this transaction (docs/materializer.md, "Initial load").
+      if (logged.staged.commit.commit_lsn < applied_below_[read.table]) {
+        ++result.changes_skipped;
+        continue;
+      }
       RETURN_IF_ERROR(batch.Apply(logged.staged.change)
                           .WithContext("table " + table.name() + ", change " +
                                        std::to_string(logged.offset) + " (commit LSN " +
                                        change::FormatLsn(logged.staged.commit.commit_lsn) + ")"));
-      ++expected;
     }
-    CommittedProgress progress{.commit_lsn = bound, .log_offset = expected};
+    // A batch below the table's load point (every change skipped) still records the load
+    // point: the table reflects the source there, never earlier.
+    CommittedProgress progress{.commit_lsn = std::max(bound, applied_below_[read.table]),
+                               .log_offset = expected};
     ASSIGN_OR_RETURN(iceberg::TableCommitInput input, files->Finish(batch, progress));
     inputs.push_back(std::move(input));
     read.produced_input = true;
@@ -143,7 +156,7 @@ Result<CycleResult> Materializer::RunCycle() {
     bound = std::min(bound, *through);
   }
   for (TableRead& read : reads) TrimToBound(read.read, bound);
-  CycleResult result{.bound = bound};
+  CycleResult result{.bound = bound, .caught_up = bound == flushed.lsn()};
   ASSIGN_OR_RETURN(std::vector<iceberg::TableCommitInput> inputs, Apply(reads, bound, result));
   result.tables_committed = static_cast<int>(inputs.size());
   if (!inputs.empty()) {

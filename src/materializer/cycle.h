@@ -30,12 +30,19 @@ struct MaterializerOptions {
   // Changes read per table per cycle before a batch is cut (at a transaction boundary; one
   // transaction larger than this is still taken whole).
   int64_t batch_changes_max = 500'000;
+  // Likewise, staged bytes read per table per cycle: bounds the memory of a batch's changes and
+  // of the row images it keeps (TableBatchOptions::images_bytes_max).
+  int64_t batch_bytes_max = 32LL << 20;
   TableBatchOptions batch;
 };
 
 struct CycleResult {
-  change::Lsn bound = 0;  // every change committed at or below it is now in Iceberg
+  change::Lsn bound = 0;   // every change committed at or below it is now in Iceberg
+  bool caught_up = false;  // the bound is the flushed LSN: nothing staged is left for now
   int64_t changes = 0;
+  // Of `changes`, those committed before the table's initial load read the source, hence
+  // already in it (docs/materializer.md, "Initial load").
+  int64_t changes_skipped = 0;
   int tables_committed = 0;
 };
 
@@ -71,6 +78,9 @@ class Materializer {
   MaterializerOptions options_;
   Logger& log_;
   std::vector<int64_t> cursors_;  // per table, after Recover
+  // Per table: changes committed below this LSN are already in the table (its current snapshot
+  // is an initial load that read the source at this LSN).
+  std::vector<change::Lsn> applied_below_;
   bool recovered_ = false;
   bool failed_ = false;
 };

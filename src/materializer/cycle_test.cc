@@ -86,8 +86,9 @@ class CycleTest : public ::testing::Test {
   }
   void TearDown() override { stage_.Stop(); }
 
-  // The table as the catalog holds it (created with an initial load at offset 0).
-  TableState Load(const std::string& name) {
+  // The table as the catalog holds it (created with an initial load at offset 0, which read the
+  // source at `load_lsn`).
+  TableState Load(const std::string& name, change::Lsn load_lsn = 1) {
     iceberg::TableIdentifier ident{{"public"}, name};
     if (auto it = catalog_.tables.find(ident); it != catalog_.tables.end()) return it->second;
     iceberg::Schema schema;
@@ -98,7 +99,7 @@ class CycleTest : public ::testing::Test {
                            .value(),
                        ""};
     return iceberg::CommitSnapshot(Services(), created, {}, iceberg::CommitMode::kReplaceAll,
-                                   ProgressSummary({.commit_lsn = 1, .log_offset = 0}))
+                                   ProgressSummary({.commit_lsn = load_lsn, .log_offset = 0}))
         .value();
   }
 
@@ -219,6 +220,37 @@ TEST_F(CycleTest, ACommitWhoseCursorUpdateWasLostIsNotAppliedTwice) {
   std::unique_ptr<Materializer> restarted = Start(a2, b2);
   EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 2);
   EXPECT_EQ(restarted->RunCycle().value().changes, 0);
+}
+
+TEST_F(CycleTest, ChangesCommittedBeforeTheInitialLoadReadTheSourceAreSkipped) {
+  // a was loaded from a snapshot at 150: the transaction at 100 is in it already, the one at
+  // 200 is not.
+  Flush({{a_.table_id, 1, 100}, {b_.table_id, 10, 120}, {a_.table_id, 2, 200}});
+  MemoryTable a("public.a", a_.table_id, Load("a", 150));
+  MemoryTable b("public.b", b_.table_id, Load("b"));
+  std::unique_ptr<Materializer> materializer = Start(a, b);
+  CycleResult result = materializer->RunCycle().value();
+  EXPECT_EQ(result.changes, 3);
+  EXPECT_EQ(result.changes_skipped, 1);
+  EXPECT_EQ(Ids(a), (std::vector<int64_t>{2}));
+  EXPECT_EQ(Ids(b), (std::vector<int64_t>{10}));
+  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 201, .log_offset = 2}));
+}
+
+TEST_F(CycleTest, ABatchBelowTheLoadPointRecordsTheLoadPointNotItsBound) {
+  // Capture has flushed up to 101 only; a's load read the source at 150.
+  Flush({{a_.table_id, 1, 100}});
+  MemoryTable a("public.a", a_.table_id, Load("a", 150));
+  MemoryTable b("public.b", b_.table_id, Load("b"));
+  std::unique_ptr<Materializer> materializer = Start(a, b);
+  CycleResult result = materializer->RunCycle().value();
+  EXPECT_EQ(result.bound, 101u);
+  EXPECT_EQ(result.changes_skipped, 1);
+  EXPECT_TRUE(Ids(a).empty());
+  // The skipped change is consumed (the cursor moves past it), and the table still claims the
+  // point its contents reflect, never an earlier one.
+  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 150, .log_offset = 1}));
+  EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 1);
 }
 
 TEST_F(CycleTest, ACursorAheadOfItsTableIsDataLoss) {

@@ -6,6 +6,7 @@
 #include "base/check.h"
 #include "iceberg/delete_files.h"
 #include "iceberg/summary_keys.h"
+#include "materializer/data_file_read.h"
 #include "materializer/index_rebuild.h"
 #include "table/data_file_sink.h"
 #include "table/partitioner.h"
@@ -118,15 +119,8 @@ Result<const parquet::ParquetReader*> IcebergTable::OpenFile(const std::string& 
   if (open_reader_ && open_path_ == path) return &*open_reader_;
   open_reader_.reset();
   open_path_.clear();
-  ASSIGN_OR_RETURN(std::string key, warehouse_.KeyForLocation(path));
-  ASSIGN_OR_RETURN(ObjectInfo info, warehouse_.Head(key));
-  if (static_cast<int64_t>(info.size_bytes) > options_.file_bytes_max) {
-    return Status::InvalidArgument("table " + layout_.name + ": data file " + path +
-                                   " is larger than materializer.file_bytes_max (" +
-                                   std::to_string(options_.file_bytes_max) + "); raise it");
-  }
-  Result<Bytes> bytes = warehouse_.Get(key);
-  RETURN_IF_ERROR(bytes.status().WithContext("reading data file " + path));
+  Result<Bytes> bytes = ReadDataFile(warehouse_, path, options_.file_bytes_max, layout_.name);
+  RETURN_IF_ERROR(bytes.status());
   open_bytes_ = std::move(*bytes);
   Result<parquet::ParquetReader> reader = parquet::ParquetReader::Open(open_bytes_);
   RETURN_IF_ERROR(reader.status().WithContext("data file " + path));
@@ -141,8 +135,10 @@ Result<change::Row> IcebergTable::ReadRow(RowLocation location, const change::Ta
   if (path.empty()) {
     return Status::InvalidArgument(
         "table " + layout_.name +
-        ": an unchanged TOAST value is in a row this batch wrote and no longer holds in memory; "
-        "raise the batch's image bound (materializer images_bytes_max)");
+        ": an update left a TOASTed value unchanged in a row written earlier in the same batch, "
+        "and the batch no longer holds that row's image (one source transaction wrote more "
+        "than the batch's 256 MiB image bound before updating the row); such transactions are "
+        "not mirrored yet");
   }
   ASSIGN_OR_RETURN(const parquet::ParquetReader* reader, OpenFile(path));
   std::vector<size_t> columns;
@@ -320,6 +316,9 @@ Result<iceberg::TableCommitInput> IcebergBatch::Finish(const TableBatch& batch,
       .summary = ProgressSummary(progress)};
   input.summary[std::string(iceberg::summary::kPgOperation)] =
       std::string(iceberg::summary::kPgOperationMaterialize);
+  input.summary[std::string(iceberg::summary::kInitialLoad)] =
+      std::string(iceberg::summary::kInitialLoadComplete);
+  input.store = &table_.warehouse_;
   input.delete_files = std::move(deletes);
   input.format_version = format_version;
   if (!pending.truncated) input.removed_files = pending.removed_vector_files;

@@ -45,7 +45,7 @@ struct IcebergTableLayout {
 struct IcebergTableOptions {
   int64_t target_file_size_bytes = 128LL * 1024 * 1024;
   parquet::WriterOptions parquet;
-  // materializer.index_memory_max_bytes (pk_index.h).
+  // sink.materializer_index_memory (pk_index.h).
   int64_t index_memory_max_bytes = 1LL << 30;
   // The largest file read back into memory at once (index rebuild, rows read back).
   int64_t file_bytes_max = 1LL << 30;

@@ -156,8 +156,7 @@ TEST_P(IndexRebuildTest, PastTheIndexBoundTheRebuildStopsWithTheSetting) {
   PrimaryKeyIndex index("db.t", 400);
   Result<LiveTableState> state = Rebuild(index);
   EXPECT_EQ(state.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(state.status().message().find("materializer.index_memory_max_bytes"),
-            std::string::npos);
+  EXPECT_NE(state.status().message().find("sink.materializer_index_memory"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(FormatVersions, IndexRebuildTest, ::testing::Values(2, 3));

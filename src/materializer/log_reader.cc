@@ -54,6 +54,7 @@ Result<LogRead> ReadTableLog(stage::Coordinator& coordinator, ObjectStore& stagi
   LogRead read;
   int64_t next = options.from_offset;
   change::Lsn last_lsn = 0;
+  int64_t bytes_read = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<stage::IndexedBlock> blocks,
                      coordinator.BlocksFrom(options.table_id, next, options.blocks_per_query));
@@ -83,7 +84,11 @@ Result<LogRead> ReadTableLog(stage::Coordinator& coordinator, ObjectStore& stagi
         read.complete = true;
         return read;
       }
-      if (static_cast<int64_t>(read.changes.size()) >= options.changes_max) return read;
+      bytes_read += static_cast<int64_t>(block.block_length);
+      if (static_cast<int64_t>(read.changes.size()) >= options.changes_max ||
+          bytes_read >= options.bytes_max) {
+        return read;
+      }
     }
   }
   read.complete = true;

@@ -34,13 +34,15 @@ struct LogReadOptions {
   // Stop after the block that passes this many changes (whole transactions are still read to
   // the end: the caller cuts batches between transactions).
   int64_t changes_max = 1'000'000;
+  // Likewise after the block that passes this many staged bytes (blocks as stored).
+  int64_t bytes_max = 32LL << 20;
   int blocks_per_query = 64;
 };
 
 struct LogRead {
   std::vector<LoggedChange> changes;  // offsets from_offset, from_offset + 1, ...
-  // Whether every change up to the bound was read (false: changes_max stopped the read, and
-  // the log continues below the bound after the last change returned).
+  // Whether every change up to the bound was read (false: changes_max or bytes_max stopped the
+  // read, and the log continues below the bound after the last change returned).
   bool complete = false;
 };
 

@@ -8,9 +8,8 @@ Status PrimaryKeyIndex::Reserve(int64_t bytes) {
   if (memory_bytes_ + bytes > memory_bytes_max_) {
     return Status::InvalidArgument(
         "table " + table_name_ + ": the primary-key index would need more than " +
-        std::to_string(memory_bytes_max_) + " bytes (materializer.index_memory_max_bytes) at " +
-        std::to_string(entries_.size()) +
-        " rows; raise materializer.index_memory_max_bytes (about " +
+        std::to_string(memory_bytes_max_) + " bytes (sink.materializer_index_memory) at " +
+        std::to_string(entries_.size()) + " rows; raise sink.materializer_index_memory (about " +
         std::to_string(kEntryOverheadBytes) +
         " bytes plus the key's size per row) or use delete_mode: equality, which needs no index");
   }

@@ -4,7 +4,7 @@
 // Memory: each entry costs its key bytes plus kEntryOverheadBytes (hash node, string header,
 // location), and each registered file its path plus kFileOverheadBytes. `memory_bytes_max`
 // bounds the sum: an insertion that would pass it fails with kInvalidArgument naming the table,
-// the entries held and the setting to raise (materializer.index_memory_max_bytes), before any
+// the entries held and the setting to raise (sink.materializer_index_memory), before any
 // allocation can fail. Never swaps or dies by OOM on a large table; it stops.
 //
 // Not thread-safe. Owned by the table's materializer state; a TableBatch borrows it.

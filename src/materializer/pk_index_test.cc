@@ -43,7 +43,7 @@ TEST(PrimaryKeyIndexTest, PastTheBoundIsAnActionableErrorNotAnAllocation) {
   ASSERT_FALSE(last.ok());
   EXPECT_EQ(last.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(last.message().find("public.orders"), std::string::npos) << last.message();
-  EXPECT_NE(last.message().find("materializer.index_memory_max_bytes"), std::string::npos);
+  EXPECT_NE(last.message().find("sink.materializer_index_memory"), std::string::npos);
   EXPECT_LE(index.memory_bytes(), 1000);
   EXPECT_EQ(index.size(), static_cast<size_t>(placed));
 }

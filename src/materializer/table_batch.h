@@ -54,7 +54,7 @@ class RowSource {
 struct TableBatchOptions {
   // Bound on the row images the batch keeps to resolve unchanged TOAST (value bytes plus
   // per-value overhead).
-  int64_t images_bytes_max = 64 << 20;
+  int64_t images_bytes_max = 256 << 20;
 };
 
 struct TableBatchStats {

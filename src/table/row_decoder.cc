@@ -121,6 +121,10 @@ Result<Value> RowDecoder::DecodeScalar(const parquet::Scalar& scalar, const iceb
       if (bytes && !bytes->empty() && bytes->size() <= 16) {
         return Value::Decimal(BigEndianSigned(*bytes));
       }
+      // The spec's INT32 / INT64 forms (precision up to 9 / 18), as other writers (PyIceberg,
+      // Spark) store them.
+      if (const int32_t* i = std::get_if<int32_t>(&scalar)) return Value::Decimal(*i);
+      if (const int64_t* l = std::get_if<int64_t>(&scalar)) return Value::Decimal(*l);
       break;
     case TypeId::kUuid:
       if (bytes && bytes->size() == 16) return Value::Uuid(AsString(*bytes));

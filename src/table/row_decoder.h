@@ -6,7 +6,8 @@
 //   boolean → Bool; int → Int32; long → Int64 (also from an int written before the column was
 //   widened); float → Float32; double → Float64 (also from a float written before widening);
 //   decimal(p, s) → Decimal (big-endian two's-complement bytes, 1 to 16 of them: the encoder
-//   writes the width p takes, and a file written before p was widened has fewer); string →
+//   writes the width p takes, and a file written before p was widened has fewer; the INT32 and
+//   INT64 forms other writers use are read too); string →
 //   String; binary → Binary; uuid → Uuid (16 bytes);
 //   date → Date; time → Time; timestamp → Timestamp; timestamptz → TimestampTz;
 //   list<T> → List of T (NULL elements as Null).

@@ -103,6 +103,13 @@ TEST(RowDecoderTest, ValuesWrittenBeforeAWideningDecodeAsTheWiderType) {
   EXPECT_EQ(decoder.DecodeValue(parquet::Value(four), 2).value(), Value::Decimal(-100));
 }
 
+TEST(RowDecoderTest, DecimalsInTheInt32AndInt64FormsOtherWritersUseAreRead) {
+  // PyIceberg and Spark store decimal(p <= 9) as INT32 and decimal(p <= 18) as INT64.
+  RowDecoder decoder("public.t", {"small", "n"}, {Type::Decimal(9, 2), Type::Decimal(12, 2)});
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(int32_t{-100}), 0).value(), Value::Decimal(-100));
+  EXPECT_EQ(decoder.DecodeValue(parquet::Value(int64_t{150}), 1).value(), Value::Decimal(150));
+}
+
 TEST(RowDecoderTest, AValueOfAnotherPhysicalTypeIsDataLossNamingTheColumn) {
   RowDecoder decoder("public.t", {"id", "price"},
                      {Type::Primitive(TypeId::kLong), Type::Decimal(9, 2)});

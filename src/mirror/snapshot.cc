@@ -9,13 +9,10 @@
 #include "iceberg/partition.h"
 #include "iceberg/summary_keys.h"
 #include "mirror/snapshot_source.h"
-#include "pg/copy_binary.h"
-#include "pg/copy_row_decoder.h"
+#include "mirror/table_copy.h"
 #include "pg/replication_setup.h"
 #include "pg/source_connection.h"
 #include "table/catalog_factory.h"
-#include "table/data_file_sink.h"
-#include "table/row_encoder.h"
 #include "table/table_plan.h"
 #include "table/table_stores.h"
 #include "table/warehouse.h"
@@ -23,76 +20,9 @@
 namespace pg2iceberg {
 namespace {
 
-parquet::WriterOptions ParquetOptions(const SinkConfig& sink) {
-  parquet::WriterOptions options;
-  options.codec = sink.compression == "snappy" ? parquet::Codec::kSnappy
-                  : sink.compression == "none" ? parquet::Codec::kUncompressed
-                                               : parquet::Codec::kZstd;
-  options.dictionary_enabled = sink.parquet_dictionary;
-  return options;
-}
-
-std::string CopyStatement(const TablePlan& plan) {
-  std::string columns;
-  for (const MappedColumn& column : plan.columns) {
-    columns += (columns.empty() ? "" : ", ") + QuoteIdentifier(column.pg.name);
-  }
-  return "COPY (SELECT " + columns + " FROM " + QuoteIdentifier(plan.source.schema_name) + "." +
-         QuoteIdentifier(plan.source.table_name) + ") TO STDOUT (FORMAT binary)";
-}
-
-void RemoveQuietly(ObjectStore& store, const std::vector<std::string>& keys, Env& env) {
-  Status status = store.Delete(keys);
-  if (!status.ok())
-    env.log.Warn("could not remove files of a failed snapshot: " + status.ToString());
-}
-
-struct CopiedTable {
-  std::vector<iceberg::DataFile> files;
-  std::vector<std::string> keys;  // object-store keys of `files`
-};
-
-// Streams the table out of the source into data files; on error removes what it wrote.
-Result<CopiedTable> CopyTable(const TablePlan& plan, PgConnection& source, ObjectStore& warehouse,
-                              const SinkConfig& sink, Env& env) {
-  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec,
-                   iceberg::DefaultPartitionSpec(plan.state.metadata));
-  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields,
-                   iceberg::BindPartitionSpec(*spec, plan.schema));
-  ASSIGN_OR_RETURN(Partitioner partitioner, Partitioner::Create(plan.source.QualifiedName(),
-                                                                plan.schema, std::move(fields)));
-  DataFileSinkOptions options{.data_key_prefix = plan.key_prefix + "/data/",
-                              .target_file_size_bytes = sink.target_file_size_bytes,
-                              .parquet = ParquetOptions(sink)};
-  DataFileSink sink_files(warehouse, env.random, plan.schema, std::move(partitioner),
-                          RowEncoder(plan.source.QualifiedName(), plan.columns),
-                          std::move(options));
-  const pg::CopyRowDecoder decoder(plan.source.QualifiedName(), SourceColumnsOf(plan.columns),
-                                   DecodeOptionsOf(plan.columns));
-  pg::CopyBinaryParser parser(static_cast<int>(plan.columns.size()));
-  change::Row row;  // reused: decoding allocates only for values longer than before
-  auto on_row = [&](pg::CopyBinaryParser::Fields fields) {
-    RETURN_IF_ERROR(decoder.Decode(fields, row));
-    return sink_files.Append(row).status();
-  };
-  Status status =
-      ExplainCopyRefusal(source.CopyOut(CopyStatement(plan),
-                                        [&](ByteSpan chunk) { return parser.Feed(chunk, on_row); }),
-                         plan);
-  if (status.ok()) status = parser.Finish();
-  Result<std::vector<iceberg::DataFile>> files =
-      status.ok() ? sink_files.Finish() : Result<std::vector<iceberg::DataFile>>(status);
-  if (!files.ok()) {
-    RemoveQuietly(warehouse, sink_files.written_keys(), env);
-    return files.status();
-  }
-  return CopiedTable{std::move(*files), sink_files.written_keys()};
-}
-
-std::string CopiedSummary(const CopiedTable& copied) {
-  int64_t rows = 0;
-  for (const iceberg::DataFile& f : copied.files) rows += f.record_count;
-  return std::to_string(rows) + " rows in " + std::to_string(copied.files.size()) + " data files";
+std::string CopiedSummary(const CopiedFiles& copied) {
+  return std::to_string(copied.rows) + " rows in " + std::to_string(copied.files.size()) +
+         " data files";
 }
 
 // Commits of a table the catalog refuses with kConflict (another writer committed to it
@@ -105,7 +35,7 @@ constexpr int kCommitAttemptsMax = 4;
 // table. Removes the data files of tables whose commit failed, unless it may have applied
 // (iceberg::CommitMayHaveApplied: outcome unknown, or half committed); returns the first
 // failure.
-Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedTable>& copied,
+Status CommitTables(std::vector<TablePlan>& plans, const std::vector<CopiedFiles>& copied,
                     change::Lsn source_lsn, iceberg::Catalog& catalog, TableStores& stores,
                     Env& env) {
   std::vector<iceberg::TableCommitInput> inputs;
@@ -159,10 +89,10 @@ Status SnapshotTables(std::vector<TablePlan>& plans, PgConnection& source, chang
                       Env& env) {
   if (plans.empty()) return Status::Ok();
   int64_t start = env.clock.MonotonicMicros();
-  std::vector<CopiedTable> copied;
+  std::vector<CopiedFiles> copied;
   Status status = Status::Ok();
   for (TablePlan& plan : plans) {
-    Result<CopiedTable> table = CopyTable(plan, source, *plan.store, sink, env);
+    Result<CopiedFiles> table = CopyTableRows(plan, source, *plan.store, sink, "", env, nullptr);
     if (!table.ok()) {
       status = table.status();
       break;
@@ -193,6 +123,8 @@ Result<std::vector<TablePlan>> PlanTables(const Config& config, PgConnection& so
   return plans;
 }
 
+}  // namespace
+
 // Starts the REPEATABLE READ transaction on `source` with the snapshot a temporary replication
 // slot exported, so every table is read as of the slot's consistent point: exactly the
 // transactions that committed before it. Returns that LSN. The slot goes away with its
@@ -217,8 +149,6 @@ Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConne
   env.log.Info("reading the source as of LSN " + change::FormatLsn(exported->consistent_point));
   return exported->consistent_point;
 }
-
-}  // namespace
 
 Status RunSnapshot(const Config& config, Env& env) {
   TableStores stores(config.sink, env);

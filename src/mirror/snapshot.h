@@ -15,11 +15,20 @@
 #pragma once
 
 #include "base/status.h"
+#include "change/change.h"
 #include "config/config.h"
 #include "env/env.h"
+#include "env/pg_connection.h"
 
 namespace pg2iceberg {
 
 Status RunSnapshot(const Config& config, Env& env);
+
+// Starts a REPEATABLE READ, READ ONLY transaction on `source` with the snapshot a temporary
+// replication slot exported, so every read in it sees the source as of the slot's consistent
+// point: exactly the transactions that committed before it. Returns that LSN. Errors: the
+// replication connection's and the slot's (with what the snapshot needs), the connection's.
+Result<change::Lsn> BeginAtConsistentPoint(const PostgresConfig& config, PgConnection& source,
+                                           Env& env);
 
 }  // namespace pg2iceberg

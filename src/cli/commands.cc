@@ -8,8 +8,10 @@
 #include "mirror/connect_check.h"
 #include "mirror/connect_iceberg.h"
 #include "mirror/migrate_coord.h"
+#include "mirror/run.h"
 #include "mirror/snapshot.h"
 #include "mirror/stream_only.h"
+#include "mirror/verify.h"
 
 namespace pg2iceberg {
 
@@ -64,16 +66,28 @@ Status MigrateCoordinatorCommand(const Config& config, Env& env) {
 Status RunCommand(const std::string& name, const CommandOptions& options, Env& env,
                   const std::atomic<bool>& stop) {
   if (name != "snapshot" && name != "connect-pg" && name != "connect-iceberg" &&
-      name != "stream-only" && name != "migrate-coord" && name != "cleanup") {
+      name != "stream-only" && name != "migrate-coord" && name != "cleanup" && name != "run" &&
+      name != "materializer-only" && name != "verify") {
     return Status::InvalidArgument("subcommand \"" + name +
                                    "\" is not implemented yet in this version of pg2iceberg");
   }
   ASSIGN_OR_RETURN(Config config, LoadConfig(options.config_path, env));
   if (name == "snapshot") return RunSnapshot(config, env);
   if (name == "stream-only") return RunStreamOnly(config, env, stop);
+  if (name == "run") return RunMirror(config, env, stop);
+  if (name == "materializer-only") return RunMaterializerOnly(config, env, stop);
   if (name == "migrate-coord") return MigrateCoordinatorCommand(config, env);
   if (name == "cleanup") {
     return RunCleanup(config, env, {.drop_iceberg_tables = options.drop_iceberg_tables});
+  }
+  if (name == "verify") {
+    return RunVerify(
+        config, env,
+        {.timeout_ms = options.verify_timeout_s * 1000, .attempts = options.verify_attempts},
+        [](const std::string& line) {
+          std::fputs((line + "\n").c_str(), stdout);
+          std::fflush(stdout);
+        });
   }
   if (name == "connect-iceberg") {
     ASSIGN_OR_RETURN(std::string report, CheckIcebergConnection(config, env));

@@ -17,6 +17,8 @@ struct CommandOptions {
   std::string config_path = "config.yaml";
   std::string worker_id;             // materializer-only --worker-id
   bool drop_iceberg_tables = false;  // cleanup --drop-iceberg-tables
+  int64_t verify_timeout_s = 300;    // verify --timeout
+  int verify_attempts = 5;           // verify --attempts
 };
 
 // Runs subcommand `name` with the configuration at `options.config_path`. Subcommands that are

@@ -26,7 +26,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
        {"host", "port", "database", "user", "password", "sslmode", "lock_timeout"}},
       {"source.logical",
        {"publication_name", "slot_name", "standby_interval", "binary", "transaction_buffer_bytes",
-        "spill_dir"}},
+        "spill_dir", "snapshot_workers", "snapshot_chunk_size"}},
       {"source.query", {"poll_interval"}},
       {"sink",
        {"catalog_uri",
@@ -53,6 +53,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "materializer_interval",
         "materializer_target_file_size",
         "materializer_concurrency",
+        "materializer_index_memory",
         "compaction_data_files",
         "compaction_delete_files",
         "target_file_size",
@@ -302,6 +303,19 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
           "source.logical.transaction_buffer_bytes: must be at least 1048576 bytes, got " +
           std::to_string(source->transaction_buffer_bytes));
     }
+    RETURN_IF_ERROR(
+        reader.Int(logical, "source.logical", "snapshot_workers", &source->snapshot_workers));
+    if (source->snapshot_workers < 1 || source->snapshot_workers > 64) {
+      return Status::InvalidArgument("source.logical.snapshot_workers: must be 1 to 64, got " +
+                                     std::to_string(source->snapshot_workers));
+    }
+    RETURN_IF_ERROR(reader.Size(logical, "source.logical", "snapshot_chunk_size",
+                                &source->snapshot_chunk_bytes));
+    if (source->snapshot_chunk_bytes < 1024 * 1024) {
+      return Status::InvalidArgument(
+          "source.logical.snapshot_chunk_size: must be at least 1048576 bytes, got " +
+          std::to_string(source->snapshot_chunk_bytes));
+    }
     if (!source->spill_dir.empty() && source->spill_dir[0] != '/') {
       return Status::InvalidArgument("source.logical.spill_dir: must be an absolute path, got \"" +
                                      source->spill_dir + "\"");
@@ -460,6 +474,15 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.Duration(node, "sink", "flush_interval", &sink->flush_interval_ms));
   RETURN_IF_ERROR(
       reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));
+  RETURN_IF_ERROR(
+      reader.Duration(node, "sink", "materializer_interval", &sink->materializer_interval_ms));
+  RETURN_IF_ERROR(reader.Size(node, "sink", "materializer_index_memory",
+                              &sink->materializer_index_memory_bytes));
+  if (sink->materializer_index_memory_bytes < 1024 * 1024) {
+    return Status::InvalidArgument(
+        "sink.materializer_index_memory: must be at least 1048576 bytes, got " +
+        std::to_string(sink->materializer_index_memory_bytes));
+  }
   RETURN_IF_ERROR(reader.Int(node, "sink", "flush_rows", &sink->flush_rows));
   RETURN_IF_ERROR(reader.Size(node, "sink", "flush_bytes", &sink->flush_bytes));
   if (sink->flush_rows <= 0) {

@@ -34,16 +34,16 @@ struct Subcommand {
 
 // Every subcommand of the existing pg2iceberg, so its operators keep their scripts.
 constexpr Subcommand kSubcommands[] = {
-    {"run", "Snapshot, then stream changes and materialize them continuously", false},
+    {"run", "Snapshot, then stream changes and materialize them continuously", true},
     {"snapshot", "Copy every configured table into its Iceberg table, consistently, and exit",
      true},
     {"cleanup", "Drop the replication slot, publication and coordinator state", true},
     {"compact", "Run one compaction pass over every configured table and exit", false},
     {"maintain", "Expire old snapshots and remove orphan files, then exit", false},
-    {"verify", "Compare every configured table with its Iceberg mirror", false},
+    {"verify", "Compare every configured table with its Iceberg mirror at one point in time", true},
     {"stream-only", "Capture changes into the staging log (distributed mode)", true},
     {"materializer-only", "Materialize staged changes as worker --worker-id (distributed mode)",
-     false},
+     true},
     {"migrate-coord", "Create or upgrade the coordinator schema and exit", true},
     {"connect-pg", "Check the source Postgres connection and report the server", true},
     {"connect-iceberg",
@@ -103,6 +103,18 @@ int Main(int argc, char** argv) {
     if (std::string(sub.name) == "cleanup") {
       command->add_flag("--drop-iceberg-tables", options.command.drop_iceberg_tables,
                         "Also drop the configured Iceberg tables and delete their files");
+    }
+    if (std::string(sub.name) == "verify") {
+      command
+          ->add_option("--timeout", options.command.verify_timeout_s,
+                       "Seconds to wait per table for the mirror to reach the comparison point")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
+      command
+          ->add_option("--attempts", options.command.verify_attempts,
+                       "Comparison points tried per table while it keeps changing")
+          ->capture_default_str()
+          ->check(CLI::PositiveNumber);
     }
     command->fallthrough();
   }

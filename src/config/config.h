@@ -54,6 +54,11 @@ struct SourceConfig {
   // it their changes spill to source.logical.spill_dir (default: $TMPDIR/pg2iceberg-spill-<group>).
   int64_t transaction_buffer_bytes = 256LL * 1024 * 1024;
   std::string spill_dir;
+  // source.logical.snapshot_workers: connections the initial load of `run` copies on at once.
+  int64_t snapshot_workers = 4;
+  // source.logical.snapshot_chunk_size: a table larger than this on disk is copied as CTID
+  // ranges of about this size, spread over the workers.
+  int64_t snapshot_chunk_bytes = 256LL * 1024 * 1024;
 };
 
 enum class CatalogType { kSql, kRest };
@@ -122,7 +127,11 @@ struct SinkConfig {
   bool parquet_dictionary = true;
   // When captured changes are written to the staging log: whichever limit is reached first.
   int64_t flush_interval_ms = 1'000;  // sink.flush_interval ("500ms", "10s", "1m")
-  int64_t flush_rows = 100'000;       // sink.flush_rows
+  // sink.materializer_interval: how often the materializer merges what was staged.
+  int64_t materializer_interval_ms = 10'000;
+  // sink.materializer_index_memory: the bound on one table's primary-key index (pk_index.h).
+  int64_t materializer_index_memory_bytes = 1LL << 30;
+  int64_t flush_rows = 100'000;  // sink.flush_rows
   // sink.flush_bytes: encoded change bytes per segment. A segment is held in memory about four
   // times over while it is compressed and written, so this bounds capture memory with the
   // transaction buffer.

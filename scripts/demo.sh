@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The embedded default, end to end: starts a throwaway local Postgres, creates a small table,
-# runs `pg2iceberg snapshot` into a local-filesystem warehouse with the Iceberg catalog kept in
-# that Postgres, and prints the mirrored rows as DuckDB reads them back. Installs and builds
+# runs `pg2iceberg run` into a local-filesystem warehouse with the Iceberg catalog kept in
+# that Postgres, changes rows and prints the Iceberg table catching up as DuckDB reads it. Installs and builds
 # what it needs first. Leaves the warehouse in $PG2ICEBERG_DEMO_DIR (default /tmp/pg2iceberg-demo).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

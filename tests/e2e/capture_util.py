@@ -25,13 +25,15 @@ def capture_config(mirror, tables, **overrides):
 
 
 class StreamProcess:
-    """One `pg2iceberg stream-only` process; stderr goes to a file read by `log()`."""
+    """One long-running `pg2iceberg` process (`stream-only` unless `subcommand` says otherwise);
+    stderr goes to a file read by `log()`."""
 
-    def __init__(self, mirror, config, extra_env=None):
+    def __init__(self, mirror, config, extra_env=None, subcommand="stream-only"):
         self.mirror = mirror
+        self.subcommand = subcommand
         path = mirror.write_config(config)
-        self.log_file = tempfile.NamedTemporaryFile(prefix="stream-only-", suffix=".log", delete=False)
-        self.process = subprocess.Popen([BINARY, "stream-only", "--config", path], stdout=self.log_file,
+        self.log_file = tempfile.NamedTemporaryFile(prefix=subcommand + "-", suffix=".log", delete=False)
+        self.process = subprocess.Popen([BINARY, subcommand, "--config", path], stdout=self.log_file,
                                         stderr=subprocess.STDOUT, env=dict(os.environ, **(extra_env or {})))
 
     def log(self):
@@ -50,7 +52,7 @@ class StreamProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=30)
-            raise AssertionError("stream-only did not stop within %ss after SIGTERM:\n%s" % (timeout, self.log()))
+            raise AssertionError("%s did not stop within %ss after SIGTERM:\n%s" % (self.subcommand, timeout, self.log()))
 
     def kill(self):
         if self.running():
@@ -63,7 +65,7 @@ class StreamProcess:
             return self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError("stream-only still running after %ss:\n%s" % (timeout, self.log()))
+            raise AssertionError("%s still running after %ss:\n%s" % (self.subcommand, timeout, self.log()))
 
     def close(self):
         self.kill()
@@ -109,7 +111,7 @@ def wait_until(predicate, timeout, what, process=None):
         if predicate():
             return
         if process is not None and not process.running():
-            raise AssertionError(f"stream-only exited ({process.process.returncode}) while waiting for {what}:\n"
+            raise AssertionError(f"{process.subcommand} exited ({process.process.returncode}) while waiting for {what}:\n"
                                  + process.log())
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}"

@@ -308,16 +308,16 @@ def mirror(pg, storage):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture
-def streams(mirror):
-    """Starts `pg2iceberg stream-only` processes for a test: streams(config) → StreamProcess.
-    Every process is killed and every replication slot of the test's database dropped at the end."""
+def _processes(mirror, subcommand):
+    """A starter of long-running `pg2iceberg <subcommand>` processes: start(config) →
+    StreamProcess. On exit every process is killed and every replication slot of the test's
+    database dropped."""
     from capture_util import StreamProcess, drop_slots
 
     started = []
 
     def start(config, **kwargs):
-        process = StreamProcess(mirror, config, **kwargs)
+        process = StreamProcess(mirror, config, subcommand=subcommand, **kwargs)
         started.append(process)
         return process
 
@@ -327,3 +327,15 @@ def streams(mirror):
         for process in started:
             process.close()
         drop_slots(mirror)
+
+
+@pytest.fixture
+def streams(mirror):
+    """Starts `pg2iceberg stream-only` processes for a test (see _processes)."""
+    yield from _processes(mirror, "stream-only")
+
+
+@pytest.fixture
+def runs(mirror):
+    """Starts `pg2iceberg run` processes for a test (see _processes)."""
+    yield from _processes(mirror, "run")

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pg2iceberg {
 
@@ -21,6 +22,12 @@ class Logger {
   void Info(std::string_view message) { Log(LogLevel::kInfo, message); }
   void Warn(std::string_view message) { Log(LogLevel::kWarn, message); }
   void Error(std::string_view message) { Log(LogLevel::kError, message); }
+
+  // A live progress display (a terminal): SetProgress replaces the lines shown below the log
+  // (none: cleared), redrawn in place. Loggers that are not interactive show nothing; their
+  // callers report progress as ordinary lines instead.
+  virtual bool ShowsProgress() const { return false; }
+  virtual void SetProgress(const std::vector<std::string>& lines) { (void)lines; }
 
  private:
   void Log(LogLevel level, std::string_view message) {

@@ -1,5 +1,7 @@
 // pg2iceberg: mirrors PostgreSQL tables into Apache Iceberg tables.
 // main() builds the real Env, parses the command line and hands over to one subcommand.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -71,6 +73,8 @@ int Dispatch(const std::string& name, const Options& options) {
   RealEnvOptions env_options;
   env_options.log_format = *format;
   env_options.log_level = *level;
+  // On a terminal, long work (the initial load) shows live progress below the log lines.
+  env_options.log_terminal = isatty(STDERR_FILENO) == 1;
   // A test hook (docs/testing.md#failpoints): unset in production, so nothing is armed.
   const char* fail_points = std::getenv(kFailPointsVariable);
   Result<FailPointPlan> plan = ParseFailPointPlan(fail_points == nullptr ? "" : fail_points);

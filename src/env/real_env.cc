@@ -3,7 +3,7 @@
 namespace pg2iceberg {
 
 RealEnv::RealEnv(const RealEnvOptions& options)
-    : log_(clock_, options.log_format, options.log_level, stderr),
+    : log_(clock_, options.log_format, options.log_level, stderr, options.log_terminal),
       pg_(log_),
       http_(options.http),
       object_stores_(random_),

@@ -20,6 +20,7 @@ namespace pg2iceberg {
 struct RealEnvOptions {
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
+  bool log_terminal = false;  // stderr is a terminal: show live progress (StderrLogger)
   CurlHttpTransportOptions http;
   FailPointPlan fail_points;  // empty in production: nothing armed
 };

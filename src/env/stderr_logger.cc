@@ -137,17 +137,49 @@ std::string FormatLogLine(LogFormat format, int64_t micros_since_epoch, LogLevel
   return timestamp + " " + level_name + " " + TextEscape(message) + "\n";
 }
 
-StderrLogger::StderrLogger(Clock& clock, LogFormat format, LogLevel min_level, std::FILE* out)
-    : clock_(clock), format_(format), min_level_(min_level), out_(out) {}
+StderrLogger::StderrLogger(Clock& clock, LogFormat format, LogLevel min_level, std::FILE* out,
+                           bool terminal)
+    : clock_(clock),
+      format_(format),
+      min_level_(min_level),
+      out_(out),
+      terminal_(terminal && format == LogFormat::kText) {}
+
+namespace {
+
+// Erases `lines` lines drawn last, leaving the cursor where the first of them began.
+std::string EraseBlock(size_t lines) {
+  std::string out;
+  for (size_t i = 0; i < lines; ++i) out += "\x1b[1A\x1b[2K";
+  return out;
+}
+
+std::string DrawBlock(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+}  // namespace
 
 void StderrLogger::Write(LogLevel level, std::string_view message) {
   if (level < min_level_) return;
   // The clock is read under the lock: lines come out in time order, and a fake clock that is
   // not thread-safe is still only touched by one writer at a time.
   std::lock_guard<std::mutex> lock(mu_);
-  const std::string line = FormatLogLine(format_, clock_.NowMicros(), level, message);
+  std::string line = FormatLogLine(format_, clock_.NowMicros(), level, message);
+  if (!progress_.empty()) line = EraseBlock(progress_.size()) + line + DrawBlock(progress_);
   // A failed write to stderr has nowhere better to be reported; the line is dropped.
   (void)std::fwrite(line.data(), 1, line.size(), out_);
+  (void)std::fflush(out_);
+}
+
+void StderrLogger::SetProgress(const std::vector<std::string>& lines) {
+  if (!terminal_) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string text = EraseBlock(progress_.size()) + DrawBlock(lines);
+  progress_ = lines;
+  (void)std::fwrite(text.data(), 1, text.size(), out_);
   (void)std::fflush(out_);
 }
 

@@ -3,6 +3,10 @@
 //   text: 2026-11-23T20:00:00.123Z info message       (newlines in the message become "\n")
 //   json: {"ts":"2026-11-23T20:00:00.123Z","level":"info","msg":"message"}
 // Thread-safe: each line is written and flushed whole under a mutex.
+//
+// On a terminal (`terminal`, text format) it also shows a progress block below the log:
+// SetProgress draws its lines, log lines are written above it, each change redraws it in place
+// (ANSI erase-line and cursor-up), and an empty SetProgress removes it.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/log.h"
 #include "base/status.h"
@@ -26,17 +31,22 @@ class StderrLogger final : public Logger {
  public:
   // `clock` must outlive the logger. `out` is stderr in production; tests pass a memory stream
   // (the logger does not close it).
-  StderrLogger(Clock& clock, LogFormat format, LogLevel min_level, std::FILE* out = stderr);
+  StderrLogger(Clock& clock, LogFormat format, LogLevel min_level, std::FILE* out = stderr,
+               bool terminal = false);
 
   void Write(LogLevel level, std::string_view message) override;
   LogLevel min_level() const override { return min_level_; }
+  bool ShowsProgress() const override { return terminal_; }
+  void SetProgress(const std::vector<std::string>& lines) override;
 
  private:
   Clock& clock_;
   const LogFormat format_;
   const LogLevel min_level_;
   std::FILE* const out_;
+  const bool terminal_;
   std::mutex mu_;
+  std::vector<std::string> progress_;  // the block shown, guarded by mu_
 };
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ" for microseconds since the Unix epoch (negative allowed).

@@ -100,6 +100,40 @@ TEST(StderrLoggerTest, MessagesBelowMinLevelAreDropped) {
   EXPECT_EQ(logger.min_level(), LogLevel::kWarn);
 }
 
+TEST(StderrLoggerTest, OnATerminalProgressIsABlockBelowTheLogRedrawnInPlace) {
+  FixedClock clock(0);
+  MemoryStream out;
+  StderrLogger logger(clock, LogFormat::kText, LogLevel::kInfo, out.file(), /*terminal=*/true);
+  EXPECT_TRUE(logger.ShowsProgress());
+  const std::string erase_line = "\x1b[1A\x1b[2K";
+  logger.SetProgress({"t1: 10 rows", "t2: 5 rows"});
+  logger.Info("line");
+  logger.SetProgress({"t1: 20 rows"});
+  logger.SetProgress({});
+  logger.Info("after");
+  EXPECT_EQ(out.contents(), "t1: 10 rows\nt2: 5 rows\n" +
+                                // a log line goes above the block, which is drawn again
+                                erase_line + erase_line + "1970-01-01T00:00:00.000Z info line\n" +
+                                "t1: 10 rows\nt2: 5 rows\n" +
+                                // replaced, then removed
+                                erase_line + erase_line + "t1: 20 rows\n" + erase_line +
+                                "1970-01-01T00:00:00.000Z info after\n");
+}
+
+TEST(StderrLoggerTest, ElsewhereOrInJsonNoProgressIsShown) {
+  FixedClock clock(0);
+  MemoryStream plain;
+  StderrLogger not_terminal(clock, LogFormat::kText, LogLevel::kInfo, plain.file());
+  EXPECT_FALSE(not_terminal.ShowsProgress());
+  not_terminal.SetProgress({"t1: 10 rows"});
+  EXPECT_EQ(plain.contents(), "");
+  MemoryStream json;
+  StderrLogger json_terminal(clock, LogFormat::kJson, LogLevel::kInfo, json.file(), true);
+  EXPECT_FALSE(json_terminal.ShowsProgress());
+  json_terminal.SetProgress({"t1: 10 rows"});
+  EXPECT_EQ(json.contents(), "");
+}
+
 TEST(StderrLoggerTest, ConcurrentWritersNeverInterleaveLines) {
   FixedClock clock(0);
   MemoryStream out;

@@ -21,6 +21,7 @@ namespace pg2iceberg {
 namespace {
 
 constexpr int64_t kProgressIntervalMicros = 10'000'000;
+constexpr int64_t kLiveProgressIntervalMicros = 500'000;
 constexpr int64_t kPageBytes = 8192;
 
 // One table being loaded: its plan, its ranges, what its finished ranges wrote.
@@ -272,19 +273,33 @@ Status Loader::Run(const std::vector<LoadRequest>& requests) {
     work.push_back([this, &connection] { return Worker(*connection); });
   }
   work.push_back([&]() -> Status {
-    int64_t next_report = started + kProgressIntervalMicros;
+    // On a terminal a live block, a line per table; elsewhere a log line per table every
+    // kProgressIntervalMicros.
+    const bool live = env_.log.ShowsProgress();
+    const int64_t interval = live ? kLiveProgressIntervalMicros : kProgressIntervalMicros;
+    int64_t next_report = live ? started : started + interval;
     while (workers_running_.load() > 0) {
-      env_.clock.SleepMicros(200'000);
       const int64_t now = env_.clock.MonotonicMicros();
-      if (now < next_report) continue;
-      next_report = now + kProgressIntervalMicros;
-      std::lock_guard<std::mutex> lock(mu_);
-      for (const std::unique_ptr<TableLoad>& load : loads_) {
-        if (!load->committed && load->rows.load() > 0) {
-          env_.log.Info(ProgressLine(*load, static_cast<double>(now - started) / 1e6));
+      if (now >= next_report) {
+        next_report = now + interval;
+        const double seconds = static_cast<double>(now - started) / 1e6;
+        std::vector<std::string> lines;
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const std::unique_ptr<TableLoad>& load : loads_) {
+          if (live) {
+            lines.push_back(load->committed
+                                ? "initial load of " + load->plan.source.QualifiedName() +
+                                      ": done, " + std::to_string(load->rows.load()) + " rows"
+                                : ProgressLine(*load, seconds));
+          } else if (!load->committed && load->rows.load() > 0) {
+            env_.log.Info(ProgressLine(*load, seconds));
+          }
         }
+        if (live) env_.log.SetProgress(lines);
       }
+      env_.clock.SleepMicros(100'000);
     }
+    if (live) env_.log.SetProgress({});
     return Status::Ok();
   });
   std::vector<Status> statuses = env_.tasks.RunAll(std::move(work));

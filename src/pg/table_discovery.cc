@@ -25,6 +25,13 @@ JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnu
 WHERE i.indrelid = $1::oid AND i.indisprimary
 ORDER BY k.position)sql";
 
+constexpr char kAttributesQuery[] = R"sql(
+SELECT a.attnum::text, a.attname::text, a.attisdropped::text, a.atthasmissing::text,
+       a.atthasdef::text, pg_catalog.format_type(a.atttypid, a.atttypmod)
+FROM pg_catalog.pg_attribute a
+WHERE a.attrelid = $1::oid AND a.attnum > 0
+ORDER BY a.attnum)sql";
+
 Result<uint32_t> FindTableOid(PgConnection& connection, const std::string& schema_name,
                               const std::string& table_name) {
   ASSIGN_OR_RETURN(PgRows rows, connection.ExecParams(kTableQuery, {schema_name, table_name}));
@@ -75,6 +82,24 @@ Result<SourceTable> DescribeTable(PgConnection& connection, const std::string& s
   ASSIGN_OR_RETURN(PgRows key, connection.ExecParams(kPrimaryKeyQuery, {oid}));
   for (const auto& row : key.rows) table.primary_key.push_back(row[0].value_or(""));
   return table;
+}
+
+Result<std::vector<AttributeState>> DescribeAttributes(PgConnection& connection, uint32_t relid) {
+  ASSIGN_OR_RETURN(PgRows rows, connection.ExecParams(kAttributesQuery, {std::to_string(relid)}));
+  std::vector<AttributeState> attributes;
+  for (const auto& row : rows.rows) {
+    if (row.size() != 6) return Status::Internal("unexpected pg_attribute query shape");
+    AttributeState attribute;
+    ASSIGN_OR_RETURN(attribute.attnum,
+                     ParseInt32(row[0].value_or(""), "pg_attribute.attnum", StatusCode::kInternal));
+    attribute.name = row[1].value_or("");
+    attribute.dropped = row[2].value_or("") == "true";
+    attribute.has_missing = row[3].value_or("") == "true";
+    attribute.has_default = row[4].value_or("") == "true";
+    attribute.type_name = row[5].value_or("");
+    attributes.push_back(std::move(attribute));
+  }
+  return attributes;
 }
 
 }  // namespace pg2iceberg::pg

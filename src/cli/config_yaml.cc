@@ -20,7 +20,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"", {"tables", "source", "sink", "state", "metrics_addr", "snapshot_only"}},
       {"tables[]",
        {"name", "primary_key", "columns", "iceberg", "skip_snapshot", "watermark_column"}},
-      {"tables[].iceberg", {"partition", "wide_numeric", "format_version"}},
+      {"tables[].iceberg", {"partition", "wide_numeric", "format_version", "delete_mode"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres",
        {"host", "port", "database", "user", "password", "sslmode", "lock_timeout"}},
@@ -51,6 +51,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "flush_interval",
         "flush_bytes",
         "materializer_interval",
+        "delete_mode",
         "materializer_target_file_size",
         "materializer_concurrency",
         "materializer_index_memory",
@@ -231,6 +232,12 @@ Status ReadTable(Reader& reader, const YAML::Node& node, const std::string& path
         path + ".iceberg.format_version: " + std::to_string(format_version) + " is not 2 or 3");
   }
   table->format_version = static_cast<int>(format_version);
+  RETURN_IF_ERROR(reader.String(iceberg, path + ".iceberg", "delete_mode", &table->delete_mode));
+  if (!table->delete_mode.empty() && table->delete_mode != "position" &&
+      table->delete_mode != "equality") {
+    return Status::InvalidArgument(path + ".iceberg.delete_mode: \"" + table->delete_mode +
+                                   "\" is not one of position, equality");
+  }
   return Status::Ok();
 }
 
@@ -476,6 +483,11 @@ Status ReadSink(Reader& reader, const YAML::Node& root, SinkConfig* sink) {
       reader.Duration(node, "sink", "catalog_retry_deadline", &sink->catalog_retry_deadline_ms));
   RETURN_IF_ERROR(
       reader.Duration(node, "sink", "materializer_interval", &sink->materializer_interval_ms));
+  RETURN_IF_ERROR(reader.String(node, "sink", "delete_mode", &sink->delete_mode));
+  if (sink->delete_mode != "position" && sink->delete_mode != "equality") {
+    return Status::InvalidArgument("sink.delete_mode: \"" + sink->delete_mode +
+                                   "\" is not one of position, equality");
+  }
   RETURN_IF_ERROR(reader.Size(node, "sink", "materializer_index_memory",
                               &sink->materializer_index_memory_bytes));
   if (sink->materializer_index_memory_bytes < 1024 * 1024) {

@@ -352,6 +352,25 @@ TEST(ConfigYamlTest, FormatVersionIs2Or3) {
       << bad.status().message();
 }
 
+TEST(ConfigYamlTest, DeleteModeIsPositionOrEqualityForTheSinkAndEachTable) {
+  EXPECT_EQ(Parse(kMinimal)->sink.delete_mode, "position");
+  EXPECT_EQ(Parse(kMinimal)->tables[1].delete_mode, "");  // the sink's
+  EXPECT_EQ(Parse(std::string(kMinimal) + "  delete_mode: equality\n")->sink.delete_mode,
+            "equality");
+  EXPECT_EQ(ParseWithIceberg("delete_mode: equality")->tables[1].delete_mode, "equality");
+  Result<Config> bad_sink = Parse(std::string(kMinimal) + "  delete_mode: merge\n");
+  ASSERT_FALSE(bad_sink.ok());
+  EXPECT_NE(bad_sink.status().message().find(
+                "sink.delete_mode: \"merge\" is not one of position, equality"),
+            std::string::npos)
+      << bad_sink.status().message();
+  Result<Config> bad_table = ParseWithIceberg("delete_mode: positional");
+  ASSERT_FALSE(bad_table.ok());
+  EXPECT_NE(bad_table.status().message().find("tables[1].iceberg.delete_mode: \"positional\""),
+            std::string::npos)
+      << bad_table.status().message();
+}
+
 TEST(ConfigYamlTest, MissingFileNamesThePath) {
   std::vector<std::string> warnings;
   Result<Config> config = LoadConfigFile("/nonexistent/pg2iceberg.yaml", &warnings);

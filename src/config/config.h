@@ -24,6 +24,10 @@ struct TableConfig {
   // iceberg.format_version: 2, or 3 (row lineage, deletion vectors). A version 2 table is
   // upgraded when the config asks for 3; a version 3 table is never downgraded.
   int format_version = 2;
+  // iceberg.delete_mode: "position" (position deletes / deletion vectors through the
+  // primary-key index) or "equality" (equality deletes on the key, for readers of the existing
+  // pg2iceberg's tables); empty: sink.delete_mode.
+  std::string delete_mode;
   bool has_column_overrides = false;  // `columns:` was given
   bool skip_snapshot = false;
 };
@@ -129,6 +133,9 @@ struct SinkConfig {
   int64_t flush_interval_ms = 1'000;  // sink.flush_interval ("500ms", "10s", "1m")
   // sink.materializer_interval: how often the materializer merges what was staged.
   int64_t materializer_interval_ms = 10'000;
+  // sink.delete_mode: how the materializer deletes replaced rows of tables that do not say
+  // (tables[].iceberg.delete_mode): "position" or "equality".
+  std::string delete_mode = "position";
   // sink.materializer_index_memory: the bound on one table's primary-key index (pk_index.h).
   int64_t materializer_index_memory_bytes = 1LL << 30;
   int64_t flush_rows = 100'000;  // sink.flush_rows

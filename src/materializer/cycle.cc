@@ -1,11 +1,29 @@
 #include "materializer/cycle.h"
 
 #include <algorithm>
+#include <map>
 
 #include "base/check.h"
 #include "materializer/log_reader.h"
 
 namespace pg2iceberg::materializer {
+namespace {
+
+// Whether rows staged under `a` and `b` have the same columns (names and types, in order).
+bool SameColumns(const change::TableSchema& a, const change::TableSchema& b) {
+  if (&a == &b) return true;
+  if (a.columns.size() != b.columns.size()) return false;
+  for (size_t i = 0; i < a.columns.size(); ++i) {
+    const change::ColumnSchema& x = a.columns[i];
+    const change::ColumnSchema& y = b.columns[i];
+    if (x.name != y.name || x.type_oid != y.type_oid || x.type_modifier != y.type_modifier) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 struct Materializer::TableRead {
   size_t table = 0;  // index into tables_
@@ -86,6 +104,27 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
   for (TableRead& read : reads) {
     if (read.read.changes.empty()) continue;
     TableTarget& table = *tables_[read.table];
+    // Schema changes at the source are followed, in order, before the batch is written: it is
+    // written under the last columns its changes carry (docs/materializer.md, "Schema
+    // changes"), and every change is then named as those columns are.
+    const change::TableSchema* last = nullptr;
+    for (const LoggedChange& logged : read.read.changes) {
+      if (logged.staged.commit.commit_lsn < applied_below_[read.table]) continue;
+      const change::TableSchema& schema = *logged.staged.change.table;
+      if (last != nullptr && SameColumns(*last, schema)) continue;
+      last = &schema;
+      ASSIGN_OR_RETURN(bool same, table.Describes(schema));
+      if (same) continue;
+      Result<std::vector<std::string>> changes = table.Evolve(schema);
+      RETURN_IF_ERROR(changes.status().WithContext(
+          "following the schema change of change " + std::to_string(logged.offset) +
+          " (commit LSN " + change::FormatLsn(logged.staged.commit.commit_lsn) + ")"));
+      for (const std::string& line : *changes) {
+        log_.Info("table " + table.name() + ": schema change at commit LSN " +
+                  change::FormatLsn(logged.staged.commit.commit_lsn) + ": " + line);
+      }
+    }
+    std::map<const change::TableSchema*, std::shared_ptr<const change::TableSchema>> named;
     ASSIGN_OR_RETURN(std::unique_ptr<BatchFiles> files, table.BeginBatch());
     TableBatch batch(table.key_columns(), table.index(), *files, table.rows(), options_.batch);
     int64_t expected = cursors_[read.table];
@@ -99,10 +138,23 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
         ++result.changes_skipped;
         continue;
       }
-      RETURN_IF_ERROR(batch.Apply(logged.staged.change)
-                          .WithContext("table " + table.name() + ", change " +
-                                       std::to_string(logged.offset) + " (commit LSN " +
-                                       change::FormatLsn(logged.staged.commit.commit_lsn) + ")"));
+      const change::TableSchema* schema = logged.staged.change.table.get();
+      auto translated = named.find(schema);
+      if (translated == named.end()) {
+        ASSIGN_OR_RETURN(std::shared_ptr<const change::TableSchema> as_named,
+                         table.Translate(*schema));
+        translated = named.emplace(schema, std::move(as_named)).first;
+      }
+      const change::RowChange* change = &logged.staged.change;
+      change::RowChange renamed;
+      if (translated->second != nullptr) {
+        renamed = *change;
+        renamed.table = translated->second;
+        change = &renamed;
+      }
+      RETURN_IF_ERROR(batch.Apply(*change).WithContext(
+          "table " + table.name() + ", change " + std::to_string(logged.offset) + " (commit LSN " +
+          change::FormatLsn(logged.staged.commit.commit_lsn) + ")"));
     }
     // A batch below the table's load point (every change skipped) still records the load
     // point: the table reflects the source there, never earlier.

@@ -43,6 +43,21 @@ class MemoryTable final : public TableTarget {
   const std::vector<std::string>& key_columns() const override { return key_; }
   const TableState& state() const override { return state_; }
   void Committed(TableState state) override { state_ = std::move(state); }
+  Result<bool> Describes(const change::TableSchema& staged) override {
+    std::vector<std::string> names;
+    for (const change::ColumnSchema& column : staged.columns) names.push_back(column.name);
+    return names == columns_;
+  }
+  Result<std::vector<std::string>> Evolve(const change::TableSchema& staged) override {
+    columns_.clear();
+    for (const change::ColumnSchema& column : staged.columns) columns_.push_back(column.name);
+    ++evolutions_;
+    return std::vector<std::string>{"now " + std::to_string(columns_.size()) + " columns"};
+  }
+  Result<std::shared_ptr<const change::TableSchema>> Translate(
+      const change::TableSchema&) override {
+    return std::shared_ptr<const change::TableSchema>();
+  }
   PrimaryKeyIndex& index() override { return index_; }
   RowSource& rows() override { return files_; }
   Result<std::unique_ptr<BatchFiles>> BeginBatch() override {
@@ -54,6 +69,8 @@ class MemoryTable final : public TableTarget {
   int64_t table_id_;
   TableState state_;
   std::vector<std::string> key_{"id"};
+  std::vector<std::string> columns_{"id"};  // the table's columns, by name
+  int evolutions_ = 0;
   PrimaryKeyIndex index_{name_, 1 << 20};
   MemoryFiles files_{index_};
 };
@@ -74,6 +91,7 @@ struct Change {
   int64_t table_id;
   int id;
   change::Lsn lsn;
+  bool added_column = false;  // staged after ALTER TABLE … ADD COLUMN x int
 };
 
 class CycleTest : public ::testing::Test {
@@ -110,14 +128,20 @@ class CycleTest : public ::testing::Test {
     std::vector<std::pair<change::CommitInfo, change::RowChange>> staged;
     for (const Change& c : changes) {
       const stage::TableState& t = c.table_id == a_.table_id ? a_ : b_;
+      auto schema = std::make_shared<change::TableSchema>(
+          change::TableSchema{.relid = t.relid,
+                              .schema_name = "public",
+                              .table_name = t.table_name,
+                              .columns = {{.name = "id", .type_oid = 23, .key = true}}});
+      change::Row row{Value::Int32(c.id)};
+      if (c.added_column) {
+        schema->columns.push_back({.name = "x", .type_oid = 23});
+        row.push_back(Value::Int32(c.id * 10));
+      }
       staged.push_back({{.xid = 1, .commit_lsn = c.lsn, .end_lsn = c.lsn + 1},
                         {.kind = change::ChangeKind::kInsert,
-                         .table = std::make_shared<change::TableSchema>(change::TableSchema{
-                             .relid = t.relid,
-                             .schema_name = "public",
-                             .table_name = t.table_name,
-                             .columns = {{.name = "id", .type_oid = 23, .key = true}}}),
-                         .new_row = {Value::Int32(c.id)}}});
+                         .table = std::move(schema),
+                         .new_row = std::move(row)}});
     }
     ASSERT_NO_FATAL_FAILURE(stage_.Index("seg-" + std::to_string(++segments_), staged));
     a_ = stage_.table(a_.relid);
@@ -263,6 +287,38 @@ TEST_F(CycleTest, ACursorAheadOfItsTableIsDataLoss) {
   Status status = materializer.Recover();
   EXPECT_EQ(status.code(), StatusCode::kDataLoss);
   EXPECT_NE(status.message().find("public.a"), std::string::npos) << status.message();
+}
+
+TEST_F(CycleTest, ASchemaChangeIsFollowedBeforeTheBatchIsWritten) {
+  Flush({{a_.table_id, 1, 100},
+         {a_.table_id, 2, 200, true},
+         {b_.table_id, 10, 250},
+         {a_.table_id, 3, 300, true}});
+  MemoryTable a("public.a", a_.table_id, Load("a"));
+  MemoryTable b("public.b", b_.table_id, Load("b"));
+  std::unique_ptr<Materializer> materializer = Start(a, b);
+  CycleResult result = materializer->RunCycle().value();
+  EXPECT_EQ(result.bound, 301u);
+  EXPECT_EQ(a.evolutions_, 1);  // once, for the first change under the new columns
+  EXPECT_EQ(a.columns_, (std::vector<std::string>{"id", "x"}));
+  EXPECT_EQ(Ids(a), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(Ids(b), (std::vector<int64_t>{10}));
+  EXPECT_EQ(b.evolutions_, 0);
+  EXPECT_EQ(catalog_.multi_table_commits, 1);
+}
+
+TEST_F(CycleTest, ATransactionChangingColumnsBetweenItsRowsIsCommittedWhole) {
+  // BEGIN; INSERT; ALTER TABLE … ADD COLUMN; INSERT; COMMIT — after an earlier transaction.
+  Flush({{a_.table_id, 1, 50}, {a_.table_id, 2, 100}, {a_.table_id, 3, 100, true}});
+  MemoryTable a("public.a", a_.table_id, Load("a"));
+  MemoryTable b("public.b", b_.table_id, Load("b"));
+  std::unique_ptr<Materializer> materializer = Start(a, b, /*changes_max=*/2);
+  // The budget of 2 changes cuts between the transactions, never inside the one at 100.
+  EXPECT_EQ(materializer->RunCycle().value().bound, 50u);
+  EXPECT_EQ(Ids(a), (std::vector<int64_t>{1}));
+  EXPECT_EQ(materializer->RunCycle().value().bound, 101u);
+  EXPECT_EQ(Ids(a), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(a.evolutions_, 1);
 }
 
 }  // namespace

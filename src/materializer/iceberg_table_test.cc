@@ -91,7 +91,8 @@ class IcebergTableTest : public ::testing::TestWithParam<int> {
                               .key_columns = {"id"},
                               .schema = iceberg_schema_,
                               .data_key_prefix = "public/docs/data/",
-                              .format_version = GetParam()};
+                              .format_version = GetParam(),
+                              .equality_deletes = equality_};
     for (const iceberg::Field& field : iceberg_schema_.fields) {
       layout.columns.push_back({.pg = {.name = field.name}, .iceberg_type = field.type});
     }
@@ -151,9 +152,54 @@ class IcebergTableTest : public ::testing::TestWithParam<int> {
   iceberg::Schema iceberg_schema_;
   const iceberg::TableIdentifier ident_{{"public"}, "docs"};
   int segments_ = 0;
+  bool equality_ = false;  // delete_mode: equality
+
+  // The current snapshot's live delete files of `content`.
+  int LiveDeleteFiles(iceberg::FileContent content) {
+    iceberg::LiveFiles live;
+    const iceberg::TableMetadata& metadata = catalog_.tables.at(ident_).metadata;
+    EXPECT_TRUE(live.SyncTo(*warehouse_, metadata).ok());
+    int count = 0;
+    for (size_t i = 0; i < live.manifests().size(); ++i) {
+      for (const iceberg::ManifestEntry& entry : *live.Entries(*warehouse_, i).value()) {
+        if (entry.file.content == content) ++count;
+      }
+    }
+    return count;
+  }
+
+  void ChangesAcrossBatchesDeletesAndTruncate();
 };
 
 TEST_P(IcebergTableTest, ChangesBecomeRowsAcrossBatchesDeletesAndTruncate) {
+  ChangesAcrossBatchesDeletesAndTruncate();
+  EXPECT_EQ(LiveDeleteFiles(iceberg::FileContent::kEqualityDeletes), 0);
+}
+
+// delete_mode: equality — rows of earlier commits are deleted by key, and the index rebuilt at
+// each open (Rows, Materialize) leaves out what those deletes remove.
+TEST_P(IcebergTableTest, EqualityModeDeletesEarlierRowsByKey) {
+  equality_ = true;
+  Flush({Insert(100, R(1, "one", "big-1")), Insert(100, R(2, "two", "big-2"))});
+  Materialize();
+  Flush({Update(200, {Value::Int32(2), Value::String("two'"), Value::UnchangedToast()}),
+         Delete(200, 1), Insert(200, R(1, "one again", "big-1'"))});
+  Materialize();
+  EXPECT_EQ(LiveDeleteFiles(iceberg::FileContent::kEqualityDeletes), 1);
+  EXPECT_EQ(Rows(),
+            (std::map<int64_t, Row>{{1, R(1, "one again", "big-1'")}, {2, R(2, "two'", "big-2")}}));
+  // Deleted again, by key, from a file the equality delete file does not apply to.
+  Flush({Delete(300, 1)});
+  Materialize();
+  EXPECT_EQ(Rows(), (std::map<int64_t, Row>{{2, R(2, "two'", "big-2")}}));
+}
+
+TEST_P(IcebergTableTest, EqualityModeRunsTheWholeSequence) {
+  equality_ = true;
+  ChangesAcrossBatchesDeletesAndTruncate();
+}
+
+void IcebergTableTest::ChangesAcrossBatchesDeletesAndTruncate() {
   Flush({Insert(100, R(1, "one", "big-1")), Insert(100, R(2, "two", "big-2")),
          Insert(100, R(3, "three", "big-3")), Insert(100, R(4, "four", "big-4")),
          Insert(100, R(5, "five", "big-5"))});

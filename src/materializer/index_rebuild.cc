@@ -18,13 +18,19 @@ using iceberg::DataFile;
 using iceberg::FileContent;
 
 struct LiveFilesByKind {
-  std::vector<DataFile> data;
+  std::vector<iceberg::ManifestEntry> data;
   std::vector<DataFile> position_deletes;  // Parquet files
   std::vector<DataFile> vectors;           // deletion vectors
+  std::vector<iceberg::ManifestEntry> equality_deletes;
 };
 
-Result<LiveFilesByKind> ListLiveFiles(ObjectStore& warehouse, iceberg::LiveFiles& live,
-                                      const RebuildOptions& options) {
+// Per key: the partitions and data sequence numbers of the equality deletes naming it. A row
+// of the key in a data file of the same partition (any, when the table is unpartitioned) and a
+// lower sequence number is deleted (Iceberg's scan planning rule).
+using EqualityDeleted =
+    std::map<std::string, std::vector<std::pair<iceberg::PartitionTuple, int64_t>>>;
+
+Result<LiveFilesByKind> ListLiveFiles(ObjectStore& warehouse, iceberg::LiveFiles& live) {
   LiveFilesByKind files;
   for (size_t i = 0; i < live.manifests().size(); ++i) {
     ASSIGN_OR_RETURN(const std::vector<iceberg::ManifestEntry>* entries,
@@ -32,12 +38,9 @@ Result<LiveFilesByKind> ListLiveFiles(ObjectStore& warehouse, iceberg::LiveFiles
     for (const iceberg::ManifestEntry& entry : *entries) {
       const DataFile& file = entry.file;
       if (file.content == FileContent::kData) {
-        files.data.push_back(file);
+        files.data.push_back(entry);
       } else if (file.content == FileContent::kEqualityDeletes) {
-        return Status::InvalidArgument(
-            "table " + options.table_name + " has equality delete files (" + file.file_path +
-            "): the primary-key index cannot place the rows they remove. Keep the table's "
-            "delete_mode: equality, or mirror it afresh");
+        files.equality_deletes.push_back(entry);
       } else if (file.file_format == "PUFFIN") {
         files.vectors.push_back(file);
       } else {
@@ -130,6 +133,11 @@ Result<std::vector<size_t>> KeyParquetColumns(const parquet::ParquetReader& read
   return columns;
 }
 
+struct KeyLayout;
+Status ReadEqualityDeletes(ObjectStore& warehouse, const std::vector<iceberg::ManifestEntry>& files,
+                           const KeyLayout& layout, const RebuildOptions& options,
+                           LiveTableState& state, EqualityDeleted& deleted);
+
 struct KeyLayout {
   change::TableSchema schema;  // the key columns only, for KeyOf and its messages
   std::vector<int> field_ids;
@@ -159,9 +167,63 @@ Result<KeyLayout> KeyLayoutOf(const iceberg::Schema& schema, const RebuildOption
   return layout;
 }
 
+Status ReadEqualityDeletes(ObjectStore& warehouse, const std::vector<iceberg::ManifestEntry>& files,
+                           const KeyLayout& layout, const RebuildOptions& options,
+                           LiveTableState& state, EqualityDeleted& deleted) {
+  std::vector<int> key_ids = layout.field_ids;
+  std::sort(key_ids.begin(), key_ids.end());
+  for (const iceberg::ManifestEntry& entry : files) {
+    const DataFile& file = entry.file;
+    std::vector<int> ids = file.equality_ids;
+    std::sort(ids.begin(), ids.end());
+    if (ids != key_ids) {
+      return Status::InvalidArgument(
+          "table " + options.table_name + ": equality delete file " + file.file_path +
+          " deletes by other columns than the primary key, so the index cannot place the rows "
+          "it removes; the table was written by another tool: mirror it afresh");
+    }
+    ASSIGN_OR_RETURN(Bytes bytes, ReadFile(warehouse, file, options, state));
+    Result<parquet::ParquetReader> reader = parquet::ParquetReader::Open(bytes);
+    RETURN_IF_ERROR(reader.status().WithContext("equality delete file " + file.file_path));
+    ASSIGN_OR_RETURN(std::vector<size_t> columns,
+                     KeyParquetColumns(*reader, layout.field_ids, file.file_path));
+    const int64_t sequence = entry.sequence_number.value_or(0);
+    for (size_t g = 0; g < reader->row_group_count(); ++g) {
+      std::vector<std::vector<parquet::Value>> values;
+      for (size_t column : columns) {
+        ASSIGN_OR_RETURN(std::vector<parquet::Value> read, reader->ReadColumn(g, column));
+        values.push_back(std::move(read));
+      }
+      for (int64_t i = 0; i < reader->row_group_row_count(g); ++i) {
+        change::Row key_row;
+        for (size_t k = 0; k < columns.size(); ++k) {
+          ASSIGN_OR_RETURN(change::Value value, layout.decoder->DecodeValue(values[k][i], k));
+          key_row.push_back(std::move(value));
+        }
+        ASSIGN_OR_RETURN(std::string key, KeyOf(layout.schema, key_row, layout.row_indexes));
+        deleted[key].emplace_back(file.partition, sequence);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Whether an equality delete removes the row of `key` in a data file of `partition` and data
+// sequence number `sequence`.
+bool RemovedByEquality(const EqualityDeleted& deleted, const std::string& key,
+                       const iceberg::PartitionTuple& partition, int64_t sequence) {
+  auto it = deleted.find(key);
+  if (it == deleted.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [&](const auto& d) {
+    return d.second > sequence && (d.first.empty() || d.first == partition);
+  });
+}
+
 Status IndexDataFile(const parquet::ParquetReader& reader, const KeyLayout& layout,
                      uint32_t file_number, const std::set<int64_t>* deleted,
+                     const EqualityDeleted& equality, const iceberg::ManifestEntry& entry,
                      const std::string& path, PrimaryKeyIndex& index, LiveTableState& state) {
+  const int64_t sequence = entry.sequence_number.value_or(0);
   ASSIGN_OR_RETURN(std::vector<size_t> columns, KeyParquetColumns(reader, layout.field_ids, path));
   if (deleted != nullptr && !deleted->empty() && *deleted->rbegin() >= reader.row_count()) {
     return Status::DataLoss("a delete of data file " + path + " names row " +
@@ -183,6 +245,10 @@ Status IndexDataFile(const parquet::ParquetReader& reader, const KeyLayout& layo
         key_row.push_back(std::move(value));
       }
       ASSIGN_OR_RETURN(std::string key, KeyOf(layout.schema, key_row, layout.row_indexes));
+      if (!equality.empty() && RemovedByEquality(equality, key, entry.file.partition, sequence)) {
+        ++state.deleted_rows;
+        continue;
+      }
       if (index.Find(key)) {
         return Status::DataLoss("table " + layout.schema.table_name + ": key (" +
                                 DescribeKey(layout.schema, key_row, layout.row_indexes) +
@@ -209,11 +275,15 @@ Result<LiveTableState> RebuildIndex(ObjectStore& warehouse, iceberg::LiveFiles& 
   if (schema == nullptr) return Status::DataLoss("table " + options.table_name + " has no schema");
   ASSIGN_OR_RETURN(KeyLayout layout, KeyLayoutOf(*schema, options));
   RETURN_IF_ERROR(live.SyncTo(warehouse, metadata));
-  ASSIGN_OR_RETURN(LiveFilesByKind files, ListLiveFiles(warehouse, live, options));
+  ASSIGN_OR_RETURN(LiveFilesByKind files, ListLiveFiles(warehouse, live));
   std::map<std::string, std::set<int64_t>> deleted;
   RETURN_IF_ERROR(ReadPositionDeletes(warehouse, files.position_deletes, options, state, deleted));
   RETURN_IF_ERROR(ReadVectors(warehouse, files.vectors, state, deleted));
-  for (const DataFile& file : files.data) {
+  EqualityDeleted equality;
+  RETURN_IF_ERROR(
+      ReadEqualityDeletes(warehouse, files.equality_deletes, layout, options, state, equality));
+  for (const iceberg::ManifestEntry& entry : files.data) {
+    const DataFile& file = entry.file;
     ASSIGN_OR_RETURN(uint32_t number, index.AddFile(file.file_path));
     state.data_files.push_back({.path = file.file_path, .partition = file.partition});
     ASSIGN_OR_RETURN(Bytes bytes, ReadFile(warehouse, file, options, state));
@@ -222,7 +292,8 @@ Result<LiveTableState> RebuildIndex(ObjectStore& warehouse, iceberg::LiveFiles& 
     auto it = deleted.find(file.file_path);
     const std::set<int64_t>* removed = it == deleted.end() ? nullptr : &it->second;
     if (removed != nullptr) state.deleted_rows += static_cast<int64_t>(removed->size());
-    RETURN_IF_ERROR(IndexDataFile(*reader, layout, number, removed, file.file_path, index, state));
+    RETURN_IF_ERROR(IndexDataFile(*reader, layout, number, removed, equality, entry, file.file_path,
+                                  index, state));
   }
   return state;
 }

@@ -7,9 +7,10 @@
 // kInvalidArgument naming the file and the setting), so the rebuild's memory is the index itself
 // plus one file. Errors: the store's; kDataLoss for an unreadable file, a deletion vector or
 // position delete naming a position past its data file's rows, or one key live twice (the mirror
-// is not a mirror of a keyed table any more); kInvalidArgument for a table with equality deletes
-// (the index cannot place what they remove: such tables are written with delete_mode: equality,
-// which needs no index) or a key column the schema lacks.
+// is not a mirror of a keyed table any more); kInvalidArgument for equality deletes on other
+// columns than the key (delete_mode: equality writes them on the key: a row whose key an
+// equality delete of a later sequence number names, in its partition, is not live) or a key
+// column the schema lacks.
 #pragma once
 
 #include <cstdint>

@@ -82,6 +82,18 @@ Result<std::string> KeyOf(const change::TableSchema& schema, const change::Row& 
   return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+Result<change::Row> KeyValues(std::string_view key, size_t key_columns) {
+  change::CodecReader reader(AsBytes(key), "primary key");
+  change::Row values;
+  for (size_t i = 0; i < key_columns; ++i) {
+    Result<Value> value = change::DecodeValue(reader);
+    if (!value.ok()) return Status::Internal("undecodable key: " + value.status().message());
+    values.push_back(std::move(*value));
+  }
+  if (!reader.at_end()) return Status::Internal("a key holds more values than its columns");
+  return values;
+}
+
 std::string DescribeKey(const change::TableSchema& schema, const change::Row& row,
                         const std::vector<int>& key_indexes) {
   std::string out;

@@ -26,6 +26,10 @@ Result<std::vector<int>> KeyColumnIndexes(const change::TableSchema& schema,
 Result<std::string> KeyOf(const change::TableSchema& schema, const change::Row& row,
                           const std::vector<int>& key_indexes);
 
+// The key columns' values a key holds (KeyOf's bytes), in key order: ints as kInt64 and
+// floats as kFloat64 whatever their column's width. kInternal for bytes KeyOf did not make.
+Result<change::Row> KeyValues(std::string_view key, size_t key_columns);
+
 // The key columns' values of `row` as text for error messages ("id=42, region='eu'"), at most
 // about 200 characters.
 std::string DescribeKey(const change::TableSchema& schema, const change::Row& row,

@@ -97,7 +97,7 @@ Status TableBatch::Upsert(const SchemaPtr& schema, Row row, const std::string* o
   const std::string& earlier_key = old_key != nullptr ? *old_key : key;
   RETURN_IF_ERROR(ResolveToast(schema, *key_indexes, row, earlier_key));
   if (old_key != nullptr && *old_key != key) DeleteKey(*old_key);
-  if (std::optional<RowLocation> was = index_.Find(key)) deleted_.push_back(*was);
+  if (std::optional<RowLocation> was = index_.Find(key)) Deleted(*was, key);
   ASSIGN_OR_RETURN(RowLocation location, sink_.Append(*schema, row));
   CHECK(location.file >= first_batch_file_);  // the sink writes only the batch's own files
   ++stats_.rows_appended;
@@ -157,15 +157,28 @@ void TableBatch::DeleteKey(const std::string& key) {
     images_bytes_ -= it->second.bytes;
     images_.erase(it);
   }
-  if (std::optional<RowLocation> was = index_.Erase(key)) deleted_.push_back(*was);
+  if (std::optional<RowLocation> was = index_.Erase(key)) Deleted(*was, key);
+}
+
+void TableBatch::Deleted(RowLocation location, const std::string& key) {
+  deleted_.push_back(location);
+  deleted_keys_.push_back(key);
 }
 
 void TableBatch::Truncate() {
   truncated_ = true;
   // Files live before the batch are removed whole; their deleted rows need no delete file.
-  std::erase_if(deleted_, [&](RowLocation l) { return l.file < first_batch_file_; });
-  index_.ForEach([&](const std::string&, RowLocation location) {
-    if (location.file >= first_batch_file_) deleted_.push_back(location);
+  size_t kept = 0;
+  for (size_t i = 0; i < deleted_.size(); ++i) {
+    if (deleted_[i].file < first_batch_file_) continue;
+    deleted_[kept] = deleted_[i];
+    deleted_keys_[kept] = std::move(deleted_keys_[i]);
+    ++kept;
+  }
+  deleted_.resize(kept);
+  deleted_keys_.resize(kept);
+  index_.ForEach([&](const std::string& key, RowLocation location) {
+    if (location.file >= first_batch_file_) Deleted(location, key);
   });
   index_.Clear();
   images_.clear();

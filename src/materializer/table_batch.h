@@ -85,6 +85,8 @@ class TableBatch {
   // The deleted rows: in files live before the batch (none once truncated()) and in the
   // batch's own files, in the order they were deleted.
   const std::vector<RowLocation>& deleted() const { return deleted_; }
+  // The key (primary_key.h bytes) of each row of deleted(), at the same index.
+  const std::vector<std::string>& deleted_keys() const { return deleted_keys_; }
   // Files numbered from here on are the batch's own.
   uint32_t first_batch_file() const { return first_batch_file_; }
   const TableBatchStats& stats() const { return stats_; }
@@ -107,6 +109,7 @@ class TableBatch {
   Result<const Image*> EarlierImage(const SchemaPtr& schema, const std::vector<int>& key_indexes,
                                     const change::Row& row, const std::string& key, int column);
   void DeleteKey(const std::string& key);
+  void Deleted(RowLocation location, const std::string& key);
   void Truncate();
   void KeepImage(const std::string& key, Image image);
 
@@ -118,6 +121,7 @@ class TableBatch {
   uint32_t first_batch_file_;
   bool truncated_ = false;
   std::vector<RowLocation> deleted_;
+  std::vector<std::string> deleted_keys_;  // deleted_'s keys
   // By schema; the pointer is pinned so its address cannot be reused by another schema.
   std::map<const change::TableSchema*, std::pair<SchemaPtr, std::vector<int>>> key_indexes_;
   std::unordered_map<std::string, Image> images_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "change/change.h"
 #include "iceberg/catalog.h"
 #include "iceberg/table_commit.h"
 #include "materializer/pk_index.h"
@@ -41,6 +42,23 @@ class TableTarget {
   virtual const iceberg::TableState& state() const = 0;
   // Takes the table's state after a commit of it succeeded.
   virtual void Committed(iceberg::TableState state) = 0;
+
+  // Whether rows staged under `staged` have the table's current columns: the same names, in the
+  // same order, of the same Iceberg types. Errors: a staged type the mirror cannot map.
+  virtual Result<bool> Describes(const change::TableSchema& staged) = 0;
+  // Follows a schema change at the source: the table's schema becomes `staged`'s (columns
+  // renamed, added, dropped or widened, docs/materializer.md "Schema changes"); the next batch
+  // is written under it and its commit makes it the Iceberg table's current schema. One batch
+  // may follow several in turn. Returns what changed, a line each. Errors: a change Iceberg
+  // cannot follow or the mirror cannot prove (kInvalidArgument / kDataLoss naming the table,
+  // the column, the types and the way out); the source catalog's. After an error the table
+  // must not be written again.
+  virtual Result<std::vector<std::string>> Evolve(const change::TableSchema& staged) = 0;
+  // `staged` (the table's columns before or at its last Evolve) with each column named as the
+  // table's current schema names it, and columns dropped since named so that they match none;
+  // null when `staged` needs no renaming. Errors: columns never followed (kInternal).
+  virtual Result<std::shared_ptr<const change::TableSchema>> Translate(
+      const change::TableSchema& staged) = 0;
 
   virtual PrimaryKeyIndex& index() = 0;
   virtual RowSource& rows() = 0;

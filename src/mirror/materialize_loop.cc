@@ -1,9 +1,10 @@
 #include "mirror/materialize_loop.h"
 
-#include "iceberg/partition.h"
 #include "iceberg/summary_keys.h"
 #include "mirror/capture_session.h"
 #include "mirror/table_copy.h"
+#include "pg/source_connection.h"
+#include "pg/table_discovery.h"
 #include "table/warehouse.h"
 
 namespace pg2iceberg {
@@ -29,30 +30,40 @@ Result<std::vector<std::string>> MirroredKey(const TableConfig& table, const Tab
 
 namespace {
 
-Result<materializer::IcebergTableLayout> LayoutOf(const TableConfig& table, const TablePlan& plan,
-                                                  int64_t table_id) {
-  ASSIGN_OR_RETURN(std::vector<std::string> key, MirroredKey(table, plan));
-  const iceberg::Schema* current = plan.state.metadata.CurrentSchema();
-  if (current == nullptr || current->fields != plan.schema.fields) {
-    return Status::InvalidArgument(
-        "table " + plan.source.QualifiedName() +
-        ": its columns changed since its Iceberg table was loaded, and following schema changes "
-        "is not built yet. Way out: stop pg2iceberg, run `pg2iceberg cleanup "
-        "--drop-iceberg-tables` and `pg2iceberg run` again to reload");
+// The source catalog the materializer reads when a table's columns change, on a connection
+// of its own opened at the first such change.
+class PgSourceCatalog final : public materializer::SourceCatalog {
+ public:
+  PgSourceCatalog(const Config& config, Env& env) : config_(config), env_(env) {}
+
+  Result<std::vector<pg::AttributeState>> Attributes(uint32_t relid) override {
+    ASSIGN_OR_RETURN(PgConnection * connection, Connection());
+    return pg::DescribeAttributes(*connection, relid);
   }
-  ASSIGN_OR_RETURN(const iceberg::PartitionSpec* spec,
-                   iceberg::DefaultPartitionSpec(plan.state.metadata));
-  ASSIGN_OR_RETURN(std::vector<iceberg::BoundPartitionField> fields,
-                   iceberg::BindPartitionSpec(*spec, plan.schema));
-  return materializer::IcebergTableLayout{.name = plan.source.QualifiedName(),
-                                          .table_id = table_id,
-                                          .key_columns = std::move(key),
-                                          .columns = plan.columns,
-                                          .schema = plan.schema,
-                                          .partition_fields = std::move(fields),
-                                          .data_key_prefix = plan.key_prefix + "/data/",
-                                          .format_version = plan.format_version};
-}
+
+  Result<std::string> TypeName(uint32_t type_oid, int32_t type_modifier) override {
+    ASSIGN_OR_RETURN(PgConnection * connection, Connection());
+    ASSIGN_OR_RETURN(PgRows rows, connection->ExecParams(
+                                      "SELECT pg_catalog.format_type($1::oid, $2::int)",
+                                      {std::to_string(type_oid), std::to_string(type_modifier)}));
+    if (rows.rows.size() != 1 || rows.rows[0].size() != 1) {
+      return Status::Internal("unexpected format_type answer");
+    }
+    return rows.rows[0][0].value_or("oid " + std::to_string(type_oid));
+  }
+
+ private:
+  Result<PgConnection*> Connection() {
+    if (connection_ == nullptr) {
+      ASSIGN_OR_RETURN(connection_, ConnectSource(config_.source.postgres, env_));
+    }
+    return connection_.get();
+  }
+
+  const Config& config_;
+  Env& env_;
+  std::unique_ptr<PgConnection> connection_;
+};
 
 }  // namespace
 
@@ -64,6 +75,7 @@ Result<std::unique_ptr<MaterializeLoop>> MaterializeLoop::Open(const Config& con
                                             config.state.coordinator_schema, config.state.group));
   ASSIGN_OR_RETURN(loop->catalog_, OpenCatalog(config, env));
   loop->stores_ = std::make_unique<TableStores>(config.sink, env);
+  loop->source_catalog_ = std::make_unique<PgSourceCatalog>(config, env);
   ASSIGN_OR_RETURN(loop->staging_, OpenWarehouse(config.sink, env));
   return loop;
 }
@@ -88,15 +100,26 @@ Status MaterializeLoop::TakeQueued() {
   if (queued.empty()) return Status::Ok();
   for (Queued& entry : queued) {
     RETURN_IF_ERROR(ResolveIcebergTable(entry.plan, *catalog_.catalog, *stores_, env_));
-    ASSIGN_OR_RETURN(materializer::IcebergTableLayout layout,
-                     LayoutOf(entry.table, entry.plan, entry.table_id));
+    // The table as its Iceberg metadata has it: the source may have changed since, and the
+    // staged changes carry those changes in order (docs/materializer.md, "Schema changes").
+    RETURN_IF_ERROR(MirroredKey(entry.table, entry.plan).status());
+    ASSIGN_OR_RETURN(
+        materializer::IcebergTableLayout layout,
+        materializer::LayoutOfMetadata(
+            entry.plan.source.QualifiedName(), entry.table_id, entry.plan.state.metadata,
+            entry.plan.key_prefix + "/data/", entry.plan.format_version,
+            {.wide_numeric_as_string = entry.table.wide_numeric_as_string}));
+    const std::string& delete_mode =
+        entry.table.delete_mode.empty() ? config_.sink.delete_mode : entry.table.delete_mode;
+    layout.equality_deletes = delete_mode == "equality";
     const int64_t started = env_.clock.MonotonicMicros();
     ASSIGN_OR_RETURN(std::unique_ptr<materializer::IcebergTable> table,
                      materializer::IcebergTable::Open(
                          std::move(layout), entry.plan.state, *entry.plan.store, env_.random,
                          {.target_file_size_bytes = config_.sink.target_file_size_bytes,
                           .parquet = ParquetOptionsOf(config_.sink),
-                          .index_memory_max_bytes = config_.sink.materializer_index_memory_bytes}));
+                          .index_memory_max_bytes = config_.sink.materializer_index_memory_bytes},
+                         source_catalog_.get()));
     env_.log.Info("materializing " + table->name() + " (index of " +
                   std::to_string(table->index().size()) + " keys, " +
                   std::to_string(table->index().memory_bytes()) + " bytes, built in " +

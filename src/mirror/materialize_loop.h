@@ -65,6 +65,7 @@ class MaterializeLoop {
   OpenedCatalog catalog_;
   std::unique_ptr<TableStores> stores_;
   std::unique_ptr<ObjectStore> staging_;
+  std::unique_ptr<materializer::SourceCatalog> source_catalog_;
   std::mutex mu_;  // guards queued_
   std::vector<Queued> queued_;
   std::vector<std::unique_ptr<materializer::IcebergTable>> tables_;

@@ -1,7 +1,7 @@
 """`pg2iceberg run` killed with SIGKILL at random moments, the first kills during the initial
 load, and restarted each time, while one writer commits a random workload (two tables, small
 transactions and one of about 100 MB, TOASTed values left unchanged or replaced, deletes, a
-primary-key change, multi-table transactions).
+primary-key change, multi-table transactions, a column added to `events` mid-stream).
 
 The oracle is the workload itself: the writer applies every transaction to a model too and
 records, after each COMMIT, the WAL insert position U_i, which bounds the commit's LSN: U_{i-1} <
@@ -23,6 +23,7 @@ from capture_util import StreamProcess, drop_slots, lsn_int, query
 from run_util import assert_mirror_equals_source, run_config, wait_mirrored
 
 ACCOUNTS = 4000
+ALTER_AT = 250
 KILLS = int(os.environ.get("CRASH_KILLS", "22"))
 
 
@@ -46,6 +47,7 @@ class Workload:
         self.big_done = False
         self.bulk_rows = 0
         self.bulk = {}
+        self.tagged = False  # events has its column `tag` (added after ALTER_AT transactions)
 
     def create(self):
         self.mirror.sql("CREATE TABLE accounts (id bigint PRIMARY KEY, v bigint NOT NULL, doc text)",
@@ -71,6 +73,10 @@ class Workload:
             ops.append((table, key, row))
             self.apply([(table, key, row)])
 
+        if not self.tagged and len(self.log) >= ALTER_AT:  # a schema change, in its own transaction
+            cur.execute("ALTER TABLE events ADD COLUMN tag int")
+            self.tagged = True
+            return ops
         if big:  # about 100 MB into `bulk`, with one change of `accounts`
             key = self.rng.choice(list(self.accounts))
             v, d = self.accounts[key]
@@ -113,10 +119,15 @@ class Workload:
                 if event in self.events and self.rng.random() < 0.3:
                     cur.execute("DELETE FROM events WHERE id = %s", (event,))
                     emit("events", event, None)
-                else:
+                elif self.tagged:
+                    tag = self.rng.randint(0, 1000)
+                    cur.execute("INSERT INTO events VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+                                "note = excluded.note, tag = excluded.tag", (event, note, tag))
+                    emit("events", event, (note, tag))
+                else:  # rows written before the column existed read NULL in it
                     cur.execute("INSERT INTO events VALUES (%s, %s) ON CONFLICT (id) DO UPDATE SET note = "
                                 "excluded.note", (event, note))
-                    emit("events", event, (note,))
+                    emit("events", event, (note, None))
         return ops
 
     def apply(self, ops):
@@ -161,8 +172,9 @@ def rows_of(table, snapshot_id, name):
     if name == "accounts":
         values = zip(arrow.column("v").to_pylist(), arrow.column("doc").to_pylist())
         rows = [(v, hashlib.md5(d.encode()).hexdigest() if d is not None else None) for v, d in values]
-    elif name == "events":
-        rows = [(n,) for n in arrow.column("note").to_pylist()]
+    elif name == "events":  # snapshots before the schema change have no `tag`
+        tags = arrow.column("tag").to_pylist() if "tag" in arrow.column_names else [None] * len(ids)
+        rows = list(zip(arrow.column("note").to_pylist(), tags))
     else:
         rows = [(p,) for p in arrow.column("pad").to_pylist()]
     out = dict(zip(ids, rows))
@@ -273,6 +285,7 @@ def test_sigkill_at_random_moments_keeps_every_snapshot_a_whole_prefix_of_the_so
               f"{len(workload.log)} transactions with {rows} row changes, final rows {counts}, "
               f"snapshots checked {checked}")
         assert kills_during_load >= 1
+        assert workload.tagged
     finally:
         stop.set()
         for process in processes:

@@ -36,7 +36,9 @@ def config(server, database, workdir, table, interval):
     return {"tables": [{"name": table}],
             "source": {"postgres": {"host": "127.0.0.1", "port": server.port, "database": database,
                                     "user": SUPERUSER, "password": PASSWORD, "sslmode": "disable"},
-                       "logical": {"spill_dir": f"{workdir}/spill", "standby_interval": "1s"}},
+                       # a slot per phase: slots are per cluster, the phases' databases are not
+                       "logical": {"spill_dir": f"{workdir}/spill", "standby_interval": "1s",
+                                   "slot_name": f"bench_{database}"}},
             "sink": {"warehouse": f"file://{workdir}/warehouse", "flush_interval": "200ms",
                      "materializer_interval": interval}}
 

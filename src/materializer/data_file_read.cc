@@ -16,4 +16,20 @@ Result<Bytes> ReadDataFile(ObjectStore& store, const std::string& path, int64_t 
   return bytes;
 }
 
+Result<const parquet::ParquetReader*> OpenDataFile::Open(ObjectStore& store,
+                                                         const std::string& path, int64_t bytes_max,
+                                                         const std::string& table_name) {
+  if (reader_ && path_ == path) return &*reader_;
+  reader_.reset();
+  path_.clear();
+  Result<Bytes> bytes = ReadDataFile(store, path, bytes_max, table_name);
+  RETURN_IF_ERROR(bytes.status());
+  bytes_ = std::move(*bytes);
+  Result<parquet::ParquetReader> reader = parquet::ParquetReader::Open(bytes_);
+  RETURN_IF_ERROR(reader.status().WithContext("data file " + path));
+  reader_.emplace(std::move(*reader));
+  path_ = path;
+  return &*reader_;
+}
+
 }  // namespace pg2iceberg::materializer

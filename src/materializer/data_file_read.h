@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/bytes.h"
 #include "base/status.h"
 #include "env/object_store.h"
+#include "parquet/parquet_reader.h"
 
 namespace pg2iceberg::materializer {
 
@@ -17,5 +19,19 @@ namespace pg2iceberg::materializer {
 // the path as context.
 Result<Bytes> ReadDataFile(ObjectStore& store, const std::string& path, int64_t bytes_max,
                            const std::string& table_name);
+
+// The last data file opened, kept open: rows are mostly read a file at a time. Not thread-safe.
+class OpenDataFile {
+ public:
+  // The reader of the file at `path` (ReadDataFile's bound and errors; kDataLoss-like reader
+  // errors with the path as context), reused while the same path is asked for again.
+  Result<const parquet::ParquetReader*> Open(ObjectStore& store, const std::string& path,
+                                             int64_t bytes_max, const std::string& table_name);
+
+ private:
+  std::string path_;
+  Bytes bytes_;
+  std::optional<parquet::ParquetReader> reader_;
+};
 
 }  // namespace pg2iceberg::materializer

@@ -360,20 +360,6 @@ Result<std::unique_ptr<BatchFiles>> IcebergTable::BeginBatch() {
   return std::unique_ptr<BatchFiles>(new IcebergBatch(*this, std::move(sink)));
 }
 
-Result<const parquet::ParquetReader*> IcebergTable::OpenFile(const std::string& path) {
-  if (open_reader_ && open_path_ == path) return &*open_reader_;
-  open_reader_.reset();
-  open_path_.clear();
-  Result<Bytes> bytes = ReadDataFile(warehouse_, path, options_.file_bytes_max, layout_.name);
-  RETURN_IF_ERROR(bytes.status());
-  open_bytes_ = std::move(*bytes);
-  Result<parquet::ParquetReader> reader = parquet::ParquetReader::Open(open_bytes_);
-  RETURN_IF_ERROR(reader.status().WithContext("data file " + path));
-  open_reader_.emplace(std::move(*reader));
-  open_path_ = path;
-  return &*open_reader_;
-}
-
 Result<change::Row> IcebergTable::ReadRow(RowLocation location, const change::TableSchema& schema) {
   CHECK(location.file < files_.size());
   const std::string& path = files_[location.file].path;
@@ -385,7 +371,8 @@ Result<change::Row> IcebergTable::ReadRow(RowLocation location, const change::Ta
         "than the batch's 256 MiB image bound before updating the row); such transactions are "
         "not mirrored yet");
   }
-  ASSIGN_OR_RETURN(const parquet::ParquetReader* reader, OpenFile(path));
+  ASSIGN_OR_RETURN(const parquet::ParquetReader* reader,
+                   open_file_.Open(warehouse_, path, options_.file_bytes_max, layout_.name));
   std::vector<size_t> columns;
   std::vector<std::string> names;
   std::vector<iceberg::Type> types;

@@ -24,6 +24,7 @@
 #include "env/random.h"
 #include "iceberg/live_files.h"
 #include "iceberg/partition.h"
+#include "materializer/data_file_read.h"
 #include "materializer/delete_plan.h"
 #include "materializer/schema_follow.h"
 #include "materializer/table_target.h"
@@ -96,7 +97,6 @@ class IcebergTable final : public TableTarget, private RowSource {
 
   // RowSource: the row at `location` in a data file of the table, as an image under `schema`.
   Result<change::Row> ReadRow(RowLocation location, const change::TableSchema& schema) override;
-  Result<const parquet::ParquetReader*> OpenFile(const std::string& path);
 
   IcebergTableLayout layout_;
   iceberg::TableState state_;
@@ -136,10 +136,7 @@ class IcebergTable final : public TableTarget, private RowSource {
     std::map<std::string, ExistingVector> vectors;
   };
   std::optional<Pending> pending_;
-  // The last data file read back (ReadRow reads rows of one file in a row, mostly).
-  std::string open_path_;
-  Bytes open_bytes_;
-  std::optional<parquet::ParquetReader> open_reader_;
+  OpenDataFile open_file_;  // the last data file read back (ReadRow reads a file at a time)
 };
 
 }  // namespace pg2iceberg::materializer

@@ -9,18 +9,10 @@ namespace pg2iceberg {
 
 Result<std::vector<change::Row>> FileRows::Read(const std::string& path,
                                                 std::span<const int64_t> positions) {
-  if (open_reader_.has_value() && open_path_ == path) return Decode(*open_reader_, positions);
-  open_reader_.reset();
-  open_path_.clear();
-  Result<Bytes> bytes = materializer::ReadDataFile(*plan_.store, path, options_.file_bytes_max,
-                                                   plan_.source.QualifiedName());
-  RETURN_IF_ERROR(bytes.status());
-  open_bytes_ = std::move(*bytes);
-  Result<parquet::ParquetReader> reader = parquet::ParquetReader::Open(open_bytes_);
-  RETURN_IF_ERROR(reader.status().WithContext("data file " + path));
-  open_reader_.emplace(std::move(*reader));
-  open_path_ = path;
-  return Decode(*open_reader_, positions);
+  ASSIGN_OR_RETURN(
+      const parquet::ParquetReader* reader,
+      open_file_.Open(*plan_.store, path, options_.file_bytes_max, plan_.source.QualifiedName()));
+  return Decode(*reader, positions);
 }
 
 Result<std::vector<change::Row>> FileRows::Decode(const parquet::ParquetReader& reader,

@@ -15,6 +15,7 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "change/change.h"
+#include "materializer/data_file_read.h"
 #include "mirror/verify_compare.h"
 #include "parquet/parquet_reader.h"
 #include "table/table_plan.h"
@@ -36,9 +37,7 @@ class FileRows {
 
   const TablePlan& plan_;
   const CompareOptions& options_;
-  std::string open_path_;
-  Bytes open_bytes_;
-  std::optional<parquet::ParquetReader> open_reader_;
+  materializer::OpenDataFile open_file_;  // the last data file read
 };
 
 }  // namespace pg2iceberg

@@ -70,11 +70,23 @@ inline constexpr std::string_view kCommitLsn = "pg2iceberg.commit-lsn";
 // The table's cursor after this snapshot: the staging log offset of the first change not in it.
 // Read on restart to recognise a commit whose cursor update was lost.
 inline constexpr std::string_view kLogOffset = "pg2iceberg.log-offset";
-// The state of the table's initial load: "complete" once its initial snapshot is fully
-// committed; "in-progress" on the snapshots of a resumable initial load (a reader must not
-// treat the table as a mirror before "complete").
+// The state of the table's initial load (a reader must not treat the table as a mirror before
+// "complete"): "in-progress" on the checkpoints of a load (some key ranges copied);
+// "replaying" once every range is copied but ranges were read at different points (a load
+// resumed after a crash), until the materializer has applied the changes up to
+// pg2iceberg.replay-to; "complete" from then on, and on every snapshot of a table that is a
+// mirror.
 inline constexpr std::string_view kInitialLoad = "pg2iceberg.initial-load";
 inline constexpr std::string_view kInitialLoadComplete = "complete";
 inline constexpr std::string_view kInitialLoadInProgress = "in-progress";
+inline constexpr std::string_view kInitialLoadReplaying = "replaying";
+// While "replaying": the LSN of the last point a range was read at. The table equals its
+// source once every change committed below it is applied.
+inline constexpr std::string_view kReplayTo = "pg2iceberg.replay-to";
+// On "in-progress" checkpoints: the object-store key of the load's plan (its key ranges,
+// docs/materializer.md "Resuming a load") and the ranges copied so far ("0-4,7": indexes and
+// inclusive index ranges).
+inline constexpr std::string_view kLoadPlan = "pg2iceberg.load-plan";
+inline constexpr std::string_view kLoadRangesDone = "pg2iceberg.load-ranges-done";
 
 }  // namespace pg2iceberg::iceberg::summary

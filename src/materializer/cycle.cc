@@ -29,6 +29,7 @@ struct Materializer::TableRead {
   size_t table = 0;  // index into tables_
   LogRead read;
   bool produced_input = false;
+  change::Lsn replay_to = 0;  // the replay_to its commit records
 };
 
 Materializer::Materializer(stage::Coordinator& coordinator, ObjectStore& staging,
@@ -48,6 +49,7 @@ Status Materializer::Recover() {
   std::vector<stage::CursorAdvance> advances;
   cursors_.clear();
   applied_below_.clear();
+  replay_to_.clear();
   for (TableTarget* table : tables_) {
     std::optional<int64_t> cursor;
     if (auto it = cursors.find(table->table_id()); it != cursors.end()) cursor = it->second;
@@ -67,6 +69,7 @@ Status Materializer::Recover() {
     }
     cursors_.push_back(resume);
     applied_below_.push_back(committed ? committed->commit_lsn : 0);
+    replay_to_.push_back(committed ? committed->replay_to : 0);
   }
   if (!advances.empty()) {
     RETURN_IF_ERROR(coordinator_.AdvanceCursors(options_.consumer, advances));
@@ -102,7 +105,10 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
                                                                    CycleResult& result) {
   std::vector<iceberg::TableCommitInput> inputs;
   for (TableRead& read : reads) {
-    if (read.read.changes.empty()) continue;
+    // A table replaying a resumed load is committed once the bound passes its replay point,
+    // changes or not: from that commit on it is a consistent mirror.
+    const bool replay_ends = replay_to_[read.table] != 0 && bound >= replay_to_[read.table];
+    if (read.read.changes.empty() && !replay_ends) continue;
     TableTarget& table = *tables_[read.table];
     // Schema changes at the source are followed, in order, before the batch is written: it is
     // written under the last columns its changes carry (docs/materializer.md, "Schema
@@ -145,6 +151,7 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
                          table.Translate(*schema));
         translated = named.emplace(schema, std::move(as_named)).first;
       }
+      batch.SetReplaying(logged.staged.commit.commit_lsn < replay_to_[read.table]);
       const change::RowChange* change = &logged.staged.change;
       change::RowChange renamed;
       if (translated->second != nullptr) {
@@ -159,7 +166,14 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
     // A batch below the table's load point (every change skipped) still records the load
     // point: the table reflects the source there, never earlier.
     CommittedProgress progress{.commit_lsn = std::max(bound, applied_below_[read.table]),
-                               .log_offset = expected};
+                               .log_offset = expected,
+                               .replay_to = replay_ends ? 0 : replay_to_[read.table]};
+    if (batch.stats().replay_dropped > 0) {
+      log_.Info("table " + table.name() + ": " + std::to_string(batch.stats().replay_dropped) +
+                " update(s) of rows deleted before their key range was loaded were dropped "
+                "while replaying the resumed initial load");
+    }
+    read.replay_to = progress.replay_to;
     ASSIGN_OR_RETURN(iceberg::TableCommitInput input, files->Finish(batch, progress));
     inputs.push_back(std::move(input));
     read.produced_input = true;
@@ -173,7 +187,7 @@ Status Materializer::CommitAndAdvance(std::vector<TableRead>& reads,
   std::vector<Result<iceberg::TableState>> results =
       iceberg::CommitSnapshots(commit_, std::move(inputs));
   std::vector<stage::CursorAdvance> advances;
-  std::vector<std::pair<size_t, iceberg::TableState>> committed;
+  std::vector<std::pair<const TableRead*, iceberg::TableState>> committed;
   size_t next_result = 0;
   for (const TableRead& read : reads) {
     if (!read.produced_input) continue;
@@ -181,16 +195,24 @@ Status Materializer::CommitAndAdvance(std::vector<TableRead>& reads,
     Result<iceberg::TableState>& outcome = results[next_result++];
     TableTarget& table = *tables_[read.table];
     RETURN_IF_ERROR(outcome.status().WithContext("committing table " + table.name()));
-    const int64_t next_offset = read.read.changes.back().offset + 1;
-    advances.push_back({.table_id = table.table_id(),
-                        .expected = cursors_[read.table],
-                        .next_offset = next_offset});
-    committed.emplace_back(read.table, std::move(*outcome));
+    // A commit without changes (a replay's end) leaves the cursor where it is.
+    if (!read.read.changes.empty()) {
+      advances.push_back({.table_id = table.table_id(),
+                          .expected = cursors_[read.table],
+                          .next_offset = read.read.changes.back().offset + 1});
+    }
+    committed.emplace_back(&read, std::move(*outcome));
   }
   RETURN_IF_ERROR(coordinator_.AdvanceCursors(options_.consumer, advances));
-  for (size_t i = 0; i < committed.size(); ++i) {
-    cursors_[committed[i].first] = advances[i].next_offset;
-    tables_[committed[i].first]->Committed(std::move(committed[i].second));
+  for (auto& [read, state] : committed) {
+    if (!read->read.changes.empty()) cursors_[read->table] = read->read.changes.back().offset + 1;
+    if (replay_to_[read->table] != 0 && read->replay_to == 0) {
+      log_.Info("table " + tables_[read->table]->name() +
+                ": the changes behind its resumed initial load are applied; it is a consistent "
+                "mirror from this commit on");
+    }
+    replay_to_[read->table] = read->replay_to;
+    tables_[read->table]->Committed(std::move(state));
   }
   return Status::Ok();
 }

@@ -81,6 +81,8 @@ class Materializer {
   // Per table: changes committed below this LSN are already in the table (its current snapshot
   // is an initial load that read the source at this LSN).
   std::vector<change::Lsn> applied_below_;
+  // Per table: the replay_to of its committed progress (0: a consistent mirror).
+  std::vector<change::Lsn> replay_to_;
   bool recovered_ = false;
   bool failed_ = false;
 };

@@ -106,7 +106,8 @@ class CycleTest : public ::testing::Test {
 
   // The table as the catalog holds it (created with an initial load at offset 0, which read the
   // source at `load_lsn`).
-  TableState Load(const std::string& name, change::Lsn load_lsn = 1) {
+  // With `replay_to`, the load was resumed: its ranges were read from load_lsn to replay_to.
+  TableState Load(const std::string& name, change::Lsn load_lsn = 1, change::Lsn replay_to = 0) {
     iceberg::TableIdentifier ident{{"public"}, name};
     if (auto it = catalog_.tables.find(ident); it != catalog_.tables.end()) return it->second;
     iceberg::Schema schema;
@@ -116,8 +117,9 @@ class CycleTest : public ::testing::Test {
                                                  random_.UuidV4String(), {}, 0)
                            .value(),
                        ""};
-    return iceberg::CommitSnapshot(Services(), created, {}, iceberg::CommitMode::kReplaceAll,
-                                   ProgressSummary({.commit_lsn = load_lsn, .log_offset = 0}))
+    return iceberg::CommitSnapshot(
+               Services(), created, {}, iceberg::CommitMode::kReplaceAll,
+               ProgressSummary({.commit_lsn = load_lsn, .log_offset = 0, .replay_to = replay_to}))
         .value();
   }
 
@@ -275,6 +277,33 @@ TEST_F(CycleTest, ABatchBelowTheLoadPointRecordsTheLoadPointNotItsBound) {
   // point its contents reflect, never an earlier one.
   EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 150, .log_offset = 1}));
   EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 1);
+}
+
+TEST_F(CycleTest, AResumedLoadIsAMirrorOnlyOnceItsReplayIsPassedChangesOrNot) {
+  // a's load copied ranges from 150 to 250: 100 is in every range, 200 must be replayed.
+  Flush({{a_.table_id, 1, 100}, {b_.table_id, 10, 120}, {a_.table_id, 2, 200}});
+  MemoryTable a("public.a", a_.table_id, Load("a", 150, 250));
+  MemoryTable b("public.b", b_.table_id, Load("b"));
+  std::unique_ptr<Materializer> materializer = Start(a, b);
+  CycleResult result = materializer->RunCycle().value();
+  EXPECT_EQ(result.changes_skipped, 1);
+  EXPECT_EQ(Ids(a), (std::vector<int64_t>{2}));
+  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 201, .log_offset = 2, .replay_to = 250}));
+  EXPECT_EQ(a.state().metadata.CurrentSnapshot()->summary.at("pg2iceberg.initial-load"),
+            "replaying");
+  // A restart keeps replaying.
+  materializer = Start(a, b);
+  // Past 250 with no change of a: a alone is committed, complete, its cursor where it was.
+  Flush({{b_.table_id, 11, 300}});
+  result = materializer->RunCycle().value();
+  EXPECT_EQ(result.tables_committed, 2);
+  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 301, .log_offset = 2}));
+  EXPECT_EQ(a.state().metadata.CurrentSnapshot()->summary.at("pg2iceberg.initial-load"),
+            "complete");
+  EXPECT_EQ(stage_.coordinator->LoadCursors("materializer").value()[a_.table_id], 2);
+  // From then on a is a table like any other: an idle cycle commits nothing.
+  Flush({{b_.table_id, 12, 400}});
+  EXPECT_EQ(materializer->RunCycle().value().tables_committed, 1);
 }
 
 TEST_F(CycleTest, ACursorAheadOfItsTableIsDataLoss) {

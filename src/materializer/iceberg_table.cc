@@ -630,8 +630,6 @@ Result<iceberg::TableCommitInput> IcebergBatch::Finish(const TableBatch& batch,
       .summary = ProgressSummary(progress)};
   input.summary[std::string(iceberg::summary::kPgOperation)] =
       std::string(iceberg::summary::kPgOperationMaterialize);
-  input.summary[std::string(iceberg::summary::kInitialLoad)] =
-      std::string(iceberg::summary::kInitialLoadComplete);
   input.store = &table_.warehouse_;
   input.delete_files = std::move(deletes);
   input.format_version = format_version;

@@ -5,8 +5,15 @@
 namespace pg2iceberg::materializer {
 
 std::map<std::string, std::string> ProgressSummary(const CommittedProgress& progress) {
-  return {{kCommitLsnKey, change::FormatLsn(progress.commit_lsn)},
-          {kLogOffsetKey, std::to_string(progress.log_offset)}};
+  std::map<std::string, std::string> summary{
+      {kCommitLsnKey, change::FormatLsn(progress.commit_lsn)},
+      {kLogOffsetKey, std::to_string(progress.log_offset)},
+      {kInitialLoadKey, std::string(iceberg::summary::kInitialLoadComplete)}};
+  if (progress.replay_to != 0) {
+    summary[kInitialLoadKey] = std::string(iceberg::summary::kInitialLoadReplaying);
+    summary[kReplayToKey] = change::FormatLsn(progress.replay_to);
+  }
+  return summary;
 }
 
 Result<std::optional<CommittedProgress>> ProgressOf(
@@ -33,6 +40,14 @@ Result<std::optional<CommittedProgress>> ProgressOf(
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), progress.log_offset);
   if (error != std::errc() || end != text.data() + text.size() || progress.log_offset < 0) {
     return malformed(kLogOffsetKey, text);
+  }
+  auto load = summary.find(kInitialLoadKey);
+  if (load != summary.end() && load->second == iceberg::summary::kInitialLoadReplaying) {
+    auto replay_to = summary.find(kReplayToKey);
+    if (replay_to == summary.end()) return malformed(kReplayToKey, "(missing)");
+    Result<change::Lsn> to = change::ParseLsn(replay_to->second);
+    if (!to.ok() || *to == 0) return malformed(kReplayToKey, replay_to->second);
+    progress.replay_to = *to;
   }
   return std::optional<CommittedProgress>(progress);
 }

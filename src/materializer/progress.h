@@ -19,15 +19,23 @@ namespace pg2iceberg::materializer {
 // The summary keys of progress (iceberg/summary_keys.h names every key).
 inline const std::string kCommitLsnKey(iceberg::summary::kCommitLsn);
 inline const std::string kLogOffsetKey(iceberg::summary::kLogOffset);
+inline const std::string kInitialLoadKey(iceberg::summary::kInitialLoad);
+inline const std::string kReplayToKey(iceberg::summary::kReplayTo);
 
 // What a committed snapshot says of the table it belongs to.
 struct CommittedProgress {
   change::Lsn commit_lsn = 0;  // the table equals its source as of this LSN
   int64_t log_offset = 0;      // the first change of the table's log not applied
+  // 0 once the table is a consistent mirror. Else the table holds an initial load resumed
+  // after a crash, whose ranges were read at different points from commit_lsn on: it equals
+  // its source only once every change committed below replay_to is applied
+  // (docs/materializer.md, "Resuming a load").
+  change::Lsn replay_to = 0;
   bool operator==(const CommittedProgress&) const = default;
 };
 
-// The summary entries that record `progress`.
+// The summary entries that record `progress`, with pg2iceberg.initial-load "complete" (or
+// "replaying" and pg2iceberg.replay-to while replay_to is set).
 std::map<std::string, std::string> ProgressSummary(const CommittedProgress& progress);
 
 // The progress a snapshot summary records; nullopt when it records none (a table pg2iceberg

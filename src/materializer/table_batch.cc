@@ -95,6 +95,18 @@ Status TableBatch::Upsert(const SchemaPtr& schema, Row row, const std::string* o
   ASSIGN_OR_RETURN(const std::vector<int>* key_indexes, KeyIndexes(schema));
   ASSIGN_OR_RETURN(std::string key, KeyOf(*schema, row, *key_indexes));
   const std::string& earlier_key = old_key != nullptr ? *old_key : key;
+  if (replaying_ && HasUnchangedToast(row) && !Holds(earlier_key)) {
+    if (earlier_key != key && !Holds(key)) {
+      return Status::DataLoss(
+          "table " + schema->QualifiedName() + ", row (" + DescribeKey(*schema, row, *key_indexes) +
+          "): while the changes behind a resumed initial load are replayed, a primary-key "
+          "change moves a row with an unchanged TOAST value the load did not copy. The table's "
+          "load must start over: drop its Iceberg table (or run `pg2iceberg cleanup "
+          "--drop-iceberg-tables`) and start `pg2iceberg run` again");
+    }
+    ++stats_.replay_dropped;
+    return Status::Ok();
+  }
   RETURN_IF_ERROR(ResolveToast(schema, *key_indexes, row, earlier_key));
   if (old_key != nullptr && *old_key != key) DeleteKey(*old_key);
   if (std::optional<RowLocation> was = index_.Find(key)) Deleted(*was, key);
@@ -104,6 +116,10 @@ Status TableBatch::Upsert(const SchemaPtr& schema, Row row, const std::string* o
   RETURN_IF_ERROR(index_.Put(key, location));
   KeepImage(key, Image{.schema = schema, .row = std::move(row)});
   return Status::Ok();
+}
+
+bool TableBatch::Holds(const std::string& key) const {
+  return images_.count(key) != 0 || index_.Find(key).has_value();
 }
 
 Status TableBatch::ResolveToast(const SchemaPtr& schema, const std::vector<int>& key_indexes,

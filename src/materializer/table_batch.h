@@ -66,6 +66,7 @@ struct TableBatchStats {
   int64_t toast_from_batch = 0;  // unchanged-TOAST values taken from the batch's images
   int64_t toast_from_table = 0;  // ... read back from the mirror's data files
   int64_t images_dropped = 0;    // times the image bound was reached
+  int64_t replay_dropped = 0;    // updates of absent rows dropped while replaying (below)
 };
 
 class TableBatch {
@@ -78,6 +79,15 @@ class TableBatch {
   // or unsent key, a key column gone); kDataLoss for an unchanged-TOAST value the pipeline does
   // not hold; the sink's, source's and index's errors. After an error the batch is unusable.
   Status Apply(const change::RowChange& change);
+
+  // Whether the changes applied next lie in the replay window of a resumed initial load
+  // (docs/materializer.md, "Resuming a load"): there the mirror may lack a row the source
+  // held, because the row's key range was read after the change and the row was gone by then.
+  // An update of such an absent row whose unchanged-TOAST value cannot be found is dropped
+  // (a later change of the window deletes the row); a primary-key change of one to a key the
+  // mirror does not hold either is kDataLoss (the load must start over), as the new key's
+  // range may have been read before the change.
+  void SetReplaying(bool replaying) { replaying_ = replaying; }
 
   // Whether a truncate was applied: every data and delete file live before the batch is to be
   // removed by the commit.
@@ -103,6 +113,8 @@ class TableBatch {
   Result<const std::vector<int>*> KeyIndexes(const SchemaPtr& schema);
   Result<std::string> Key(const SchemaPtr& schema, const change::Row& row);
   Status Upsert(const SchemaPtr& schema, change::Row row, const std::string* old_key);
+  // Whether the mirror holds an image of the row at `key` (in the batch or in its files).
+  bool Holds(const std::string& key) const;
   // `key_indexes`: those of `schema`, to name the row's key in errors.
   Status ResolveToast(const SchemaPtr& schema, const std::vector<int>& key_indexes,
                       change::Row& row, const std::string& lookup_key);
@@ -120,6 +132,7 @@ class TableBatch {
   TableBatchOptions options_;
   uint32_t first_batch_file_;
   bool truncated_ = false;
+  bool replaying_ = false;
   std::vector<RowLocation> deleted_;
   std::vector<std::string> deleted_keys_;  // deleted_'s keys
   // By schema; the pointer is pinned so its address cannot be reused by another schema.

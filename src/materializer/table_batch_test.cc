@@ -136,6 +136,39 @@ TEST_F(TableBatchTest, UnchangedToastAfterADeleteInTheBatchIsDataLoss) {
   EXPECT_EQ(batch.Apply(Update(Toasted(1, "x"))).code(), StatusCode::kDataLoss);
 }
 
+TEST_F(TableBatchTest, WhileReplayingAnUpdateOfAnAbsentRowWithUnchangedToastIsDropped) {
+  TableBatch batch = Batch();
+  batch.SetReplaying(true);
+  ASSERT_TRUE(batch.Apply(Update(Toasted(7, "x"))).ok());  // row 7 was gone when its range was read
+  ASSERT_TRUE(batch.Apply(Delete(7)).ok());
+  ASSERT_TRUE(batch.Apply(Update(Toasted(1, "one'"))).ok());  // a held row resolves as always
+  EXPECT_EQ(batch.stats().replay_dropped, 1);
+  EXPECT_EQ(Live(batch), (std::vector<Row>{R(2, "two", "big-2"), R(1, "one'", "big-1")}));
+}
+
+TEST_F(TableBatchTest, WhileReplayingAKeyChangeOfAnAbsentRowOntoAHeldKeyIsDropped) {
+  TableBatch batch = Batch();
+  batch.SetReplaying(true);
+  ASSERT_TRUE(batch.Apply(UpdateKey(7, Toasted(2, "moved"))).ok());
+  EXPECT_EQ(batch.stats().replay_dropped, 1);
+  EXPECT_EQ(Live(batch), (std::vector<Row>{R(1, "one", "big-1"), R(2, "two", "big-2")}));
+}
+
+TEST_F(TableBatchTest, WhileReplayingAKeyChangeOfAnAbsentRowOntoAnAbsentKeyIsDataLoss) {
+  TableBatch batch = Batch();
+  batch.SetReplaying(true);
+  Status status = batch.Apply(UpdateKey(7, Toasted(8, "moved")));
+  ASSERT_EQ(status.code(), StatusCode::kDataLoss);
+  EXPECT_NE(status.message().find("start over"), std::string::npos) << status.message();
+}
+
+TEST_F(TableBatchTest, PastTheReplayAnUpdateOfAnAbsentRowIsDataLossAgain) {
+  TableBatch batch = Batch();
+  batch.SetReplaying(true);
+  batch.SetReplaying(false);
+  EXPECT_EQ(batch.Apply(Update(Toasted(7, "x"))).code(), StatusCode::kDataLoss);
+}
+
 TEST_F(TableBatchTest, TruncateDropsWhatCameBeforeAndKeepsWhatComesAfter) {
   TableBatch batch = Batch();
   ASSERT_TRUE(batch.Apply(Update(R(1, "before", "b"))).ok());

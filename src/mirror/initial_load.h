@@ -1,18 +1,19 @@
 // The initial load of `run` (docs/materializer.md, "Initial load"): copies tables into their
 // Iceberg tables as of one consistent point of the source, in parallel — across tables and,
-// for a large table, across CTID ranges on several connections, all inside transactions that
-// imported one exported snapshot — and commits each table on its own as its last range is
-// written.
+// for a large table, across ranges of its key (load_plan.h) on several connections, all inside
+// transactions that imported one exported snapshot.
 //
 // The snapshot is a temporary slot's, created here, after capture has started (or resumed) on
 // the mirror's own slot: every transaction that committed before its consistent point L is in
-// the copy, every later one is in the staging log. Each table's commit records
+// the copy, every later one is in the staging log. A table's last commit records
 // pg2iceberg.commit-lsn = L, its log offset, and pg2iceberg.initial-load = complete; the
 // materializer skips the staged changes committed before L (materializer/cycle.h), so the
 // copy and the stream neither overlap nor leave a gap.
 //
-// A table whose copy did not complete (a crash, a stop) is copied again from the start by the
-// next load; nothing of it is committed before then.
+// Ranges are committed as they are copied ("in-progress" checkpoints). A later load takes up a
+// table's checkpoint: it copies only the ranges left, at its own point L2, and its last commit
+// says "replaying" from the checkpoint's point to L2 — the materializer applies the changes
+// between before the table says "complete".
 #pragma once
 
 #include <atomic>

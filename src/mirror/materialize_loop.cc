@@ -9,11 +9,12 @@
 
 namespace pg2iceberg {
 
-bool InitialLoadComplete(const iceberg::TableState& state) {
+bool InitialLoadCopied(const iceberg::TableState& state) {
   const iceberg::Snapshot* current = state.metadata.CurrentSnapshot();
   if (current == nullptr) return false;
   auto it = current->summary.find(std::string(iceberg::summary::kInitialLoad));
-  return it != current->summary.end() && it->second == iceberg::summary::kInitialLoadComplete;
+  return it != current->summary.end() && (it->second == iceberg::summary::kInitialLoadComplete ||
+                                          it->second == iceberg::summary::kInitialLoadReplaying);
 }
 
 Result<std::vector<std::string>> MirroredKey(const TableConfig& table, const TablePlan& plan) {

@@ -22,9 +22,11 @@
 
 namespace pg2iceberg {
 
-// Whether the table's current snapshot records a complete initial load (or a materializer
-// commit after one): the table is a mirror.
-bool InitialLoadComplete(const iceberg::TableState& state);
+// Whether the table's current snapshot records every key range of its initial load copied
+// (pg2iceberg.initial-load "complete", or "replaying" after a resumed load): the materializer
+// takes the table from there. Otherwise (no snapshot, another writer's, "in-progress") the
+// initial load has work left.
+bool InitialLoadCopied(const iceberg::TableState& state);
 
 // The primary-key columns of `table` as mirrored: the configured primary_key, else the
 // source's. kInvalidArgument naming the table when it has none (docs/materializer.md, "Tables

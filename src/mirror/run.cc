@@ -57,7 +57,7 @@ Status MirrorOnce(const Config& config, Env& env, const std::atomic<bool>& stop)
     }
     if (registered == nullptr) return Status::Internal("table " + name + " is not registered");
     table_ids[name] = registered->table_id;
-    if (InitialLoadComplete(plan.state)) {
+    if (InitialLoadCopied(plan.state)) {
       loop->Add(table, std::move(plan), registered->table_id);
       continue;
     }
@@ -140,10 +140,10 @@ Status RunMaterializerOnly(const Config& config, Env& env, const std::atomic<boo
             "\": start `pg2iceberg stream-only` (or `run`) with it "
             "configured first");
       }
-      if (!InitialLoadComplete(plan.state)) {
+      if (!InitialLoadCopied(plan.state)) {
         return Status::InvalidArgument(
             "table " + name +
-            " has no complete initial load in Iceberg, so the staged changes have nothing to "
+            " has no copied initial load in Iceberg, so the staged changes have nothing to "
             "apply to: load it with `pg2iceberg run` (which also captures), then use "
             "stream-only and materializer-only");
       }

@@ -112,7 +112,7 @@ def test_run_mirrors_every_change_through_restarts_and_kills(mirror, runs):
 def test_writes_during_the_initial_load_are_neither_lost_nor_doubled(mirror, runs):
     mirror.sql("CREATE TABLE big (id bigint PRIMARY KEY, v int NOT NULL, pad text)",
                "INSERT INTO big SELECT g, 0, repeat('x', 200) FROM generate_series(1, 60000) g")
-    # Ranges of about 1 MiB: the table (about 16 MB) is copied as many CTID ranges on 2 workers.
+    # Ranges of about 1 MiB: the table (about 16 MB) is copied as many key ranges on 2 workers.
     config = run_config(mirror, ["public.big"], **{"source.logical.snapshot_chunk_size": "1MiB"})
     stop = threading.Event()
     errors = []

@@ -156,12 +156,13 @@ class Workload:
 
 
 def iceberg_snapshots(mirror, identifier):
-    """[(commit_lsn, snapshot_id)] of every snapshot in the table's history that pg2iceberg wrote."""
+    """[(commit_lsn, snapshot_id)] of every snapshot in the table's history that pg2iceberg wrote
+    and presents as a mirror (initial-load complete: not a load's checkpoint nor its replay)."""
     table = mirror.pyiceberg_table(identifier)
     out = []
     for snapshot in table.snapshots():
         props = snapshot.summary.additional_properties if snapshot.summary else {}
-        if "pg2iceberg.commit-lsn" in props:
+        if "pg2iceberg.commit-lsn" in props and props.get("pg2iceberg.initial-load") == "complete":
             out.append((lsn_int(props["pg2iceberg.commit-lsn"]), snapshot.snapshot_id))
     return table, sorted(out)
 
@@ -245,6 +246,7 @@ def test_sigkill_at_random_moments_keeps_every_snapshot_a_whole_prefix_of_the_so
     writer = threading.Thread(target=workload.run, args=(stop, time.monotonic() + 400))
     processes = []
     kills_during_load = 0
+    resumed_loads = 0  # loads that took up ranges an earlier, killed one committed
     try:
         writer.start()
         for kill in range(KILLS):
@@ -262,6 +264,7 @@ def test_sigkill_at_random_moments_keeps_every_snapshot_a_whole_prefix_of_the_so
             log = process.log()
             if "table(s) as of LSN" in log and "initial load of public.seed committed" not in log:
                 kills_during_load += 1
+            resumed_loads += log.count(" resumes: ")
             process.kill()
         process = StreamProcess(mirror, config, subcommand="run")
         processes.append(process)
@@ -281,7 +284,9 @@ def test_sigkill_at_random_moments_keeps_every_snapshot_a_whole_prefix_of_the_so
         assert process.stop() == 0, process.log()
         print(f"\ncaught up in {caught_up - killed_at:.0f} s, compared and checked in {checked_at - caught_up:.0f} s")
         rows = sum(len(ops) for _, ops in workload.log)
-        print(f"\ncrash test: {KILLS} SIGKILLs ({kills_during_load} during the initial load), "
+        resumed_loads += process.log().count(" resumes: ")
+        print(f"\ncrash test: {KILLS} SIGKILLs ({kills_during_load} during the initial load, "
+              f"{resumed_loads} load(s) resumed from committed ranges), "
               f"{len(workload.log)} transactions with {rows} row changes, final rows {counts}, "
               f"snapshots checked {checked}")
         assert kills_during_load >= 1

@@ -165,10 +165,15 @@ def index(server, args, workdir):
             cur.copy_expert("COPY big TO STDOUT (FORMAT binary)", null)
         copy_seconds = time.monotonic() - started
     cfg = config(server, database, workdir, "public.big", "1s")
+    logical = cfg["source"]["logical"]
+    logical["snapshot_workers"] = args.load_workers
+    if args.chunk:
+        logical["snapshot_chunk_size"] = args.chunk
     process, log = start(cfg, workdir, "index1")
     started = time.monotonic()
     wait_log(log, r"initial load of public\.big committed", process, 3600)
     load_seconds = time.monotonic() - started
+    ranges = re.search(r"copied as (\d+) key range", open(log).read())
     stop(process)
     process, log = start(cfg, workdir, "index2")
     match = wait_log(log, r"materializing public\.big \(index of (\d+) keys, (\d+) bytes, built in (\d+) ms\)",
@@ -178,7 +183,8 @@ def index(server, args, workdir):
     stop(process)
     keys, size, ms = int(match.group(1)), int(match.group(2)), int(match.group(3))
     print(f"initial load: {args.index_rows} rows in {load_seconds:.1f} s from process start "
-          f"({args.index_rows / load_seconds:,.0f} rows/s); Postgres' own binary COPY to /dev/null: "
+          f"({args.index_rows / load_seconds:,.0f} rows/s; {ranges.group(1) if ranges else '?'} key range(s) on "
+          f"{args.load_workers} connection(s)); Postgres' own binary COPY to /dev/null: "
           f"{copy_seconds:.1f} s ({args.index_rows / copy_seconds:,.0f} rows/s)")
     print(f"index rebuild at restart: {keys} keys, {size / 1e6:.1f} MB accounted ({size / keys:.0f} bytes/key), "
           f"{ms / 1000:.2f} s ({keys / max(ms, 1) * 1000:,.0f} keys/s); peak RSS of that process "
@@ -191,6 +197,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=60, help="writer duration (default 60)")
     parser.add_argument("--interval", default="1s", help="sink.materializer_interval (default 1s)")
     parser.add_argument("--index-rows", type=int, default=1_000_000, help="rows of the index table")
+    parser.add_argument("--chunk", default=None,
+                        help="source.logical.snapshot_chunk_size of the index table's load (default: the config's)")
+    parser.add_argument("--load-workers", type=int, default=2, help="source.logical.snapshot_workers (default 2)")
     parser.add_argument("--only", choices=["freshness", "index"], default=None)
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="pg2iceberg-mirror-bench-")

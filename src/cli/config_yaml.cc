@@ -23,7 +23,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"tables[].iceberg", {"partition", "wide_numeric", "format_version", "delete_mode"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres",
-       {"host", "port", "database", "user", "password", "sslmode", "lock_timeout"}},
+       {"host", "port", "database", "user", "password", "sslmode", "sslrootcert", "sslcert",
+        "sslkey", "lock_timeout"}},
       {"source.logical",
        {"publication_name", "slot_name", "standby_interval", "binary", "transaction_buffer_bytes",
         "spill_dir", "snapshot_workers", "snapshot_chunk_size"}},
@@ -293,6 +294,18 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
                                                   "require", "verify-ca", "verify-full"};
   if (!kSslModes.contains(p.sslmode))
     return Status::InvalidArgument(path + ".sslmode: unknown mode \"" + p.sslmode + "\"");
+  for (auto [key, value] :
+       {std::pair{"sslrootcert", &p.sslrootcert}, {"sslcert", &p.sslcert}, {"sslkey", &p.sslkey}}) {
+    RETURN_IF_ERROR(reader.String(pg, path, key, value));
+    if (!value->empty() && !std::ifstream(*value).good()) {
+      return Status::InvalidArgument(path + "." + key + ": cannot read " + *value);
+    }
+  }
+  if (p.sslcert.empty() != p.sslkey.empty()) {
+    return Status::InvalidArgument(path +
+                                   ": sslcert and sslkey go together (the client "
+                                   "certificate and its private key)");
+  }
   YAML::Node logical = node["logical"];
   RETURN_IF_ERROR(reader.CheckKeys(logical, "source.logical", "source.logical"));
   if (logical) {

@@ -92,6 +92,31 @@ TEST(ConfigYamlTest, SnapshotLockTimeoutIsADuration) {
   EXPECT_NE(config.status().message().find("source.postgres.lock_timeout"), std::string::npos);
 }
 
+TEST(ConfigYamlTest, TlsFilesMustBeReadableAndTheClientPairComplete) {
+  auto with = [](const std::string& lines) {
+    std::string text(kMinimal);
+    const std::string after_password = "    password: secret\n";
+    text.insert(text.find(after_password) + after_password.size(), lines);
+    return Parse(text);
+  };
+  // A file every test machine can read stands in for the PEM files.
+  Result<Config> config = with(
+      "    sslmode: verify-full\n    sslrootcert: /etc/passwd\n    sslcert: /etc/passwd\n"
+      "    sslkey: /etc/passwd\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->source.postgres.sslrootcert, "/etc/passwd");
+  EXPECT_EQ(config->source.postgres.sslkey, "/etc/passwd");
+  config = with("    sslrootcert: /nonexistent/ca.pem\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("source.postgres.sslrootcert: cannot read"),
+            std::string::npos)
+      << config.status().message();
+  config = with("    sslcert: /etc/passwd\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("sslcert and sslkey go together"), std::string::npos)
+      << config.status().message();
+}
+
 TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {
   std::string text =
       std::string(kMinimal) + "  catalog_type: rest\n  catalog_uri: http://127.0.0.1:8181\n";

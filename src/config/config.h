@@ -39,6 +39,13 @@ struct PostgresConfig {
   std::string user;
   std::string password;
   std::string sslmode = "prefer";
+  // source.postgres.sslrootcert / sslcert / sslkey: PEM files of the certificate authorities
+  // trusted for the server's certificate (verify-ca, verify-full) and of the client's
+  // certificate and key, for servers that authenticate clients by certificate. Empty: libpq's
+  // defaults (~/.postgresql/root.crt, postgresql.crt, postgresql.key, or PGSSLROOTCERT, …).
+  std::string sslrootcert;
+  std::string sslcert;
+  std::string sslkey;
   // source.postgres.lock_timeout: how long the snapshot waits for each table's ACCESS SHARE
   // lock (mirror/snapshot_source.h) before it stops, naming the session in the way.
   int64_t lock_timeout_ms = 60'000;

@@ -52,6 +52,9 @@ ConnectKeywords KeywordsFor(const PgConnectParams& params) {
     out.Add("user", params.user);
     out.Add("password", params.password);
     out.Add("sslmode", params.sslmode);
+    if (!params.sslrootcert.empty()) out.Add("sslrootcert", params.sslrootcert);
+    if (!params.sslcert.empty()) out.Add("sslcert", params.sslcert);
+    if (!params.sslkey.empty()) out.Add("sslkey", params.sslkey);
   }
   // After "dbname", so it also wins over a `replication` setting inside a conninfo.
   if (params.replication) out.Add("replication", "database");

@@ -41,6 +41,11 @@ struct PgConnectParams {
   std::string user;
   std::string password;
   std::string sslmode = "prefer";
+  // PEM files: trusted roots, client certificate and key (libpq's sslrootcert, sslcert,
+  // sslkey); empty leaves libpq's defaults.
+  std::string sslrootcert;
+  std::string sslcert;
+  std::string sslkey;
   std::string application_name = "pg2iceberg";
   // A full libpq conninfo or URI; when non-empty it is used instead of the fields above.
   std::string conninfo;

@@ -29,6 +29,30 @@ std::string_view ConnectRejectionHint(std::string_view message) {
   if (Contains(message, "database \"") && Contains(message, "does not exist")) {
     return "check the database name";
   }
+  // TLS: the peer is not who the settings trust, or the settings lack what the server asks.
+  // Retrying changes nothing.
+  if (Contains(message, "does not match host name")) {
+    return "the server's certificate names another host: connect by a name it carries "
+           "(source.postgres.host), or use sslmode verify-ca";
+  }
+  if (Contains(message, "certificate verify failed")) {
+    return "the server's certificate is not signed by a certificate authority "
+           "source.postgres.sslrootcert trusts";
+  }
+  if (Contains(message, "root certificate file")) {
+    return "sslmode verify-ca and verify-full need the trusted certificate authorities: set "
+           "source.postgres.sslrootcert";
+  }
+  if (Contains(message, "requires a valid client certificate") ||
+      Contains(message, "certificate authentication failed")) {
+    return "the server authenticates this role by client certificate: set "
+           "source.postgres.sslcert and sslkey to a certificate its CA signed whose common name "
+           "is the user name";
+  }
+  if (Contains(message, "certificate file") || Contains(message, "private key file") ||
+      Contains(message, "server does not support SSL")) {
+    return "check the TLS settings (sslmode, sslrootcert, sslcert, sslkey)";
+  }
   if (Contains(message, "SSL was required") || Contains(message, "SSL off") ||
       Contains(message, "invalid ") || Contains(message, "missing \"=\"") ||
       Contains(message, "unterminated quoted string")) {

@@ -93,6 +93,33 @@ TEST(ConnectFailureTest, UnreachableServerIsUnavailableNamingTheTarget) {
             StatusCode::kUnavailable);
 }
 
+TEST(ConnectFailureTest, TlsVerificationFailuresAreRejectionsWithTheSettingToFix) {
+  // libpq 15's words for each.
+  const Status host = StatusForConnectFailure(
+      "connection to server at \"127.0.0.1\", port 5 failed: server certificate for "
+      "\"localhost\" (and 1 other name) does not match host name \"127.0.0.1\"",
+      "127.0.0.1:5");
+  EXPECT_EQ(host.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(host.message().find("verify-ca"), std::string::npos) << host.message();
+  const Status ca = StatusForConnectFailure(
+      "connection to server at \"localhost\" (127.0.0.1), port 5 failed: SSL error: certificate "
+      "verify failed",
+      "localhost:5");
+  EXPECT_EQ(ca.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(ca.message().find("sslrootcert"), std::string::npos) << ca.message();
+  const Status client = StatusForConnectFailure(
+      "connection to server at \"localhost\" (127.0.0.1), port 5 failed: FATAL:  connection "
+      "requires a valid client certificate",
+      "localhost:5");
+  EXPECT_EQ(client.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(client.message().find("sslcert"), std::string::npos) << client.message();
+  EXPECT_EQ(StatusForConnectFailure("root certificate file \"/root/.postgresql/root.crt\" does "
+                                    "not exist",
+                                    "h:1")
+                .code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(RedactTest, ReplacesEveryOccurrenceOfTheSecret) {
   EXPECT_EQ(RedactSecret("pw=hunter2 again hunter2", "hunter2"), "pw=******** again ********");
   EXPECT_EQ(RedactSecret("nothing here", "hunter2"), "nothing here");

@@ -27,6 +27,9 @@ PgConnectParams SourceConnectParams(const PostgresConfig& config) {
   params.user = config.user;
   params.password = config.password;
   params.sslmode = config.sslmode;
+  params.sslrootcert = config.sslrootcert;
+  params.sslcert = config.sslcert;
+  params.sslkey = config.sslkey;
   return params;
 }
 

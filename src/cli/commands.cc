@@ -42,7 +42,12 @@ void ApplyAwsEnvironment(S3Config& s3) {
 
 Result<Config> LoadConfig(const std::string& path, Env& env) {
   std::vector<std::string> warnings;
-  Result<Config> config = LoadConfigFile(path, &warnings);
+  Result<Config> config =
+      LoadConfigFile(path, &warnings, [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+      });
   for (const std::string& warning : warnings) env.log.Warn(warning);
   if (!config.ok()) return config;
   ApplyAwsEnvironment(config->sink.s3);

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -23,8 +25,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"tables[].iceberg", {"partition", "wide_numeric", "format_version", "delete_mode"}},
       {"source", {"mode", "postgres", "logical", "query"}},
       {"source.postgres",
-       {"host", "port", "database", "user", "password", "sslmode", "sslrootcert", "sslcert",
-        "sslkey", "lock_timeout"}},
+       {"host", "port", "database", "user", "password", "password_file", "sslmode", "sslrootcert",
+        "sslcert", "sslkey", "lock_timeout"}},
       {"source.logical",
        {"publication_name", "slot_name", "standby_interval", "binary", "transaction_buffer_bytes",
         "spill_dir", "snapshot_workers", "snapshot_chunk_size"}},
@@ -284,6 +286,24 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
   RETURN_IF_ERROR(reader.String(pg, path, "database", &p.database));
   RETURN_IF_ERROR(reader.String(pg, path, "user", &p.user));
   RETURN_IF_ERROR(reader.String(pg, path, "password", &p.password));
+  std::string password_file;
+  RETURN_IF_ERROR(reader.String(pg, path, "password_file", &password_file));
+  if (!password_file.empty()) {
+    if (!p.password.empty()) {
+      return Status::InvalidArgument(path + ": password and password_file are exclusive");
+    }
+    std::ifstream in(password_file, std::ios::binary);
+    std::stringstream text;
+    if (in) text << in.rdbuf();
+    if (!in) return Status::InvalidArgument(path + ".password_file: cannot read " + password_file);
+    p.password = text.str();
+    // One trailing line end, as `echo` and editors leave it, is not part of the password.
+    if (!p.password.empty() && p.password.back() == '\n') p.password.pop_back();
+    if (!p.password.empty() && p.password.back() == '\r') p.password.pop_back();
+    if (p.password.empty()) {
+      return Status::InvalidArgument(path + ".password_file: " + password_file + " is empty");
+    }
+  }
   RETURN_IF_ERROR(reader.String(pg, path, "sslmode", &p.sslmode));
   RETURN_IF_ERROR(reader.Duration(pg, path, "lock_timeout", &p.lock_timeout_ms));
   for (auto [key, value] :
@@ -530,6 +550,74 @@ Status ReadState(Reader& reader, const YAML::Node& root, StateConfig* state) {
   return reader.String(node, "state", "group", &state->group);
 }
 
+// Replaces each ${NAME} in `text` by `lookup(NAME)`; "$${" stands for a literal "${". Errors
+// name `path` and the variable, never a value.
+Result<std::string> ExpandVariables(const std::string& text, const std::string& path,
+                                    const VariableLookup& lookup) {
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    const size_t dollar = text.find('$', at);
+    if (dollar == std::string::npos) break;
+    out += text.substr(at, dollar - at);
+    if (text.compare(dollar, 3, "$${") == 0) {
+      out += "${";
+      at = dollar + 3;
+      continue;
+    }
+    if (text.compare(dollar, 2, "${") != 0) {
+      out += '$';
+      at = dollar + 1;
+      continue;
+    }
+    const size_t close = text.find('}', dollar + 2);
+    const std::string name =
+        close == std::string::npos ? "" : text.substr(dollar + 2, close - dollar - 2);
+    const bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                       });
+    if (!valid) {
+      return Status::InvalidArgument(path +
+                                     ": \"${\" must start ${NAME} (letters, digits, _), "
+                                     "or be written \"$${\" for a literal \"${\"");
+    }
+    std::optional<std::string> value = lookup(name);
+    if (!value) {
+      return Status::InvalidArgument(path + ": environment variable " + name + " is not set");
+    }
+    out += *value;
+    at = close + 1;
+  }
+  out += text.substr(at);
+  return out;
+}
+
+// Expands ${NAME} in every scalar of the tree, in place.
+Status ExpandTree(YAML::Node node, const std::string& path, const VariableLookup& lookup) {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    if (text.find('$') == std::string::npos) return Status::Ok();
+    ASSIGN_OR_RETURN(std::string expanded,
+                     ExpandVariables(text, path.empty() ? "config" : path, lookup));
+    node = expanded;
+    return Status::Ok();
+  }
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      RETURN_IF_ERROR(ExpandTree(node[i], path + "[" + std::to_string(i) + "]", lookup));
+    }
+    return Status::Ok();
+  }
+  if (node.IsMap()) {
+    for (auto kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      RETURN_IF_ERROR(ExpandTree(kv.second, path.empty() ? key : path + "." + key, lookup));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Config> ParseRoot(const YAML::Node& root, std::vector<std::string>* warnings) {
   if (!root.IsMap())
     return Status::InvalidArgument("config: expected a YAML mapping at the top level");
@@ -545,20 +633,24 @@ Result<Config> ParseRoot(const YAML::Node& root, std::vector<std::string>* warni
 
 }  // namespace
 
-Result<Config> ParseConfigYaml(std::string_view yaml_text, std::vector<std::string>* warnings) {
+Result<Config> ParseConfigYaml(std::string_view yaml_text, std::vector<std::string>* warnings,
+                               const VariableLookup& lookup) {
   try {
-    return ParseRoot(YAML::Load(std::string(yaml_text)), warnings);
+    YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (lookup) RETURN_IF_ERROR(ExpandTree(root, "", lookup));
+    return ParseRoot(root, warnings);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("config: not valid YAML: ") + e.what());
   }
 }
 
-Result<Config> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings) {
+Result<Config> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings,
+                              const VariableLookup& lookup) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("config file " + path + ": cannot be opened");
   std::stringstream text;
   text << in.rdbuf();
-  Result<Config> config = ParseConfigYaml(text.str(), warnings);
+  Result<Config> config = ParseConfigYaml(text.str(), warnings, lookup);
   if (!config.ok()) return config.status().WithContext("config file " + path);
   return config;
 }

@@ -1,6 +1,11 @@
 #include "cli/config_yaml.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
 
 namespace pg2iceberg {
 namespace {
@@ -115,6 +120,66 @@ TEST(ConfigYamlTest, TlsFilesMustBeReadableAndTheClientPairComplete) {
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.status().message().find("sslcert and sslkey go together"), std::string::npos)
       << config.status().message();
+}
+
+TEST(ConfigYamlTest, ValuesNameEnvironmentVariables) {
+  const std::map<std::string, std::string> environment = {
+      {"PG_PASSWORD", "s3cr3t-from-env"}, {"PG_PORT", "6543"}, {"WH", "file:///data/wh"}};
+  auto lookup = [&](const std::string& name) -> std::optional<std::string> {
+    auto it = environment.find(name);
+    if (it == environment.end()) return std::nullopt;
+    return it->second;
+  };
+  std::string text(kMinimal);
+  text.replace(text.find("password: secret"), 16, "password: ${PG_PASSWORD}");
+  text.replace(text.find("port: 5433"), 10, "port: ${PG_PORT}");
+  text.replace(text.find("file:///tmp/wh"), 14, "${WH}");
+  text.replace(text.find("user: mirror"), 12, "user: a$${b}$c");
+  std::vector<std::string> warnings;
+  Result<Config> config = ParseConfigYaml(text, &warnings, lookup);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->source.postgres.password, "s3cr3t-from-env");
+  EXPECT_EQ(config->source.postgres.port, 6543);
+  EXPECT_EQ(config->sink.warehouse, "file:///data/wh");
+  EXPECT_EQ(config->source.postgres.user, "a${b}$c");
+  // Without a lookup the text is taken as written.
+  EXPECT_EQ(ParseConfigYaml(text, &warnings).status().code(), StatusCode::kInvalidArgument);
+
+  std::string unset(kMinimal);
+  unset.replace(unset.find("password: secret"), 16, "password: ${NOT_SET}");
+  Result<Config> failed = ParseConfigYaml(unset, &warnings, lookup);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message(),
+            "source.postgres.password: environment variable NOT_SET is not set");
+  unset.replace(unset.find("${NOT_SET}"), 10, "${1x}");
+  failed = ParseConfigYaml(unset, &warnings, lookup);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("source.postgres.password: \"${\" must start"),
+            std::string::npos)
+      << failed.status().message();
+}
+
+TEST(ConfigYamlTest, ThePasswordMayComeFromAFile) {
+  const std::string path = "/tmp/pg2iceberg-config-test-" + std::to_string(getpid());
+  std::ofstream(path) << "from-a-file\n";
+  std::string text(kMinimal);
+  text.replace(text.find("password: secret"), 16, "password_file: " + path);
+  Result<Config> config = Parse(text);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->source.postgres.password, "from-a-file");
+  std::ofstream(path) << "";
+  config = Parse(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("is empty"), std::string::npos);
+  std::remove(path.c_str());
+  config = Parse(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("source.postgres.password_file: cannot read"),
+            std::string::npos);
+  config = Parse(std::string(kMinimal).insert(std::string(kMinimal).find("sink:"),
+                                              "    password_file: " + path + "\n"));
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("exclusive"), std::string::npos);
 }
 
 TEST(ConfigYamlTest, RestCatalogWithoutAuthByDefault) {

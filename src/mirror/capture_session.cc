@@ -66,6 +66,16 @@ int64_t CaptureSession::TableId(const std::string& qualified_name) const {
   return 0;
 }
 
+pg::PrivilegeNeeds CapturePrivileges(const Config& config,
+                                     const std::vector<pg::SourceTable>& tables) {
+  pg::PrivilegeNeeds needs;
+  needs.replication = true;
+  needs.publication = config.source.publication_name;
+  needs.published = tables;
+  if (config.state.postgres_url.empty()) needs.coordinator_schema = config.state.coordinator_schema;
+  return needs;
+}
+
 Result<std::unique_ptr<PgConnection>> ConnectState(const Config& config, Env& env) {
   if (config.state.postgres_url.empty()) return ConnectSource(config.source.postgres, env);
   PgConnectParams params;

@@ -16,6 +16,7 @@
 #include "capture/capture_start.h"
 #include "config/config.h"
 #include "env/env.h"
+#include "pg/privileges.h"
 #include "stage/coordinator.h"
 #include "stage/group_lock.h"
 
@@ -34,6 +35,11 @@ struct CaptureSession {
   // The registered table id of "schema.table"; 0 when it is not registered.
   int64_t TableId(const std::string& qualified_name) const;
 };
+
+// What capture needs of the source's role (pg/privileges.h): a replication connection, the
+// publication holding `tables`, and the coordinator schema when it lives in the source.
+pg::PrivilegeNeeds CapturePrivileges(const Config& config,
+                                     const std::vector<pg::SourceTable>& tables);
 
 // The coordinator's database: state.postgres_url, else the source.
 Result<std::unique_ptr<PgConnection>> ConnectState(const Config& config, Env& env);

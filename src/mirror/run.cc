@@ -5,6 +5,7 @@
 #include "mirror/capture_session.h"
 #include "mirror/initial_load.h"
 #include "mirror/materialize_loop.h"
+#include "pg/privileges.h"
 #include "pg/source_connection.h"
 
 namespace pg2iceberg {
@@ -16,6 +17,17 @@ Status FirstError(const std::vector<Status>& statuses) {
     if (!status.ok()) return status;
   }
   return Status::Ok();
+}
+
+// What `run` needs of the source's role: everything capture needs, and SELECT on the tables.
+pg::PrivilegeNeeds MirrorPrivileges(const Config& config, const std::vector<TablePlan>& plans) {
+  std::vector<pg::SourceTable> tables;
+  for (const TablePlan& plan : plans) tables.push_back(plan.source);
+  pg::PrivilegeNeeds needs = CapturePrivileges(config, tables);
+  needs.tables = tables;
+  needs.sql_catalog =
+      config.sink.catalog_type == CatalogType::kSql && config.sink.catalog_uri.empty();
+  return needs;
 }
 
 const TableConfig* ConfiguredTable(const Config& config, const std::string& qualified_name) {
@@ -38,6 +50,7 @@ Status MirrorOnce(const Config& config, Env& env, const std::atomic<bool>& stop)
       RETURN_IF_ERROR(MirroredKey(table, plan).status());
       plans.push_back(std::move(plan));
     }
+    RETURN_IF_ERROR(pg::CheckPrivileges(*source, MirrorPrivileges(config, plans)));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<CaptureSession> session, OpenCaptureSession(config, env));
   ASSIGN_OR_RETURN(auto cursors, session->coordinator->LoadCursors("materializer"));

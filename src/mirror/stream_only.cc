@@ -1,6 +1,7 @@
 #include "mirror/stream_only.h"
 
 #include "mirror/capture_session.h"
+#include "pg/source_connection.h"
 
 namespace pg2iceberg {
 
@@ -10,6 +11,18 @@ Status RunStreamOnly(const Config& config, Env& env, const std::atomic<bool>& st
   if (config.source.mode != "logical") {
     return Status::InvalidArgument("stream-only needs source.mode: logical (got \"" +
                                    config.source.mode + "\")");
+  }
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> source,
+                     ConnectSource(config.source.postgres, env));
+    std::vector<pg::SourceTable> tables;
+    for (const TableConfig& table : config.tables) {
+      Result<pg::SourceTable> described =
+          pg::DescribeTable(*source, table.schema_name, table.table_name);
+      // A missing table is reported by capture itself, with its own words.
+      if (described.ok()) tables.push_back(std::move(*described));
+    }
+    RETURN_IF_ERROR(pg::CheckPrivileges(*source, CapturePrivileges(config, tables)));
   }
   return RunRetryingSessions("capture", env, stop, [&]() -> Status {
     ASSIGN_OR_RETURN(std::unique_ptr<CaptureSession> session, OpenCaptureSession(config, env));

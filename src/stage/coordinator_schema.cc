@@ -113,7 +113,13 @@ Result<int> CurrentVersion(PgConnection& connection, const std::string& quoted_s
 }
 
 Result<int> MigrateLocked(PgConnection& connection, const std::string& q) {
-  RETURN_IF_ERROR(connection.Exec("CREATE SCHEMA IF NOT EXISTS " + q).status());
+  // CREATE SCHEMA IF NOT EXISTS would ask for CREATE on the database even when the schema
+  // exists: a role given its own schema (docs/privileges.md) has no such privilege.
+  ASSIGN_OR_RETURN(PgRows absent, connection.Exec("SELECT (to_regnamespace(" + QuoteLiteral(q) +
+                                                  ") IS NULL)::text"));
+  if (absent.rows.size() == 1 && absent.rows[0][0] == "true") {
+    RETURN_IF_ERROR(connection.Exec("CREATE SCHEMA IF NOT EXISTS " + q).status());
+  }
   RETURN_IF_ERROR(
       connection
           .Exec("CREATE TABLE IF NOT EXISTS " + q +

@@ -69,6 +69,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "parquet_dictionary",
         "s3_path_style",
         "s3_ca_file",
+        "catalog_ca_file",
         "s3_upload_concurrency",
         "s3_part_size",
         "s3_multipart_threshold",
@@ -440,6 +441,10 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_secret_key", &s3.secret_key));
   s3.path_style = !s3.endpoint.empty();
   RETURN_IF_ERROR(reader.Bool(node, "sink", "s3_path_style", &s3.path_style));
+  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_ca_file", &sink->catalog_ca_file));
+  if (!sink->catalog_ca_file.empty() && !std::ifstream(sink->catalog_ca_file).good()) {
+    return Status::InvalidArgument("sink.catalog_ca_file: cannot read " + sink->catalog_ca_file);
+  }
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_ca_file", &s3.ca_file));
   if (!s3.ca_file.empty() && !std::ifstream(s3.ca_file).good()) {
     return Status::InvalidArgument("sink.s3_ca_file: cannot read " + s3.ca_file);

@@ -108,6 +108,8 @@ struct S3Config {
 
 struct SinkConfig {
   CatalogType catalog_type = CatalogType::kSql;
+  // sink.catalog_ca_file: PEM CA bundle trusted for an https REST catalog; empty: system store.
+  std::string catalog_ca_file;
   // For the SQL catalog: a libpq URI of the database holding iceberg_tables; empty means the
   // source database. For REST: the catalog's base URL.
   std::string catalog_uri;

@@ -71,3 +71,16 @@ def test_unreadable_ca_file_is_a_configuration_error(mirror):
     assert result.returncode != 0
     assert "sink.s3_ca_file" in result.stderr and "/nonexistent/ca.pem" in result.stderr
     assert mirror.catalog_rows() == []
+
+
+def test_a_certificate_for_another_host_name_is_refused(tls, mirror):
+    # The front's certificate names 127.0.0.1 only; reached as "localhost" (the same socket, a
+    # CA the config trusts) it is the wrong host, and that is refused at once.
+    mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY)", "INSERT INTO public.t VALUES (1)")
+    proxy, _ = tls
+    overrides = tls_sink(tls, **{"sink.s3_endpoint": proxy.endpoint.replace("127.0.0.1", "localhost")})
+    result = mirror.run("snapshot", mirror.config(["public.t"], **overrides), timeout=60)
+    assert result.returncode != 0
+    assert "certificate" in result.stderr and "localhost" in result.stderr, result.stderr
+    assert "gave up after" not in result.stderr  # not retried: retrying cannot help
+    assert mirror.catalog_rows() == []

@@ -70,6 +70,10 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
         "s3_path_style",
         "s3_ca_file",
         "catalog_ca_file",
+        "catalog_client_cert",
+        "catalog_client_key",
+        "s3_client_cert",
+        "s3_client_key",
         "s3_upload_concurrency",
         "s3_part_size",
         "s3_multipart_threshold",
@@ -441,9 +445,22 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_secret_key", &s3.secret_key));
   s3.path_style = !s3.endpoint.empty();
   RETURN_IF_ERROR(reader.Bool(node, "sink", "s3_path_style", &s3.path_style));
-  RETURN_IF_ERROR(reader.String(node, "sink", "catalog_ca_file", &sink->catalog_ca_file));
-  if (!sink->catalog_ca_file.empty() && !std::ifstream(sink->catalog_ca_file).good()) {
-    return Status::InvalidArgument("sink.catalog_ca_file: cannot read " + sink->catalog_ca_file);
+  for (auto [key, value] : {std::pair{"catalog_ca_file", &sink->catalog_ca_file},
+                            {"catalog_client_cert", &sink->catalog_client_cert},
+                            {"catalog_client_key", &sink->catalog_client_key},
+                            {"s3_client_cert", &s3.client_cert},
+                            {"s3_client_key", &s3.client_key}}) {
+    RETURN_IF_ERROR(reader.String(node, "sink", key, value));
+    if (!value->empty() && !std::ifstream(*value).good()) {
+      return Status::InvalidArgument(std::string("sink.") + key + ": cannot read " + *value);
+    }
+  }
+  if (sink->catalog_client_cert.empty() != sink->catalog_client_key.empty()) {
+    return Status::InvalidArgument(
+        "sink.catalog_client_cert and sink.catalog_client_key go together");
+  }
+  if (s3.client_cert.empty() != s3.client_key.empty()) {
+    return Status::InvalidArgument("sink.s3_client_cert and sink.s3_client_key go together");
   }
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_ca_file", &s3.ca_file));
   if (!s3.ca_file.empty() && !std::ifstream(s3.ca_file).good()) {

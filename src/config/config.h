@@ -101,6 +101,8 @@ struct S3Config {
   std::string session_token;
   bool path_style = false;     // sink.s3_path_style; default true when an endpoint is given
   std::string ca_file;         // sink.s3_ca_file: PEM CA bundle for https; empty: system store
+  std::string client_cert;     // sink.s3_client_cert / s3_client_key: PEM client certificate
+  std::string client_key;      // and key, for an endpoint that asks for one
   int upload_concurrency = 4;  // sink.s3_upload_concurrency: multipart parts sent at once
   int64_t part_size_bytes = int64_t{16} << 20;            // sink.s3_part_size
   int64_t multipart_threshold_bytes = int64_t{64} << 20;  // sink.s3_multipart_threshold
@@ -110,6 +112,10 @@ struct SinkConfig {
   CatalogType catalog_type = CatalogType::kSql;
   // sink.catalog_ca_file: PEM CA bundle trusted for an https REST catalog; empty: system store.
   std::string catalog_ca_file;
+  // sink.catalog_client_cert / catalog_client_key: PEM client certificate and key, for a
+  // catalog that asks for one.
+  std::string catalog_client_cert;
+  std::string catalog_client_key;
   // For the SQL catalog: a libpq URI of the database holding iceberg_tables; empty means the
   // source database. For REST: the catalog's base URL.
   std::string catalog_uri;

@@ -193,7 +193,13 @@ Result<std::unique_ptr<CurlHttpTransport::Transfer>> CurlHttpTransport::Begin(
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer->exchange);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer->exchange);
-  if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
+  if (!request.tls.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, request.tls.ca_file.c_str());
+  }
+  if (!request.tls.client_cert.empty()) {
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, request.tls.client_cert.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, request.tls.client_key.c_str());
+  }
   if (request.timeout_ms > 0) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout_ms));
   }

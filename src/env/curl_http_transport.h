@@ -8,8 +8,8 @@
 // text and the URL without its query string (which may carry a presigned signature), except an
 // untrusted server certificate or unusable CA file → kInvalidArgument (retrying cannot help); a
 // body over max_response_bytes → kInternal. Only http:// and https:// URLs are allowed (else
-// kInvalidArgument). Requests with a ca_file verify the server against that PEM bundle instead of
-// the system store. Thread-safe.
+// kInvalidArgument). Requests with a tls.ca_file verify the server against that PEM bundle instead
+// of the system store. Thread-safe.
 #pragma once
 
 #include <cstddef>

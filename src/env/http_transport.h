@@ -21,15 +21,21 @@
 
 namespace pg2iceberg {
 
+// The files TLS to an https server uses (PEM); empty fields leave the defaults.
+struct TlsFiles {
+  std::string ca_file;      // the authorities that may sign the server's certificate; else the
+                            // system's store
+  std::string client_cert;  // a client certificate, for servers that ask for one
+  std::string client_key;   // its private key
+};
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   Bytes body;
   int64_t timeout_ms = 30000;
-  // PEM file of the certificate authorities that may sign an https server's certificate;
-  // empty: the system's store.
-  std::string ca_file;
+  TlsFiles tls;
   // The value of the first header with this name in any case ("content-type" finds
   // "Content-Type"), or nullptr.
   const std::string* FindHeader(std::string_view lower_name) const;

@@ -73,7 +73,7 @@ void S3Client::Sign(const Call& call, const std::string& payload_sha256, HttpReq
   s3::SignV4(credentials_, options_.region, "s3", clock_.NowMicros(), signing);
   request.url = endpoint_.scheme + "://" + target.host + target.path + UrlQuery(call.query);
   request.headers = std::move(signing.headers);
-  request.ca_file = options_.ca_file;
+  request.tls = options_.tls;
 }
 
 int64_t S3Client::BackoffMicros(int retry) {

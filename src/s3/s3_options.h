@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "base/status.h"
+#include "env/http_transport.h"
 
 namespace pg2iceberg {
 
@@ -41,7 +42,7 @@ struct S3Options {
   bool path_style = false;
   // PEM bundle of the certificate authorities trusted for an https endpoint; empty: the
   // system's store.
-  std::string ca_file;
+  TlsFiles tls;  // https: trusted authorities, client certificate
 
   S3RetryOptions retry;
   // Limit for one HTTP exchange (capped by what is left of retry.deadline_ms). Default: 60 s.

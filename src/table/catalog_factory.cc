@@ -65,7 +65,9 @@ Result<OpenedCatalog> OpenRestCatalog(const SinkConfig& sink, Env& env) {
                                                                  : sink.warehouse;
   options.auth = RestAuthFromConfig(sink);
   options.retry.deadline_ms = sink.catalog_retry_deadline_ms;
-  options.ca_file = sink.catalog_ca_file;
+  options.tls = {.ca_file = sink.catalog_ca_file,
+                 .client_cert = sink.catalog_client_cert,
+                 .client_key = sink.catalog_client_key};
   options.access_delegation = AsksForVendedCredentials(sink);
   Result<std::unique_ptr<iceberg::RestCatalog>> catalog =
       iceberg::RestCatalog::Open(std::move(options), env.http, env.clock, env.random, env.log);

@@ -15,7 +15,9 @@ S3Options S3OptionsFor(const S3Config& config, Logger& log) {
   options.secret_access_key = config.secret_key;
   options.session_token = config.session_token;
   options.path_style = config.path_style;
-  options.ca_file = config.ca_file;
+  options.tls = {.ca_file = config.ca_file,
+                 .client_cert = config.client_cert,
+                 .client_key = config.client_key};
   options.multipart_concurrency = config.upload_concurrency;
   options.multipart_part_size_bytes = static_cast<uint64_t>(config.part_size_bytes);
   options.multipart_threshold_bytes = static_cast<uint64_t>(config.multipart_threshold_bytes);

@@ -49,3 +49,19 @@ def test_an_unreadable_catalog_ca_file_is_a_configuration_error(mirror):
     result = mirror.run("connect-iceberg", mirror.config(["public.t"], **{"sink.catalog_ca_file": "/nonexistent/ca.pem"}))
     assert result.returncode != 0
     assert "sink.catalog_ca_file: cannot read /nonexistent/ca.pem" in result.stderr, result.stderr
+
+
+def test_a_catalog_that_asks_for_a_client_certificate_gets_the_configured_one(tls, rest, mirror):
+    from test_s3_tls import refuses_clients_without_a_certificate
+    _, paths = tls
+    proxy = TlsProxy(paths["server.pem"], paths["server.key"], rest.port, client_ca=paths["ca.pem"]).start()
+    try:
+        assert refuses_clients_without_a_certificate(proxy, paths["ca.pem"])
+        mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY, v text)",
+                   "INSERT INTO public.t SELECT g, md5(g::text) FROM generate_series(1, 500) g")
+        mirror.snapshot(["public.t"], **{"sink.catalog_uri": proxy.endpoint, "sink.catalog_ca_file": paths["ca.pem"],
+                                         "sink.catalog_client_cert": paths["client.pem"],
+                                         "sink.catalog_client_key": paths["client.key"]})
+        assert assert_mirror_equals_source(mirror, "public.t") == 500
+    finally:
+        proxy.stop()

@@ -52,7 +52,25 @@ def make_ca_and_cert(directory):
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
                            critical=False)
             .sign(ca_key, hashes.SHA256()))
-    paths = {name: os.path.join(directory, name) for name in ("ca.pem", "server.pem", "server.key")}
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    client = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pg2iceberg test client")]))
+              .issuer_name(ca_name).public_key(client_key.public_key())
+              .serial_number(x509.random_serial_number())
+              .not_valid_before(now - datetime.timedelta(hours=1))
+              .not_valid_after(now + datetime.timedelta(days=2))
+              .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+              .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                             critical=False)
+              .sign(ca_key, hashes.SHA256()))
+    paths = {name: os.path.join(directory, name)
+             for name in ("ca.pem", "server.pem", "server.key", "client.pem", "client.key")}
+    with open(paths["client.pem"], "wb") as f:
+        f.write(client.public_bytes(serialization.Encoding.PEM))
+    with open(paths["client.key"], "wb") as f:
+        f.write(client_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()))
+    os.chmod(paths["client.key"], 0o600)
     with open(paths["ca.pem"], "wb") as f:
         f.write(ca.public_bytes(serialization.Encoding.PEM))
     with open(paths["server.pem"], "wb") as f:
@@ -64,10 +82,12 @@ def make_ca_and_cert(directory):
 
 
 class TlsProxy:
-    def __init__(self, cert, key, upstream_port):
+    def __init__(self, cert, key, upstream_port, client_ca=None):
+        """With `client_ca`, clients must present a certificate that CA signed."""
         self.port = free_port()
         self.endpoint = f"https://127.0.0.1:{self.port}"
-        self._args = [sys.executable, __file__, cert, key, str(self.port), str(upstream_port)]
+        self._args = [sys.executable, __file__, cert, key, str(self.port), str(upstream_port)] + \
+            ([client_ca] if client_ca else [])
         self.process = None
 
     def start(self, timeout_s=20):
@@ -106,9 +126,12 @@ def _pump(source, target):
                 pass
 
 
-def _serve(cert, key, port, upstream_port):
+def _serve(cert, key, port, upstream_port, client_ca=None):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
+    if client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(client_ca)
     listener = socket.create_server(("127.0.0.1", port))
     while True:
         client, _ = listener.accept()
@@ -127,4 +150,4 @@ def _serve(cert, key, port, upstream_port):
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), *sys.argv[5:6])

@@ -92,7 +92,7 @@ Status RestAuth::FetchToken() {
   const std::string body = TokenRequestBody(options_);
   request.body.assign(AsBytes(body).begin(), AsBytes(body).end());
   request.timeout_ms = options_.request_timeout_ms;
-  request.ca_file = options_.ca_file;
+  request.tls = options_.tls;
   const int64_t sent_at_us = clock_->MonotonicMicros();
   Result<HttpResponse> response = http_->Send(request);
   if (!response.ok())

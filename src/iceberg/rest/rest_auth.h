@@ -38,7 +38,7 @@ struct RestAuthOptions {
   int64_t refresh_margin_ms = 60000;
   RestSigV4Options sigv4;  // kSigV4
   int64_t request_timeout_ms = 30000;
-  std::string ca_file;  // for an https token URL; empty: the system's store
+  TlsFiles tls;  // for an https token URL
 };
 
 class RestAuth {

@@ -50,11 +50,11 @@ Result<std::unique_ptr<RestCatalog>> RestCatalog::OpenWith(RestCatalogOptions op
   RETURN_IF_ERROR(CheckUri(options.uri));
   RestAuthOptions auth_options = options.auth;
   auth_options.request_timeout_ms = options.request_timeout_ms;
-  auth_options.ca_file = options.ca_file;
+  auth_options.tls = options.tls;
   if (auth_options.token_url.empty()) auth_options.token_url = OAuthTokensUrl(options.uri);
   ASSIGN_OR_RETURN(RestAuth auth, RestAuth::Create(std::move(auth_options), http, clock));
   RestClient client(http, std::move(auth), options.request_timeout_ms, options.retry, retry,
-                    options.ca_file);
+                    options.tls);
   ASSIGN_OR_RETURN(const RestConfigResponse config,
                    ReadConfig(client, RestPaths(options.uri, ""), options));
   RestPaths paths(options.uri, config.Value("prefix"));

@@ -89,9 +89,8 @@ struct RestCatalogOptions {
   // Ask for vended storage credentials on load and staged create.
   bool access_delegation = false;
   int64_t request_timeout_ms = 30000;
-  // PEM file of the certificate authorities trusted for an https catalog (and token URL);
-  // empty: the system's store.
-  std::string ca_file;
+  // The files TLS to an https catalog (and token URL) uses.
+  TlsFiles tls;
   // Retries of requests that end kUnavailable (rest_client.h); deadline_ms 0: none.
   RestRetryPolicy retry;
   // Limits on listing: pages read per list call, namespaces visited by ListNamespaces.

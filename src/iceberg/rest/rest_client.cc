@@ -28,7 +28,7 @@ Result<HttpResponse> RestClient::Exchange(std::string_view method, const std::st
                                           const Json* body, const RestHeaders& extra_headers,
                                           RestCallKind kind, std::string_view what) {
   HttpRequest request = BuildRequest(method, url, body, extra_headers, request_timeout_ms_);
-  request.ca_file = ca_file_;
+  request.tls = tls_;
   // An auth failure happens before anything is sent: its status stands as it is.
   RETURN_IF_ERROR(auth_.Authorize(request));
   Result<HttpResponse> response = http_->Send(request);

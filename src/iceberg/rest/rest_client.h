@@ -53,16 +53,15 @@ using RestHeaders = std::vector<std::pair<std::string, std::string>>;
 class RestClient {
  public:
   // Without `retry` services every request is tried once (the policy is ignored).
-  // `ca_file`: PEM file of the certificate authorities trusted for an https catalog; empty: the
-  // system's store.
+  // `tls`: the files TLS to an https catalog uses.
   RestClient(HttpTransport& http, RestAuth auth, int64_t request_timeout_ms, RestRetryPolicy policy,
-             std::optional<RestRetryServices> retry, std::string ca_file = "")
+             std::optional<RestRetryServices> retry, TlsFiles tls = {})
       : http_(&http),
         auth_(std::move(auth)),
         request_timeout_ms_(request_timeout_ms),
         policy_(policy),
         retry_(retry),
-        ca_file_(std::move(ca_file)) {}
+        tls_(std::move(tls)) {}
 
   // Sends `method` to `url` with `body` (nullptr: no body) and returns the parsed answer
   // (JSON null for an empty 2xx body, e.g. 204). `what` names the call in messages.
@@ -92,7 +91,7 @@ class RestClient {
   int64_t request_timeout_ms_;
   RestRetryPolicy policy_;
   std::optional<RestRetryServices> retry_;
-  std::string ca_file_;
+  TlsFiles tls_;
 };
 
 }  // namespace pg2iceberg::iceberg

@@ -169,6 +169,7 @@ Result<bool> Loader::Resume(TableLoad& load, const std::vector<std::string>& key
     if (!plan_key.empty()) RemoveQuietly(*load.plan.store, {plan_key}, env_);
     return false;
   };
+  if (plan_key.empty()) return fresh("it records no plan");
   Result<Bytes> document = load.plan.store->Get(plan_key);
   if (document.status().code() == StatusCode::kNotFound)
     return fresh("its plan " + plan_key + " is gone");

@@ -108,6 +108,16 @@ class Reader {
     return Status::Ok();
   }
 
+  // A file path that must be readable at start-up (certificates, keys, CA bundles).
+  Status ReadableFile(const YAML::Node& map, const std::string& path, const char* key,
+                      std::string* out) {
+    RETURN_IF_ERROR(String(map, path, key, out));
+    if (!out->empty() && !std::ifstream(*out).good()) {
+      return Status::InvalidArgument(Join(path, key) + ": cannot read " + *out);
+    }
+    return Status::Ok();
+  }
+
   Status String(const YAML::Node& map, const std::string& path, const char* key, std::string* out) {
     YAML::Node node = map[key];
     if (!node || node.IsNull()) return Status::Ok();
@@ -321,10 +331,7 @@ Status ReadSource(Reader& reader, const YAML::Node& root, SourceConfig* source) 
     return Status::InvalidArgument(path + ".sslmode: unknown mode \"" + p.sslmode + "\"");
   for (auto [key, value] :
        {std::pair{"sslrootcert", &p.sslrootcert}, {"sslcert", &p.sslcert}, {"sslkey", &p.sslkey}}) {
-    RETURN_IF_ERROR(reader.String(pg, path, key, value));
-    if (!value->empty() && !std::ifstream(*value).good()) {
-      return Status::InvalidArgument(path + "." + key + ": cannot read " + *value);
-    }
+    RETURN_IF_ERROR(reader.ReadableFile(pg, path, key, value));
   }
   if (p.sslcert.empty() != p.sslkey.empty()) {
     return Status::InvalidArgument(path +
@@ -445,15 +452,13 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   RETURN_IF_ERROR(reader.String(node, "sink", "s3_secret_key", &s3.secret_key));
   s3.path_style = !s3.endpoint.empty();
   RETURN_IF_ERROR(reader.Bool(node, "sink", "s3_path_style", &s3.path_style));
-  for (auto [key, value] : {std::pair{"catalog_ca_file", &sink->catalog_ca_file},
+  for (auto [key, value] : {std::pair{"s3_ca_file", &s3.ca_file},
+                            {"catalog_ca_file", &sink->catalog_ca_file},
                             {"catalog_client_cert", &sink->catalog_client_cert},
                             {"catalog_client_key", &sink->catalog_client_key},
                             {"s3_client_cert", &s3.client_cert},
                             {"s3_client_key", &s3.client_key}}) {
-    RETURN_IF_ERROR(reader.String(node, "sink", key, value));
-    if (!value->empty() && !std::ifstream(*value).good()) {
-      return Status::InvalidArgument(std::string("sink.") + key + ": cannot read " + *value);
-    }
+    RETURN_IF_ERROR(reader.ReadableFile(node, "sink", key, value));
   }
   if (sink->catalog_client_cert.empty() != sink->catalog_client_key.empty()) {
     return Status::InvalidArgument(
@@ -461,10 +466,6 @@ Status ReadS3(Reader& reader, const YAML::Node& node, SinkConfig* sink) {
   }
   if (s3.client_cert.empty() != s3.client_key.empty()) {
     return Status::InvalidArgument("sink.s3_client_cert and sink.s3_client_key go together");
-  }
-  RETURN_IF_ERROR(reader.String(node, "sink", "s3_ca_file", &s3.ca_file));
-  if (!s3.ca_file.empty() && !std::ifstream(s3.ca_file).good()) {
-    return Status::InvalidArgument("sink.s3_ca_file: cannot read " + s3.ca_file);
   }
   int64_t concurrency = s3.upload_concurrency;
   RETURN_IF_ERROR(reader.Int(node, "sink", "s3_upload_concurrency", &concurrency));

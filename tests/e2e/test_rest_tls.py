@@ -6,19 +6,15 @@ PyIceberg and DuckDB."""
 import pytest
 
 from run_util import assert_mirror_equals_source
-from tls_proxy import TlsProxy, make_ca_and_cert
+from tls_proxy import refuses_clients_without_a_certificate, tls_front
 
 pytestmark = pytest.mark.storage("s3-rest")
 
 
 @pytest.fixture(scope="module")
 def tls(rest, tmp_path_factory):
-    paths = make_ca_and_cert(str(tmp_path_factory.mktemp("rest-tls")))
-    proxy = TlsProxy(paths["server.pem"], paths["server.key"], rest.port).start()
-    try:
-        yield proxy, paths
-    finally:
-        proxy.stop()
+    with tls_front(str(tmp_path_factory.mktemp("rest-tls")), rest.port) as front:
+        yield front
 
 
 def test_a_snapshot_through_an_https_catalog_trusted_through_the_configured_ca(tls, mirror):
@@ -51,11 +47,8 @@ def test_an_unreadable_catalog_ca_file_is_a_configuration_error(mirror):
     assert "sink.catalog_ca_file: cannot read /nonexistent/ca.pem" in result.stderr, result.stderr
 
 
-def test_a_catalog_that_asks_for_a_client_certificate_gets_the_configured_one(tls, rest, mirror):
-    from test_s3_tls import refuses_clients_without_a_certificate
-    _, paths = tls
-    proxy = TlsProxy(paths["server.pem"], paths["server.key"], rest.port, client_ca=paths["ca.pem"]).start()
-    try:
+def test_a_catalog_that_asks_for_a_client_certificate_gets_the_configured_one(rest, mirror, tmp_path):
+    with tls_front(str(tmp_path), rest.port, client_ca=True) as (proxy, paths):
         assert refuses_clients_without_a_certificate(proxy, paths["ca.pem"])
         mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY, v text)",
                    "INSERT INTO public.t SELECT g, md5(g::text) FROM generate_series(1, 500) g")
@@ -63,5 +56,3 @@ def test_a_catalog_that_asks_for_a_client_certificate_gets_the_configured_one(tl
                                          "sink.catalog_client_cert": paths["client.pem"],
                                          "sink.catalog_client_key": paths["client.key"]})
         assert assert_mirror_equals_source(mirror, "public.t") == 500
-    finally:
-        proxy.stop()

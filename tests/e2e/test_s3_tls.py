@@ -4,19 +4,15 @@ storage configuration, its endpoint swapped for the TLS front; read back through
 import pytest
 
 from test_s3_warehouse import check
-from tls_proxy import TlsProxy, make_ca_and_cert
+from tls_proxy import refuses_clients_without_a_certificate, tls_front
 
 pytestmark = pytest.mark.storage("s3-sql")
 
 
 @pytest.fixture(scope="module")
 def tls(s3, tmp_path_factory):
-    paths = make_ca_and_cert(str(tmp_path_factory.mktemp("tls")))
-    proxy = TlsProxy(paths["server.pem"], paths["server.key"], s3.port).start()
-    try:
-        yield proxy, paths
-    finally:
-        proxy.stop()
+    with tls_front(str(tmp_path_factory.mktemp("tls")), s3.port) as front:
+        yield front
 
 
 def tls_sink(tls, **more):
@@ -86,24 +82,8 @@ def test_a_certificate_for_another_host_name_is_refused(tls, mirror):
     assert mirror.catalog_rows() == []
 
 
-def refuses_clients_without_a_certificate(proxy, ca):
-    """True when the front ends a TLS session of a client that shows no certificate."""
-    import socket
-    import ssl
-    context = ssl.create_default_context(cafile=ca)
-    try:
-        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as raw:
-            with context.wrap_socket(raw, server_hostname="127.0.0.1") as secure:
-                secure.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
-                return secure.recv(1) == b""
-    except (ssl.SSLError, OSError):
-        return True
-
-
-def test_an_endpoint_that_asks_for_a_client_certificate_gets_the_configured_one(tls, s3, mirror):
-    _, paths = tls
-    proxy = TlsProxy(paths["server.pem"], paths["server.key"], s3.port, client_ca=paths["ca.pem"]).start()
-    try:
+def test_an_endpoint_that_asks_for_a_client_certificate_gets_the_configured_one(s3, mirror, tmp_path):
+    with tls_front(str(tmp_path), s3.port, client_ca=True) as (proxy, paths):
         assert refuses_clients_without_a_certificate(proxy, paths["ca.pem"])
         mirror.sql("CREATE TABLE public.t (id int PRIMARY KEY, v text)",
                    "INSERT INTO public.t SELECT g, md5(g::text) FROM generate_series(1, 5000) g")
@@ -111,5 +91,3 @@ def test_an_endpoint_that_asks_for_a_client_certificate_gets_the_configured_one(
                                          "sink.s3_path_style": True, "sink.s3_client_cert": paths["client.pem"],
                                          "sink.s3_client_key": paths["client.key"]})
         assert check(mirror, "public.t") == 5000
-    finally:
-        proxy.stop()

@@ -6,6 +6,7 @@ and a certificate for 127.0.0.1 signed by it); `TlsProxy(cert, key, upstream_por
 this file as a process that accepts TLS on 127.0.0.1 and a free port and forwards the decrypted
 bytes to 127.0.0.1:upstream_port; `stop()` ends it by PID.
 """
+import contextlib
 import datetime
 import ipaddress
 import os
@@ -107,6 +108,32 @@ class TlsProxy:
 
     def stop(self):
         stop_process(self.process)
+
+
+@contextlib.contextmanager
+def tls_front(directory, upstream_port, client_ca=False):
+    """A TlsProxy before `upstream_port` with a fresh test CA's certificates (make_ca_and_cert),
+    stopped on exit; yields (proxy, paths). With `client_ca`, the front demands a client
+    certificate that CA signed."""
+    paths = make_ca_and_cert(directory)
+    proxy = TlsProxy(paths["server.pem"], paths["server.key"], upstream_port,
+                     client_ca=paths["ca.pem"] if client_ca else None).start()
+    try:
+        yield proxy, paths
+    finally:
+        proxy.stop()
+
+
+def refuses_clients_without_a_certificate(proxy, ca):
+    """True when `proxy` ends the TLS session of a client that shows no certificate."""
+    context = ssl.create_default_context(cafile=ca)
+    try:
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as raw:
+            with context.wrap_socket(raw, server_hostname="127.0.0.1") as secure:
+                secure.sendall(b"HEAD / HTTP/1.0\r\n\r\n")
+                return secure.recv(1) == b""
+    except (ssl.SSLError, OSError):
+        return True
 
 
 def _pump(source, target):

@@ -542,8 +542,10 @@ Result<std::vector<iceberg::DataFile>> IcebergBatch::WriteVectors(const DeletePl
   // The other vectors of a Puffin file being removed move into the new one.
   for (const auto& [data_file, vector] : table_.vectors_) {
     if (pending.truncated || removed.count(vector.entry.file_path) == 0) continue;
+    // By name, not by capture: clang before 16 cannot capture a structured binding.
+    const std::string& path = data_file;
     auto replaced = std::find_if(vectors.begin(), vectors.end(), [&](const VectorDeletes& v) {
-      return v.deletes.data_file == data_file;
+      return v.deletes.data_file == path;
     });
     if (replaced != vectors.end()) continue;
     vectors.push_back({.partition = vector.entry.partition,

@@ -14,7 +14,7 @@ apt_packages=(
   libpq-dev libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 python3-venv clang-format
-  openjdk-17-jre-headless maven ccache locales
+  openjdk-17-jre-headless maven ccache locales clang libclang-rt-14-dev
 )
 
 missing=()

@@ -3,7 +3,8 @@
 # throwaway Postgres, Iceberg REST catalog and S3 server (moto) for the tests that need
 # them) and the end-to-end suite (pytest driving the release binary against real Postgres, in
 # three storage configurations: file:// + SQL catalog, S3 (moto) + SQL catalog, S3 + REST
-# catalog; read back by DuckDB, PyIceberg and Spark).
+# catalog; read back by DuckDB, PyIceberg and Spark), and a short run of every fuzz target
+# (scripts/fuzz.sh, libFuzzer + ASan + UBSan).
 # Installs and builds what it needs first. Ends with one line: "N passed, M failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,12 +24,16 @@ echo "== unit tests (ASan+UBSan build) =="
    ctest --output-on-failure -j2 --output-junit "$logs/ctest.xml") | tee "$logs/ctest.log"
 unit_rc=${PIPESTATUS[0]}
 
+echo "== fuzz targets (8 s each, two at a time) =="
+bash scripts/fuzz.sh --seconds 8 --jobs 2 --junit "$logs/fuzz.xml"
+fuzz_rc=$?
+
 echo "== end-to-end tests (release build) =="
 PG2ICEBERG_BIN="$root/build/src/cli/pg2iceberg" $python -m pytest tests/e2e -q -p no:cacheprovider \
   --junitxml="$logs/pytest.xml" "$@"
 e2e_rc=$?
 
-$python - "$logs/ctest.xml" "$logs/pytest.xml" <<'PY'
+$python - "$logs/ctest.xml" "$logs/fuzz.xml" "$logs/pytest.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
@@ -46,4 +51,4 @@ for path in sys.argv[1:]:
         skipped += skip
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-if [ "$unit_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then exit 1; fi
+if [ "$unit_rc" -ne 0 ] || [ "$fuzz_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then exit 1; fi

@@ -26,15 +26,19 @@ Result<LogLevel> ParseLogLevel(const std::string& name) {
 
 namespace {
 
-// The standard AWS environment variables fill S3 settings the file leaves empty.
+// The standard AWS environment variables fill S3 settings the file leaves empty. Credentials
+// are one set: the environment's (key id, secret, session token) only when the file names no
+// key, so a stray AWS_SESSION_TOKEN is never sent with the file's keys (S3 would refuse them).
 void ApplyAwsEnvironment(S3Config& s3) {
   auto fill = [](std::string& field, const char* variable) {
     const char* value = std::getenv(variable);
     if (field.empty() && value != nullptr) field = value;
   };
-  fill(s3.access_key, "AWS_ACCESS_KEY_ID");
-  fill(s3.secret_key, "AWS_SECRET_ACCESS_KEY");
-  fill(s3.session_token, "AWS_SESSION_TOKEN");
+  if (s3.access_key.empty() && s3.secret_key.empty()) {
+    fill(s3.access_key, "AWS_ACCESS_KEY_ID");
+    fill(s3.secret_key, "AWS_SECRET_ACCESS_KEY");
+    fill(s3.session_token, "AWS_SESSION_TOKEN");
+  }
   fill(s3.region, "AWS_REGION");
   fill(s3.region, "AWS_DEFAULT_REGION");
   if (s3.region.empty()) s3.region = "us-east-1";

@@ -10,6 +10,8 @@ namespace {
 
 constexpr int32_t kUnixToPgEpochDays = 10957;                // 1970-01-01 → 2000-01-01
 constexpr int64_t kUnixToPgEpochMicros = 946684800000000LL;  // the same, in microseconds
+constexpr int32_t kPgFirstDay = -2451545;                    // 4714-11-24 BC, Julian day 0
+constexpr int32_t kPgLastDay = 2145031948;                   // 5874897-12-31
 
 constexpr uint16_t kNumericPositive = 0x0000;
 constexpr uint16_t kNumericNegative = 0x4000;
@@ -136,6 +138,12 @@ Result<int32_t> DecodeDate(ByteSpan value) {
   if (days == std::numeric_limits<int32_t>::min()) {
     return Status::InvalidArgument("date value -infinity cannot be stored in an Iceberg date");
   }
+  // Postgres' dates run from 4714-11-24 BC to 5874897-12-31 (date_recv refuses the rest); a
+  // value beyond is not a date it sent, and shifting it could overflow.
+  if (days < kPgFirstDay || days > kPgLastDay) {
+    return Status::DataLoss("malformed binary date: " + std::to_string(days) +
+                            " days from 2000-01-01 is outside Postgres' date range");
+  }
   return days + kUnixToPgEpochDays;
 }
 
@@ -186,6 +194,10 @@ Result<__int128> DecodeNumeric(ByteSpan value, int precision, int scale) {
       !reader.ReadBigEndian16(&sign_bits) || !reader.ReadBigEndian16(&dscale) || ndigits < 0 ||
       reader.remaining() != static_cast<size_t>(ndigits) * 2) {
     return Status::DataLoss("malformed binary numeric");
+  }
+  // numeric_recv refuses a display scale outside 0..0x3FFF (NUMERIC_DSCALE_MASK).
+  if (dscale < 0 || dscale > 0x3FFF) {
+    return Status::DataLoss("malformed binary numeric: display scale " + std::to_string(dscale));
   }
   uint16_t sign = static_cast<uint16_t>(sign_bits);
   if (sign == kNumericNaN) return NotExact("NaN", precision, scale);

@@ -61,11 +61,35 @@ TEST(BinaryValuesTest, DatesShiftToUnixEpoch) {
   EXPECT_NE(infinity.status().message().find("infinity"), std::string::npos);
 }
 
+// Found by fuzz/pg_value: a day count beyond Postgres' range overflowed the shift to 1970.
+TEST(BinaryValuesTest, DatesOutsidePostgresRangeAreMalformed) {
+  EXPECT_EQ(*DecodeDate(BigEndianBytes({0x7f, 0xda, 0x97, 0x0c})), 2145031948 + 10957);
+  EXPECT_EQ(*DecodeDate(BigEndianBytes({0xff, 0xda, 0x97, 0xa7})), -2451545 + 10957);
+  for (Bytes days :
+       {BigEndianBytes({0x7f, 0xff, 0xff, 0xfe}), BigEndianBytes({0x7f, 0xda, 0x97, 0x0d}),
+        BigEndianBytes({0xff, 0xda, 0x97, 0xa6}), BigEndianBytes({0x80, 0, 0, 1})}) {
+    Result<int32_t> decoded = DecodeDate(days);
+    EXPECT_EQ(decoded.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(decoded.status().message().find("outside Postgres' date range"), std::string::npos);
+  }
+}
+
 TEST(BinaryValuesTest, TimestampsShiftToUnixEpochAndRefuseInfinity) {
   EXPECT_EQ(*DecodeTimestamp(BigEndianBytes({0, 0, 0, 0, 0, 0, 0, 1})), 946684800000001LL);
   Result<int64_t> minus = DecodeTimestamp(BigEndianBytes({0x80, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(minus.status().message(),
             "timestamp value -infinity cannot be stored in an Iceberg timestamp");
+}
+
+// Found by fuzz/copy_binary: a negative display scale made the error message's text a
+// std::string of negative size (std::length_error, the process ended).
+TEST(BinaryValuesTest, NumericWithAnImpossibleDisplayScaleIsMalformed) {
+  for (int16_t dscale : {int16_t{-31230}, int16_t{-1}, int16_t{0x4000}}) {
+    Result<__int128> decoded = DecodeNumeric(Numeric(512, 0x0000, dscale, {1, 2, 3, 4}), 10, 2);
+    EXPECT_EQ(decoded.status().code(), StatusCode::kDataLoss) << dscale;
+  }
+  EXPECT_EQ(DecodeNumeric(Numeric(512, 0x0000, 0x3FFF, {1}), 10, 2).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(BinaryValuesTest, NumericToUnscaledAtColumnScale) {

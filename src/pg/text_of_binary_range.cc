@@ -141,8 +141,13 @@ std::string DateText(int32_t pg_days) {
 std::string TimestampText(int64_t pg_micros, bool utc_offset) {
   if (pg_micros == std::numeric_limits<int64_t>::max()) return "infinity";
   if (pg_micros == std::numeric_limits<int64_t>::min()) return "-infinity";
-  const int64_t days = FloorDivide(pg_micros, kMicrosPerDay);
-  const int64_t micros = pg_micros - days * kMicrosPerDay;
+  // The time of day first: days × kMicrosPerDay can be beyond int64 near its ends.
+  int64_t days = pg_micros / kMicrosPerDay;
+  int64_t micros = pg_micros % kMicrosPerDay;
+  if (micros < 0) {
+    micros += kMicrosPerDay;
+    --days;
+  }
   const CivilDate date = CivilFromPgDays(days);
   const int64_t seconds = micros / kMicrosPerSecond;
   std::string out = YearMonthDay(date) + " " + Padded(seconds / 3600, 2) + ":" +

@@ -11,6 +11,7 @@
 // from the PostgreSQL epoch). Pure functions; thread-compatible.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -33,6 +34,10 @@ enum class TupleColumnKind : char {
 struct TupleColumn {
   TupleColumnKind kind = TupleColumnKind::kNull;
   ByteSpan data;  // empty for kNull and kUnchangedToast
+  // Equal when kinds and bytes are, wherever the bytes live (a span has no operator==).
+  friend bool operator==(const TupleColumn& a, const TupleColumn& b) {
+    return a.kind == b.kind && std::ranges::equal(a.data, b.data);
+  }
 };
 
 using TupleData = std::vector<TupleColumn>;
@@ -41,17 +46,20 @@ struct BeginMessage {         // 'B'
   change::Lsn final_lsn = 0;  // the LSN of the commit record
   int64_t commit_time_micros = 0;
   uint32_t xid = 0;
+  bool operator==(const BeginMessage&) const = default;
 };
 
 struct CommitMessage {  // 'C'
   change::Lsn commit_lsn = 0;
   change::Lsn end_lsn = 0;  // end of the commit record: the position to confirm
   int64_t commit_time_micros = 0;
+  bool operator==(const CommitMessage&) const = default;
 };
 
 struct OriginMessage {  // 'O'
   change::Lsn origin_commit_lsn = 0;
   std::string name;
+  bool operator==(const OriginMessage&) const = default;
 };
 
 // Fields named stream_xid are present only inside a Stream Start … Stop block; 0 elsewhere.
@@ -62,6 +70,7 @@ struct RelationMessage {  // 'R'
   std::string table_name;
   char replica_identity = 'd';                // 'd', 'n', 'f' or 'i' (pg_class.relreplident)
   std::vector<change::ColumnSchema> columns;  // `key`: part of the replica identity
+  bool operator==(const RelationMessage&) const = default;
 };
 
 struct TypeMessage {  // 'Y'
@@ -69,12 +78,14 @@ struct TypeMessage {  // 'Y'
   uint32_t type_oid = 0;
   std::string schema_name;
   std::string type_name;
+  bool operator==(const TypeMessage&) const = default;
 };
 
 struct InsertMessage {  // 'I'
   uint32_t stream_xid = 0;
   uint32_t relid = 0;
   TupleData new_tuple;
+  bool operator==(const InsertMessage&) const = default;
 };
 
 struct UpdateMessage {  // 'U'
@@ -83,6 +94,7 @@ struct UpdateMessage {  // 'U'
   change::OldRow old_kind = change::OldRow::kNone;  // 'K' → kKey, 'O' → kFull
   TupleData old_tuple;                              // empty when old_kind is kNone
   TupleData new_tuple;
+  bool operator==(const UpdateMessage&) const = default;
 };
 
 struct DeleteMessage {  // 'D'
@@ -90,6 +102,7 @@ struct DeleteMessage {  // 'D'
   uint32_t relid = 0;
   change::OldRow old_kind = change::OldRow::kKey;  // kKey or kFull
   TupleData old_tuple;
+  bool operator==(const DeleteMessage&) const = default;
 };
 
 struct TruncateMessage {  // 'T'
@@ -97,6 +110,7 @@ struct TruncateMessage {  // 'T'
   bool cascade = false;
   bool restart_identity = false;
   std::vector<uint32_t> relids;
+  bool operator==(const TruncateMessage&) const = default;
 };
 
 struct LogicalMessage {  // 'M' (pg_logical_emit_message)
@@ -105,25 +119,34 @@ struct LogicalMessage {  // 'M' (pg_logical_emit_message)
   change::Lsn lsn = 0;
   std::string prefix;
   ByteSpan content;
+  friend bool operator==(const LogicalMessage& a, const LogicalMessage& b) {
+    return a.stream_xid == b.stream_xid && a.transactional == b.transactional && a.lsn == b.lsn &&
+           a.prefix == b.prefix && std::ranges::equal(a.content, b.content);
+  }
 };
 
 struct StreamStartMessage {  // 'S'
   uint32_t xid = 0;
   bool first_segment = false;
+  bool operator==(const StreamStartMessage&) const = default;
 };
 
-struct StreamStopMessage {};  // 'E'
+struct StreamStopMessage {  // 'E'
+  bool operator==(const StreamStopMessage&) const = default;
+};
 
 struct StreamCommitMessage {  // 'c'
   uint32_t xid = 0;
   change::Lsn commit_lsn = 0;
   change::Lsn end_lsn = 0;
   int64_t commit_time_micros = 0;
+  bool operator==(const StreamCommitMessage&) const = default;
 };
 
 struct StreamAbortMessage {  // 'A': `subxid` == `xid` when the whole transaction aborted
   uint32_t xid = 0;
   uint32_t subxid = 0;
+  bool operator==(const StreamAbortMessage&) const = default;
 };
 
 using PgoutputMessage =

@@ -59,6 +59,24 @@ Result<ReplicationMessage> ParseReplicationMessage(ByteSpan message) {
                           DescribeTypeByte(static_cast<uint8_t>(type)));
 }
 
+Bytes EncodeReplicationMessage(const ReplicationMessage& message) {
+  ByteWriter out;
+  if (const auto* data = std::get_if<XLogData>(&message)) {
+    out.AppendByte('w');
+    out.AppendBigEndian<uint64_t>(data->data_start);
+    out.AppendBigEndian<uint64_t>(data->wal_end);
+    out.AppendBigEndian<int64_t>(data->send_time_pg_micros);
+    out.Append(data->payload);
+    return out.Release();
+  }
+  const auto& keepalive = std::get<PrimaryKeepalive>(message);
+  out.AppendByte('k');
+  out.AppendBigEndian<uint64_t>(keepalive.wal_end);
+  out.AppendBigEndian<int64_t>(keepalive.send_time_pg_micros);
+  out.AppendByte(keepalive.reply_requested ? 1 : 0);
+  return out.Release();
+}
+
 Bytes EncodeStandbyStatusUpdate(change::Lsn write_lsn, change::Lsn flush_lsn, change::Lsn apply_lsn,
                                 int64_t send_time_pg_micros, bool reply_requested) {
   ByteWriter out;

@@ -8,6 +8,7 @@
 // Times on the wire are microseconds since the PostgreSQL epoch, 2000-01-01 00:00:00 UTC.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <variant>
 
@@ -32,6 +33,12 @@ struct XLogData {
   change::Lsn wal_end = 0;     // the server's current end of WAL
   int64_t send_time_pg_micros = 0;
   ByteSpan payload;
+  // Equal when the payload bytes are, wherever they live (a span has no operator==).
+  friend bool operator==(const XLogData& a, const XLogData& b) {
+    return a.data_start == b.data_start && a.wal_end == b.wal_end &&
+           a.send_time_pg_micros == b.send_time_pg_micros &&
+           std::ranges::equal(a.payload, b.payload);
+  }
 };
 
 // 'k': a heartbeat; when reply_requested the client must answer with a status update soon.
@@ -39,6 +46,7 @@ struct PrimaryKeepalive {
   change::Lsn wal_end = 0;
   int64_t send_time_pg_micros = 0;
   bool reply_requested = false;
+  bool operator==(const PrimaryKeepalive&) const = default;
 };
 
 using ReplicationMessage = std::variant<XLogData, PrimaryKeepalive>;
@@ -46,6 +54,11 @@ using ReplicationMessage = std::variant<XLogData, PrimaryKeepalive>;
 // Parses one CopyData message from the server. Truncated or oversized messages, unknown
 // message types and a reply_requested byte other than 0/1 are kDataLoss.
 Result<ReplicationMessage> ParseReplicationMessage(ByteSpan message);
+
+// The inverse of ParseReplicationMessage: the CopyData message a walsender sends for `message`
+// ('w' or 'k'), so a fake server (the simulator's) frames its stream as a real one does. Total:
+// every value encodes, and parsing the result gives it back.
+Bytes EncodeReplicationMessage(const ReplicationMessage& message);
 
 // The 'r' standby status update: WAL received (`write_lsn`), durably processed (`flush_lsn`,
 // which lets the server advance the slot's confirmed_flush_lsn) and applied (`apply_lsn`).

@@ -74,6 +74,14 @@ TEST(ReplicationProtocolTest, RejectsUnknownTypesTrailingBytesAndBadFlags) {
   EXPECT_EQ(ParseReplicationMessage(bad_flag).status().code(), StatusCode::kDataLoss);
 }
 
+TEST(ReplicationProtocolTest, EncodingAParsedMessageGivesItsBytesBack) {
+  for (const Bytes& message : {kXLogData, kKeepalive}) {
+    Result<ReplicationMessage> parsed = ParseReplicationMessage(message);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(EncodeReplicationMessage(*parsed), message);
+  }
+}
+
 TEST(ReplicationProtocolTest, EncodesStandbyStatusUpdate) {
   const Bytes golden = Of({'r', 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0,    0,    2,
                            0,   0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 1});

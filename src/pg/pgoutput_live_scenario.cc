@@ -197,6 +197,7 @@ Result<Seen> Replicate(PgConnection& replication, PgConnection& sql, Clock& cloc
       return Status::Unavailable("no done marker within 60 s");
     ASSIGN_OR_RETURN(std::optional<Bytes> bytes, stream->Receive(1'000'000));
     if (!bytes.has_value()) continue;
+    seen.raw.push_back({.copy_data = *bytes, .in_stream = collector.in_stream()});
     ASSIGN_OR_RETURN(ReplicationMessage framed, ParseReplicationMessage(*bytes));
     if (const auto* keepalive = std::get_if<PrimaryKeepalive>(&framed)) {
       ++seen.keepalives;

@@ -8,7 +8,8 @@
 // savepoint rolled back); then streams each slot on its own replication connection through
 // LibpqConnector and ReplicationStream — protocol 2, streaming and messages on, once with
 // binary 'true' and once with binary 'false' — decoding every message and answering every
-// keepalive. Every loop is bounded (60 s per stream); the slots are dropped even on failure.
+// keepalive, and keeping every CopyData message as sent. Every loop is bounded (60 s per stream);
+// the slots are dropped even on failure.
 #pragma once
 
 #include <set>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/bytes.h"
 #include "base/log.h"
 #include "base/status.h"
 #include "change/change.h"
@@ -42,8 +44,15 @@ struct SeenRow {
   bool in_stream = false;
 };
 
+// One CopyData message as the server sent it.
+struct RawMessage {
+  Bytes copy_data;
+  bool in_stream = false;  // it arrived inside a Stream Start … Stop block
+};
+
 struct Seen {
-  std::set<size_t> kinds;  // PgoutputMessage alternative indexes
+  std::vector<RawMessage> raw;  // every CopyData message, in order (for the encoder's check)
+  std::set<size_t> kinds;       // PgoutputMessage alternative indexes
   std::vector<SeenRow> rows;
   std::vector<TruncateMessage> truncates;
   std::vector<std::pair<bool, std::string>> messages;  // transactional, prefix:content

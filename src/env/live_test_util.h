@@ -1,5 +1,6 @@
 // Test support for live unit tests: the Postgres that scripts/with_postgres.py starts
-// (PG2ICEBERG_TEST_PG_CONNINFO), and names no other test process uses. A live test whose
+// (PG2ICEBERG_TEST_PG_CONNINFO), the S3 server that scripts/with_moto.py starts
+// (PG2ICEBERG_TEST_S3_*), and names no other test process uses. A live test whose
 // server is missing fails, never skips.
 #pragma once
 
@@ -27,6 +28,28 @@ inline void ConnectLivePostgres(PgConnector& connector, std::unique_ptr<PgConnec
       connector.Connect(PgConnectParams{.conninfo = conninfo});
   ASSERT_TRUE(connected.ok()) << connected.status().ToString();
   *out = std::move(*connected);
+}
+
+struct LiveS3Server {
+  std::string endpoint;
+  std::string access_key_id;
+  std::string secret_access_key;
+};
+
+// Sets `*out` to the live S3 server (keys default to "test"/"test"), or fails the test saying
+// how to run it. Use under ASSERT_NO_FATAL_FAILURE.
+inline void FindLiveS3Server(LiveS3Server* out) {
+  const auto env_or = [](const char* name, const char* fallback) -> std::string {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : fallback;
+  };
+  out->endpoint = env_or("PG2ICEBERG_TEST_S3_ENDPOINT", "");
+  if (out->endpoint.empty()) {
+    FAIL() << "PG2ICEBERG_TEST_S3_ENDPOINT is not set: a live test fails without its server (run "
+              "it under scripts/with_moto.py, as scripts/test.sh does)";
+  }
+  out->access_key_id = env_or("PG2ICEBERG_TEST_S3_ACCESS_KEY_ID", "test");
+  out->secret_access_key = env_or("PG2ICEBERG_TEST_S3_SECRET_ACCESS_KEY", "test");
 }
 
 // "<prefix>_<pid>_<current test's name>": a schema (or other) name unique to this test.

@@ -8,19 +8,10 @@
 #include <thread>
 #include <vector>
 
+#include "env/manual_clock.h"
+
 namespace pg2iceberg {
 namespace {
-
-class FixedClock final : public Clock {
- public:
-  explicit FixedClock(int64_t now_micros) : now_micros_(now_micros) {}
-  int64_t NowMicros() override { return now_micros_; }
-  int64_t MonotonicMicros() override { return 0; }
-  void SleepMicros(int64_t) override {}
-
- private:
-  int64_t now_micros_;
-};
 
 // A memory FILE* whose contents can be read back.
 class MemoryStream {
@@ -56,7 +47,7 @@ TEST(StderrLoggerTest, TimestampBeforeEpochRoundsDown) {
 }
 
 TEST(StderrLoggerTest, TextLineHasTimestampLevelAndMessage) {
-  FixedClock clock(kSampleMicros);
+  ManualClock clock(kSampleMicros);
   MemoryStream out;
   StderrLogger logger(clock, LogFormat::kText, LogLevel::kInfo, out.file());
   logger.Info("message");
@@ -71,7 +62,7 @@ TEST(StderrLoggerTest, TextKeepsMultiLineMessagesOnOneLine) {
 }
 
 TEST(StderrLoggerTest, JsonLineHasTsLevelAndMsg) {
-  FixedClock clock(kSampleMicros);
+  ManualClock clock(kSampleMicros);
   MemoryStream out;
   StderrLogger logger(clock, LogFormat::kJson, LogLevel::kDebug, out.file());
   logger.Debug("quote \" backslash \\ tab\t");
@@ -90,7 +81,7 @@ TEST(StderrLoggerTest, JsonEscapesControlCharactersAndRepairsInvalidUtf8) {
 }
 
 TEST(StderrLoggerTest, MessagesBelowMinLevelAreDropped) {
-  FixedClock clock(0);
+  ManualClock clock(0);
   MemoryStream out;
   StderrLogger logger(clock, LogFormat::kText, LogLevel::kWarn, out.file());
   logger.Debug("no");
@@ -101,7 +92,7 @@ TEST(StderrLoggerTest, MessagesBelowMinLevelAreDropped) {
 }
 
 TEST(StderrLoggerTest, OnATerminalProgressIsABlockBelowTheLogRedrawnInPlace) {
-  FixedClock clock(0);
+  ManualClock clock(0);
   MemoryStream out;
   StderrLogger logger(clock, LogFormat::kText, LogLevel::kInfo, out.file(), /*terminal=*/true);
   EXPECT_TRUE(logger.ShowsProgress());
@@ -121,7 +112,7 @@ TEST(StderrLoggerTest, OnATerminalProgressIsABlockBelowTheLogRedrawnInPlace) {
 }
 
 TEST(StderrLoggerTest, ElsewhereOrInJsonNoProgressIsShown) {
-  FixedClock clock(0);
+  ManualClock clock(0);
   MemoryStream plain;
   StderrLogger not_terminal(clock, LogFormat::kText, LogLevel::kInfo, plain.file());
   EXPECT_FALSE(not_terminal.ShowsProgress());
@@ -135,7 +126,7 @@ TEST(StderrLoggerTest, ElsewhereOrInJsonNoProgressIsShown) {
 }
 
 TEST(StderrLoggerTest, ConcurrentWritersNeverInterleaveLines) {
-  FixedClock clock(0);
+  ManualClock clock(0);
   MemoryStream out;
   StderrLogger logger(clock, LogFormat::kText, LogLevel::kInfo, out.file());
   const std::string payload(200, 'x');

@@ -10,9 +10,9 @@ namespace pg2iceberg {
 namespace {
 
 using testing::ErrorXml;
-using testing::FakeClock;
 using testing::FakeHttpTransport;
 using testing::HeaderOf;
+using testing::kS3TestStartUnixMicros;
 using testing::MakeResponse;
 using testing::RouteOf;
 
@@ -250,7 +250,7 @@ TEST_F(S3ClientOpsTest, MultipartRetriesAFailedPartOnItsOwn) {
                 "PUT /bucket/big?partNumber=3&uploadId=up-1",
                 "PUT /bucket/big?partNumber=2&uploadId=up-1",
                 "PUT /bucket/big?partNumber=2&uploadId=up-1", "POST /bucket/big?uploadId=up-1"}));
-  EXPECT_EQ(clock_.sleeps.size(), 1u);  // the first retry follows the wave at once
+  EXPECT_EQ(clock_.sleeps().size(), 1u);  // the first retry follows the wave at once
   EXPECT_EQ(Count(AsStringView(http_->requests.back().body), "<Part>"), 3u);
 }
 

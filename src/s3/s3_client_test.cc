@@ -11,9 +11,9 @@ namespace pg2iceberg {
 namespace {
 
 using testing::ErrorXml;
-using testing::FakeClock;
 using testing::FakeHttpTransport;
 using testing::HeaderOf;
+using testing::kS3TestStartUnixMicros;
 using testing::MakeResponse;
 using testing::RouteOf;
 
@@ -85,9 +85,9 @@ TEST_F(S3ClientTest, ServerErrorsAreRetriedWithJitteredBackoff) {
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(std::string(AsStringView(*got)), "data");
   EXPECT_EQ(http_->requests.size(), 3u);
-  ASSERT_EQ(clock_.sleeps.size(), 2u);
-  EXPECT_LE(clock_.sleeps[0], 100'000);  // full jitter in [0, 100 ms]
-  EXPECT_LE(clock_.sleeps[1], 200'000);  // then [0, 200 ms]
+  ASSERT_EQ(clock_.sleeps().size(), 2u);
+  EXPECT_LE(clock_.sleeps()[0], 100'000);  // full jitter in [0, 100 ms]
+  EXPECT_LE(clock_.sleeps()[1], 200'000);  // then [0, 200 ms]
 }
 
 TEST_F(S3ClientTest, TransportFailuresAreRetried) {
@@ -107,7 +107,7 @@ TEST_F(S3ClientTest, PersistentServerErrorsBecomeUnavailableAfterTheBudget) {
   const Status status = client->PutObject("bucket", "k", AsBytes("v"));
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(http_->requests.size(), 4u);
-  EXPECT_EQ(clock_.sleeps.size(), 3u);
+  EXPECT_EQ(clock_.sleeps().size(), 3u);
   EXPECT_NE(status.message().find("S3 PutObject s3://bucket/k: HTTP 500 InternalError: We "
                                   "encountered an internal error. (request id REQ1)"),
             std::string::npos)
@@ -119,7 +119,7 @@ TEST_F(S3ClientTest, RetriesStopAtTheDeadline) {
   S3Options options = TestOptions();
   options.retry.max_attempts = 100;
   options.retry.deadline_ms = 1000;
-  FakeClock* clock = &clock_;
+  ManualClock* clock = &clock_;
   auto client = MakeClient(
       [clock](const HttpRequest&) {
         clock->Advance(400'000);  // each attempt takes 400 ms
@@ -149,7 +149,7 @@ TEST_F(S3ClientTest, AuthenticationErrorsAreNotRetried) {
       << status.message();
   EXPECT_EQ(status.message().find(kSecret), std::string::npos);
   EXPECT_EQ(http_->requests.size(), 1u);
-  EXPECT_TRUE(clock_.sleeps.empty());
+  EXPECT_TRUE(clock_.sleeps().empty());
 }
 
 TEST_F(S3ClientTest, MissingKeysAndBucketsAreTellingApart) {

@@ -19,8 +19,8 @@
 namespace pg2iceberg {
 namespace {
 
-using testing::FakeClock;
 using testing::FakeHttpTransport;
+using testing::kS3TestStartUnixMicros;
 using testing::MakeResponse;
 using testing::RouteOf;
 
@@ -57,7 +57,7 @@ class S3ObjectStoreFakeTest : public ::testing::Test {
     }
     return MakeResponse(200, "", {{"etag", "\"e\""}});
   }};
-  FakeClock clock_;
+  ManualClock clock_{kS3TestStartUnixMicros};
   SeededRandom random_{1};
   std::unique_ptr<S3ObjectStore> store_;
 };
@@ -112,7 +112,7 @@ TEST_F(S3ObjectStoreFakeTest, BadKeysNeverReachTheServer) {
 
 TEST(S3ObjectStoreOpenTest, RejectsBadUrisAndMissingBuckets) {
   FakeHttpTransport http([](const HttpRequest&) { return MakeResponse(404); });
-  FakeClock clock;
+  ManualClock clock{kS3TestStartUnixMicros};
   SeededRandom random(1);
   EXPECT_EQ(S3ObjectStore::Open("file:///tmp", FakeOptions(), http, clock, random).status().code(),
             StatusCode::kInvalidArgument);
@@ -133,7 +133,7 @@ class RecordingOpener final : public ObjectStoreOpener {
 
 TEST(S3ObjectStoreOpenerTest, OpensS3UrisAndPassesOthersOn) {
   FakeHttpTransport http([](const HttpRequest&) { return MakeResponse(200); });
-  FakeClock clock;
+  ManualClock clock{kS3TestStartUnixMicros};
   SeededRandom random(1);
   RecordingOpener fallback;
   S3ObjectStoreOpener opener(FakeOptions(), http, clock, random, fallback);

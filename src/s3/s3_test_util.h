@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "env/clock.h"
 #include "env/http_transport.h"
+#include "env/manual_clock.h"
 #include "env/random.h"
 #include "s3/s3_client.h"
 
 namespace pg2iceberg::testing {
+
+// The S3 tests' clock starts on the day of AWS's Signature Version 4 examples.
+inline constexpr int64_t kS3TestStartUnixMicros = int64_t{1369353600} * 1000000;  // 2013-05-24
 
 // Records every request and answers with `handler`.
 class FakeHttpTransport final : public HttpTransport {
@@ -39,24 +42,6 @@ class FakeHttpTransport final : public HttpTransport {
 
  private:
   Handler handler_;
-};
-
-// Time moves only when someone sleeps or calls Advance.
-class FakeClock final : public Clock {
- public:
-  int64_t NowMicros() override { return kStartUnixMicros + monotonic_; }
-  int64_t MonotonicMicros() override { return monotonic_; }
-  void SleepMicros(int64_t micros) override {
-    sleeps.push_back(micros);
-    monotonic_ += micros;
-  }
-  void Advance(int64_t micros) { monotonic_ += micros; }
-
-  static constexpr int64_t kStartUnixMicros = int64_t{1369353600} * 1000000;  // 2013-05-24
-  std::vector<int64_t> sleeps;
-
- private:
-  int64_t monotonic_ = 0;
 };
 
 inline HttpResponse MakeResponse(int status, std::string_view body = "",
@@ -89,7 +74,7 @@ inline std::string HeaderOf(const HttpRequest& request, std::string_view name) {
   return "";
 }
 
-// A fixture that builds S3Clients on a FakeHttpTransport, a FakeClock and a seeded Random.
+// A fixture that builds S3Clients on a FakeHttpTransport, a ManualClock and a seeded Random.
 class S3ClientFixture : public ::testing::Test {
  protected:
   explicit S3ClientFixture(uint64_t seed) : random_(seed) {}
@@ -101,7 +86,7 @@ class S3ClientFixture : public ::testing::Test {
     return client.ok() ? std::move(*client) : nullptr;
   }
 
-  FakeClock clock_;
+  ManualClock clock_{kS3TestStartUnixMicros};
   SeededRandom random_;
   std::unique_ptr<FakeHttpTransport> http_;
 };

@@ -67,14 +67,14 @@ TEST(RestAuthTest, OAuth2FetchesCachesAndRefreshesBeforeExpiry) {
             "grant_type=client_credentials&client_id=mirror%20id&client_secret=s3cr%26t"
             "&scope=PRINCIPAL_ROLE%3AALL");
 
-  clock.now_us += int64_t{3600 - 61} * 1000000;  // still more than the 60 s margin left
+  clock.Advance(int64_t{3600 - 61} * 1000000);  // still more than the 60 s margin left
   EXPECT_EQ(*auth->AuthorizationHeader(), "Bearer first");
   EXPECT_EQ(http.requests.size(), 1u);
-  clock.now_us += 2 * 1000000;  // inside the margin: fetch again
+  clock.Advance(2 * 1000000);  // inside the margin: fetch again
   http.Answer(200, R"({"access_token":"second","token_type":"bearer"})");
   EXPECT_EQ(*auth->AuthorizationHeader(), "Bearer second");
   // Without expires_in the token is kept until the catalog refuses it.
-  clock.now_us += int64_t{86400} * 1000000;
+  clock.Advance(int64_t{86400} * 1000000);
   EXPECT_EQ(*auth->AuthorizationHeader(), "Bearer second");
   EXPECT_TRUE(auth->ForgetToken());
   http.Answer(200, R"({"access_token":"third"})");

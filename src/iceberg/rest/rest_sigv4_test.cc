@@ -124,8 +124,7 @@ TEST(RestSigV4Test, BadInputIsRefused) {
 // and the secret is never sent.
 TEST(RestSigV4Test, CatalogSignsEveryRequest) {
   ScriptedHttpTransport http;
-  ManualClock clock;
-  clock.now_us = kTime;
+  ManualClock clock(kTime);
   RestCatalogOptions options;
   options.uri = "http://127.0.0.1:8181";
   options.auth.type = RestAuthType::kSigV4;

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "base/bytes.h"
-#include "env/clock.h"
 #include "env/http_transport.h"
+#include "env/manual_clock.h"
 
 namespace pg2iceberg::iceberg {
 
@@ -63,14 +63,6 @@ class ScriptedHttpTransport final : public HttpTransport {
  private:
   using Step = std::variant<Result<HttpResponse>, Responder>;
   std::deque<Step> script_;
-};
-
-class ManualClock final : public Clock {
- public:
-  int64_t NowMicros() override { return now_us; }
-  int64_t MonotonicMicros() override { return now_us; }
-  void SleepMicros(int64_t micros) override { now_us += micros; }
-  int64_t now_us = 1'700'000'000'000'000;
 };
 
 }  // namespace pg2iceberg::iceberg

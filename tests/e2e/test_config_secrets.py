@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from capture_util import drop_slots, query, staged, wait_captured
+from capture_util import StreamProcess, drop_slots, query, staged, wait_captured
 from conftest import BINARY
 from pg_server import PASSWORD, PG_BIN, SUPERUSER, free_port
 from run_util import assert_mirror_equals_source, run_config, wait_mirrored
@@ -164,12 +164,14 @@ def title_leaks(pid, subcommand):
     return found
 
 
-class Background:
+class Background(StreamProcess):
     """`pg2iceberg --log-level debug <subcommand> --config <path>` started in the background in
     `directory` (its working directory), stdout and stderr each to its own file there, stopped by
-    PID. Debug is the level that says the most. Has what capture_util.wait_until reads."""
+    PID (StreamProcess's stop and kill). Debug is the level that says the most. Has what
+    capture_util.wait_until reads."""
 
     def __init__(self, mirror, config, directory, subcommand="run", env=None):
+        self.mirror = mirror
         self.subcommand = subcommand
         self.directory = pathlib.Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -178,28 +180,11 @@ class Background:
             self.process = subprocess.Popen([BINARY, "--log-level", "debug", *argv(subcommand, path)], stdout=out,
                                             stderr=err, cwd=self.directory, env=dict(os.environ, **(env or {})))
 
-    def running(self):
-        return self.process.poll() is None
-
     def output(self):
         return (self.directory / "stdout").read_bytes(), (self.directory / "stderr").read_bytes()
 
     def log(self):
         return b"\n".join(self.output()).decode(errors="replace")[-20000:]
-
-    def stop(self, timeout=60):
-        if self.running():
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AssertionError(f"{self.subcommand} did not stop within {timeout}s of SIGTERM:\n{self.log()}")
-
-    def kill(self):
-        if self.running():
-            self.process.kill()
-        self.process.wait(timeout=30)
 
 
 def role_config(mirror, how, tmp_path):

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "base/utf8.h"
 #include "env/local_object_store.h"
 #include "env/object_key.h"
 
@@ -14,40 +15,6 @@ namespace {
 constexpr size_t kComponentBytesMax = 255;
 // S3's limit on a whole key (KeyTooLongError).
 constexpr size_t kKeyBytesMax = 1024;
-
-// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code
-// points past U+10FFFF).
-bool IsUtf8(std::string_view text) {
-  static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    uint32_t code = lead;
-    if (lead >= 0x80) {
-      if ((lead & 0xE0) == 0xC0) {
-        extra = 1, code = lead & 0x1F;
-      } else if ((lead & 0xF0) == 0xE0) {
-        extra = 2, code = lead & 0x0F;
-      } else if ((lead & 0xF8) == 0xF0) {
-        extra = 3, code = lead & 0x07;
-      } else {
-        return false;
-      }
-    }
-    if (text.size() - i <= extra) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
 
 Status BadKey(std::string_view key, std::string_view reason) {
   return Status::InvalidArgument("invalid object key \"" + std::string(key) +

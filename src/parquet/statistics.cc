@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "base/check.h"
+#include "base/utf8.h"
 
 namespace pg2iceberg::parquet {
 namespace {
@@ -12,31 +13,6 @@ namespace {
 constexpr size_t kNoLimit = std::numeric_limits<size_t>::max();
 
 bool IsContinuation(std::byte b) { return (static_cast<uint8_t>(b) & 0xC0) == 0x80; }
-
-// Decodes the code point at the start of `s` into `*code_point`; returns its length in bytes,
-// or 0 when `s` does not start with a well-formed UTF-8 sequence (RFC 3629: no overlong forms,
-// no surrogates, nothing above U+10FFFF).
-size_t DecodeUtf8(ByteSpan s, char32_t* code_point) {
-  const auto lead = static_cast<uint8_t>(s[0]);
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  }
-  const size_t length = (lead & 0xE0) == 0xC0   ? 2
-                        : (lead & 0xF0) == 0xE0 ? 3
-                        : (lead & 0xF8) == 0xF0 ? 4
-                                                : 0;
-  if (length == 0 || s.size() < length) return 0;
-  char32_t cp = lead & (0x7F >> length);
-  for (size_t i = 1; i < length; ++i) {
-    if (!IsContinuation(s[i])) return 0;
-    cp = (cp << 6) | (static_cast<uint8_t>(s[i]) & 0x3F);
-  }
-  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  *code_point = cp;
-  return length;
-}
 
 void AppendUtf8(char32_t cp, Bytes* out) {
   // Lead byte marker and payload bits by sequence length, then 6 bits per continuation byte.

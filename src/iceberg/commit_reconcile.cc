@@ -44,6 +44,15 @@ ReconciledTable ClassifyTable(const TableState& base, const Snapshot& snapshot,
     return {CommitOutcome::kReplaced, {}, "the table no longer exists"};
   }
   const TableMetadata& now = loaded->metadata;
+  if (create && now.table_uuid != base.metadata.table_uuid) {
+    // Another writer's create won the race. Ours asserts that the table does not exist, so it
+    // cannot apply while theirs does; for it to have applied before, the name would have to be
+    // dropped (which unregisters ours) and created again in between.
+    return {CommitOutcome::kMoved,
+            {},
+            "another writer created the table first (uuid " + now.table_uuid + ", not ours " +
+                base.metadata.table_uuid + ")"};
+  }
   if (now.table_uuid != base.metadata.table_uuid) {
     return {CommitOutcome::kReplaced,
             {},

@@ -11,6 +11,8 @@
 //   - main moved to another snapshot and ours is nowhere: it did not happen and never can (the
 //     commit asserts main at the base's snapshot: REST requirements, the SQL compare-and-swap
 //     of the metadata location) — kConflict, the files may be removed;
+//   - for a create, the table exists with another uuid: another writer's create won the race,
+//     and ours (which asserts that no such table exists) never applied and cannot — kConflict;
 //   - the table is gone or replaced (another uuid): it cannot apply now, but whether it applied
 //     to the old table cannot be told — still unknown, files kept.
 // Used by RestCatalog (rest_catalog.h) and SqlCatalog (sql_catalog.h) for single- and
@@ -32,7 +34,8 @@ enum class CommitOutcome {
   kAtBase,     // the table is as the commit found it (a create: no such table): it has not
                // happened yet — but a request still in flight may yet apply
   kMoved,      // same table, main at a snapshot that is neither the base's nor ours, and ours
-               // is nowhere in the table: it did not happen, and never can
+               // is nowhere in the table (or, for a create, another writer created the table
+               // first): it did not happen, and never can
   kReplaced,   // the table is gone, or another table (another uuid) has the name: the commit
                // can never apply now, but whether it applied to the old table cannot be told
 };

@@ -41,8 +41,10 @@
 //     that safe), at most kCommitSendsMax times in all;
 //   - same uuid, main at a snapshot that is neither the base's nor ours → kConflict: it did
 //     not happen and never can (every send asserts main at the base's snapshot);
-//   - the table gone, or another uuid under its name → kOutcomeUnknown: it can no longer
-//     apply, but whether it applied to the old table cannot be told.
+//   - a create, and the table exists with another uuid → kConflict: another writer's create
+//     won (ours asserts that no such table exists, so it never applied and cannot);
+//   - the table gone, or another uuid under the name of an existing table → kOutcomeUnknown:
+//     it can no longer apply, but whether it applied to the old table cannot be told.
 // Once any send's outcome was unknown, no later failure is taken at its word: a resend that
 // is refused (409 "requirement failed" or "already exists", any other error) may be refused
 // because the earlier send applied, or that send may still be in flight. The table is then

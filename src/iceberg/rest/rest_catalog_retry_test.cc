@@ -307,7 +307,9 @@ TEST_F(RestCatalogRetryTest, ARefusedCreateResendAfterALostCreateThatLandedIsSuc
   EXPECT_TRUE(http_.Exhausted());
 }
 
-TEST_F(RestCatalogRetryTest, ALostCreateOfATableSomeoneElseCreatedStaysUnknown) {
+// Another writer's create won: ours asserts that no such table exists, so it never applied and
+// never can. The committer reloads and commits on top (not a stop with the outcome unknown).
+TEST_F(RestCatalogRetryTest, ALostCreateOfATableSomeoneElseCreatedIsAConflict) {
   auto catalog = Open();
   const TableMetadata empty = EmptyTestTable("file:///wh/public/orders");
   const Snapshot snapshot = NextTestSnapshot(empty, 7);
@@ -322,7 +324,32 @@ TEST_F(RestCatalogRetryTest, ALostCreateOfATableSomeoneElseCreatedStaysUnknown) 
       catalog
           ->CommitSnapshot({kOrders, empty, ""}, WithSnapshot(empty, snapshot), snapshot, writer_)
           .status();
-  EXPECT_EQ(status.code(), StatusCode::kOutcomeUnknown) << status.ToString();
+  EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+  EXPECT_NE(status.message().find("another writer created the table first"), std::string::npos)
+      << status.message();
+  EXPECT_TRUE(http_.Exhausted());
+}
+
+// Regression (CI, test_two_concurrent_first_snapshots_both_succeed[s3-rest]): the REST test
+// server's JDBC store answers the loser of two concurrent creates with HTTP 500 (a unique
+// violation reported as "UncheckedSQLException: Unknown failure"). The reload shows the winner's
+// table; this was kOutcomeUnknown and stopped the snapshot.
+TEST_F(RestCatalogRetryTest, ACreateAnsweredWithAServerErrorThatLostTheRaceIsAConflict) {
+  auto catalog = Open();
+  const TableMetadata empty = EmptyTestTable("file:///wh/public/orders");
+  const Snapshot snapshot = NextTestSnapshot(empty, 7);
+  const TableMetadata theirs = WithSnapshot(
+      EmptyTestTable("file:///wh/public/orders", "00000000-0000-4000-8000-000000000001"),
+      NextTestSnapshot(empty, 9));
+  http_.Answer(200, TableBody(empty, ""));  // staged
+  http_.Answer(500, ErrorBody(500, "UncheckedSQLException", "Unknown failure"));
+  http_.Answer(200, TableBody(theirs, "file:///wh/public/orders/metadata/00001-x.metadata.json"));
+  const Status status =
+      catalog
+          ->CommitSnapshot({kOrders, empty, ""}, WithSnapshot(empty, snapshot), snapshot, writer_)
+          .status();
+  EXPECT_EQ(status.code(), StatusCode::kConflict) << status.ToString();
+  EXPECT_EQ(Commits(), 2);  // the staged create and its one commit: never sent again
   EXPECT_TRUE(http_.Exhausted());
 }
 

@@ -33,7 +33,8 @@
 // snapshot id, also as an ancestor: found is success (whatever committed on top since);
 // the row at the base is kOutcomeUnknown (the server may still be running the statement of the
 // lost session); the row elsewhere without our snapshot is kConflict (the compare-and-swap
-// can never match again); a table gone or replaced is kOutcomeUnknown.
+// can never match again); a create that finds another writer's table (another uuid) is kConflict;
+// a table gone or replaced is kOutcomeUnknown.
 //
 // CommitSnapshots writes every table's metadata file first, then runs the inserts and
 // compare-and-swaps in one transaction (BEGIN … COMMIT): all tables move or none. A failed

@@ -122,15 +122,8 @@ Status FaultyObjectStore::MaybeLoseReply(ObjectStoreOperation operation, double 
 }
 
 bool FaultyObjectStore::Draw(double probability) {
-  if (probability <= 0) return false;
-  if (probability >= 1) return true;
-  uint64_t draw;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    draw = random_.Next64();
-  }
-  // The top 53 bits as a double in [0, 1): exact, so the same draw decides the same way.
-  return static_cast<double>(draw >> 11) * 0x1.0p-53 < probability;
+  std::lock_guard<std::mutex> lock(mu_);
+  return DrawWithProbability(random_, probability);
 }
 
 Status FaultyObjectStore::Record(ObjectStoreOperation operation, ObjectStoreFault fault,

@@ -1,6 +1,7 @@
 // Test support for live unit tests: the Postgres that scripts/with_postgres.py starts
 // (PG2ICEBERG_TEST_PG_CONNINFO), the S3 server that scripts/with_moto.py starts
-// (PG2ICEBERG_TEST_S3_*), and names no other test process uses. A live test whose
+// (PG2ICEBERG_TEST_S3_*), the REST catalog that scripts/with_rest_catalog.py starts
+// (PG2ICEBERG_TEST_REST_*), and names no other test process uses. A live test whose
 // server is missing fails, never skips.
 #pragma once
 
@@ -50,6 +51,24 @@ inline void FindLiveS3Server(LiveS3Server* out) {
   }
   out->access_key_id = env_or("PG2ICEBERG_TEST_S3_ACCESS_KEY_ID", "test");
   out->secret_access_key = env_or("PG2ICEBERG_TEST_S3_SECRET_ACCESS_KEY", "test");
+}
+
+struct LiveRestCatalog {
+  std::string uri;
+  std::string warehouse;  // a file:// directory the server may write to
+};
+
+// Sets `*out` to the live Iceberg REST catalog test server, or fails the test saying how to run
+// it. Use under ASSERT_NO_FATAL_FAILURE.
+inline void FindLiveRestCatalog(LiveRestCatalog* out) {
+  const char* uri = std::getenv("PG2ICEBERG_TEST_REST_URI");
+  const char* warehouse = std::getenv("PG2ICEBERG_TEST_REST_WAREHOUSE");
+  if (uri == nullptr || *uri == '\0' || warehouse == nullptr || *warehouse == '\0') {
+    FAIL() << "PG2ICEBERG_TEST_REST_URI / PG2ICEBERG_TEST_REST_WAREHOUSE are not set: a live "
+              "test fails without its server (run it under scripts/with_rest_catalog.py, as "
+              "scripts/test.sh does)";
+  }
+  *out = {uri, warehouse};
 }
 
 // "<prefix>_<pid>_<current test's name>": a schema (or other) name unique to this test.

@@ -59,4 +59,11 @@ int64_t FullJitterBackoffMicros(Random& random, int retry, int64_t initial_ms, i
   return static_cast<int64_t>(random.Uniform(static_cast<uint64_t>(ceiling_ms) * 1000 + 1));
 }
 
+bool DrawWithProbability(Random& random, double probability) {
+  if (probability <= 0) return false;
+  if (probability >= 1) return true;
+  // The top 53 bits as a double in [0, 1): exact, so the same draw decides the same way.
+  return static_cast<double>(random.Next64() >> 11) * 0x1.0p-53 < probability;
+}
+
 }  // namespace pg2iceberg

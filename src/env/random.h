@@ -32,6 +32,11 @@ class SeededRandom final : public Random {
   uint64_t state_[4];
 };
 
+// True with `probability` (in [0, 1]). Draws one number only for 0 < probability < 1, so a
+// fault plan of zeros and ones leaves the sequence untouched. Exact: the same draw decides the
+// same way on every platform. Used by the fault decorators (FaultyObjectStore, FaultyCatalog).
+bool DrawWithProbability(Random& random, double probability);
+
 std::string FormatUuid(const std::array<uint8_t, 16>& bytes);
 
 // Full-jitter exponential backoff for retry number `retry` (0 before the second attempt):

@@ -1,5 +1,7 @@
 #include "iceberg/catalog.h"
 
+#include <set>
+
 namespace pg2iceberg::iceberg {
 
 std::string NamespaceToString(const Namespace& ns) {
@@ -26,6 +28,14 @@ Namespace NamespaceFromString(std::string_view text) {
 std::string TableIdentifier::ToString() const {
   const std::string ns = NamespaceToString(table_namespace);
   return ns.empty() ? name : ns + "." + name;
+}
+
+bool NamesDistinctTables(const std::vector<SnapshotCommit>& commits) {
+  std::set<TableIdentifier> seen;
+  for (const SnapshotCommit& commit : commits) {
+    if (!seen.insert(commit.base.ident).second) return false;
+  }
+  return true;
 }
 
 bool CommitMayHaveApplied(const Status& status) {

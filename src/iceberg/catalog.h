@@ -91,6 +91,9 @@ struct SnapshotCommit {
   MetadataWriter* writer = nullptr;
 };
 
+// Whether no table appears twice in `commits` (a condition of every CanCommitAtomically).
+bool NamesDistinctTables(const std::vector<SnapshotCommit>& commits);
+
 // Whether a commit that ended in `status` may be (or become) visible in the catalog, so that
 // nothing it references may be removed: kOutcomeUnknown and kDataLoss. Any other error is
 // proof that it is not and never will be (the promise of Catalog::CommitSnapshot).

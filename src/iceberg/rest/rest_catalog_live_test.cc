@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "env/curl_http_transport.h"
+#include "env/live_test_util.h"
 #include "env/real_clock.h"
 #include "iceberg/rest/rest_catalog.h"
 
@@ -27,18 +28,13 @@ class NullMetadataWriter final : public MetadataWriter {
 class RestCatalogLiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* uri = std::getenv("PG2ICEBERG_TEST_REST_URI");
-    const char* warehouse = std::getenv("PG2ICEBERG_TEST_REST_WAREHOUSE");
-    if (uri == nullptr || *uri == '\0' || warehouse == nullptr || *warehouse == '\0') {
-      FAIL() << "PG2ICEBERG_TEST_REST_URI / PG2ICEBERG_TEST_REST_WAREHOUSE are not set: a live "
-                "test fails without its server (run it under scripts/with_rest_catalog.py, as "
-                "scripts/test.sh does)";
-    }
+    LiveRestCatalog server;
+    ASSERT_NO_FATAL_FAILURE(FindLiveRestCatalog(&server));
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     ns_ = {"live_" + std::to_string(getpid()) + "_" + test->name()};
-    location_ = std::string(warehouse) + "/" + ns_[0] + "/t";
+    location_ = server.warehouse + "/" + ns_[0] + "/t";
     RestCatalogOptions options;
-    options.uri = uri;
+    options.uri = server.uri;
     Result<std::unique_ptr<RestCatalog>> catalog = RestCatalog::Open(options, http_, clock_);
     ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
     catalog_ = std::move(*catalog);

@@ -1,6 +1,5 @@
 // RestCatalog::CommitSnapshots: several tables in one POST /v1/{p}/transactions/commit, and
 // reconciling a transaction whose outcome is unknown (rest_catalog.h).
-#include <set>
 
 #include "iceberg/rest/rest_catalog.h"
 #include "iceberg/rest/rest_catalog_reconcile.h"
@@ -21,12 +20,10 @@ Result<ReconciledTransaction> ReconcileTables(Catalog& catalog,
 
 bool RestCatalog::CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const {
   if (!offers_transactions_) return false;
-  std::set<TableIdentifier> seen;
   for (const SnapshotCommit& commit : commits) {
     if (commit.base.metadata_location.empty()) return false;  // a create: see rest_catalog.h
-    if (!seen.insert(commit.base.ident).second) return false;
   }
-  return true;
+  return NamesDistinctTables(commits);
 }
 
 Result<std::vector<TableState>> RestCatalog::CommitSnapshots(

@@ -1,7 +1,6 @@
 #include "iceberg/sql/sql_catalog.h"
 
 #include <algorithm>
-#include <set>
 
 #include "base/check.h"
 #include "iceberg/commit_reconcile.h"
@@ -360,11 +359,7 @@ Result<TableState> SqlCatalog::ReconcileLostCommit(const SnapshotCommit& commit,
 }
 
 bool SqlCatalog::CanCommitAtomically(const std::vector<SnapshotCommit>& commits) const {
-  std::set<TableIdentifier> seen;
-  for (const SnapshotCommit& commit : commits) {
-    if (!seen.insert(commit.base.ident).second) return false;
-  }
-  return true;
+  return NamesDistinctTables(commits);
 }
 
 Result<std::vector<TableState>> SqlCatalog::CommitSnapshots(

@@ -1,6 +1,7 @@
 #include "capture/streamer.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "pg/pgoutput.h"
 #include "pg/replication_protocol.h"
@@ -20,22 +21,35 @@ Streamer::Streamer(StreamerOptions options, ReplicationStream& stream, StagingFl
       flush_check_(std::move(flush_check)) {}
 
 Status Streamer::Run(ChangeAssembler& assembler, const std::atomic<bool>& stop) {
-  next_check_micros_ = clock_.MonotonicMicros() + options_.standby_interval_ms * 1000;
-  RETURN_IF_ERROR(feedback_.Send());
+  RETURN_IF_ERROR(Start());
   while (!stop.load()) {
-    ASSIGN_OR_RETURN(std::optional<Bytes> message, stream_.Receive(WaitMicros()));
-    if (message) RETURN_IF_ERROR(HandleMessage(assembler, *message));
-    RETURN_IF_ERROR(FlushIfDue(assembler));
-    if (clock_.MonotonicMicros() >= next_check_micros_) RETURN_IF_ERROR(OnTimer(assembler));
+    RETURN_IF_ERROR(Step(assembler, std::numeric_limits<int64_t>::max()));
   }
+  return Finish(assembler);
+}
+
+Status Streamer::Start() {
+  next_check_micros_ = clock_.MonotonicMicros() + options_.standby_interval_ms * 1000;
+  return feedback_.Send();
+}
+
+Status Streamer::Step(ChangeAssembler& assembler, int64_t deadline_micros) {
+  ASSIGN_OR_RETURN(std::optional<Bytes> message, stream_.Receive(WaitMicros(deadline_micros)));
+  if (message) RETURN_IF_ERROR(HandleMessage(assembler, *message));
+  RETURN_IF_ERROR(FlushIfDue(assembler));
+  if (clock_.MonotonicMicros() >= next_check_micros_) RETURN_IF_ERROR(OnTimer(assembler));
+  return Status::Ok();
+}
+
+Status Streamer::Finish(ChangeAssembler& assembler) {
   if (!assembler.in_transaction() && flusher_.HasWaiting()) RETURN_IF_ERROR(FlushAndConfirm());
   log_.Info("capture stopped at " + change::FormatLsn(feedback_.confirmed()));
   return Status::Ok();
 }
 
-int64_t Streamer::WaitMicros() const {
+int64_t Streamer::WaitMicros(int64_t deadline_micros) const {
   const int64_t now = clock_.MonotonicMicros();
-  int64_t until = std::min(next_check_micros_, flusher_.DeadlineMicros());
+  const int64_t until = std::min({next_check_micros_, flusher_.DeadlineMicros(), deadline_micros});
   return std::clamp<int64_t>(until - now, 0, options_.max_wait_ms * 1000);
 }
 

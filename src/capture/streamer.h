@@ -44,8 +44,21 @@ class Streamer final : public CommittedSink {
            std::function<Status()> periodic_check, std::function<Status()> flush_check);
 
   // Runs until `stop` becomes true (then flushes what is complete and returns OK) or an error.
-  // `assembler` must have been built with this Streamer as its sink.
+  // `assembler` must have been built with this Streamer as its sink. Exactly Start, then Step
+  // until `stop`, then Finish.
   Status Run(ChangeAssembler& assembler, const std::atomic<bool>& stop);
+
+  // Stepping, for a caller that shares its thread with other work (the simulator runs capture
+  // and the materializer on one thread): Start once, Step as often as wanted, Finish at the
+  // end. After an error the Streamer must not be stepped again (a restart builds a new one).
+  // Start arms the timer and sends the first standby status update.
+  Status Start();
+  // One round: waits for at most one message, no later than `deadline_micros` (monotonic
+  // clock; never longer than max_wait_ms or the next flush or timer deadline), handles it, then
+  // flushes when a limit is reached and runs the periodic work when its time has come.
+  Status Step(ChangeAssembler& assembler, int64_t deadline_micros);
+  // Flushes what is complete (nothing while a transaction is open) and confirms it.
+  Status Finish(ChangeAssembler& assembler);
 
   // CommittedSink: transactions at or below the recorded LSN are in the log already; skip them.
   Status Change(const change::CommitInfo& commit, const change::RowChange& change) override;
@@ -59,7 +72,9 @@ class Streamer final : public CommittedSink {
   Status FlushIfDue(ChangeAssembler& assembler);
   // flush_check, then Flush and Confirm.
   Status FlushAndConfirm();
-  int64_t WaitMicros() const;
+  // How long the next Receive may wait: until the earliest of `deadline_micros`, the timer and
+  // the flush deadline, at most max_wait_ms.
+  int64_t WaitMicros(int64_t deadline_micros) const;
 
   StreamerOptions options_;
   ReplicationStream& stream_;

@@ -286,7 +286,9 @@ TYPED_TEST_P(CatalogContractTest, CreateThenCommitOnTop) {
   Result<TableMetadata> current = this->Current(ident);
   ASSERT_TRUE(current.ok()) << current.status().ToString();
   EXPECT_EQ(current->snapshots.size(), 2u);
-  EXPECT_EQ(current->properties.at("owner"), "pg2iceberg");
+  const auto owner = current->properties.find("owner");
+  ASSERT_NE(owner, current->properties.end());
+  EXPECT_EQ(owner->second, "pg2iceberg");
   // Pointer catalogs write version 0, then 1, through the commit's writer; REST writes itself.
   const std::vector<int64_t> expected_versions =
       this->kQuirks.writes_own_metadata ? std::vector<int64_t>{} : std::vector<int64_t>{0, 1};

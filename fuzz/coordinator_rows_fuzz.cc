@@ -16,7 +16,7 @@
 
 #include "env/pg_connection.h"
 #include "fuzz_input.h"
-#include "stage/coordinator.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::fuzz {
 namespace {
@@ -94,8 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pg2iceberg;
   fuzz::FuzzInput in(data, size);
   fuzz::InputConnection connection(in);
-  Result<std::unique_ptr<stage::Coordinator>> opened =
-      stage::Coordinator::Open(connection, "_pg2iceberg", "default");
+  Result<std::unique_ptr<stage::PgCoordinator>> opened =
+      stage::PgCoordinator::Open(connection, "_pg2iceberg", "default");
   if (!opened.ok()) __builtin_trap();  // the migration's answers above are those of Postgres
   stage::Coordinator& coordinator = **opened;
   (void)coordinator.LoadCapture();

@@ -7,6 +7,7 @@
 
 #include "capture/recorded_type_resolver.h"
 #include "env/libpq_connection.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::capture {
 namespace {
@@ -31,7 +32,7 @@ class RecordedTypesTest : public ::testing::Test {
     coordinator_schema_ = "rt_coord_" + suffix;
     TearDown();
     Exec("CREATE SCHEMA " + source_);
-    auto coordinator = stage::Coordinator::Open(*pg_, coordinator_schema_, "default");
+    auto coordinator = stage::PgCoordinator::Open(*pg_, coordinator_schema_, "default");
     ASSERT_TRUE(coordinator.ok()) << coordinator.status().ToString();
     coordinator_ = std::move(*coordinator);
   }

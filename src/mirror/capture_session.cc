@@ -10,6 +10,7 @@
 #include "capture/transaction_buffer.h"
 #include "mirror/stream_only.h"
 #include "pg/source_connection.h"
+#include "stage/pg_coordinator.h"
 #include "stage/staging_janitor.h"
 #include "table/warehouse.h"
 
@@ -100,8 +101,8 @@ Result<std::unique_ptr<CaptureSession>> OpenCaptureSession(const Config& config,
                                 config.state.group, {}, env.clock, env.log));
   session->lock.emplace(std::move(lock));
   ASSIGN_OR_RETURN(session->coordinator,
-                   stage::Coordinator::Open(*session->state_connection,
-                                            config.state.coordinator_schema, config.state.group));
+                   stage::PgCoordinator::Open(*session->state_connection,
+                                              config.state.coordinator_schema, config.state.group));
   session->target = TargetOf(config);
   ASSIGN_OR_RETURN(
       session->prepared,

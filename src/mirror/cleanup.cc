@@ -3,8 +3,8 @@
 #include "mirror/stream_only.h"
 #include "pg/replication_setup.h"
 #include "pg/source_connection.h"
-#include "stage/coordinator.h"
 #include "stage/group_lock.h"
+#include "stage/pg_coordinator.h"
 #include "table/catalog_factory.h"
 #include "table/warehouse.h"
 
@@ -109,7 +109,7 @@ Status RunCleanup(const Config& config, Env& env, const CleanupOptions& options)
   if (exists) {
     ASSIGN_OR_RETURN(
         std::unique_ptr<stage::Coordinator> coordinator,
-        stage::Coordinator::Open(state, config.state.coordinator_schema, config.state.group));
+        stage::PgCoordinator::Open(state, config.state.coordinator_schema, config.state.group));
     RETURN_IF_ERROR(coordinator->DeleteGroup().status());
     env.log.Info("deleted group " + config.state.group + " from coordinator schema " +
                  config.state.coordinator_schema);

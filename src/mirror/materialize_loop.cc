@@ -5,6 +5,7 @@
 #include "mirror/table_copy.h"
 #include "pg/source_connection.h"
 #include "pg/table_discovery.h"
+#include "stage/pg_coordinator.h"
 #include "table/warehouse.h"
 
 namespace pg2iceberg {
@@ -72,8 +73,8 @@ Result<std::unique_ptr<MaterializeLoop>> MaterializeLoop::Open(const Config& con
   std::unique_ptr<MaterializeLoop> loop(new MaterializeLoop(config, env));
   ASSIGN_OR_RETURN(loop->state_connection_, ConnectState(config, env));
   ASSIGN_OR_RETURN(loop->coordinator_,
-                   stage::Coordinator::Open(*loop->state_connection_,
-                                            config.state.coordinator_schema, config.state.group));
+                   stage::PgCoordinator::Open(*loop->state_connection_,
+                                              config.state.coordinator_schema, config.state.group));
   ASSIGN_OR_RETURN(loop->catalog_, OpenCatalog(config, env));
   loop->stores_ = std::make_unique<TableStores>(config.sink, env);
   loop->source_catalog_ = std::make_unique<PgSourceCatalog>(config, env);

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "pg/source_connection.h"
-#include "stage/coordinator.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg {
 

@@ -11,7 +11,7 @@
 #include "mirror/verify_compare.h"
 #include "mirror/verify_point.h"
 #include "pg/source_connection.h"
-#include "stage/coordinator.h"
+#include "stage/pg_coordinator.h"
 #include "table/catalog_factory.h"
 #include "table/table_plan.h"
 #include "table/table_stores.h"
@@ -61,8 +61,8 @@ Status Verifier::Open() {
   ASSIGN_OR_RETURN(catalog_, OpenCatalog(config_, env_));
   ASSIGN_OR_RETURN(state_connection_, ConnectState(config_, env_));
   ASSIGN_OR_RETURN(coordinator_,
-                   stage::Coordinator::Open(*state_connection_, config_.state.coordinator_schema,
-                                            config_.state.group));
+                   stage::PgCoordinator::Open(*state_connection_, config_.state.coordinator_schema,
+                                              config_.state.group));
   ASSIGN_OR_RETURN(staging_, OpenWarehouse(config_.sink, env_));
   return Status::Ok();
 }

@@ -1,27 +1,12 @@
-#include "stage/coordinator.h"
-
+#include "stage/coordinator_checksums.h"
 #include "stage/coordinator_fields.h"
-#include "stage/row_checksum.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {
 
 using change::FormatLsn;
 using change::Lsn;
-
-std::string CaptureChecksum(const std::string& group, const CaptureState& s) {
-  return ChecksumText({group, s.system_identifier, s.database, s.slot_name, s.publication_name,
-                       FormatLsn(s.slot_created_lsn), FormatLsn(s.flushed_lsn)});
-}
-
-std::string TableChecksum(const std::string& group, const TableState& t) {
-  const std::string id = std::to_string(t.table_id), relid = std::to_string(t.relid),
-                    next = std::to_string(t.next_offset);
-  // Rows of schema version 1 have no added_lsn and keep their checksum.
-  if (t.added_lsn == 0) return ChecksumText({group, id, t.schema_name, t.table_name, relid, next});
-  return ChecksumText(
-      {group, id, t.schema_name, t.table_name, relid, next, FormatLsn(t.added_lsn)});
-}
 
 std::optional<std::string> LsnOrNull(change::Lsn lsn) {
   if (lsn == 0) return std::nullopt;
@@ -39,21 +24,25 @@ Status ChecksumMismatch(const std::string& what) {
 
 }  // namespace
 
-Coordinator::Coordinator(PgConnection& connection, std::string schema, std::string group)
+PgCoordinator::PgCoordinator(PgConnection& connection, std::string schema, std::string group)
     : connection_(connection), schema_(std::move(schema)), group_(std::move(group)) {}
 
-Result<std::unique_ptr<Coordinator>> Coordinator::Open(PgConnection& connection, std::string schema,
-                                                       std::string group) {
+Result<std::unique_ptr<PgCoordinator>> PgCoordinator::Open(PgConnection& connection,
+                                                           std::string schema, std::string group) {
   RETURN_IF_ERROR(MigrateCoordinator(connection, schema).status());
-  return std::unique_ptr<Coordinator>(
-      new Coordinator(connection, std::move(schema), std::move(group)));
+  return std::unique_ptr<PgCoordinator>(
+      new PgCoordinator(connection, std::move(schema), std::move(group)));
 }
 
-std::string Coordinator::Table(std::string_view name) const {
+std::string PgCoordinator::Table(std::string_view name) const {
   return QuoteIdentifier(schema_) + "." + std::string(name);
 }
 
-Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
+Result<std::optional<CaptureState>> PgCoordinator::LoadCapture() {
+  return SelectCapture(/*for_update=*/false);
+}
+
+Result<std::optional<CaptureState>> PgCoordinator::SelectCapture(bool for_update) {
   ASSIGN_OR_RETURN(
       PgRows rows,
       connection_.ExecParams(
@@ -76,7 +65,7 @@ Result<std::optional<CaptureState>> Coordinator::LoadCapture(bool for_update) {
   return std::optional<CaptureState>(std::move(s));
 }
 
-Status Coordinator::CreateCapture(const CaptureState& s) {
+Status PgCoordinator::CreateCapture(const CaptureState& s) {
   Result<PgRows> inserted = connection_.ExecParams(
       "INSERT INTO " + Table("capture") +
           " (group_name, system_identifier, database_name, slot_name, publication_name, "
@@ -91,7 +80,7 @@ Status Coordinator::CreateCapture(const CaptureState& s) {
   return Status::Ok();
 }
 
-Result<std::vector<TableState>> Coordinator::LoadTables() {
+Result<std::vector<TableState>> PgCoordinator::LoadTables() {
   ASSIGN_OR_RETURN(
       PgRows rows,
       connection_.ExecParams("SELECT table_id, schema_name, table_name, relid, next_offset, "
@@ -119,9 +108,9 @@ Result<std::vector<TableState>> Coordinator::LoadTables() {
   return tables;
 }
 
-Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
-                                              const std::string& table_name, uint32_t relid,
-                                              change::Lsn added_lsn) {
+Result<TableState> PgCoordinator::RegisterTable(const std::string& schema_name,
+                                                const std::string& table_name, uint32_t relid,
+                                                change::Lsn added_lsn) {
   TableState t{.schema_name = schema_name,
                .table_name = table_name,
                .relid = relid,
@@ -147,7 +136,7 @@ Result<TableState> Coordinator::RegisterTable(const std::string& schema_name,
   return t;
 }
 
-Result<std::vector<TableState>> Coordinator::RegisterTables(
+Result<std::vector<TableState>> PgCoordinator::RegisterTables(
     const std::vector<TableToRegister>& tables) {
   std::vector<TableState> registered;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
@@ -161,7 +150,7 @@ Result<std::vector<TableState>> Coordinator::RegisterTables(
   return registered;
 }
 
-Result<std::vector<TableState>> Coordinator::BeginCapture(
+Result<std::vector<TableState>> PgCoordinator::BeginCapture(
     const CaptureState& state, const std::vector<TableToRegister>& tables) {
   CHECK_MSG(state.slot_pending() && state.flushed_lsn == 0,
             "BeginCapture records a pending capture");
@@ -177,7 +166,7 @@ Result<std::vector<TableState>> Coordinator::BeginCapture(
   return registered;
 }
 
-Status Coordinator::CompleteCapture(change::Lsn consistent_point) {
+Status PgCoordinator::CompleteCapture(change::Lsn consistent_point) {
   CHECK_MSG(consistent_point != 0, "a slot's consistent point is never 0/0");
   ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture());
   if (!current || !current->slot_pending()) {
@@ -200,25 +189,25 @@ Status Coordinator::CompleteCapture(change::Lsn consistent_point) {
   return Status::Ok();
 }
 
-Result<RecordedLsn> Coordinator::AdvanceFlushed(const RecordedLsn& expected_flushed,
-                                                change::Lsn new_flushed) {
+Result<RecordedLsn> PgCoordinator::AdvanceFlushed(const RecordedLsn& expected_flushed,
+                                                  change::Lsn new_flushed) {
   RETURN_IF_ERROR(
       InTransaction([&] { return UpdateFlushed(expected_flushed.lsn(), new_flushed); }));
-  return RecordedLsn(new_flushed);
+  return MakeRecorded(new_flushed);
 }
 
-Result<RecordedLsn> Coordinator::RecordedFlushed() {
+Result<RecordedLsn> PgCoordinator::RecordedFlushed() {
   ASSIGN_OR_RETURN(std::optional<CaptureState> state, LoadCapture());
   if (!state) return Status::NotFound("group " + group_ + " has no capture state");
-  return RecordedLsn(state->flushed_lsn);
+  return MakeRecorded(state->flushed_lsn);
 }
 
-Status Coordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed) {
+Status PgCoordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed) {
   CHECK_MSG(new_flushed >= expected_flushed, "flushed LSN moving backwards");
   // FOR UPDATE waits for a concurrent writer of the row and then reads its committed version, so
   // the comparison below sees what the UPDATE will replace. The UPDATE names the expected value
   // too: one conditional statement, never a read-then-write a delayed commit could slip between.
-  ASSIGN_OR_RETURN(std::optional<CaptureState> current, LoadCapture(/*for_update=*/true));
+  ASSIGN_OR_RETURN(std::optional<CaptureState> current, SelectCapture(/*for_update=*/true));
   if (!current)
     return Status::Conflict("group " + group_ + " has no capture state (dropped while running?)");
   if (current->flushed_lsn != expected_flushed)
@@ -237,14 +226,14 @@ Status Coordinator::UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_
   return Status::Ok();
 }
 
-Status Coordinator::FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const {
+Status PgCoordinator::FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const {
   return Status::Conflict(
       "coordinator flushed_lsn is " + (found ? FormatLsn(*found) : std::string("no longer")) +
       (found ? ", expected " : " ") + FormatLsn(expected) + ": another pg2iceberg streams group " +
       group_ + " (stop it), or the row was edited outside pg2iceberg (a restart verifies it)");
 }
 
-Status Coordinator::InTransaction(const std::function<Status()>& body) {
+Status PgCoordinator::InTransaction(const std::function<Status()>& body) {
   RETURN_IF_ERROR(connection_.Exec("BEGIN").status());
   Status status = body();
   if (!status.ok()) {
@@ -254,7 +243,7 @@ Status Coordinator::InTransaction(const std::function<Status()>& body) {
   return connection_.Exec("COMMIT").status();
 }
 
-Status Coordinator::ClaimOffsets(TableState& table, int64_t count) {
+Status PgCoordinator::ClaimOffsets(TableState& table, int64_t count) {
   TableState next = table;
   next.next_offset += count;
   ASSIGN_OR_RETURN(

@@ -1,5 +1,8 @@
-// Coordinator: pg2iceberg's own state in Postgres (the `_pg2iceberg` schema by default), the
-// single source of truth for what has been captured. docs/coordinator.md describes every table.
+// Coordinator: pg2iceberg's own state, the single source of truth for what has been captured.
+// This is the interface; PgCoordinator (stage/pg_coordinator.h) keeps it in Postgres (the
+// `_pg2iceberg` schema by default; docs/coordinator.md describes every table), and
+// sim::MemoryCoordinator (sim/memory_coordinator.h) in memory for the simulator. Both pass the
+// contract suite in stage/coordinator_contract.h. The state, per group:
 //
 //   capture        one row per group: the cluster and slot the log belongs to, and flushed_lsn —
 //                  every source transaction ending at or below it is in the staging log, indexed.
@@ -12,21 +15,21 @@
 //   watched_catalog fingerprints of the source catalog state capture watches
 //   (capture/catalog_watch.h).
 //   types          one row per (group, non-built-in type OID) capture has resolved: the built-in
-//                  type its values decode as, recorded when first seen (coordinator_types.cc).
+//                  type its values decode as, recorded when first seen.
 //
-// Every row carries a CRC-32C of its fields computed here; a row that fails it was changed
-// outside pg2iceberg and is kDataLoss. So is a field that does not parse (a NULL, a non-number,
-// a negative size, a malformed LSN — possible only after an outside ALTER of the schema): the
-// message names the column and the text (coordinator_fields.h); nothing here throws. The streamer
-// is the only writer of capture, tables, segments and segment_blocks; each write states the value
-// it expects to replace, so a second streamer or an outside edit is detected (kConflict) instead of
-// silently overwritten.
+// Every row carries a CRC-32C of its fields (stage/coordinator_checksums.h); a row that fails it
+// was changed outside pg2iceberg and is kDataLoss, the message naming the row. The streamer is
+// the only writer of capture, tables, segments and segment_blocks; each write states the value
+// it expects to replace, so a second streamer or an outside edit is detected (kConflict) instead
+// of silently overwritten. Each method is atomic: on an error nothing of it is recorded (table_id
+// and segment_id may still be used up, as a Postgres sequence is). table_id and segment_id are
+// assigned in increasing order, unique across the groups that share the state.
 //
-// Not thread-safe. Borrows the connection, which must outlive the Coordinator.
+// Implementations are not thread-safe; several coordinators (of one group or of several) may
+// share one state, as several processes share the Postgres schema.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,17 +38,8 @@
 
 #include "base/status.h"
 #include "change/change.h"
-#include "env/pg_connection.h"
 
 namespace pg2iceberg::stage {
-
-// The schema version this build writes. Migrations bring older schemas up to it.
-inline constexpr int kCoordinatorSchemaVersion = 2;
-
-// Creates or upgrades the coordinator schema `schema` to kCoordinatorSchemaVersion, idempotently
-// and safely when several processes run it at once. Returns the version found before migrating
-// (0 for a new schema). kDataLoss when the schema is newer than this build understands.
-Result<int> MigrateCoordinator(PgConnection& connection, const std::string& schema);
 
 struct CaptureState {
   std::string system_identifier;  // IDENTIFY_SYSTEM's systemid of the source cluster
@@ -122,9 +116,10 @@ struct IndexedBlock {
   change::Lsn last_commit_lsn = 0;
 };
 
-// A flushed LSN that the coordinator has committed. Only the Coordinator makes one, and the slot
-// is acknowledged only with one (capture/slot_feedback.h), so the acknowledgement can never run
-// ahead of the recorded state: durable segment → index commit → recorded LSN → slot ack.
+// A flushed LSN that the coordinator has committed. Only a Coordinator implementation makes one
+// (Coordinator::MakeRecorded, protected), and the slot is acknowledged only with one
+// (capture/slot_feedback.h), so the acknowledgement can never run ahead of the recorded state:
+// durable segment → index commit → recorded LSN → slot ack.
 class RecordedLsn {
  public:
   change::Lsn lsn() const { return lsn_; }
@@ -152,107 +147,109 @@ struct IndexedSegment {
 
 class Coordinator {
  public:
-  // Migrates the schema (see MigrateCoordinator) and returns a coordinator for `group`.
-  static Result<std::unique_ptr<Coordinator>> Open(PgConnection& connection, std::string schema,
-                                                   std::string group);
+  virtual ~Coordinator() = default;
 
   // The group's capture row; nullopt before the first run. kDataLoss when it fails its checksum.
-  // `for_update` locks the row until the current transaction ends (inside a transaction only).
-  Result<std::optional<CaptureState>> LoadCapture(bool for_update = false);
+  virtual Result<std::optional<CaptureState>> LoadCapture() = 0;
   // Inserts the group's capture row. kConflict when one exists already.
-  Status CreateCapture(const CaptureState& state);
+  virtual Status CreateCapture(const CaptureState& state) = 0;
   // The first start, before the slot exists: in one transaction, registers `tables` at offset 0
-  // and inserts the capture row with its LSNs at 0 (CaptureState::slot_pending). kConflict when
-  // the group has a capture row or one of the tables already.
-  Result<std::vector<TableState>> BeginCapture(const CaptureState& state,
-                                               const std::vector<TableToRegister>& tables);
-  // Records the slot's consistent point as slot_created_lsn and flushed_lsn of a pending capture
-  // row. kConflict when the row is not pending (or not as this process wrote it).
-  Status CompleteCapture(change::Lsn consistent_point);
+  // (their added_lsn is ignored: 0) and inserts the capture row with its LSNs at 0
+  // (CaptureState::slot_pending). kConflict when the group has a capture row or one of the tables
+  // already. `state` must be pending (checked).
+  virtual Result<std::vector<TableState>> BeginCapture(
+      const CaptureState& state, const std::vector<TableToRegister>& tables) = 0;
+  // Records the slot's consistent point (never 0, checked) as slot_created_lsn and flushed_lsn of
+  // a pending capture row. kConflict when the row is not pending (or not as this process wrote
+  // it); kDataLoss when it fails its checksum.
+  virtual Status CompleteCapture(change::Lsn consistent_point) = 0;
 
-  // Every registered table of the group, verified. kDataLoss naming a row that fails its checksum.
-  Result<std::vector<TableState>> LoadTables();
+  // Every registered table of the group by table_id, verified. kDataLoss naming a row that fails
+  // its checksum.
+  virtual Result<std::vector<TableState>> LoadTables() = 0;
   // Registers a table at offset 0. kConflict when the group has it already.
-  Result<TableState> RegisterTable(const std::string& schema_name, const std::string& table_name,
-                                   uint32_t relid, change::Lsn added_lsn = 0);
+  virtual Result<TableState> RegisterTable(const std::string& schema_name,
+                                           const std::string& table_name, uint32_t relid,
+                                           change::Lsn added_lsn = 0) = 0;
   // Registers every table in one transaction (all or none).
-  Result<std::vector<TableState>> RegisterTables(const std::vector<TableToRegister>& tables);
+  virtual Result<std::vector<TableState>> RegisterTables(
+      const std::vector<TableToRegister>& tables) = 0;
 
-  // In one Postgres transaction: claims each block's offsets from its table's next_offset (which
-  // must still equal `tables`' value), indexes the segments, and moves flushed_lsn from
-  // `expected_flushed` to `new_flushed`. On success `tables` holds the new next_offsets.
-  // kConflict when any expected value differs (another streamer, or an outside edit);
-  // kOutcomeUnknown when the COMMIT's reply was lost (reload and compare before going on).
-  Result<RecordedLsn> CommitFlush(const std::vector<DurableSegment>& segments,
-                                  const RecordedLsn& expected_flushed, change::Lsn new_flushed,
-                                  std::vector<TableState>& tables);
-  // Moves flushed_lsn forward with nothing to index (the slot's idle advancement).
-  Result<RecordedLsn> AdvanceFlushed(const RecordedLsn& expected_flushed, change::Lsn new_flushed);
+  // In one transaction: indexes the segments, each block claiming its offsets from its table's
+  // next_offset (which must still equal `tables`' value, and the row be as pg2iceberg wrote it;
+  // a block of a table not in `tables` is a bug, checked), and moves flushed_lsn from
+  // `expected_flushed` to `new_flushed` (not below it, checked). On success `tables` holds the
+  // new next_offsets; on an error it is unchanged. kConflict when any expected value differs
+  // (another streamer, or an outside edit); kDataLoss when the capture row fails its checksum;
+  // kOutcomeUnknown when the commit's reply was lost (reload and compare before going on).
+  virtual Result<RecordedLsn> CommitFlush(const std::vector<DurableSegment>& segments,
+                                          const RecordedLsn& expected_flushed,
+                                          change::Lsn new_flushed,
+                                          std::vector<TableState>& tables) = 0;
+  // Moves flushed_lsn forward with nothing to index (the slot's idle advancement). Errors as
+  // CommitFlush's.
+  virtual Result<RecordedLsn> AdvanceFlushed(const RecordedLsn& expected_flushed,
+                                             change::Lsn new_flushed) = 0;
   // The group's flushed_lsn as recorded now. kNotFound without capture state.
-  Result<RecordedLsn> RecordedFlushed();
+  virtual Result<RecordedLsn> RecordedFlushed() = 0;
 
-  // Indexed blocks of a table whose offsets end after `from_offset`, in offset order, verified.
-  Result<std::vector<IndexedBlock>> BlocksFrom(int64_t table_id, int64_t from_offset, int limit);
+  // Indexed blocks of a table whose offsets end after `from_offset`, in offset order, at most
+  // `limit`, verified.
+  virtual Result<std::vector<IndexedBlock>> BlocksFrom(int64_t table_id, int64_t from_offset,
+                                                       int limit) = 0;
   // The indexed blocks of one segment, in file order, verified.
-  Result<std::vector<IndexedBlock>> BlocksOfSegment(int64_t segment_id);
+  virtual Result<std::vector<IndexedBlock>> BlocksOfSegment(int64_t segment_id) = 0;
   // The group's most recently indexed segment; nullopt when there is none.
-  Result<std::optional<IndexedSegment>> NewestSegment();
+  virtual Result<std::optional<IndexedSegment>> NewestSegment() = 0;
   // Every indexed segment of the group, oldest first.
-  Result<std::vector<IndexedSegment>> Segments();
+  virtual Result<std::vector<IndexedSegment>> Segments() = 0;
 
   // Records that `consumer` has read `table_id` up to (excluding) `next_offset`. Creates the
   // cursor on first use; a cursor never moves backwards (kConflict).
-  Status SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset);
+  virtual Status SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset) = 0;
   // The group's cursors of `consumer`, by table_id. kDataLoss for a row that fails its
   // checksum.
-  Result<std::map<int64_t, int64_t>> LoadCursors(const std::string& consumer);
+  virtual Result<std::map<int64_t, int64_t>> LoadCursors(const std::string& consumer) = 0;
   // Moves every cursor in `advances` from its expected value (none: the cursor does not exist
-  // yet) to its new one, all in one transaction. kConflict, and nothing moved, when any cursor
-  // is not at its expected value (another materializer moved it).
-  Status AdvanceCursors(const std::string& consumer, const std::vector<CursorAdvance>& advances);
+  // yet) to its new one (never below the expected value, checked), all in one transaction.
+  // kConflict, and nothing moved, when any cursor is not at its expected value (another
+  // materializer moved it).
+  virtual Status AdvanceCursors(const std::string& consumer,
+                                const std::vector<CursorAdvance>& advances) = 0;
   // Segments every block of which every cursor on its table has passed (tables without cursors
-  // hold their segments). Oldest first.
-  Result<std::vector<IndexedSegment>> SegmentsPassedByCursors();
-  // Removes the index rows of segments (in one transaction).
-  Status ForgetSegments(const std::vector<int64_t>& segment_ids);
+  // hold their segments). Oldest first. kDataLoss when a cursor of the group fails its checksum.
+  virtual Result<std::vector<IndexedSegment>> SegmentsPassedByCursors() = 0;
+  // Removes the index rows of segments of the group, and their blocks (in one transaction).
+  // Unknown ids are ignored.
+  virtual Status ForgetSegments(const std::vector<int64_t>& segment_ids) = 0;
 
   // The fingerprint recorded under `name` (watched_catalog); nullopt when none is. kDataLoss
   // when the row fails its checksum.
-  Result<std::optional<std::string>> LoadWatched(const std::string& name);
+  virtual Result<std::optional<std::string>> LoadWatched(const std::string& name) = 0;
   // Records `fingerprint` under `name`, replacing what was recorded before.
-  Status RecordWatched(const std::string& name, const std::string& fingerprint);
+  virtual Status RecordWatched(const std::string& name, const std::string& fingerprint) = 0;
 
-  // The group's recorded type resolutions (see RecordedType), verified; kDataLoss naming a row
-  // that fails its checksum. Implemented in coordinator_types.cc.
-  Result<std::vector<RecordedType>> LoadTypes();
+  // The group's recorded type resolutions (see RecordedType) by type OID, verified; kDataLoss
+  // naming a row that fails its checksum.
+  virtual Result<std::vector<RecordedType>> LoadTypes() = 0;
   // Records `type` unless the group has its OID already, and returns the recorded row: the first
-  // recording wins, whoever made it (a row is never replaced). Commits before it returns, so a
-  // change decoded with the returned resolution is never staged without its record.
-  Result<RecordedType> RecordType(const RecordedType& type);
+  // recording wins, whoever made it (a row is never replaced; kDataLoss when it fails its
+  // checksum). Commits before it returns, so a change decoded with the returned resolution is
+  // never staged without its record.
+  virtual Result<RecordedType> RecordType(const RecordedType& type) = 0;
 
   // Deletes every row of the group (capture, tables, segments, blocks, cursors, watched, types)
   // in one transaction. Returns the object keys of the segments it forgot.
-  Result<std::vector<std::string>> DeleteGroup();
+  virtual Result<std::vector<std::string>> DeleteGroup() = 0;
 
-  const std::string& schema() const { return schema_; }
-  const std::string& group() const { return group_; }
+  // Where the state lives, as the operator names it in the config (the coordinator schema), and
+  // the group this coordinator reads and writes. Both are fixed for the object's lifetime.
+  virtual const std::string& schema() const = 0;
+  virtual const std::string& group() const = 0;
 
- private:
-  Coordinator(PgConnection& connection, std::string schema, std::string group);
-  // "schema.table", quoted.
-  std::string Table(std::string_view name) const;
-  Status IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables);
-  Status ClaimOffsets(TableState& table, int64_t count);
-  Status UpdateFlushed(change::Lsn expected_flushed, change::Lsn new_flushed);
-  // kConflict: flushed_lsn is `found` (nullopt: unknown, the row changed) instead of `expected`.
-  Status FlushedMoved(std::optional<change::Lsn> found, change::Lsn expected) const;
-  Status InTransaction(const std::function<Status()>& body);
-  Result<std::vector<IndexedBlock>> QueryBlocks(
-      const std::string& condition, const std::vector<std::optional<std::string>>& params);
-
-  PgConnection& connection_;
-  std::string schema_;
-  std::string group_;
+ protected:
+  // For implementations: the proof that `lsn` is committed as the group's flushed_lsn.
+  static RecordedLsn MakeRecorded(change::Lsn lsn) { return RecordedLsn(lsn); }
 };
 
 }  // namespace pg2iceberg::stage

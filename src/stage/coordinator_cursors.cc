@@ -3,15 +3,11 @@
 #include <charconv>
 
 #include "base/check.h"
-#include "stage/coordinator.h"
-#include "stage/row_checksum.h"
+#include "stage/coordinator_checksums.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {
-
-std::string Checksum(int64_t table_id, const std::string& consumer, int64_t next_offset) {
-  return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
-}
 
 Result<int64_t> Integer(const std::optional<std::string>& cell, const std::string& row) {
   int64_t value = 0;
@@ -27,7 +23,7 @@ Result<int64_t> Integer(const std::optional<std::string>& cell, const std::strin
 
 }  // namespace
 
-Result<std::map<int64_t, int64_t>> Coordinator::LoadCursors(const std::string& consumer) {
+Result<std::map<int64_t, int64_t>> PgCoordinator::LoadCursors(const std::string& consumer) {
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams("SELECT c.table_id, c.next_offset, c.checksum FROM " +
                                               Table("cursors") + " c JOIN " + Table("tables") +
@@ -40,7 +36,7 @@ Result<std::map<int64_t, int64_t>> Coordinator::LoadCursors(const std::string& c
     if (row.size() != 3) return Status::Internal("cursor query returned a malformed row");
     ASSIGN_OR_RETURN(int64_t table_id, Integer(row[0], where));
     ASSIGN_OR_RETURN(int64_t next_offset, Integer(row[1], where));
-    if (row[2].value_or("") != Checksum(table_id, consumer, next_offset)) {
+    if (row[2].value_or("") != CursorChecksum(table_id, consumer, next_offset)) {
       return Status::DataLoss("coordinator row " + where + " of table_id " +
                               std::to_string(table_id) +
                               " fails its checksum: it was changed outside pg2iceberg, so how "
@@ -52,15 +48,15 @@ Result<std::map<int64_t, int64_t>> Coordinator::LoadCursors(const std::string& c
   return cursors;
 }
 
-Status Coordinator::AdvanceCursors(const std::string& consumer,
-                                   const std::vector<CursorAdvance>& advances) {
+Status PgCoordinator::AdvanceCursors(const std::string& consumer,
+                                     const std::vector<CursorAdvance>& advances) {
   return InTransaction([&]() -> Status {
     for (const CursorAdvance& advance : advances) {
       CHECK_MSG(!advance.expected || *advance.expected <= advance.next_offset,
                 "cursors never move backwards");
       const std::string table_id = std::to_string(advance.table_id);
       const std::string next = std::to_string(advance.next_offset);
-      const std::string checksum = Checksum(advance.table_id, consumer, advance.next_offset);
+      const std::string checksum = CursorChecksum(advance.table_id, consumer, advance.next_offset);
       Result<PgRows> rows =
           advance.expected
               ? connection_.ExecParams(
@@ -69,7 +65,7 @@ Status Coordinator::AdvanceCursors(const std::string& consumer,
                         "table_id = $1 AND consumer = $2 AND next_offset = $5 AND checksum = $6 "
                         "RETURNING 1",
                     {table_id, consumer, next, checksum, std::to_string(*advance.expected),
-                     Checksum(advance.table_id, consumer, *advance.expected)})
+                     CursorChecksum(advance.table_id, consumer, *advance.expected)})
               : connection_.ExecParams("INSERT INTO " + Table("cursors") +
                                            " (table_id, consumer, next_offset, checksum) VALUES "
                                            "($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1",

@@ -10,7 +10,8 @@
 #include <cstdlib>
 
 #include "env/libpq_connection.h"
-#include "stage/coordinator.h"
+#include "stage/coordinator_test_util.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {
@@ -52,7 +53,7 @@ class MalformedRowTest : public ::testing::Test {
     schema_ = "coord_fields_" + std::to_string(getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name();
     Exec("DROP SCHEMA IF EXISTS " + Q() + " CASCADE");
-    auto coordinator = Coordinator::Open(*pg_, schema_, "default");
+    auto coordinator = PgCoordinator::Open(*pg_, schema_, "default");
     ASSERT_TRUE(coordinator.ok()) << coordinator.status().ToString();
     coordinator_ = std::move(*coordinator);
   }
@@ -79,14 +80,7 @@ class MalformedRowTest : public ::testing::Test {
     EXPECT_NE(status.message().find("\"" + text + "\""), std::string::npos) << status.ToString();
   }
   std::string Q() const { return QuoteIdentifier(schema_); }
-  static CaptureState Capture() {
-    return {.system_identifier = "7300000000000000001",
-            .database = "db",
-            .slot_name = "slot",
-            .publication_name = "pub",
-            .slot_created_lsn = 0x100,
-            .flushed_lsn = 0x100};
-  }
+  static CaptureState Capture() { return TestCapture(); }
 
   NullLogger log_;
   LibpqConnector connector_{log_};

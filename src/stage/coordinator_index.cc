@@ -1,31 +1,15 @@
 // The staging-log index: flush commits, block lookups, cursors and segment retirement.
 #include <algorithm>
 
-#include "stage/coordinator.h"
+#include "stage/coordinator_checksums.h"
 #include "stage/coordinator_fields.h"
-#include "stage/row_checksum.h"
+#include "stage/pg_coordinator.h"
 #include "stage/segment_upload.h"
 
 namespace pg2iceberg::stage {
 namespace {
 
 using change::FormatLsn;
-
-std::string SegmentChecksum(const std::string& group, const SegmentToIndex& s) {
-  return ChecksumText({group, s.object_key, std::to_string(s.size_bytes),
-                       FormatLsn(s.first_commit_lsn), FormatLsn(s.last_commit_lsn)});
-}
-
-std::string BlockChecksum(int64_t segment_id, int64_t first_offset, const BlockToIndex& b) {
-  return ChecksumText({std::to_string(segment_id), std::to_string(b.table_id),
-                       std::to_string(first_offset), std::to_string(b.change_count),
-                       std::to_string(b.block_offset), std::to_string(b.block_length),
-                       FormatLsn(b.first_commit_lsn), FormatLsn(b.last_commit_lsn)});
-}
-
-std::string CursorChecksum(int64_t table_id, const std::string& consumer, int64_t next_offset) {
-  return ChecksumText({std::to_string(table_id), consumer, std::to_string(next_offset)});
-}
 
 // The columns ToSegments reads, in order (prefix `s.` for joins).
 constexpr char kSegmentColumns[] =
@@ -58,10 +42,10 @@ Result<std::vector<IndexedSegment>> ToSegments(const PgRows& rows, const std::st
 
 }  // namespace
 
-Result<RecordedLsn> Coordinator::CommitFlush(const std::vector<DurableSegment>& segments,
-                                             const RecordedLsn& expected_flushed,
-                                             change::Lsn new_flushed,
-                                             std::vector<TableState>& tables) {
+Result<RecordedLsn> PgCoordinator::CommitFlush(const std::vector<DurableSegment>& segments,
+                                               const RecordedLsn& expected_flushed,
+                                               change::Lsn new_flushed,
+                                               std::vector<TableState>& tables) {
   std::vector<TableState> working = tables;
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     for (const DurableSegment& segment : segments)
@@ -69,10 +53,10 @@ Result<RecordedLsn> Coordinator::CommitFlush(const std::vector<DurableSegment>& 
     return UpdateFlushed(expected_flushed.lsn(), new_flushed);
   }));
   tables = std::move(working);
-  return RecordedLsn(new_flushed);
+  return MakeRecorded(new_flushed);
 }
 
-Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables) {
+Status PgCoordinator::IndexSegment(const SegmentToIndex& segment, std::vector<TableState>& tables) {
   ASSIGN_OR_RETURN(
       PgRows inserted,
       connection_.ExecParams(
@@ -109,18 +93,18 @@ Status Coordinator::IndexSegment(const SegmentToIndex& segment, std::vector<Tabl
   return Status::Ok();
 }
 
-Result<std::vector<IndexedBlock>> Coordinator::BlocksFrom(int64_t table_id, int64_t from_offset,
-                                                          int limit) {
+Result<std::vector<IndexedBlock>> PgCoordinator::BlocksFrom(int64_t table_id, int64_t from_offset,
+                                                            int limit) {
   return QueryBlocks(
       "b.table_id = $1 AND b.first_offset + b.change_count > $2 ORDER BY b.first_offset LIMIT $3",
       {std::to_string(table_id), std::to_string(from_offset), std::to_string(limit)});
 }
 
-Result<std::vector<IndexedBlock>> Coordinator::BlocksOfSegment(int64_t segment_id) {
+Result<std::vector<IndexedBlock>> PgCoordinator::BlocksOfSegment(int64_t segment_id) {
   return QueryBlocks("b.segment_id = $1 ORDER BY b.block_offset", {std::to_string(segment_id)});
 }
 
-Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(
+Result<std::vector<IndexedBlock>> PgCoordinator::QueryBlocks(
     const std::string& condition, const std::vector<std::optional<std::string>>& params) {
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams(
@@ -160,7 +144,7 @@ Result<std::vector<IndexedBlock>> Coordinator::QueryBlocks(
   return blocks;
 }
 
-Result<std::vector<IndexedSegment>> Coordinator::Segments() {
+Result<std::vector<IndexedSegment>> PgCoordinator::Segments() {
   ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams(std::string("SELECT ") + kSegmentColumns +
                                                            " FROM " + Table("segments") +
                                                            " s WHERE s.group_name = $1 ORDER BY 1",
@@ -168,7 +152,7 @@ Result<std::vector<IndexedSegment>> Coordinator::Segments() {
   return ToSegments(rows, group_, Table("segments"));
 }
 
-Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
+Result<std::optional<IndexedSegment>> PgCoordinator::NewestSegment() {
   ASSIGN_OR_RETURN(PgRows rows,
                    connection_.ExecParams(std::string("SELECT ") + kSegmentColumns + " FROM " +
                                               Table("segments") +
@@ -180,7 +164,8 @@ Result<std::optional<IndexedSegment>> Coordinator::NewestSegment() {
   return std::optional<IndexedSegment>(std::move(segments[0]));
 }
 
-Status Coordinator::SetCursor(int64_t table_id, const std::string& consumer, int64_t next_offset) {
+Status PgCoordinator::SetCursor(int64_t table_id, const std::string& consumer,
+                                int64_t next_offset) {
   ASSIGN_OR_RETURN(
       PgRows rows,
       connection_.ExecParams(
@@ -199,7 +184,7 @@ Status Coordinator::SetCursor(int64_t table_id, const std::string& consumer, int
   return Status::Ok();
 }
 
-Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
+Result<std::vector<IndexedSegment>> PgCoordinator::SegmentsPassedByCursors() {
   ASSIGN_OR_RETURN(
       PgRows cursors,
       connection_.ExecParams("SELECT c.table_id, c.consumer, c.next_offset, c.checksum FROM " +
@@ -235,7 +220,7 @@ Result<std::vector<IndexedSegment>> Coordinator::SegmentsPassedByCursors() {
   return ToSegments(rows, group_, Table("segments"));
 }
 
-Result<std::vector<std::string>> Coordinator::DeleteGroup() {
+Result<std::vector<std::string>> PgCoordinator::DeleteGroup() {
   ASSIGN_OR_RETURN(std::vector<IndexedSegment> segments, Segments());
   RETURN_IF_ERROR(InTransaction([&]() -> Status {
     const std::string group_tables =
@@ -257,7 +242,7 @@ Result<std::vector<std::string>> Coordinator::DeleteGroup() {
   return keys;
 }
 
-Status Coordinator::ForgetSegments(const std::vector<int64_t>& segment_ids) {
+Status PgCoordinator::ForgetSegments(const std::vector<int64_t>& segment_ids) {
   return InTransaction([&]() -> Status {
     for (int64_t id : segment_ids) {
       RETURN_IF_ERROR(connection_

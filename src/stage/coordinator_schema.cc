@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "stage/coordinator.h"
 #include "stage/coordinator_types.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {

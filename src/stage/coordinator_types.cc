@@ -5,19 +5,14 @@
 
 #include <charconv>
 
-#include "stage/coordinator.h"
-#include "stage/row_checksum.h"
+#include "stage/coordinator_checksums.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {
 
 constexpr std::string_view kColumns =
     "type_oid, resolved_oid, type_modifier, declared_name, checksum";
-
-std::string TypeChecksum(const std::string& group, const RecordedType& t) {
-  return ChecksumText({group, std::to_string(t.type_oid), std::to_string(t.resolved_oid),
-                       std::to_string(t.type_modifier), t.declared_name});
-}
 
 template <typename T>
 bool ParseCell(const std::optional<std::string>& cell, T* out) {
@@ -63,7 +58,7 @@ CREATE TABLE IF NOT EXISTS {s}.types (
 )sql";
 }
 
-Result<std::vector<RecordedType>> Coordinator::LoadTypes() {
+Result<std::vector<RecordedType>> PgCoordinator::LoadTypes() {
   ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams(
                                     "SELECT " + std::string(kColumns) + " FROM " + Table("types") +
                                         " WHERE group_name = $1 ORDER BY type_oid",
@@ -76,7 +71,7 @@ Result<std::vector<RecordedType>> Coordinator::LoadTypes() {
   return types;
 }
 
-Result<RecordedType> Coordinator::RecordType(const RecordedType& type) {
+Result<RecordedType> PgCoordinator::RecordType(const RecordedType& type) {
   ASSIGN_OR_RETURN(
       PgRows inserted,
       connection_.ExecParams(

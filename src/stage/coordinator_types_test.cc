@@ -1,13 +1,14 @@
 // The coordinator's `types` table against a real Postgres (PG2ICEBERG_TEST_PG_CONNINFO; fails
-// when unset): recorded resolutions round-trip, the first recording wins, a tampered row stops
-// with kDataLoss, cleanup forgets them, and a version-1 schema gains the table.
+// when unset): a row tampered by SQL stops with kDataLoss, and a version-1 schema gains the
+// table. How types are recorded is in the contract suite (coordinator_contract.h).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
 #include "env/libpq_connection.h"
-#include "stage/coordinator.h"
+#include "stage/coordinator_test_util.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
 namespace {
@@ -36,50 +37,21 @@ class CoordinatorTypesTest : public ::testing::Test {
     EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
     return rows.ok() ? *rows : PgRows{};
   }
-  std::unique_ptr<Coordinator> Open(std::string group = "default") {
-    auto coordinator = Coordinator::Open(*pg_, schema_, std::move(group));
+  std::unique_ptr<PgCoordinator> Open(std::string group = "default") {
+    auto coordinator = PgCoordinator::Open(*pg_, schema_, std::move(group));
     EXPECT_TRUE(coordinator.ok()) << coordinator.status().ToString();
     return coordinator.ok() ? std::move(*coordinator) : nullptr;
   }
   std::string Q() const { return QuoteIdentifier(schema_); }
 
-  // A domain over numeric(10,2) and an enum, as capture records them.
-  static constexpr int32_t kNumeric10x2 = ((10 << 16) | 2) + 4;
-  const RecordedType price_{.type_oid = 16500,
-                            .resolved_oid = 1700,
-                            .type_modifier = kNumeric10x2,
-                            .declared_name = "public.price"};
-  const RecordedType mood_{
-      .type_oid = 16400, .resolved_oid = 25, .type_modifier = -1, .declared_name = "public.mood"};
+  const RecordedType price_ = kTestPrice;
+  const RecordedType mood_ = kTestMood;
 
   NullLogger log_;
   LibpqConnector connector_{log_};
   std::unique_ptr<PgConnection> pg_;
   std::string schema_;
 };
-
-TEST_F(CoordinatorTypesTest, RecordedTypesRoundTripPerGroup) {
-  auto coordinator = Open();
-  ASSERT_NE(coordinator, nullptr);
-  EXPECT_TRUE(coordinator->LoadTypes().value().empty());
-  EXPECT_EQ(coordinator->RecordType(price_).value(), price_);
-  EXPECT_EQ(coordinator->RecordType(mood_).value(), mood_);
-  EXPECT_EQ(coordinator->LoadTypes().value(),
-            (std::vector<RecordedType>{mood_, price_}));  // by type oid
-  EXPECT_TRUE(Open("other")->LoadTypes().value().empty());
-}
-
-TEST_F(CoordinatorTypesTest, TheFirstRecordingWins) {
-  auto coordinator = Open();
-  ASSERT_TRUE(coordinator->RecordType(price_).ok());
-  // The same OID later resolving to something else (a re-used OID) never replaces the record.
-  RecordedType reused{
-      .type_oid = price_.type_oid, .resolved_oid = 23, .declared_name = "public.other"};
-  EXPECT_EQ(coordinator->RecordType(reused).value(), price_);
-  EXPECT_EQ(coordinator->LoadTypes().value(), (std::vector<RecordedType>{price_}));
-  // Another group records its own resolution of the same OID (another cluster's catalog).
-  EXPECT_EQ(Open("other")->RecordType(reused).value(), reused);
-}
 
 TEST_F(CoordinatorTypesTest, AnEditedTypeRowFailsItsChecksum) {
   auto coordinator = Open();
@@ -101,16 +73,6 @@ TEST_F(CoordinatorTypesTest, AnEditedDeclaredNameFailsItsChecksum) {
   ASSERT_TRUE(coordinator->RecordType(mood_).ok());
   Exec("UPDATE " + Q() + ".types SET declared_name = 'public.feeling'");
   EXPECT_EQ(coordinator->LoadTypes().status().code(), StatusCode::kDataLoss);
-}
-
-TEST_F(CoordinatorTypesTest, DeleteGroupForgetsTheGroupsTypes) {
-  auto coordinator = Open();
-  auto other = Open("other");
-  ASSERT_TRUE(coordinator->RecordType(price_).ok());
-  ASSERT_TRUE(other->RecordType(mood_).ok());
-  ASSERT_TRUE(coordinator->DeleteGroup().ok());
-  EXPECT_TRUE(coordinator->LoadTypes().value().empty());
-  EXPECT_EQ(other->LoadTypes().value(), (std::vector<RecordedType>{mood_}));
 }
 
 TEST_F(CoordinatorTypesTest, AVersionOneSchemaIsMigratedToHoldTypes) {

@@ -1,18 +1,10 @@
 // The watched_catalog table: fingerprints of the source catalog state capture watches.
-#include "stage/coordinator.h"
-#include "stage/row_checksum.h"
+#include "stage/coordinator_checksums.h"
+#include "stage/pg_coordinator.h"
 
 namespace pg2iceberg::stage {
-namespace {
 
-std::string WatchedChecksum(const std::string& group, const std::string& name,
-                            const std::string& fingerprint) {
-  return ChecksumText({group, name, fingerprint});
-}
-
-}  // namespace
-
-Result<std::optional<std::string>> Coordinator::LoadWatched(const std::string& name) {
+Result<std::optional<std::string>> PgCoordinator::LoadWatched(const std::string& name) {
   ASSIGN_OR_RETURN(PgRows rows, connection_.ExecParams("SELECT fingerprint, checksum::text FROM " +
                                                            Table("watched_catalog") +
                                                            " WHERE group_name = $1 AND name = $2",
@@ -28,7 +20,7 @@ Result<std::optional<std::string>> Coordinator::LoadWatched(const std::string& n
   return std::optional<std::string>(*row[0]);
 }
 
-Status Coordinator::RecordWatched(const std::string& name, const std::string& fingerprint) {
+Status PgCoordinator::RecordWatched(const std::string& name, const std::string& fingerprint) {
   return connection_
       .ExecParams(
           "INSERT INTO " + Table("watched_catalog") +

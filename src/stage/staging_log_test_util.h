@@ -17,7 +17,7 @@
 #include "env/live_test_util.h"
 #include "env/local_object_store.h"
 #include "env/random.h"
-#include "stage/coordinator.h"
+#include "stage/pg_coordinator.h"
 #include "stage/segment_upload.h"
 
 namespace pg2iceberg::stage {
@@ -31,7 +31,7 @@ class StagingLogFixture {
     DropTestSchema(pg.get(), schema);
     dir = ::testing::TempDir() + schema;
     staging = std::move(LocalObjectStore::Open(dir + "/stage", random_).value());
-    coordinator = std::move(Coordinator::Open(*pg, schema, "default").value());
+    coordinator = std::move(PgCoordinator::Open(*pg, schema, "default").value());
     ASSERT_TRUE(coordinator
                     ->CreateCapture({.system_identifier = "1",
                                      .database = "db",

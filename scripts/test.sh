@@ -3,8 +3,9 @@
 # throwaway Postgres, Iceberg REST catalog and S3 server (moto) for the tests that need
 # them) and the end-to-end suite (pytest driving the release binary against real Postgres, in
 # three storage configurations: file:// + SQL catalog, S3 (moto) + SQL catalog, S3 + REST
-# catalog; read back by DuckDB, PyIceberg and Spark), and a short run of every fuzz target
-# (scripts/fuzz.sh, libFuzzer + ASan + UBSan).
+# catalog; read back by DuckDB, PyIceberg and Spark), the deterministic simulator's 2,000 CI
+# seeds (release build), and a short run of every fuzz target (scripts/fuzz.sh, libFuzzer +
+# ASan + UBSan).
 # Installs and builds what it needs first. Ends with one line: "N passed, M failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,10 @@ echo "== unit tests (ASan+UBSan build) =="
    ctest --output-on-failure -j2 --output-junit "$logs/ctest.xml") | tee "$logs/ctest.log"
 unit_rc=${PIPESTATUS[0]}
 
+echo "== simulation (release build, 2,000 seeds; docs/simulation.md) =="
+PG2ICEBERG_SIM_SEEDS=2000 build/src/sim/simulator_test --gtest_output="xml:$logs/sim.xml"
+sim_rc=$?
+
 echo "== fuzz targets (8 s each, two at a time) =="
 bash scripts/fuzz.sh --seconds 8 --jobs 2 --junit "$logs/fuzz.xml"
 fuzz_rc=$?
@@ -33,7 +38,7 @@ PG2ICEBERG_BIN="$root/build/src/cli/pg2iceberg" $python -m pytest tests/e2e -q -
   --junitxml="$logs/pytest.xml" "$@"
 e2e_rc=$?
 
-$python - "$logs/ctest.xml" "$logs/fuzz.xml" "$logs/pytest.xml" <<'PY'
+$python - "$logs/ctest.xml" "$logs/sim.xml" "$logs/fuzz.xml" "$logs/pytest.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
@@ -51,4 +56,6 @@ for path in sys.argv[1:]:
         skipped += skip
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
-if [ "$unit_rc" -ne 0 ] || [ "$fuzz_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then exit 1; fi
+if [ "$unit_rc" -ne 0 ] || [ "$sim_rc" -ne 0 ] || [ "$fuzz_rc" -ne 0 ] || [ "$e2e_rc" -ne 0 ]; then
+  exit 1
+fi

@@ -157,15 +157,6 @@ std::unique_ptr<History> Generate(uint64_t seed, int steps) {
   return history;
 }
 
-// The model as of `lsn`: after every transaction whose end is at or below it.
-std::map<uint32_t, SimTableRows> ModelAt(const SimWorkload& workload, change::Lsn lsn) {
-  std::map<uint32_t, SimTableRows> model;
-  for (uint32_t relid : workload.relids()) model[relid];
-  auto it = workload.history().upper_bound(lsn);
-  if (it != workload.history().begin()) model = std::prev(it)->second;
-  return model;
-}
-
 void CheckConnectionFrom(const History& history, change::Lsn start, uint64_t seed) {
   SimSlot slot(history.wal, start);
   ManualClock clock;
@@ -187,7 +178,8 @@ void CheckConnectionFrom(const History& history, change::Lsn start, uint64_t see
   }
   const std::vector<Received>& received = decoder.transactions();
   ASSERT_EQ(received.size(), nonempty.size()) << "from " << change::FormatLsn(start);
-  std::map<uint32_t, SimTableRows> replayed = ModelAt(*history.workload, start);
+  // What the source held before the start: every commit record before it.
+  std::map<uint32_t, SimTableRows> replayed = history.workload->ModelAsOf(start - 1);
   for (size_t i = 0; i < received.size(); ++i) {
     EXPECT_EQ(received[i].commit.xid, nonempty[i]->xid);
     EXPECT_EQ(received[i].commit.commit_lsn, nonempty[i]->commit_lsn);

@@ -70,11 +70,9 @@ class SimWorkload {
   static std::string TableName(uint32_t relid);
   // Every table's rows as of the last commit.
   const std::map<uint32_t, SimTableRows>& model() const { return model_; }
-  // The model as of each commit, by the commit's end LSN: what the source held once
-  // everything up to that position had committed.
-  const std::map<change::Lsn, std::map<uint32_t, SimTableRows>>& history() const {
-    return history_;
-  }
+  // The model as of `lsn`: after every transaction whose commit record is at or before it (the
+  // promise of a snapshot's pg2iceberg.commit-lsn, docs/materializer.md).
+  std::map<uint32_t, SimTableRows> ModelAsOf(change::Lsn lsn) const;
 
  private:
   struct Draft;  // a transaction being generated (sim_workload.cc)
@@ -90,7 +88,7 @@ class SimWorkload {
   std::optional<int64_t> AnyKey(const SimTableRows& rows);
   std::string RandomDoc();
   bool Chance(double probability) { return DrawWithProbability(random_, probability); }
-  void Record(change::Lsn end_lsn);
+  void Record(change::Lsn commit_lsn);
 
   SimWorkloadOptions options_;
   SimWal& wal_;
@@ -98,7 +96,7 @@ class SimWorkload {
   std::vector<uint32_t> relids_;
   std::map<uint32_t, char> replica_identity_;
   std::map<uint32_t, SimTableRows> model_;
-  std::map<change::Lsn, std::map<uint32_t, SimTableRows>> history_;
+  std::map<change::Lsn, std::map<uint32_t, SimTableRows>> history_;  // by commit LSN
   uint32_t next_xid_ = 1000;
   int64_t next_key_ = 1;
   // The open streamed transaction, if any: its WAL index, its own rows, its open subxid.

@@ -1,0 +1,298 @@
+#include "sim/simulator.h"
+
+#include <deque>
+#include <limits>
+#include <memory>
+
+#include "env/faulty_object_store.h"
+#include "materializer/log_reader.h"
+#include "sim/sim_capture.h"
+#include "sim/sim_model.h"
+
+namespace pg2iceberg::sim {
+namespace {
+
+// Independent streams of choices, so a change in how often one part draws does not reshuffle
+// the others.
+uint64_t DerivedSeed(uint64_t seed, uint64_t stream) {
+  uint64_t z = seed + stream * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+bool Retryable(const Status& status) {
+  return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
+}
+
+class Simulation {
+ public:
+  Simulation(uint64_t seed, const SimulationOptions& options)
+      : options_(options),
+        workload_random_(DerivedSeed(seed, 1)),
+        fault_random_(DerivedSeed(seed, 2)),
+        process_random_(DerivedSeed(seed, 3)),
+        chaos_random_(DerivedSeed(seed, 4)),
+        workload_({}, wal_, workload_random_),
+        slot_(wal_, wal_.end()),
+        faulty_(warehouse_, fault_random_, FaultPlan()) {
+    result_.seed = seed;
+  }
+
+  SimulationResult Run() {
+    Status status = Chaos();
+    if (status.ok()) status = Quiesce();
+    if (status.ok()) status = CheckStagedLog();
+    Retire();
+    result_.status = status.ok() ? status
+                                 : status.WithContext("seed " + std::to_string(result_.seed) +
+                                                      ", step " + std::to_string(step_));
+    result_.steps = step_;
+    result_.trace.assign(trace_.begin(), trace_.end());
+    return std::move(result_);
+  }
+
+ private:
+  ObjectStoreFaultPlan FaultPlan() {
+    ObjectStoreFaultPlan plan;
+    plan.put = {options_.put_fail_probability, options_.put_reply_lost_probability};
+    plan.get.fail_before = options_.read_fail_probability;
+    plan.get_range.fail_before = options_.read_fail_probability;
+    plan.head.fail_before = options_.read_fail_probability;
+    plan.list.fail_before = options_.read_fail_probability;
+    plan.delete_objects = {options_.delete_fail_probability, options_.delete_fail_probability};
+    plan.on_fault = [this](const InjectedObjectStoreFault& fault) {
+      const std::string name = "staging " + std::string(ObjectStoreOperationName(fault.operation)) +
+                               " " + std::string(ObjectStoreFaultName(fault.fault));
+      ++result_.probes[name];
+      Trace(name + " (" + fault.key + ")");
+    };
+    return plan;
+  }
+
+  bool Chance(double probability) { return DrawWithProbability(chaos_random_, probability); }
+
+  Status Chaos() {
+    const SimStreamOptions stream{.break_probability = options_.stream_break_probability};
+    for (; step_ < options_.steps; ++step_) {
+      if (Chance(options_.source_step_probability)) workload_.Step(clock_.NowMicros());
+      RETURN_IF_ERROR(StepProcess(faulty_, stream, /*faults=*/true));
+      if (process_ != nullptr && Chance(options_.crash_probability)) {
+        ++result_.probes["crash"];
+        Trace("crash");
+        Retire();
+      }
+      RETURN_IF_ERROR(CheckInvariants());
+      clock_.Advance(static_cast<int64_t>(chaos_random_.Uniform(20'000)));
+    }
+    return Status::Ok();
+  }
+
+  Status Quiesce() {
+    workload_.Quiesce(clock_.NowMicros());
+    Retire();
+    Trace("quiesce: faults off, restart");
+    const change::Lsn target = LastCommitEnd();
+    const SimStreamOptions stream{.break_probability = 0};
+    for (int i = 0; i < options_.quiesce_steps_max; ++i, ++step_) {
+      RETURN_IF_ERROR(StepProcess(warehouse_, stream, /*faults=*/false));
+      RETURN_IF_ERROR(CheckInvariants());
+      ASSIGN_OR_RETURN(change::Lsn flushed, RecordedFlushed());
+      if (flushed >= target && slot_.confirmed_flush() >= target) return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(change::Lsn flushed, RecordedFlushed());
+    return Status::Internal(
+        "capture did not catch up within " + std::to_string(options_.quiesce_steps_max) +
+        " steps: the last commit ends at " + change::FormatLsn(target) + ", flushed_lsn is " +
+        change::FormatLsn(flushed) + ", the slot is confirmed at " +
+        change::FormatLsn(slot_.confirmed_flush()));
+  }
+
+  change::Lsn LastCommitEnd() const {
+    change::Lsn end = slot_.consistent_point();
+    for (const SimTransaction* transaction : wal_.CommittedFrom(slot_.consistent_point())) {
+      end = std::max(end, transaction->end_lsn);
+    }
+    return end;
+  }
+
+  // One step of the process, starting one when none runs. An error a restart resolves ends
+  // the process (the next step starts another); any other error fails the run. Without
+  // faults, every error fails it.
+  Status StepProcess(ObjectStore& staging, const SimStreamOptions& stream, bool faults) {
+    if (process_ == nullptr) {
+      const SimCaptureWorld world{clock_, wal_, slot_, coordinator_, locks_, workload_.relids(),
+                                  log_};
+      const SimCaptureSeams seams{
+          staging,
+          process_random_,
+          stream,
+          capture::StreamerOptions{.standby_interval_ms = options_.standby_interval_ms},
+          capture::FlushOptions{.flush_interval_ms = options_.flush_interval_ms,
+                                .flush_rows = options_.flush_rows,
+                                .flush_bytes = options_.flush_bytes},
+          capture::TransactionBufferOptions{.memory_budget_bytes = options_.buffer_memory_bytes,
+                                            .spill_chunk_bytes = 8 * 1024}};
+      Result<std::unique_ptr<SimCaptureProcess>> started = SimCaptureProcess::Start(world, seams);
+      if (!started.ok()) return Ended("start", started.status(), faults);
+      process_ = std::move(*started);
+      ++result_.probes["start"];
+      Trace("started at " + change::FormatLsn(slot_.confirmed_flush()));
+    }
+    const Status status = process_->Step(clock_.MonotonicMicros() + 100'000);
+    if (!status.ok()) return Ended("step", status, faults);
+    if (process_->spilled_bytes() > 0) ++result_.probes["spill"];
+    return Status::Ok();
+  }
+
+  Status Ended(const std::string& what, const Status& status, bool faults) {
+    if (!faults || !Retryable(status)) return status.WithContext("capture " + what);
+    if (status.message().find("replication connection lost") != std::string::npos) {
+      ++result_.probes["stream break"];
+    }
+    Trace("capture " + what + " ended: " + status.ToString());
+    Retire();
+    return Status::Ok();
+  }
+
+  // Ends the running process (a crash: nothing more is flushed), keeping its counters.
+  void Retire() {
+    if (process_ == nullptr) return;
+    const capture::StreamerStats& stats = process_->streamer_stats();
+    result_.probes["transaction already staged"] += stats.transactions_skipped;
+    result_.probes["slot re-send"] += process_->resent_changes();
+    result_.probes["idle advance"] += stats.idle_advances;
+    result_.probes["flush"] += process_->flush_stats().flushes;
+    process_.reset();
+  }
+
+  Result<change::Lsn> RecordedFlushed() {
+    MemoryCoordinator view(coordinator_, kSimGroup);
+    Result<stage::RecordedLsn> recorded = view.RecordedFlushed();
+    if (recorded.status().code() == StatusCode::kNotFound) return change::Lsn{0};
+    RETURN_IF_ERROR(recorded.status());
+    return recorded->lsn();
+  }
+
+  Status CheckInvariants() {
+    ASSIGN_OR_RETURN(change::Lsn flushed, RecordedFlushed());
+    const change::Lsn floor = std::max(flushed, slot_.consistent_point());
+    if (slot_.confirmed_flush() > floor) {
+      return Status::DataLoss("the slot was confirmed at " +
+                              change::FormatLsn(slot_.confirmed_flush()) +
+                              ", past the recorded flushed_lsn " + change::FormatLsn(flushed));
+    }
+    if (!slot_.violations().empty()) return Status::DataLoss(slot_.violations().front());
+    return Status::Ok();
+  }
+
+  // The changes each table must hold, in log order: (commit LSN, kind).
+  std::map<uint32_t, std::vector<std::pair<change::Lsn, change::ChangeKind>>> ExpectedLog() const {
+    std::map<uint32_t, std::vector<std::pair<change::Lsn, change::ChangeKind>>> expected;
+    for (const SimTransaction* transaction : wal_.CommittedFrom(slot_.consistent_point())) {
+      for (const SimChange& change : transaction->changes) {
+        if (!transaction->Survives(change)) continue;
+        if (change.kind != change::ChangeKind::kTruncate) {
+          expected[change.relid].push_back({transaction->commit_lsn, change.kind});
+          continue;
+        }
+        for (uint32_t relid : change.truncated) {
+          expected[relid].push_back({transaction->commit_lsn, change.kind});
+        }
+      }
+    }
+    return expected;
+  }
+
+  Status CheckStagedLog() {
+    MemoryCoordinator view(coordinator_, kSimGroup);
+    ASSIGN_OR_RETURN(std::vector<stage::TableState> tables, view.LoadTables());
+    auto expected = ExpectedLog();
+    std::map<uint32_t, SimTableRows> replayed;
+    for (uint32_t relid : workload_.relids()) replayed[relid];
+    for (const stage::TableState& table : tables) {
+      ASSIGN_OR_RETURN(
+          materializer::LogRead read,
+          materializer::ReadTableLog(view, warehouse_,
+                                     {.table_id = table.table_id,
+                                      .table_name = table.QualifiedName(),
+                                      .bound = std::numeric_limits<change::Lsn>::max(),
+                                      .changes_max = std::numeric_limits<int64_t>::max(),
+                                      .bytes_max = std::numeric_limits<int64_t>::max()}));
+      const auto& want = expected[table.relid];
+      RETURN_IF_ERROR(CompareLog(table.QualifiedName(), want, read.changes));
+      for (const materializer::LoggedChange& logged : read.changes) {
+        RETURN_IF_ERROR(ApplyToModel(replayed, logged.staged.change)
+                            .WithContext("replaying " + table.QualifiedName() + " offset " +
+                                         std::to_string(logged.offset)));
+      }
+    }
+    const std::string difference = DescribeModelDifference(workload_.model(), replayed);
+    if (!difference.empty()) {
+      return Status::DataLoss("the staged log replays to other contents than the source: " +
+                              difference);
+    }
+    return Status::Ok();
+  }
+
+  static Status CompareLog(const std::string& table,
+                           const std::vector<std::pair<change::Lsn, change::ChangeKind>>& want,
+                           const std::vector<materializer::LoggedChange>& have) {
+    for (size_t i = 0; i < std::max(want.size(), have.size()); ++i) {
+      const bool differ =
+          i >= want.size() || i >= have.size() ||
+          want[i] != std::make_pair(have[i].staged.commit.commit_lsn, have[i].staged.change.kind);
+      if (!differ) continue;
+      auto describe = [](change::Lsn lsn, change::ChangeKind kind) {
+        return std::string(change::ChangeKindName(kind)) + " committed at " +
+               change::FormatLsn(lsn);
+      };
+      return Status::DataLoss(
+          "the staged log of " + table + " holds " + std::to_string(have.size()) +
+          " change(s), the source committed " + std::to_string(want.size()) +
+          "; first difference at offset " + std::to_string(i) + ": expected " +
+          (i < want.size() ? describe(want[i].first, want[i].second) : "nothing") + ", found " +
+          (i < have.size() ? describe(have[i].staged.commit.commit_lsn, have[i].staged.change.kind)
+                           : "nothing"));
+    }
+    return Status::Ok();
+  }
+
+  void Trace(std::string line) {
+    trace_.push_back("step " + std::to_string(step_) + ": " + std::move(line));
+    if (!options_.keep_trace && trace_.size() > kTraceTail) trace_.pop_front();
+  }
+
+  SimulationOptions options_;
+  ManualClock clock_;
+  SeededRandom workload_random_;
+  SeededRandom fault_random_;
+  SeededRandom process_random_;
+  SeededRandom chaos_random_;
+  SimWal wal_;
+  SimWorkload workload_;
+  SimSlot slot_;
+  MemoryObjectStore warehouse_{"warehouse"};
+  FaultyObjectStore faulty_;
+  MemoryCoordinatorState coordinator_;
+  SimAdvisoryLocks locks_;
+  NullLogger log_;
+  std::unique_ptr<SimCaptureProcess> process_;
+  SimulationResult result_;
+  std::deque<std::string> trace_;
+  int64_t step_ = 0;
+};
+
+}  // namespace
+
+SimulationResult RunSimulation(uint64_t seed, const SimulationOptions& options) {
+  return Simulation(seed, options).Run();
+}
+
+const std::vector<std::string>& RequiredProbes() {
+  static const std::vector<std::string> probes = {
+      "crash", "stream break", "staging Put reply lost", "slot re-send", "spill", "idle advance"};
+  return probes;
+}
+
+}  // namespace pg2iceberg::sim

@@ -136,7 +136,7 @@ Result<std::vector<iceberg::TableCommitInput>> Materializer::Apply(std::vector<T
     int64_t expected = cursors_[read.table];
     for (const LoggedChange& logged : read.read.changes) {
       CHECK_MSG(logged.offset == expected, "the log reader returns gapless offsets");
-      CHECK_MSG(logged.staged.commit.commit_lsn <= bound, "a batch holds changes up to its bound");
+      CHECK_MSG(logged.staged.commit.end_lsn <= bound, "a batch holds changes up to its bound");
       ++expected;
       // Committed before the point the table's contents already reflect: its initial load read
       // the source after this transaction (docs/materializer.md, "Initial load").

@@ -213,11 +213,12 @@ TEST_F(CycleTest, ABatchIsCutBetweenTransactionsNeverInside) {
   std::unique_ptr<Materializer> materializer = Start(a, b, /*changes_max=*/1);
   CycleResult first = materializer->RunCycle().value();
   // a's read stopped after its block, which ends inside nothing but holds two transactions:
-  // complete through 100. b's change at 150 waits for the next batch.
-  EXPECT_EQ(first.bound, 100u);
+  // complete through the end of the one at 100 (101). b's change at 150 waits for the next
+  // batch.
+  EXPECT_EQ(first.bound, 101u);
   EXPECT_EQ(Ids(a), (std::vector<int64_t>{1, 2}));
   EXPECT_TRUE(Ids(b).empty());
-  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 100, .log_offset = 2}));
+  EXPECT_EQ(Progress(a), (CommittedProgress{.commit_lsn = 101, .log_offset = 2}));
   CycleResult second = materializer->RunCycle().value();
   EXPECT_EQ(second.bound, 201u);
   EXPECT_EQ(Ids(a), (std::vector<int64_t>{1, 2, 3, 4}));
@@ -342,8 +343,9 @@ TEST_F(CycleTest, ATransactionChangingColumnsBetweenItsRowsIsCommittedWhole) {
   MemoryTable a("public.a", a_.table_id, Load("a"));
   MemoryTable b("public.b", b_.table_id, Load("b"));
   std::unique_ptr<Materializer> materializer = Start(a, b, /*changes_max=*/2);
-  // The budget of 2 changes cuts between the transactions, never inside the one at 100.
-  EXPECT_EQ(materializer->RunCycle().value().bound, 50u);
+  // The budget of 2 changes cuts between the transactions (at the end of the one at 50),
+  // never inside the one at 100.
+  EXPECT_EQ(materializer->RunCycle().value().bound, 51u);
   EXPECT_EQ(Ids(a), (std::vector<int64_t>{1}));
   EXPECT_EQ(materializer->RunCycle().value().bound, 101u);
   EXPECT_EQ(Ids(a), (std::vector<int64_t>{1, 2, 3}));

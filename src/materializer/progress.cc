@@ -73,15 +73,15 @@ Result<int64_t> ResumeOffset(const std::string& table_name, int64_t cursor,
 std::optional<change::Lsn> CompleteThrough(const LogRead& read, change::Lsn bound) {
   if (read.complete) return bound;
   if (read.changes.empty()) return std::nullopt;
-  const change::Lsn last = read.changes.back().staged.commit.commit_lsn;
+  const change::Lsn last = read.changes.back().staged.commit.end_lsn;
   for (auto it = read.changes.rbegin(); it != read.changes.rend(); ++it) {
-    if (it->staged.commit.commit_lsn < last) return it->staged.commit.commit_lsn;
+    if (it->staged.commit.end_lsn < last) return it->staged.commit.end_lsn;
   }
   return std::nullopt;
 }
 
 void TrimToBound(LogRead& read, change::Lsn bound) {
-  while (!read.changes.empty() && read.changes.back().staged.commit.commit_lsn > bound) {
+  while (!read.changes.empty() && read.changes.back().staged.commit.end_lsn > bound) {
     read.changes.pop_back();
   }
 }

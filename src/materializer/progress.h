@@ -52,12 +52,19 @@ Result<std::optional<CommittedProgress>> ProgressOf(
 Result<int64_t> ResumeOffset(const std::string& table_name, int64_t cursor,
                              const std::optional<CommittedProgress>& committed);
 
-// The largest commit LSN at or below `bound` through which `read` holds every change of its
-// table: `bound` when the read is complete; else the commit LSN of the last transaction the read
+// Positions follow Postgres' convention for a slot's confirmed_flush_lsn and a snapshot's
+// consistent point: a position P covers every transaction whose commit record ends at or before
+// P (CommitInfo::end_lsn <= P, i.e. commit_lsn < P) and none that commits at or after it. A
+// flushed_lsn moved by an idle advance may be the very position where the next transaction's
+// commit record begins; that transaction is not covered, and not yet indexed.
+
+// The largest position at or below `bound` through which `read` holds every change of its
+// table: `bound` when the read is complete; else the end LSN of the last transaction the read
 // holds whole (nullopt when it holds part of one transaction only: read on).
 std::optional<change::Lsn> CompleteThrough(const LogRead& read, change::Lsn bound);
 
-// Drops the changes above `bound` (the next batch reads them again).
+// Drops the changes of transactions `bound` does not cover (end LSN above it): the next batch
+// reads them again.
 void TrimToBound(LogRead& read, change::Lsn bound);
 
 }  // namespace pg2iceberg::materializer

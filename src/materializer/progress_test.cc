@@ -12,6 +12,7 @@ LogRead Read(std::vector<change::Lsn> lsns, bool complete) {
     LoggedChange change;
     change.offset = static_cast<int64_t>(i);
     change.staged.commit.commit_lsn = lsns[i];
+    change.staged.commit.end_lsn = lsns[i] + 8;
     read.changes.push_back(change);
   }
   return read;
@@ -56,14 +57,29 @@ TEST(ProgressTest, ACursorAheadOfTheSnapshotIsDataLoss) {
 
 TEST(ProgressTest, BatchesAreCutBetweenTransactions) {
   EXPECT_EQ(CompleteThrough(Read({10, 10, 20}, /*complete=*/true), 50), 50u);
-  // Stopped inside the transaction committed at 30: complete through 20.
-  EXPECT_EQ(CompleteThrough(Read({10, 20, 30, 30}, false), 50), 20u);
+  // Stopped inside the transaction committed at 30: complete through the end of the one
+  // committed at 20 (28).
+  EXPECT_EQ(CompleteThrough(Read({10, 20, 30, 30}, false), 50), 28u);
   // Part of one transaction only: read on.
   EXPECT_EQ(CompleteThrough(Read({30, 30}, false), 50), std::nullopt);
   EXPECT_EQ(CompleteThrough(Read({}, false), 50), std::nullopt);
 
   LogRead read = Read({10, 20, 30, 30}, false);
-  TrimToBound(read, 20);
+  TrimToBound(read, 28);
+  ASSERT_EQ(read.changes.size(), 2u);
+  EXPECT_EQ(read.changes.back().staged.commit.commit_lsn, 20u);
+}
+
+// Found by the simulator (seed 64): an idle advance recorded flushed_lsn at the keepalive's
+// position, which was where the next transaction's commit record began (Postgres' sentPtr).
+// The batch bound was that position and its snapshot's commit-lsn claimed the transaction
+// committed there, which it did not hold. A position covers only transactions that end at or
+// before it: one committing at the bound is left for the next batch, even when the log holds
+// part of it.
+TEST(ProgressTest, ATransactionCommittingAtTheBoundIsNotCovered) {
+  LogRead read = Read({10, 20, 50, 50}, /*complete=*/true);
+  ASSERT_EQ(CompleteThrough(read, 50), 50u);
+  TrimToBound(read, 50);
   ASSERT_EQ(read.changes.size(), 2u);
   EXPECT_EQ(read.changes.back().staged.commit.commit_lsn, 20u);
 }

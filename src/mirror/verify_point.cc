@@ -106,8 +106,11 @@ Result<PointRead> CheckPoint(stage::Coordinator& coordinator, ObjectStore& stagi
       return read.status();
     }
     for (materializer::LoggedChange& change : read->changes) {
-      // Changes at or below C after the snapshot's offset: an initial load's, already in it.
-      if (change.staged.commit.commit_lsn <= point.commit_lsn) continue;
+      // Changes of transactions the snapshot's position covers (ended at or before it) after the
+      // snapshot's offset: an initial load's, already in it.
+      if (change.staged.commit.end_lsn <= point.commit_lsn) continue;
+      // The source at `at` holds only the transactions that ended at or before it.
+      if (change.staged.commit.end_lsn > at) continue;
       if (static_cast<int64_t>(out.changes.size()) >= changes_max) {
         return PointRead{.check = PointCheck::kTooManyChanges};
       }

@@ -95,20 +95,28 @@ Status EvolveExistingSchema(TablePlan& plan, const iceberg::TableMetadata& metad
 Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& sink,
                                   PgConnection& source) {
   RETURN_IF_ERROR(RejectUnbuiltOptions(table));
-  TablePlan plan;
-  ASSIGN_OR_RETURN(plan.source, pg::DescribeTable(source, table.schema_name, table.table_name));
+  ASSIGN_OR_RETURN(pg::SourceTable described,
+                   pg::DescribeTable(source, table.schema_name, table.table_name));
   // Enums and citext are copied as text, domains as their base type (COPY sends each in that
   // type's binary form); the declared name stays in type_name for messages.
   pg::PgTypeResolver types(source);
-  for (pg::PgColumn& column : plan.source.columns) {
+  for (pg::PgColumn& column : described.columns) {
     Result<pg::ResolvedType> resolved = types.Resolve(column.type_oid, column.type_modifier);
     if (!resolved.ok()) {
-      return resolved.status().WithContext("table " + plan.source.QualifiedName() + ", column \"" +
+      return resolved.status().WithContext("table " + described.QualifiedName() + ", column \"" +
                                            column.name + "\"");
     }
     column.type_oid = resolved->type_oid;
     column.type_modifier = resolved->type_modifier;
   }
+  return PlanDescribedTable(table, sink, std::move(described));
+}
+
+Result<TablePlan> PlanDescribedTable(const TableConfig& table, const SinkConfig& sink,
+                                     pg::SourceTable described) {
+  RETURN_IF_ERROR(RejectUnbuiltOptions(table));
+  TablePlan plan;
+  plan.source = std::move(described);
   for (const pg::PgColumn& column : plan.source.columns) {
     ASSIGN_OR_RETURN(MappedColumn mapped,
                      MapColumn(plan.source.QualifiedName(), column,

@@ -48,6 +48,10 @@ struct TablePlan {
 // option not built yet).
 Result<TablePlan> PlanSourceTable(const TableConfig& table, const SinkConfig& sink,
                                   PgConnection& source);
+// PlanSourceTable's part that reads nothing: the plan of a table already described, its column
+// types resolved to built-in ones (what the simulator's source provides without SQL).
+Result<TablePlan> PlanDescribedTable(const TableConfig& table, const SinkConfig& sink,
+                                     pg::SourceTable described);
 
 // Fills plan.state from the catalog: loads an existing table (its current schema evolved to
 // the source: plan.schema keeps its field ids, renames, widens, adds and drops fields, or the

@@ -25,9 +25,15 @@ echo "== unit tests (ASan+UBSan build) =="
    ctest --output-on-failure -j2 --output-junit "$logs/ctest.xml") | tee "$logs/ctest.log"
 unit_rc=${PIPESTATUS[0]}
 
-echo "== simulation (release build, 2,000 seeds; docs/simulation.md) =="
-PG2ICEBERG_SIM_SEEDS=2000 build/src/sim/simulator_test --gtest_output="xml:$logs/sim.xml"
+echo "== simulation (release build, 2,000 seeds in two processes; docs/simulation.md) =="
+PG2ICEBERG_SIM_FIRST=1 PG2ICEBERG_SIM_SEEDS=1000 build/src/sim/simulator_test \
+  --gtest_output="xml:$logs/sim1.xml" > "$logs/sim1.log" 2>&1 &
+sim1=$!
+PG2ICEBERG_SIM_FIRST=1001 PG2ICEBERG_SIM_SEEDS=1000 build/src/sim/simulator_test \
+  --gtest_output="xml:$logs/sim2.xml" > "$logs/sim2.log" 2>&1
 sim_rc=$?
+wait "$sim1" || sim_rc=1
+cat "$logs/sim1.log" "$logs/sim2.log" | grep -E '^\[  (PASSED|FAILED)|Failure|FAILED|replay:|seed ' | head -60
 
 echo "== fuzz targets (8 s each, two at a time) =="
 bash scripts/fuzz.sh --seconds 8 --jobs 2 --junit "$logs/fuzz.xml"
@@ -38,7 +44,7 @@ PG2ICEBERG_BIN="$root/build/src/cli/pg2iceberg" $python -m pytest tests/e2e -q -
   --junitxml="$logs/pytest.xml" "$@"
 e2e_rc=$?
 
-$python - "$logs/ctest.xml" "$logs/sim.xml" "$logs/fuzz.xml" "$logs/pytest.xml" <<'PY'
+$python - "$logs/ctest.xml" "$logs/sim1.xml" "$logs/sim2.xml" "$logs/fuzz.xml" "$logs/pytest.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 passed = failed = skipped = 0
 for path in sys.argv[1:]:

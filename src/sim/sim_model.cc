@@ -1,5 +1,7 @@
 #include "sim/sim_model.h"
 
+#include <algorithm>
+
 namespace pg2iceberg::sim {
 namespace {
 
@@ -73,8 +75,35 @@ Status ApplyToModel(std::map<uint32_t, SimTableRows>& tables, const change::RowC
   return Status::Ok();
 }
 
+std::string DescribeWrites(const SimWal& wal, uint32_t relid, int64_t key, change::Lsn lsn) {
+  const std::string id = std::to_string(key);
+  std::string text;
+  for (const SimTransaction& transaction : wal.transactions()) {
+    if (!transaction.ended || transaction.aborted || transaction.end_lsn > lsn) continue;
+    std::string kinds;
+    for (const SimChange& change : transaction.changes) {
+      const bool touches =
+          change.kind == change::ChangeKind::kTruncate
+              ? std::find(change.truncated.begin(), change.truncated.end(), relid) !=
+                    change.truncated.end()
+              : change.relid == relid &&
+                    ((!change.new_tuple.empty() && change.new_tuple[0].text == id) ||
+                     (!change.old_tuple.empty() && change.old_tuple[0].text == id));
+      if (!touches) continue;
+      kinds += (kinds.empty() ? "" : ", ") + std::string(change::ChangeKindName(change.kind)) +
+               (transaction.Survives(change) ? "" : " (rolled back)");
+    }
+    if (kinds.empty()) continue;
+    text += (text.empty() ? "" : "; ") + std::string("xid ") + std::to_string(transaction.xid) +
+            (transaction.streamed ? " (streamed)" : "") + " committed at " +
+            change::FormatLsn(transaction.commit_lsn) + ": " + kinds;
+  }
+  return text.empty() ? "no committed write" : text;
+}
+
 std::string DescribeModelDifference(const std::map<uint32_t, SimTableRows>& expected,
-                                    const std::map<uint32_t, SimTableRows>& actual) {
+                                    const std::map<uint32_t, SimTableRows>& actual,
+                                    const SimWal* wal, change::Lsn lsn) {
   std::string text;
   static const SimTableRows kEmpty;
   for (const auto& [relid, rows] : expected) {
@@ -84,8 +113,9 @@ std::string DescribeModelDifference(const std::map<uint32_t, SimTableRows>& expe
     int differing = 0;
     std::string first;
     auto note = [&](int64_t key, const SimRow* want, const SimRow* got) {
-      if (++differing == 1)
-        first = "expected " + RowText(key, want) + ", found " + RowText(key, got);
+      if (++differing != 1) return;
+      first = "expected " + RowText(key, want) + ", found " + RowText(key, got);
+      if (wal != nullptr) first += "; writes: " + DescribeWrites(*wal, relid, key, lsn);
     };
     for (const auto& [key, row] : rows) {
       const auto it = have.find(key);

@@ -19,8 +19,14 @@ namespace pg2iceberg::sim {
 // change when it cannot apply.
 Status ApplyToModel(std::map<uint32_t, SimTableRows>& tables, const change::RowChange& change);
 
-// "t0: 3 rows differ (first: id 7 …)"; empty when `actual` equals `expected`.
+// "t0: 3 rows differ (first: id 7 …)"; empty when `actual` equals `expected`. With `wal`, the
+// first differing row names the transactions that wrote its key up to `lsn`.
 std::string DescribeModelDifference(const std::map<uint32_t, SimTableRows>& expected,
-                                    const std::map<uint32_t, SimTableRows>& actual);
+                                    const std::map<uint32_t, SimTableRows>& actual,
+                                    const SimWal* wal = nullptr, change::Lsn lsn = 0);
+
+// "xid 1007 (streamed) committed at 0/1005A50: insert; …": the committed transactions that
+// changed (relid, key) and ended at or before `lsn`, for failure messages.
+std::string DescribeWrites(const SimWal& wal, uint32_t relid, int64_t key, change::Lsn lsn);
 
 }  // namespace pg2iceberg::sim

@@ -178,8 +178,8 @@ void CheckConnectionFrom(const History& history, change::Lsn start, uint64_t see
   }
   const std::vector<Received>& received = decoder.transactions();
   ASSERT_EQ(received.size(), nonempty.size()) << "from " << change::FormatLsn(start);
-  // What the source held before the start: every commit record before it.
-  std::map<uint32_t, SimTableRows> replayed = history.workload->ModelAsOf(start - 1);
+  // What the source held at the start: every transaction that ended at or before it.
+  std::map<uint32_t, SimTableRows> replayed = history.workload->ModelAsOf(start);
   for (size_t i = 0; i < received.size(); ++i) {
     EXPECT_EQ(received[i].commit.xid, nonempty[i]->xid);
     EXPECT_EQ(received[i].commit.commit_lsn, nonempty[i]->commit_lsn);

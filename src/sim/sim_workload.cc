@@ -148,7 +148,7 @@ void SimWorkload::CommitOne(int64_t now_micros) {
   for (const SimChange& change : committed.changes) {
     if (committed.Survives(change)) Apply(model_, change);
   }
-  Record(committed.commit_lsn);
+  Record(committed.end_lsn);
 }
 
 void SimWorkload::AdvanceStreamed(int64_t now_micros) {
@@ -179,12 +179,12 @@ void SimWorkload::AdvanceStreamed(int64_t now_micros) {
     for (const SimChange& change : committed.changes) {
       if (committed.Survives(change)) Apply(model_, change);
     }
-    Record(committed.commit_lsn);
+    Record(committed.end_lsn);
   }
   streaming_.reset();
 }
 
-void SimWorkload::Record(change::Lsn commit_lsn) { history_[commit_lsn] = model_; }
+void SimWorkload::Record(change::Lsn end_lsn) { history_[end_lsn] = model_; }
 
 std::map<uint32_t, SimTableRows> SimWorkload::ModelAsOf(change::Lsn lsn) const {
   auto it = history_.upper_bound(lsn);

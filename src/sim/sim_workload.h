@@ -70,8 +70,9 @@ class SimWorkload {
   static std::string TableName(uint32_t relid);
   // Every table's rows as of the last commit.
   const std::map<uint32_t, SimTableRows>& model() const { return model_; }
-  // The model as of `lsn`: after every transaction whose commit record is at or before it (the
-  // promise of a snapshot's pg2iceberg.commit-lsn, docs/materializer.md).
+  // The model as of position `lsn`: after every transaction whose commit record ends at or
+  // before it (Postgres' convention, and the promise of a snapshot's pg2iceberg.commit-lsn,
+  // docs/materializer.md).
   std::map<uint32_t, SimTableRows> ModelAsOf(change::Lsn lsn) const;
 
  private:
@@ -88,7 +89,7 @@ class SimWorkload {
   std::optional<int64_t> AnyKey(const SimTableRows& rows);
   std::string RandomDoc();
   bool Chance(double probability) { return DrawWithProbability(random_, probability); }
-  void Record(change::Lsn commit_lsn);
+  void Record(change::Lsn end_lsn);
 
   SimWorkloadOptions options_;
   SimWal& wal_;
@@ -96,7 +97,7 @@ class SimWorkload {
   std::vector<uint32_t> relids_;
   std::map<uint32_t, char> replica_identity_;
   std::map<uint32_t, SimTableRows> model_;
-  std::map<change::Lsn, std::map<uint32_t, SimTableRows>> history_;  // by commit LSN
+  std::map<change::Lsn, std::map<uint32_t, SimTableRows>> history_;  // by end LSN
   uint32_t next_xid_ = 1000;
   int64_t next_key_ = 1;
   // The open streamed transaction, if any: its WAL index, its own rows, its open subxid.

@@ -79,7 +79,11 @@ int RunSoak(uint64_t first, uint64_t count, int jobs) {
       std::perror("fork");
       return 1;
     }
-    if (pid == 0) _exit(RunSlice(first + job, first + count, jobs));
+    if (pid == 0) {
+      const int code = RunSlice(first + job, first + count, jobs);
+      std::fflush(stdout);  // _exit does not flush stdio
+      _exit(code);
+    }
     children.push_back(pid);
   }
   int failed = 0;

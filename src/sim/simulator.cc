@@ -6,7 +6,11 @@
 
 #include "env/faulty_object_store.h"
 #include "materializer/log_reader.h"
+#include "sim/faulty_catalog.h"
+#include "sim/memory_catalog.h"
 #include "sim/sim_capture.h"
+#include "sim/sim_iceberg_check.h"
+#include "sim/sim_materializer.h"
 #include "sim/sim_model.h"
 
 namespace pg2iceberg::sim {
@@ -25,6 +29,21 @@ bool Retryable(const Status& status) {
   return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
 }
 
+// Counts the log lines that name rare paths (a probe each), and drops the rest.
+class ProbeLogger final : public Logger {
+ public:
+  explicit ProbeLogger(SimulationProbes& probes) : probes_(probes) {}
+  void Write(LogLevel, std::string_view message) override {
+    if (message.find("(a crash after the commit)") != std::string_view::npos) {
+      ++probes_["commit ahead of cursor"];
+    }
+  }
+  LogLevel min_level() const override { return LogLevel::kDebug; }
+
+ private:
+  SimulationProbes& probes_;
+};
+
 class Simulation {
  public:
   Simulation(uint64_t seed, const SimulationOptions& options)
@@ -35,7 +54,10 @@ class Simulation {
         chaos_random_(DerivedSeed(seed, 4)),
         workload_({}, wal_, workload_random_),
         slot_(wal_, wal_.end()),
-        faulty_(warehouse_, fault_random_, FaultPlan()) {
+        faulty_(warehouse_, fault_random_, FaultPlan()),
+        catalog_(catalog_state_),
+        faulty_catalog_(catalog_, fault_random_, CatalogPlan()),
+        format_version_(seed % 2 == 0 ? 2 : 3) {
     result_.seed = seed;
   }
 
@@ -43,7 +65,10 @@ class Simulation {
     Status status = Chaos();
     if (status.ok()) status = Quiesce();
     if (status.ok()) status = CheckStagedLog();
+    if (status.ok()) status = QuiesceMaterializer();
+    if (status.ok()) status = CheckIceberg();
     Retire();
+    materializer_.reset();
     result_.status = status.ok() ? status
                                  : status.WithContext("seed " + std::to_string(result_.seed) +
                                                       ", step " + std::to_string(step_));
@@ -70,6 +95,24 @@ class Simulation {
     return plan;
   }
 
+  CatalogFaultPlan CatalogPlan() {
+    CatalogFaultPlan plan;
+    plan.load_table.fail_before = options_.catalog_fail_probability;
+    plan.ensure_namespace.fail_before = options_.catalog_fail_probability;
+    for (CommitFaults* commit : {&plan.commit_snapshot, &plan.commit_snapshots}) {
+      commit->fail_before = options_.catalog_fail_probability;
+      commit->lose_reply = options_.catalog_commit_reply_lost_probability;
+    }
+    plan.on_fault = [this](const InjectedCatalogFault& fault) {
+      std::string name = "catalog " + std::string(CatalogMethodName(fault.method)) + " " +
+                         std::string(CatalogFaultName(fault.fault));
+      if (fault.fault == CatalogFault::kReplyLost && fault.reached_inner) name += " (applied)";
+      ++result_.probes[name];
+      Trace(name + " (" + fault.target + ")");
+    };
+    return plan;
+  }
+
   bool Chance(double probability) { return DrawWithProbability(chaos_random_, probability); }
 
   Status Chaos() {
@@ -77,10 +120,19 @@ class Simulation {
     for (; step_ < options_.steps; ++step_) {
       if (Chance(options_.source_step_probability)) workload_.Step(clock_.NowMicros());
       RETURN_IF_ERROR(StepProcess(faulty_, stream, /*faults=*/true));
+      if (Chance(options_.materializer_step_probability)) {
+        RETURN_IF_ERROR(StepMaterializer(faulty_, faulty_catalog_, /*faults=*/true).status());
+      }
       if (process_ != nullptr && Chance(options_.crash_probability)) {
         ++result_.probes["crash"];
         Trace("crash");
         Retire();
+        materializer_.reset();
+      }
+      if (materializer_ != nullptr && Chance(options_.materializer_crash_probability)) {
+        ++result_.probes["materializer crash"];
+        Trace("materializer crash");
+        materializer_.reset();
       }
       RETURN_IF_ERROR(CheckInvariants());
       clock_.Advance(static_cast<int64_t>(chaos_random_.Uniform(20'000)));
@@ -106,6 +158,73 @@ class Simulation {
         " steps: the last commit ends at " + change::FormatLsn(target) + ", flushed_lsn is " +
         change::FormatLsn(flushed) + ", the slot is confirmed at " +
         change::FormatLsn(slot_.confirmed_flush()));
+  }
+
+  // One materializer cycle, starting a materializer first when none runs (or the last one
+  // found no table registered yet). Errors as for StepProcess. Whether it caught up.
+  Result<bool> StepMaterializer(ObjectStore& warehouse, iceberg::Catalog& catalog, bool faults) {
+    if (materializer_ == nullptr) {
+      const SimMaterializerWorld world{clock_, wal_, coordinator_, log_};
+      const SimMaterializerSeams seams{warehouse,
+                                       catalog,
+                                       process_random_,
+                                       format_version_,
+                                       options_.target_file_size_bytes,
+                                       options_.batch_changes_max};
+      Result<std::unique_ptr<SimMaterializerProcess>> started =
+          SimMaterializerProcess::Start(world, seams);
+      if (!started.ok()) {
+        RETURN_IF_ERROR(MaterializerEnded("start", started.status(), faults));
+        return false;
+      }
+      if (!(*started)->has_tables()) return false;
+      materializer_ = std::move(*started);
+      ++result_.probes["materializer start"];
+      Trace("materializer started");
+    }
+    Result<materializer::CycleResult> cycle = materializer_->Step();
+    if (!cycle.ok()) {
+      RETURN_IF_ERROR(MaterializerEnded("cycle", cycle.status(), faults));
+      return false;
+    }
+    if (cycle->tables_committed > 0) {
+      result_.probes["materialized commit"] += cycle->tables_committed;
+      Trace("materialized " + std::to_string(cycle->changes) + " change(s) up to " +
+            change::FormatLsn(cycle->bound) + " into " + std::to_string(cycle->tables_committed) +
+            " table(s)");
+    }
+    return cycle->caught_up;
+  }
+
+  Status MaterializerEnded(const std::string& what, const Status& status, bool faults) {
+    if (!faults || !Retryable(status)) return status.WithContext("materializer " + what);
+    if (status.code() == StatusCode::kOutcomeUnknown) {
+      ++result_.probes["materializer outcome unknown"];
+    }
+    Trace("materializer " + what + " ended: " + status.ToString());
+    materializer_.reset();
+    return Status::Ok();
+  }
+
+  // After capture caught up (faults off): the materializer must reach the flushed LSN.
+  Status QuiesceMaterializer() {
+    materializer_.reset();
+    Trace("quiesce: materializer restart");
+    for (int i = 0; i < options_.quiesce_steps_max; ++i, ++step_) {
+      ASSIGN_OR_RETURN(bool caught_up, StepMaterializer(warehouse_, catalog_, /*faults=*/false));
+      if (caught_up) return Status::Ok();
+    }
+    return Status::Internal("the materializer did not catch up within " +
+                            std::to_string(options_.quiesce_steps_max) + " cycles");
+  }
+
+  Status CheckIceberg() {
+    MemoryCatalog oracle(catalog_state_, {.serve_metadata = true});
+    IcebergCheckCounts counts;
+    RETURN_IF_ERROR(
+        CheckIcebergSnapshots(oracle, warehouse_, wal_, workload_, format_version_, counts));
+    result_.probes["snapshot checked"] += counts.snapshots;
+    return Status::Ok();
   }
 
   change::Lsn LastCommitEnd() const {
@@ -204,56 +323,81 @@ class Simulation {
     return expected;
   }
 
+  // The first offset of a table's log still indexed: segments every cursor passed are retired
+  // (RetirePassedSegments), so once the materializer moved, the log starts later than 0.
+  Result<int64_t> FirstIndexedOffset(stage::Coordinator& view, const stage::TableState& table) {
+    ASSIGN_OR_RETURN(std::vector<stage::IndexedBlock> first, view.BlocksFrom(table.table_id, 0, 1));
+    return first.empty() ? table.next_offset : first.front().first_offset;
+  }
+
+  // What the staged log still holds against what the source committed; when nothing was
+  // retired yet, replaying it must also give the source's final contents (else the Iceberg
+  // check covers the contents).
   Status CheckStagedLog() {
     MemoryCoordinator view(coordinator_, kSimGroup);
     ASSIGN_OR_RETURN(std::vector<stage::TableState> tables, view.LoadTables());
     auto expected = ExpectedLog();
     std::map<uint32_t, SimTableRows> replayed;
     for (uint32_t relid : workload_.relids()) replayed[relid];
+    bool whole = true;
     for (const stage::TableState& table : tables) {
+      ASSIGN_OR_RETURN(int64_t first, FirstIndexedOffset(view, table));
+      whole = whole && first == 0;
+    }
+    for (const stage::TableState& table : tables) {
+      ASSIGN_OR_RETURN(int64_t first, FirstIndexedOffset(view, table));
       ASSIGN_OR_RETURN(
           materializer::LogRead read,
           materializer::ReadTableLog(view, warehouse_,
                                      {.table_id = table.table_id,
                                       .table_name = table.QualifiedName(),
+                                      .from_offset = first,
                                       .bound = std::numeric_limits<change::Lsn>::max(),
                                       .changes_max = std::numeric_limits<int64_t>::max(),
                                       .bytes_max = std::numeric_limits<int64_t>::max()}));
-      const auto& want = expected[table.relid];
-      RETURN_IF_ERROR(CompareLog(table.QualifiedName(), want, read.changes));
+      RETURN_IF_ERROR(
+          CompareLog(table.QualifiedName(), expected[table.relid], first, read.changes));
+      if (!whole) continue;
       for (const materializer::LoggedChange& logged : read.changes) {
         RETURN_IF_ERROR(ApplyToModel(replayed, logged.staged.change)
                             .WithContext("replaying " + table.QualifiedName() + " offset " +
                                          std::to_string(logged.offset)));
       }
     }
-    const std::string difference = DescribeModelDifference(workload_.model(), replayed);
-    if (!difference.empty()) {
-      return Status::DataLoss("the staged log replays to other contents than the source: " +
-                              difference);
+    if (whole) {
+      ++result_.probes["staged log replayed whole"];
+      const std::string difference = DescribeModelDifference(workload_.model(), replayed);
+      if (!difference.empty()) {
+        return Status::DataLoss("the staged log replays to other contents than the source: " +
+                                difference);
+      }
     }
     return Status::Ok();
   }
 
+  // `have` is the log from offset `first` on; offset k must be the source's k-th change.
   static Status CompareLog(const std::string& table,
                            const std::vector<std::pair<change::Lsn, change::ChangeKind>>& want,
-                           const std::vector<materializer::LoggedChange>& have) {
-    for (size_t i = 0; i < std::max(want.size(), have.size()); ++i) {
+                           int64_t first, const std::vector<materializer::LoggedChange>& have) {
+    const size_t start = static_cast<size_t>(first);
+    const size_t end = std::max(want.size(), start + have.size());
+    for (size_t i = start; i < end; ++i) {
+      const materializer::LoggedChange* got = i - start < have.size() ? &have[i - start] : nullptr;
       const bool differ =
-          i >= want.size() || i >= have.size() ||
-          want[i] != std::make_pair(have[i].staged.commit.commit_lsn, have[i].staged.change.kind);
+          i >= want.size() || got == nullptr ||
+          want[i] != std::make_pair(got->staged.commit.commit_lsn, got->staged.change.kind);
       if (!differ) continue;
       auto describe = [](change::Lsn lsn, change::ChangeKind kind) {
         return std::string(change::ChangeKindName(kind)) + " committed at " +
                change::FormatLsn(lsn);
       };
       return Status::DataLoss(
-          "the staged log of " + table + " holds " + std::to_string(have.size()) +
-          " change(s), the source committed " + std::to_string(want.size()) +
-          "; first difference at offset " + std::to_string(i) + ": expected " +
+          "the staged log of " + table + " ends at offset " + std::to_string(start + have.size()) +
+          ", the source committed " + std::to_string(want.size()) +
+          " change(s); first difference at offset " + std::to_string(i) + ": expected " +
           (i < want.size() ? describe(want[i].first, want[i].second) : "nothing") + ", found " +
-          (i < have.size() ? describe(have[i].staged.commit.commit_lsn, have[i].staged.change.kind)
-                           : "nothing"));
+          (got != nullptr ? describe(got->staged.commit.commit_lsn, got->staged.change.kind)
+                          : "nothing"));
     }
     return Status::Ok();
   }
@@ -276,9 +420,14 @@ class Simulation {
   FaultyObjectStore faulty_;
   MemoryCoordinatorState coordinator_;
   SimAdvisoryLocks locks_;
-  NullLogger log_;
-  std::unique_ptr<SimCaptureProcess> process_;
+  MemoryCatalogState catalog_state_;
+  MemoryCatalog catalog_;
+  FaultyCatalog faulty_catalog_;
+  const int format_version_;
   SimulationResult result_;
+  ProbeLogger log_{result_.probes};
+  std::unique_ptr<SimCaptureProcess> process_;
+  std::unique_ptr<SimMaterializerProcess> materializer_;
   std::deque<std::string> trace_;
   int64_t step_ = 0;
 };
@@ -290,8 +439,18 @@ SimulationResult RunSimulation(uint64_t seed, const SimulationOptions& options) 
 }
 
 const std::vector<std::string>& RequiredProbes() {
-  static const std::vector<std::string> probes = {
-      "crash", "stream break", "staging Put reply lost", "slot re-send", "spill", "idle advance"};
+  static const std::vector<std::string> probes = {"crash",
+                                                  "stream break",
+                                                  "staging Put reply lost",
+                                                  "slot re-send",
+                                                  "spill",
+                                                  "idle advance",
+                                                  "materialized commit",
+                                                  "materializer crash",
+                                                  "catalog CommitSnapshots reply lost (applied)",
+                                                  "catalog CommitSnapshots reply lost",
+                                                  "materializer outcome unknown",
+                                                  "commit ahead of cursor"};
   return probes;
 }
 

@@ -17,6 +17,11 @@ uint64_t FromEnvironment(const char* name, uint64_t fallback) {
   return text == nullptr ? fallback : std::strtoull(text, nullptr, 10);
 }
 
+// The rarest probes come in about one seed of twenty-five (of seeds 1..300: a lost commit answer
+// that applied in 18, a restart finding a snapshot ahead of its cursor in 13): a batch smaller
+// than this (the ASan run) checks every seed but does not require every probe.
+constexpr uint64_t kProbeBatchSeeds = 500;
+
 void RunBatch(uint64_t first, uint64_t count) {
   SimulationProbes reached;
   for (uint64_t seed = first; seed < first + count; ++seed) {
@@ -29,6 +34,7 @@ void RunBatch(uint64_t first, uint64_t count) {
              << trace << "replay: build/src/sim/pg2iceberg_sim --seed " << seed << " --trace";
     }
   }
+  if (count < kProbeBatchSeeds) return;
   for (const std::string& probe : RequiredProbes()) {
     EXPECT_GT(reached[probe], 0) << "no seed of " << first << ".." << first + count - 1
                                  << " reached \"" << probe << "\"";

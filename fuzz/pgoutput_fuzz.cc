@@ -26,17 +26,6 @@
 namespace pg2iceberg::fuzz {
 namespace {
 
-// Built-in types resolve to themselves (what PgTypeResolver does without a catalog lookup);
-// the rest are refused as a real source refuses a type capture cannot decode.
-class BuiltInTypes final : public pg::TypeResolver {
- public:
-  Result<pg::ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
-    if (type_oid >= pg::kFirstGenbkiObjectId)
-      return Status(StatusCode::kInvalidArgument, "type " + std::to_string(type_oid));
-    return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
-  }
-};
-
 // Encodes every committed change as the staging log would, so the codec sees whatever the
 // decoders let through.
 class EncodingSink final : public capture::CommittedSink {
@@ -65,7 +54,7 @@ struct Pipeline {
   explicit Pipeline(uint32_t relid)
       : assembler({{.relid = relid, .schema_name = "public", .table_name = "t"}}, types, buffer,
                   sink, log) {}
-  BuiltInTypes types;
+  pg::BuiltInTypeResolver types;
   capture::TransactionBuffer buffer{capture::TransactionBufferOptions{}, SpillStore()};
   EncodingSink sink;
   NullLogger log;

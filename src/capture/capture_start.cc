@@ -191,6 +191,14 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
   return prepared;
 }
 
+std::vector<MirroredTable> MirroredTablesOf(const std::vector<stage::TableState>& tables) {
+  std::vector<MirroredTable> mirrored;
+  for (const stage::TableState& table : tables) {
+    mirrored.push_back({table.relid, table.schema_name, table.table_name});
+  }
+  return mirrored;
+}
+
 Status CheckNewestSegment(stage::Coordinator& coordinator, ObjectStore& staging) {
   ASSIGN_OR_RETURN(std::optional<stage::IndexedSegment> newest, coordinator.NewestSegment());
   if (!newest) return Status::Ok();

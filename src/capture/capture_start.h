@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/status.h"
 #include "capture/catalog_watch.h"
+#include "capture/change_assembler.h"
 #include "env/fail_points.h"
 #include "env/object_store.h"
 #include "pg/replication_setup.h"
@@ -42,6 +43,9 @@ Result<PreparedCapture> PrepareCapture(const CaptureTarget& target, PgConnection
                                        PgConnection& replication, stage::Coordinator& coordinator,
                                        const stage::GroupLock& lock, Logger& log,
                                        FailPoints& fail_points);
+
+// The registered tables as the ChangeAssembler mirrors them.
+std::vector<MirroredTable> MirroredTablesOf(const std::vector<stage::TableState>& tables);
 
 // The newest indexed segment exists and passes every checksum: the staging log was not damaged
 // where a restart resumes it.

@@ -94,6 +94,18 @@ const Snapshot* TableMetadata::CurrentSnapshot() const {
   return current_snapshot_id ? SnapshotById(*current_snapshot_id) : nullptr;
 }
 
+Result<std::vector<const Snapshot*>> CurrentHistory(const TableMetadata& metadata) {
+  std::vector<const Snapshot*> history;
+  for (const Snapshot* s = metadata.CurrentSnapshot(); s != nullptr;
+       s = s->parent_snapshot_id ? metadata.SnapshotById(*s->parent_snapshot_id) : nullptr) {
+    history.push_back(s);
+    if (history.size() > metadata.snapshots.size()) {
+      return Status::DataLoss("the snapshots' parents form a cycle");
+    }
+  }
+  return history;
+}
+
 Result<TableMetadata> NewTableMetadata(const Schema& schema, std::string_view location,
                                        std::string_view table_uuid,
                                        std::map<std::string, std::string> properties,

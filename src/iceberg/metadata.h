@@ -143,6 +143,10 @@ struct TableMetadata {
 // A v2 table with one schema (id forced to 0, field ids as given), the unpartitioned spec,
 // the unsorted order and no snapshots. `location` loses trailing '/'. kInvalidArgument for an
 // empty location or uuid, a schema without fields, or duplicate/non-positive field ids.
+// The current snapshot and its ancestors (parent_snapshot_id), newest first; a parent that is no
+// longer listed (expired) ends the history. kDataLoss when the parents form a cycle.
+Result<std::vector<const Snapshot*>> CurrentHistory(const TableMetadata& metadata);
+
 Result<TableMetadata> NewTableMetadata(const Schema& schema, std::string_view location,
                                        std::string_view table_uuid,
                                        std::map<std::string, std::string> properties,

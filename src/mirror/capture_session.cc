@@ -32,24 +32,10 @@ capture::FlushOptions FlushOptionsOf(const Config& config) {
           .key_prefix = StagingPrefix(config.state.group)};
 }
 
-std::vector<capture::MirroredTable> MirroredTables(const std::vector<stage::TableState>& tables) {
-  std::vector<capture::MirroredTable> mirrored;
-  for (const stage::TableState& table : tables)
-    mirrored.push_back({table.relid, table.schema_name, table.table_name});
-  return mirrored;
-}
-
 std::vector<uint32_t> Relids(const std::vector<stage::TableState>& tables) {
   std::vector<uint32_t> relids;
   for (const stage::TableState& table : tables) relids.push_back(table.relid);
   return relids;
-}
-
-// Whether a failed session may be retried: a lost connection, an unavailable service, or a
-// coordinator commit whose outcome is unknown (the next session reloads the recorded state, so
-// nothing is applied twice). Everything else needs a person.
-bool Retryable(const Status& status) {
-  return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
 }
 
 // Sleeps `micros` in short steps, returning early when `stop` is set.
@@ -158,8 +144,8 @@ Status StreamChanges(CaptureSession& session, const Config& config, Env& env,
         return stage::RetirePassedSegments(coordinator, *session.staging).status();
       },
       [&]() -> Status { return prepared.catalog ? prepared.catalog->Check(sql) : Status::Ok(); });
-  capture::ChangeAssembler assembler(MirroredTables(prepared.tables), *types, buffer, streamer,
-                                     env.log);
+  capture::ChangeAssembler assembler(capture::MirroredTablesOf(prepared.tables), *types, buffer,
+                                     streamer, env.log);
   Status status = streamer.Run(assembler, stop);
   const capture::FlushStats& stats = flusher.stats();
   env.log.Info("staged " + std::to_string(stats.changes) + " change(s) of " +
@@ -167,6 +153,10 @@ Status StreamChanges(CaptureSession& session, const Config& config, Env& env,
                std::to_string(stats.segments) + " segment(s), " +
                std::to_string(stats.segment_bytes) + " bytes");
   return status;
+}
+
+bool RetryableSessionError(const Status& status) {
+  return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
 }
 
 Status RunRetryingSessions(const std::string& what, Env& env, const std::atomic<bool>& stop,
@@ -178,7 +168,7 @@ Status RunRetryingSessions(const std::string& what, Env& env, const std::atomic<
   while (true) {
     const int64_t started = env.clock.MonotonicMicros();
     Status status = session();
-    if (status.ok() || stop.load() || !Retryable(status)) return status;
+    if (status.ok() || stop.load() || !RetryableSessionError(status)) return status;
     if (env.clock.MonotonicMicros() - started >= kHealthySessionMicros) failures = 0;
     if (++failures > kMaxConsecutiveFailures) {
       return status.WithContext("giving up after " + std::to_string(kMaxConsecutiveFailures) +

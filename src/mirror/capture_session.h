@@ -53,6 +53,11 @@ Result<std::unique_ptr<CaptureSession>> OpenCaptureSession(const Config& config,
 Status StreamChanges(CaptureSession& session, const Config& config, Env& env,
                      const std::atomic<bool>& stop);
 
+// Whether a failed session may be retried: a lost connection, an unavailable service, or a
+// commit whose outcome is unknown (the next session reloads the recorded state, so nothing is
+// applied twice). Everything else needs a person. The simulator accepts exactly these.
+bool RetryableSessionError(const Status& status);
+
 // Runs `session` again after retryable failures (a lost connection, an unavailable service, an
 // outcome-unknown coordinator commit), with jittered exponential back-off, until it returns OK,
 // fails otherwise, `stop` is set, or 10 attempts in a row failed. `what` names it in the log.

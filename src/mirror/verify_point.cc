@@ -47,14 +47,8 @@ Result<Inherited> Next(const iceberg::Snapshot& snapshot, Inherited parent) {
 Result<std::optional<MirrorPoint>> NewestPointAtOrBefore(const iceberg::TableMetadata& metadata,
                                                          change::Lsn at,
                                                          std::optional<MirrorPoint>* current) {
-  std::vector<const iceberg::Snapshot*> lineage;  // oldest last
-  for (const iceberg::Snapshot* s = metadata.CurrentSnapshot(); s != nullptr;
-       s = s->parent_snapshot_id ? metadata.SnapshotById(*s->parent_snapshot_id) : nullptr) {
-    lineage.push_back(s);
-    if (lineage.size() > metadata.snapshots.size()) {
-      return Status::DataLoss("the snapshots' parents form a cycle");
-    }
-  }
+  ASSIGN_OR_RETURN(std::vector<const iceberg::Snapshot*> lineage,  // oldest last
+                   iceberg::CurrentHistory(metadata));
   Inherited state;
   std::optional<MirrorPoint> newest;
   for (auto it = lineage.rbegin(); it != lineage.rend(); ++it) {

@@ -100,6 +100,14 @@ ResolvedType ForColumn(ResolvedType declared, int32_t column_modifier) {
   return declared;
 }
 
+Result<ResolvedType> BuiltInTypeResolver::Resolve(uint32_t type_oid, int32_t type_modifier) {
+  if (type_oid >= kFirstGenbkiObjectId) {
+    return Status::InvalidArgument("column type " + std::to_string(type_oid) +
+                                   " is not a built-in type");
+  }
+  return ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
+}
+
 Result<ResolvedType> PgTypeResolver::Resolve(uint32_t type_oid, int32_t type_modifier) {
   ResolvedType out{.type_oid = type_oid, .type_modifier = type_modifier};
   if (type_oid >= kFirstGenbkiObjectId) {

@@ -56,6 +56,13 @@ class TypeResolver {
 // wins over the one its declared type brings (a domain's).
 ResolvedType ForColumn(ResolvedType declared, int32_t column_modifier);
 
+// Resolves built-in types (as themselves) and nothing else (kInvalidArgument naming the OID):
+// for callers that read no catalog (the simulator's source, the pgoutput fuzz target). Pure.
+class BuiltInTypeResolver final : public TypeResolver {
+ public:
+  Result<ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override;
+};
+
 // Resolves through today's pg_type on a SQL connection, caching each non-built-in type's
 // resolution for the resolver's lifetime (a type's kind and a domain's base type cannot change).
 // Borrows `sql`, which must outlive it. Not thread-safe.

@@ -6,17 +6,6 @@
 namespace pg2iceberg::sim {
 namespace {
 
-// The simulated tables have built-in column types only: each resolves to itself.
-class BuiltInTypes final : public pg::TypeResolver {
- public:
-  Result<pg::ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
-    if (type_oid >= pg::kFirstGenbkiObjectId) {
-      return Status::InvalidArgument("the simulated source has built-in column types only");
-    }
-    return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
-  }
-};
-
 std::vector<stage::TableToRegister> TablesOf(const std::vector<uint32_t>& relids) {
   std::vector<stage::TableToRegister> tables;
   for (uint32_t relid : relids) {
@@ -42,14 +31,6 @@ Status RegisterFirstStart(stage::Coordinator& coordinator, const SimCaptureWorld
   return coordinator.CompleteCapture(world.slot.consistent_point());
 }
 
-std::vector<capture::MirroredTable> Mirrored(const std::vector<stage::TableState>& tables) {
-  std::vector<capture::MirroredTable> mirrored;
-  for (const stage::TableState& table : tables) {
-    mirrored.push_back({table.relid, table.schema_name, table.table_name});
-  }
-  return mirrored;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SimCaptureProcess>> SimCaptureProcess::Start(const SimCaptureWorld& world,
@@ -73,7 +54,7 @@ Status SimCaptureProcess::Open(const SimCaptureWorld& world, const SimCaptureSea
           .status());
   spill_ = std::make_unique<MemoryObjectStore>("spill");
   buffer_ = std::make_unique<capture::TransactionBuffer>(seams.buffer, *spill_);
-  types_ = std::make_unique<BuiltInTypes>();
+  types_ = std::make_unique<pg::BuiltInTypeResolver>();
   ASSIGN_OR_RETURN(stage::RecordedLsn recorded, coordinator_->RecordedFlushed());
   ASSIGN_OR_RETURN(std::vector<stage::TableState> tables, coordinator_->LoadTables());
   stream_ = std::make_unique<SimReplicationStream>(world.wal, world.slot, recorded.lsn(),
@@ -93,8 +74,8 @@ Status SimCaptureProcess::Open(const SimCaptureWorld& world, const SimCaptureSea
         return stage::RetirePassedSegments(coordinator, staging).status();
       },
       []() -> Status { return Status::Ok(); });
-  assembler_ = std::make_unique<capture::ChangeAssembler>(Mirrored(tables), *types_, *buffer_,
-                                                          *streamer_, world.log);
+  assembler_ = std::make_unique<capture::ChangeAssembler>(capture::MirroredTablesOf(tables),
+                                                          *types_, *buffer_, *streamer_, world.log);
   return streamer_->Start();
 }
 

@@ -35,16 +35,9 @@ Result<SimTableRows> ReadSnapshot(const TablePlan& plan, const iceberg::TableMet
     std::sort(at.begin(), at.end());
     ASSIGN_OR_RETURN(std::vector<change::Row> read, files.Read(index.FilePath(file), at));
     for (const change::Row& row : read) {
-      change::RowChange insert{.kind = change::ChangeKind::kInsert, .new_row = row};
-      std::map<uint32_t, SimTableRows> one;
-      auto table = std::make_shared<change::TableSchema>();
-      table->relid = plan.source.oid;
-      insert.table = table;
-      RETURN_IF_ERROR(ApplyToModel(one, insert));
-      for (auto& [key, value] : one[plan.source.oid]) {
-        if (!rows.emplace(key, value).second) {
-          return Status::DataLoss("id " + std::to_string(key) + " is live twice");
-        }
+      ASSIGN_OR_RETURN(auto keyed, RowToModel(row));
+      if (!rows.insert(std::move(keyed)).second) {
+        return Status::DataLoss("id " + std::to_string(keyed.first) + " is live twice");
       }
     }
   }
@@ -65,12 +58,8 @@ Result<change::Lsn> CommitLsnOf(const iceberg::Snapshot& snapshot, const std::st
 // for a failure, a restart that ignored the snapshot ahead of its cursor) repeats its parent's
 // offset, even where re-applying leaves the rows as they were.
 Status CheckLineage(const iceberg::TableMetadata& metadata, const std::string& name) {
-  std::vector<const iceberg::Snapshot*> lineage;  // newest first
-  for (const iceberg::Snapshot* s = metadata.CurrentSnapshot(); s != nullptr;
-       s = s->parent_snapshot_id ? metadata.SnapshotById(*s->parent_snapshot_id) : nullptr) {
-    lineage.push_back(s);
-    if (lineage.size() > metadata.snapshots.size()) return Status::DataLoss(name + ": a cycle");
-  }
+  ASSIGN_OR_RETURN(std::vector<const iceberg::Snapshot*> lineage,  // newest first
+                   iceberg::CurrentHistory(metadata));
   if (lineage.size() != metadata.snapshots.size()) {
     return Status::DataLoss(name + ": " + std::to_string(metadata.snapshots.size()) +
                             " snapshots, " + std::to_string(lineage.size()) + " in main's history");

@@ -33,6 +33,17 @@ Result<SimRow> RowOf(const change::Row& row, const SimRow* old) {
   return result;
 }
 
+}  // namespace
+
+Result<std::pair<int64_t, SimRow>> RowToModel(const change::Row& row) {
+  if (row.empty()) return Status::DataLoss("a row without values");
+  ASSIGN_OR_RETURN(int64_t key, Number(row[0], "id"));
+  ASSIGN_OR_RETURN(SimRow rest, RowOf(row, nullptr));
+  return std::pair{key, std::move(rest)};
+}
+
+namespace {
+
 std::string RowText(int64_t key, const SimRow* row) {
   if (row == nullptr) return "id " + std::to_string(key) + " absent";
   return "id " + std::to_string(key) + " n=" + (row->n ? std::to_string(*row->n) : "NULL") +

@@ -7,12 +7,17 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "base/status.h"
 #include "change/change.h"
 #include "sim/sim_workload.h"
 
 namespace pg2iceberg::sim {
+
+// A whole row of a simulated table (id, n, doc, as decoded or read back from Iceberg) as the
+// model holds it: its id and the rest. kDataLoss for another shape or an unchanged TOAST value.
+Result<std::pair<int64_t, SimRow>> RowToModel(const change::Row& row);
 
 // Applies one decoded change of a simulated table (id, n, doc) to `tables`, keyed by relid:
 // unchanged TOAST takes the value of the row the change replaces. kDataLoss describing the

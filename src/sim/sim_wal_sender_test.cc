@@ -16,17 +16,11 @@
 #include "env/memory_object_store.h"
 #include "pg/pgoutput.h"
 #include "pg/replication_protocol.h"
+#include "sim/sim_model.h"
 #include "sim/sim_workload.h"
 
 namespace pg2iceberg::sim {
 namespace {
-
-class BuiltInTypes final : public pg::TypeResolver {
- public:
-  Result<pg::ResolvedType> Resolve(uint32_t type_oid, int32_t type_modifier) override {
-    return pg::ResolvedType{.type_oid = type_oid, .type_modifier = type_modifier};
-  }
-};
 
 struct Received {
   change::CommitInfo commit;
@@ -95,51 +89,13 @@ class Decoder {
   const std::vector<Received>& transactions() const { return sink_.transactions; }
 
  private:
-  BuiltInTypes types_;
+  pg::BuiltInTypeResolver types_;
   NullLogger log_;
   MemoryObjectStore store_;
   capture::TransactionBuffer buffer_;
   RecordingSink sink_;
   std::optional<capture::ChangeAssembler> assembler_;
 };
-
-int64_t Number(const change::Value& value) {
-  EXPECT_TRUE(value.kind == change::ValueKind::kInt64 || value.kind == change::ValueKind::kInt32);
-  return value.int_value;
-}
-
-// Applies a decoded change to `tables` as the materializer must: unchanged TOAST from the row
-// it replaces.
-void ApplyDecoded(std::map<uint32_t, SimTableRows>& tables, const change::RowChange& change) {
-  auto row_of = [](const change::Row& row, const SimRow* old) {
-    SimRow result;
-    if (row[1].kind != change::ValueKind::kNull) result.n = static_cast<int32_t>(Number(row[1]));
-    if (row[2].kind == change::ValueKind::kUnchangedToast) {
-      EXPECT_NE(old, nullptr);
-      if (old != nullptr) result.doc = old->doc;
-    } else if (row[2].kind == change::ValueKind::kString) {
-      result.doc = row[2].bytes;
-    }
-    return result;
-  };
-  if (change.kind == change::ChangeKind::kTruncate) {
-    tables[change.table->relid].clear();
-    return;
-  }
-  SimTableRows& rows = tables[change.table->relid];
-  std::optional<SimRow> old;
-  if (change.kind != change::ChangeKind::kInsert) {
-    const int64_t old_key =
-        Number(change.old_kind == change::OldRow::kNone ? change.new_row[0] : change.old_row[0]);
-    auto it = rows.find(old_key);
-    EXPECT_NE(it, rows.end()) << "key " << old_key;
-    if (it == rows.end()) return;
-    old = it->second;
-    rows.erase(it);
-  }
-  if (change.kind == change::ChangeKind::kDelete) return;
-  rows[Number(change.new_row[0])] = row_of(change.new_row, old ? &*old : nullptr);
-}
 
 struct History {
   SimWal wal;
@@ -189,7 +145,8 @@ void CheckConnectionFrom(const History& history, change::Lsn start, uint64_t see
     int64_t decoded = 0;
     for (const change::RowChange& change : received[i].changes) {
       decoded += change.kind == change::ChangeKind::kTruncate ? 0 : 1;
-      ApplyDecoded(replayed, change);
+      const Status applied = ApplyToModel(replayed, change);
+      EXPECT_TRUE(applied.ok()) << applied.ToString();
     }
     int64_t truncates = 0;
     for (const SimChange& change : nonempty[i]->changes) {

@@ -6,6 +6,7 @@
 
 #include "env/faulty_object_store.h"
 #include "materializer/log_reader.h"
+#include "mirror/capture_session.h"
 #include "sim/faulty_catalog.h"
 #include "sim/memory_catalog.h"
 #include "sim/sim_capture.h"
@@ -23,10 +24,6 @@ uint64_t DerivedSeed(uint64_t seed, uint64_t stream) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
-}
-
-bool Retryable(const Status& status) {
-  return status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kOutcomeUnknown;
 }
 
 // Counts the log lines that name rare paths (a probe each), and drops the rest.
@@ -197,7 +194,8 @@ class Simulation {
   }
 
   Status MaterializerEnded(const std::string& what, const Status& status, bool faults) {
-    if (!faults || !Retryable(status)) return status.WithContext("materializer " + what);
+    if (!faults || !RetryableSessionError(status))
+      return status.WithContext("materializer " + what);
     if (status.code() == StatusCode::kOutcomeUnknown) {
       ++result_.probes["materializer outcome unknown"];
     }
@@ -265,7 +263,7 @@ class Simulation {
   }
 
   Status Ended(const std::string& what, const Status& status, bool faults) {
-    if (!faults || !Retryable(status)) return status.WithContext("capture " + what);
+    if (!faults || !RetryableSessionError(status)) return status.WithContext("capture " + what);
     if (status.message().find("replication connection lost") != std::string::npos) {
       ++result_.probes["stream break"];
     }
